@@ -1,0 +1,55 @@
+"""The one exception tree of wfhdoc; the CLI turns these into messages and exit codes.
+
+    WfhDocError                 anything wfhdoc reports to a user (exit 1)
+    ├── InputError              the data is wrong: problems, each with its place and a hint
+    ├── TemplateError           the .docx template is broken or lacks what wfhdoc needs
+    ├── RenderError             the finished letter failed wfhdoc's own verification
+    └── OutputError             the letter could not be written where asked
+
+No other exception is meant to leave a public function; the CLI treats any other one as
+a bug and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where (file, JSON path), what, and how to fix it."""
+
+    where: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class WfhDocError(Exception):
+    """Base of every error wfhdoc reports to its user."""
+
+
+class InputError(WfhDocError):
+    """The input data cannot make a letter; `problems` lists every reason found."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        count = len(problems)
+        head = f"{source}: {count} problem{'s' if count != 1 else ''} in the data"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))
+
+
+class TemplateError(WfhDocError):
+    """The template is not a usable wfhdoc template."""
+
+
+class RenderError(WfhDocError):
+    """The rendered letter lost text, kept a template tag or is not well-formed."""
+
+
+class OutputError(WfhDocError):
+    """The letter could not be written."""

@@ -1,0 +1,89 @@
+"""Light emphasis inside a paragraph string: **bold**, *italic*, and \\* for a literal asterisk.
+
+The rules are CommonMark's in miniature, so that a lone or unpaired asterisk stays text: a
+delimiter opens only when a non-space follows it, closes only when a non-space precedes it,
+and one that finds no partner is printed as it was typed. Nothing else is markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class _Tok:
+    text: str
+    delim: bool
+    can_open: bool = False
+    can_close: bool = False
+    paired: bool = False
+
+
+def _tokens(s: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        if ch == "\\" and i + 1 < n and s[i + 1] in "*\\":
+            toks.append(_Tok(s[i + 1], False))
+            i += 2
+            continue
+        if ch == "*":
+            width = 2 if s.startswith("**", i) else 1
+            before = s[i - 1] if i > 0 else " "
+            after = s[i + width] if i + width < n else " "
+            toks.append(_Tok("*" * width, True, can_open=not after.isspace(),
+                             can_close=not before.isspace()))
+            i += width
+            continue
+        toks.append(_Tok(ch, False))
+        i += 1
+    return toks
+
+
+def parse(s: str) -> list[Span]:
+    """Split `s` into spans of plain, bold and italic text; every character is kept."""
+    toks = _tokens(s)
+    stack: list[int] = []
+    for idx, tok in enumerate(toks):
+        if not tok.delim:
+            continue
+        opener = next((j for j in reversed(stack) if toks[j].text == tok.text), None)
+        if tok.can_close and opener is not None and opener != idx - 1:
+            # pair, and drop openers above it: they stay literal
+            tok.paired = toks[opener].paired = True
+            del stack[stack.index(opener):]
+        elif tok.can_open:
+            stack.append(idx)
+    spans: list[Span] = []
+    bold = italic = False
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            spans.append(Span("".join(buf), bold, italic))
+            buf.clear()
+
+    for tok in toks:
+        if tok.delim and tok.paired:
+            flush()
+            if tok.text == "**":
+                bold = not bold
+            else:
+                italic = not italic
+        else:
+            buf.append(tok.text)
+    flush()
+    return spans
+
+
+def plain(s: str) -> str:
+    """The text a reader sees: `s` without its markup."""
+    return "".join(span.text for span in parse(s))

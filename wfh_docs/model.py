@@ -1,0 +1,361 @@
+"""The letter as typed, frozen data: what Mẫu 1.5 (công văn) and Mẫu 2.1 (phụ lục) of ND 30 hold.
+
+Field names are English identifiers; docs/data-format.md keeps the glossary that maps each one
+to the decree's Vietnamese term. Every string reaching these models has already been cleaned
+at the boundary (NFC, control characters, line ends: see sources.clean_tree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+# A ký hiệu group: letters (Vietnamese Đ included) and digits, groups joined by "-" (ND 30,
+# Phụ lục I, II.3.c: "-" between abbreviation groups, no spaces).
+_SYMBOL = re.compile(r"^[0-9A-Za-zĐđ]+(-[0-9A-Za-zĐđ]+)*$")
+_DATE_VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _no_newline(value: str) -> str:
+    if "\n" in value:
+        raise ValueError("must be on one line: remove the line break")
+    return value
+
+
+OneLine = Annotated[str, Field(min_length=1)]
+MultiLine = Annotated[str, Field(min_length=1)]
+
+
+def _symbol(value: str) -> str:
+    if not _SYMBOL.match(value):
+        raise ValueError(
+            "a ký hiệu part is letters and digits only, groups joined by '-', no spaces "
+            "or '/' (for example 'SCT', 'VP', 'KT-HT')"
+        )
+    return value
+
+
+class Issuer(_Model):
+    """Tên cơ quan, tổ chức ban hành văn bản (ô 2) and what the letter needs of it."""
+
+    parent: OneLine | None = Field(
+        None,
+        description="tên cơ quan, tổ chức chủ quản trực tiếp, e.g. 'UBND TỈNH QUẢNG TRỊ' "
+        "(optional; printed in capitals, not bold)",
+    )
+    name: MultiLine = Field(
+        description="tên cơ quan, tổ chức ban hành văn bản, e.g. 'SỞ CÔNG THƯƠNG' "
+        "(printed in bold capitals; a line break splits a long name)"
+    )
+    short_name: OneLine | None = Field(
+        None,
+        description="how the letter names the agency in running text, e.g. 'Sở Công Thương'; "
+        "used in the phụ lục line '(Kèm theo Công văn số ... của <short_name>)'",
+    )
+    abbreviation: OneLine = Field(
+        description="chữ viết tắt tên cơ quan (first part of the ký hiệu), e.g. 'SCT'"
+    )
+    unit: OneLine = Field(
+        description="chữ viết tắt tên đơn vị soạn thảo (second part of the ký hiệu, and the "
+        "'Lưu: VT, <unit>' line), e.g. 'VP'"
+    )
+    place: OneLine = Field(description="địa danh for the date line, e.g. 'Quảng Trị'")
+    contact: MultiLine | None = Field(
+        None,
+        description="ô 13: địa chỉ, điện thoại, thư điện tử, website, on page 1 under a "
+        "full-width line (optional)",
+    )
+
+    @field_validator("abbreviation", "unit")
+    @classmethod
+    def _symbols(cls, value: str) -> str:
+        return _symbol(value)
+
+    @field_validator("parent", "short_name", "place", "abbreviation", "unit")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return value if value is None else _no_newline(value)
+
+
+Authority = Literal["TM.", "KT.", "TL.", "TUQ.", "Q."]
+
+
+class Signer(_Model):
+    """Quyền hạn, chức vụ, họ tên người ký (ô 7a, 7b)."""
+
+    authority: Authority | None = Field(
+        None,
+        description="quyền hạn ký: 'TM.' (thay mặt tập thể), 'KT.' (ký thay), 'TL.' (thừa "
+        "lệnh), 'TUQ.' (thừa ủy quyền), 'Q.' (quyền); omit when the head signs",
+    )
+    head_title: MultiLine | None = Field(
+        None,
+        description="after the prefix: the head's title (KT./TL./TUQ./Q.: 'GIÁM ĐỐC') or, "
+        "for TM., the collective ('ỦY BAN NHÂN DÂN')",
+    )
+    deputy_of: MultiLine | None = Field(
+        None,
+        description="only with TM.: a deputy signs for the head of the collective, giving "
+        "'TM. ỦY BAN NHÂN DÂN' / 'KT. <deputy_of>' / <title>",
+    )
+    title: MultiLine | None = Field(
+        None, description="chức vụ của người ký, e.g. 'PHÓ GIÁM ĐỐC'"
+    )
+    other_title: MultiLine | None = Field(
+        None, description="ô 7b: chức vụ khác của người ký, printed above the name (optional)"
+    )
+    name: OneLine = Field(description="họ và tên người ký, e.g. 'Nguyễn Hữu Hưng'")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Signer:
+        a = self.authority
+        if a is None:
+            if self.head_title is not None:
+                raise ValueError(
+                    "'head_title' goes with an authority prefix: set 'authority' (KT., TL., "
+                    "TUQ., Q. or TM.) or move the title to 'title'"
+                )
+            if self.title is None:
+                raise ValueError("the head signs: give his or her 'title', e.g. 'GIÁM ĐỐC'")
+        else:
+            if self.head_title is None:
+                raise ValueError(
+                    f"with '{a}' give 'head_title': the head's title after '{a}', e.g. "
+                    + ("'ỦY BAN NHÂN DÂN'" if a == "TM." else "'GIÁM ĐỐC'")
+                )
+            if a == "Q." and self.title is not None:
+                raise ValueError(
+                    "with 'Q.' the signer is the acting head: the block is 'Q. <head_title>' "
+                    "and the name, so leave 'title' out"
+                )
+            if a != "Q." and self.title is None:
+                raise ValueError(f"with '{a}' give the signer's own 'title', e.g. 'PHÓ GIÁM ĐỐC'")
+        if self.deputy_of is not None and a != "TM.":
+            raise ValueError("'deputy_of' is only for 'TM.' letters signed by a deputy")
+        return self
+
+    def authority_lines(self) -> list[str]:
+        """The lines of ô 7a, top to bottom (ND 30, Phụ lục I, II.7.b and II.7.đ)."""
+        a = self.authority
+        if a is None:
+            return [self.title or ""]
+        lines = [f"{a} {self.head_title}"]
+        if self.deputy_of:
+            lines.append(f"KT. {self.deputy_of}")
+        if self.title:
+            lines.append(self.title)
+        return lines
+
+
+class Heading(_Model):
+    """A numbered heading ("1.", "1.1", "a)") written as the user wants it read."""
+
+    heading: MultiLine = Field(description="the heading text with its number, e.g. '1.1 Ứng dụng CNTT'")
+    level: Literal[1, 2, 3] = Field(
+        1, description="1: bold; 2: bold italic; 3: italic (as the reference phụ lục)"
+    )
+
+
+Cell = Union[str, int, Decimal]
+
+
+class Table(_Model):
+    columns: list[MultiLine] = Field(min_length=1, description="column headings")
+    rows: list[list[Cell]] = Field(
+        default_factory=list, description="rows of cells: text or numbers (numbers are grouped 1.234.567)"
+    )
+    widths: list[Annotated[float, Field(gt=0)]] | None = Field(
+        None, description="relative column widths, e.g. [1, 6, 2, 2] (optional)"
+    )
+
+    @field_validator("rows", mode="before")
+    @classmethod
+    def _cells(cls, rows: Any) -> Any:
+        if isinstance(rows, list):
+            for row in rows:
+                if isinstance(row, list):
+                    for cell in row:
+                        if isinstance(cell, bool) or cell is None:
+                            raise ValueError(
+                                f"a cell is text or a number, not {cell!r}; "
+                                'write "" for an empty cell'
+                            )
+        return rows
+
+    @model_validator(mode="after")
+    def _shape(self) -> Table:
+        n = len(self.columns)
+        for i, row in enumerate(self.rows):
+            if len(row) != n:
+                raise ValueError(
+                    f"row {i + 1} has {len(row)} cells but there are {n} columns; "
+                    "give every row one cell per column"
+                )
+        if self.widths is not None and len(self.widths) != n:
+            raise ValueError(f"'widths' has {len(self.widths)} numbers for {n} columns")
+        return self
+
+
+class TableBlock(_Model):
+    table: Table
+
+
+def _block_tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "paragraph-block"
+    if isinstance(value, dict):
+        if "heading" in value:
+            return "heading-block"
+        if "table" in value:
+            return "table-block"
+        return None
+    if isinstance(value, (Heading, TableBlock)):
+        return "heading-block" if isinstance(value, Heading) else "table-block"
+    return None
+
+
+Block = Annotated[
+    Union[
+        Annotated[MultiLine, Tag("paragraph-block")],
+        Annotated[Heading, Tag("heading-block")],
+        Annotated[TableBlock, Tag("table-block")],
+    ],
+    Discriminator(
+        _block_tag,
+        custom_error_type="block",
+        custom_error_message="a block is a string (a paragraph), {\"heading\": ...} or "
+        "{\"table\": ...}",
+    ),
+]
+# Loc parts pydantic adds for the tagged union; the JSON paths we print leave them out.
+UNION_TAGS = frozenset({"paragraph-block", "heading-block", "table-block"})
+
+
+class Appendix(_Model):
+    """Phụ lục (Mẫu 2.1): a new page with its own page numbers."""
+
+    title: MultiLine = Field(description="tên phụ lục (printed in bold capitals)")
+    content: list[Block] = Field(min_length=1, description="the phụ lục's blocks")
+    landscape: bool = Field(False, description="lay this phụ lục out landscape (wide tables)")
+
+
+class Archive(_Model):
+    unit: OneLine | None = Field(None, description="đơn vị soạn thảo in 'Lưu: VT, <unit>'; default issuer.unit")
+    copies: Annotated[int, Field(ge=1, strict=True)] | None = Field(None, description="số bản lưu, printed '(2)'")
+
+
+class Drafter(_Model):
+    """Ô 12: ký hiệu người soạn thảo và số lượng bản phát hành, e.g. 'PL.(300)'."""
+
+    initials: OneLine = Field(description="initials of the drafter, e.g. 'PL'")
+    copies: Annotated[int, Field(ge=1, strict=True)] | None = Field(None, description="số lượng bản phát hành")
+
+    @field_validator("initials")
+    @classmethod
+    def _initials(cls, value: str) -> str:
+        return _symbol(value)
+
+
+Urgency = Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]
+
+
+class Letter(_Model):
+    """One công văn with its phụ lục."""
+
+    schema_: str | None = Field(None, alias="$schema", description="path or URL of the JSON Schema (ignored)")
+    issuer: Issuer
+    number: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="số của văn bản; omit to leave it blank for the document system (Điều 15.3)"
+    )
+    date: dt.date | None = Field(
+        None,
+        description="ngày ban hành, '2020-04-08' or '08/04/2020'; omit to leave it blank",
+    )
+    subject: MultiLine = Field(description="trích yếu after 'V/v', e.g. 'báo cáo tình hình ...'")
+    urgency: Urgency | None = Field(None, description="dấu chỉ mức độ khẩn (optional)")
+    recipients: list[MultiLine] = Field(min_length=1, description="Kính gửi: one or more recipients")
+    body: list[Block] = Field(min_length=1, description="nội dung: paragraphs, headings, tables")
+    signer: Signer
+    cc: list[MultiLine] = Field(
+        default_factory=list,
+        description="Nơi nhận besides 'Như trên' (the tool adds 'Như trên' and 'Lưu: VT, ...')",
+    )
+    archive: Archive | None = None
+    drafter: Drafter | None = None
+    appendices: list[Appendix] = Field(default_factory=list, description="phụ lục, in order")
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        populate_by_name=True,
+        title="wfhdoc letter (công văn)",
+    )
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("the number is a whole number like 451, not true/false")
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        return value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        if value is None or isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str):
+            raise ValueError("write the date as text, '2020-04-08' or '08/04/2020'")
+        text = value.strip()
+        m = _DATE_ISO.match(text)
+        if m:
+            y, mo, d = (int(x) for x in m.groups())
+        else:
+            m = _DATE_VN.match(text)
+            if not m:
+                raise ValueError(f"'{value}' is not a date: write '2020-04-08' or '08/04/2020'")
+            d, mo, y = (int(x) for x in m.groups())
+        try:
+            return dt.date(y, mo, d)
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a real date ({exc})") from None
+
+    @model_validator(mode="after")
+    def _needs(self) -> Letter:
+        if self.appendices and not self.issuer.short_name:
+            raise ValueError(
+                "a letter with a phụ lục needs issuer.short_name (e.g. 'Sở Công Thương') for "
+                "the line '(Kèm theo Công văn số ... của ...)'"
+            )
+        return self
+
+    @property
+    def symbol(self) -> str:
+        """Ký hiệu of a công văn: agency abbreviation, then drafting unit (Phụ lục III, Mẫu 1.5)."""
+        return f"{self.issuer.abbreviation}-{self.issuer.unit}"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a letter file, for editors to validate and autocomplete."""
+    schema = Letter.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,35 @@
+"""Output file names: ASCII, safe on Windows, derived from the letter, never outside a folder."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .model import Letter
+
+# Windows refuses these as file names, with or without an extension.
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+_MAX_STEM = 100
+
+
+def ascii_slug(text: str) -> str:
+    """'Sở Công Thương' -> 'So-Cong-Thuong': Vietnamese letters folded, others dropped."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", folded).strip("-")
+
+
+def safe_stem(text: str, fallback: str = "cong-van") -> str:
+    """A file name stem that every system accepts: ASCII letters, digits, '-', '_'."""
+    stem = ascii_slug(text)[:_MAX_STEM].strip("-") or fallback
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = f"{stem}_"
+    return stem
+
+
+def letter_stem(letter: Letter) -> str:
+    """'451-SCT-VP' for a numbered letter; 'SCT-VP-chua-so' when the number is left blank."""
+    symbol = letter.symbol
+    if letter.number is not None:
+        return safe_stem(f"{letter.number:02d}-{symbol}")
+    return safe_stem(f"{symbol}-chua-so")

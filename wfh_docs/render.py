@@ -1,0 +1,529 @@
+"""The one entry point that turns a Letter into .docx bytes through a docxtpl template.
+
+A Template is loaded once: its parts are patched with docxtpl's own tag clean-up (tags Word
+split across runs, {%p %} and {{p }} tags) and compiled by Jinja once, so rendering a letter
+costs a Jinja render and a zip write, not a reload and recompile as docxtpl's render() does.
+
+Data never meets the template as raw text. Every string is escaped here (&, <, >, and the
+braces too, as character references, so that text looking like a tag stays text and cannot be
+mistaken for a leftover tag), newlines become paragraphs or line breaks by design, and after
+rendering the letter is verified: well-formed XML, no template tag left, every input string
+present in the document. A letter that fails any of these is never returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as _xml_escape
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
+from jinja2 import TemplateError as JinjaTemplateError
+from lxml import etree
+from markupsafe import Markup
+
+from . import inline, vn
+from .errors import RenderError, TemplateError
+from .layout import LAYOUT, agency_rule_indent
+from .model import Appendix, Block, Heading, Letter, Table, TableBlock
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "cong-van.docx"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W_NS}}}"
+_RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+_TAG_LEFT = re.compile(r"\{\{|\{%|%\}|\}\}|\{#|#\}")
+_BODY_END = re.compile(r"</w:sectPr>\s*</w:body>")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+# Styles the renderer refers to by id; the template must define each (docs/template.md).
+REQUIRED_STYLES = (
+    "NoiDung", "DeMuc1", "DeMuc2", "DeMuc3", "DuongKe", "DauKhan", "PhuLucSo", "PhuLucTen",
+    "PhuLucKemTheo", "BangChu", "BangTieuDe", "BangPhuLuc",
+)
+
+
+# --- text to WordprocessingML ------------------------------------------------------------
+
+def _esc(text: str) -> str:
+    # Braces become character references: Word reads them as braces, while the raw XML can
+    # be searched for leftover template tags without tripping over the user's own text.
+    return _xml_escape(text).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _in_run(text: str) -> str:
+    """Text for inside an open <w:t>: newlines become line breaks, tabs become tabs."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append('</w:t><w:br/><w:t xml:space="preserve">')
+        out.append('</w:t><w:tab/><w:t xml:space="preserve">'.join(_esc(p) for p in line.split("\t")))
+    return "".join(out)
+
+
+def field_text(text: str) -> Markup:
+    """A string for a {{ field }} that stands inside a run of the template."""
+    return Markup(_in_run(text))
+
+
+def _run(text: str, *, bold: bool = False, italic: bool = False) -> str:
+    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{_in_run(text)}</w:t></w:r>'
+
+
+def _para(style: str, runs: str, *, ppr_extra: str = "") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr_extra}</w:pPr>{runs}</w:p>'
+
+
+def _rich(text: str) -> str:
+    return "".join(_run(s.text, bold=s.bold, italic=s.italic) for s in inline.parse(text))
+
+
+def _paragraphs(style: str, text: str, *, markup: bool = True, keep_next: bool = False) -> list[str]:
+    """A data string with newlines is several paragraphs: a line break inside a justified
+    paragraph would stretch the line before it across the page (docxtpl #544)."""
+    pieces = [piece for piece in text.split("\n") if piece.strip()]
+    return [
+        _para(style, _rich(piece) if markup else _run(piece),
+              ppr_extra="<w:keepNext/>" if keep_next and i == len(pieces) - 1 else "")
+        for i, piece in enumerate(pieces)
+    ]
+
+
+def _rule(indent: int) -> str:
+    return _para("DuongKe", "", ppr_extra=f'<w:ind w:left="{indent}" w:right="{indent}"/>')
+
+
+_TINY = ('<w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+         '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>{sect}</w:pPr>')
+
+
+def _tiny_paragraph(sect_pr: str = "") -> str:
+    """An empty 1-twip paragraph: ends a section, or the body after a table, without
+    taking a line that could spill onto a page of its own."""
+    return f"<w:p>{_TINY.format(sect=sect_pr)}</w:p>"
+
+
+def _cell_text(value: str | int | Decimal) -> tuple[str, bool]:
+    if isinstance(value, bool):  # pragma: no cover - the model refuses booleans
+        raise TypeError("bool cell")
+    if isinstance(value, (int, Decimal)):
+        return vn.format_number(value), True
+    return value, False
+
+
+def _table(table: Table, width: int) -> str:
+    n = len(table.columns)
+    weights = table.widths or [1.0] * n
+    total = sum(weights)
+    cols = [int(width * w / total) for w in weights]
+    cols[-1] += width - sum(cols)
+    grid = "".join(f'<w:gridCol w:w="{c}"/>' for c in cols)
+
+    def row(cells: Iterable[str], header: bool) -> str:
+        trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
+        tcs = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{c}" w:type="dxa"/></w:tcPr>{body}</w:tc>'
+                      for c, body in zip(cols, cells))
+        return f"<w:tr>{trpr}{tcs}</w:tr>"
+
+    head = row((_para("BangTieuDe", _run(c)) for c in table.columns), True)
+    rows = []
+    for r in table.rows:
+        cells = []
+        for value in r:
+            text, numeric = _cell_text(value)
+            jc = '<w:jc w:val="center"/>' if numeric else ""
+            cells.append(_para("BangChu", _run(text), ppr_extra=jc))
+        rows.append(row(cells, False))
+    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="BangPhuLuc"/><w:tblW w:w="{width}" w:type="dxa"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
+            'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{head}{''.join(rows)}</w:tbl>"
+            # a table is followed by a paragraph, so two tables never merge into one
+            + _tiny_paragraph())
+
+
+def _closing(text: str) -> str:
+    """ND 30's mark of the end of the content, "./.", after the last paragraph."""
+    stripped = text.rstrip()
+    if stripped.endswith("./.") or stripped.endswith("/."):
+        return text
+    return stripped + ("/." if stripped.endswith(".") else "./.")
+
+
+def _blocks(blocks: list[Block], width: int, *, keep_last: bool = False) -> str:
+    """Paragraphs, headings and tables; `keep_last` holds the last paragraph on the page of
+    what follows (the signature block must not stand alone on a page)."""
+    out: list[str] = []
+    last_para = max((i for i, b in enumerate(blocks) if isinstance(b, str)), default=-1)
+    closing_ok = last_para == len(blocks) - 1
+    for i, block in enumerate(blocks):
+        if isinstance(block, str):
+            last = i == last_para and closing_ok
+            text = _closing(block) if last else block
+            out.extend(_paragraphs("NoiDung", text, keep_next=keep_last and last))
+        elif isinstance(block, Heading):
+            out.extend(_paragraphs(f"DeMuc{block.level}", block.heading, markup=False))
+        elif isinstance(block, TableBlock):
+            out.append(_table(block.table, width))
+    return "".join(out)
+
+
+# --- sections ----------------------------------------------------------------------------
+
+def _appendix_sect_pr(letter_sect: str, landscape: bool) -> str:
+    """The letter's section properties for a phụ lục: page numbers from 1 again (III.1.đ)
+    and no ô 13 footer, which belongs to page 1 of the letter only."""
+    sect = letter_sect
+    default_footer = re.search(r'<w:footerReference w:type="default" r:id="([^"]+)"/>', sect)
+    if default_footer:
+        sect = re.sub(r'(<w:footerReference w:type="first" r:id=")[^"]+(")',
+                      rf"\g<1>{default_footer.group(1)}\g<2>", sect)
+    if "<w:pgNumType" in sect:
+        sect = re.sub(r"<w:pgNumType\b[^>]*/>", '<w:pgNumType w:start="1"/>', sect)
+    if landscape:
+        size = re.search(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"([^>]*)/>', sect)
+        if size:
+            w, h = sorted((int(size.group(1)), int(size.group(2))))
+            rest = size.group(3).replace(' w:orient="portrait"', "")
+            sect = sect.replace(size.group(0), f'<w:pgSz w:w="{h}" w:h="{w}" w:orient="landscape"{rest}/>')
+    return sect
+
+
+def _text_width(sect: str) -> int:
+    size = re.search(r'<w:pgSz w:w="(\d+)"', sect)
+    left = re.search(r'w:left="(\d+)"', sect[sect.find("<w:pgMar"):])
+    right = re.search(r'w:right="(\d+)"', sect[sect.find("<w:pgMar"):])
+    if not (size and left and right):
+        return LAYOUT.text_width
+    return int(size.group(1)) - int(left.group(1)) - int(right.group(1))
+
+
+def _kem_theo(letter: Letter) -> str:
+    number = vn.format_number_reference(letter.number, letter.symbol)
+    when = vn.format_short_date(letter.date)
+    return f"(Kèm theo Công văn số: {number} ngày {when} của {letter.issuer.short_name})"
+
+
+def _appendices(letter: Letter, letter_sect: str) -> tuple[str, str]:
+    """The phụ lục pages, and the section properties the document must end with."""
+    out: list[str] = []
+    previous = letter_sect
+    many = len(letter.appendices) > 1
+    for i, appendix in enumerate(letter.appendices, start=1):
+        sect = _appendix_sect_pr(letter_sect, appendix.landscape)
+        out.append(_tiny_paragraph(previous))
+        label = f"Phụ lục {vn.roman(i)}" if many else "Phụ lục"
+        out.append(_para("PhuLucSo", _run(label)))
+        out.append(_para("PhuLucTen", _run(appendix.title)))
+        out.append(_para("PhuLucKemTheo", _run(_kem_theo(letter))))
+        width = _text_width(sect)
+        out.append(_rule((width - width // 4) // 2))
+        out.append(_blocks(list(appendix.content), width))
+        previous = sect
+    out.append(_tiny_paragraph())
+    return "".join(out), previous
+
+
+# --- the context the template sees --------------------------------------------------------
+
+def _numbered(items: list[str], last: str = ".") -> list[str]:
+    return [f"{item}{';' if i < len(items) - 1 else last}" for i, item in enumerate(items)]
+
+
+def cc_lines(letter: Letter) -> list[str]:
+    """Nơi nhận lines after their dash: "Như trên;", the user's names, "Lưu: VT, <unit>."."""
+    archive_unit = (letter.archive.unit if letter.archive and letter.archive.unit else letter.issuer.unit)
+    keep = f"Lưu: VT, {archive_unit}"
+    if letter.archive and letter.archive.copies:
+        keep += f" ({letter.archive.copies})"
+    if letter.drafter:
+        copies = f"({letter.drafter.copies})" if letter.drafter.copies else ""
+        keep += f". {letter.drafter.initials}.{copies}"
+    names = ["Như trên", *letter.cc]
+    return [f"{n};" for n in names] + [f"{keep}."]
+
+
+def recipient_lines(letter: Letter) -> list[str]:
+    """Kính gửi: one recipient on the "Kính gửi:" line; several as "- X;" lines, the last "."."""
+    if len(letter.recipients) == 1:
+        return list(letter.recipients)
+    return _numbered(list(letter.recipients))
+
+
+def _urgency_box(letter: Letter) -> str:
+    if not letter.urgency:
+        return ""
+    # Phụ lục I, III.2.b: HỎA TỐC 30 x 8 mm, THƯỢNG KHẨN 40 x 8 mm, KHẨN 20 x 8 mm
+    width_mm = {"HỎA TỐC": 30, "THƯỢNG KHẨN": 40, "KHẨN": 20}[letter.urgency]
+    indent = max(0, (LAYOUT.header_left - round(width_mm * 56.7)) // 2)
+    return _para("DauKhan", _run(letter.urgency), ppr_extra=f'<w:ind w:left="{indent}" w:right="{indent}"/>')
+
+
+def context(letter: Letter, letter_sect: str) -> tuple[dict[str, Any], str]:
+    """What the template's tags see, every value already escaped; and the final sectPr."""
+    f = field_text
+    appendices, final_sect = _appendices(letter, letter_sect)
+    issuer = letter.issuer
+    ctx = {
+        "issuer": {
+            "parent": f(issuer.parent) if issuer.parent else "",
+            "name": f(issuer.name),
+            "contact": f(issuer.contact) if issuer.contact else "",
+        },
+        "issuer_rule": Markup(_rule(agency_rule_indent(issuer.name.split("\n")))),
+        "number_symbol": f(vn.format_number_reference(letter.number, letter.symbol)),
+        "date_line": f(vn.format_date_line(issuer.place, letter.date)),
+        "subject": f(letter.subject),
+        "urgency_box": Markup(_urgency_box(letter)),
+        "recipients": [f(r) for r in recipient_lines(letter)],
+        "body": Markup(_blocks(list(letter.body), _text_width(letter_sect), keep_last=True)),
+        "cc_lines": [f(line) for line in cc_lines(letter)],
+        "signer": {
+            "lines": [f(line) for line in letter.signer.authority_lines()],
+            "other_title": f(letter.signer.other_title) if letter.signer.other_title else "",
+            "name": f(letter.signer.name),
+        },
+        "appendices": Markup(appendices),
+    }
+    return ctx, final_sect
+
+
+# --- verification --------------------------------------------------------------------------
+
+def _strings(value: Any, *, rich: bool = False) -> Iterator[str]:
+    if isinstance(value, str):
+        yield inline.plain(value) if rich else value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v, rich=rich)
+
+
+def expected_texts(letter: Letter) -> list[str]:
+    """Every piece of the input as the reader must find it in the finished letter."""
+    out: list[str] = []
+    issuer = letter.issuer
+    out += [s for s in (issuer.parent, issuer.name, issuer.contact) if s]
+    out.append(vn.format_number_reference(letter.number, letter.symbol))
+    out.append(vn.format_date_line(issuer.place, letter.date))
+    out.append(letter.subject)
+    if letter.urgency:
+        out.append(letter.urgency)
+    out += list(letter.recipients) + list(letter.cc)
+    out += letter.signer.authority_lines() + [letter.signer.name]
+    if letter.signer.other_title:
+        out.append(letter.signer.other_title)
+    out += cc_lines(letter)
+
+    def blocks(bs: Iterable[Block]) -> None:
+        for b in bs:
+            if isinstance(b, str):
+                out.extend(p for p in inline.plain(b).split("\n") if p.strip())
+            elif isinstance(b, Heading):
+                out.extend(p for p in b.heading.split("\n") if p.strip())
+            elif isinstance(b, TableBlock):
+                out.extend(b.table.columns)
+                out.extend(_cell_text(c)[0] for r in b.table.rows for c in r)
+
+    blocks(letter.body)
+    for a in letter.appendices:
+        out.append(a.title)
+        blocks(a.content)
+    if letter.appendices:
+        out.append(_kem_theo(letter))
+    return [s for s in out if s]
+
+
+def document_text(parts: dict[str, bytes]) -> str:
+    """The text a reader sees: paragraphs joined by newlines, line breaks as newlines."""
+    chunks: list[str] = []
+    for name in sorted(parts):
+        root = etree.fromstring(parts[name])
+        for p in root.iter(f"{_W}p"):
+            buf = []
+            for el in p.iter(f"{_W}t", f"{_W}br", f"{_W}tab", f"{_W}cr"):
+                if el.tag == f"{_W}t":
+                    buf.append(el.text or "")
+                elif el.tag == f"{_W}tab":
+                    buf.append("\t")
+                else:
+                    buf.append("\n")
+            chunks.append("".join(buf))
+    return "\n".join(chunks)
+
+
+def _verify(letter: Letter, rendered: dict[str, bytes]) -> None:
+    for name, xml in rendered.items():
+        m = _TAG_LEFT.search(xml.decode("utf-8"))
+        if m:
+            start = max(0, m.start() - 60)
+            raise RenderError(
+                f"a template tag was left unrendered in {name}: ...{xml[start:m.end() + 60].decode()}... "
+                "(check the template's tags with the template documentation)"
+            )
+    text = document_text(rendered)
+    missing = [s for s in expected_texts(letter) if s not in text]
+    if missing:
+        shown = "; ".join(repr(s[:80]) for s in missing[:5])
+        raise RenderError(
+            f"{len(missing)} piece(s) of the input are missing from the rendered letter: {shown}. "
+            "This is a bug in wfhdoc or a template that drops a field: please report it"
+        )
+
+
+# --- the template ---------------------------------------------------------------------------
+
+@dataclass
+class RenderedLetter:
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+def _final_sect_span(xml: str) -> tuple[int, int] | None:
+    """Where the body's own sectPr (the last section's properties) stands in `xml`."""
+    end = _BODY_END.search(xml)
+    start = xml.rfind("<w:sectPr", 0, end.start()) if end else -1
+    if not end or start < 0:
+        return None
+    return start, end.start() + len("</w:sectPr>")
+
+
+def _patch(xml: str) -> str:
+    # docxtpl's own clean-up of tags split by Word, and of its {%p %}/{{p }} paragraph tags;
+    # it uses no instance state, so it serves our compile-once template as it is.
+    patched: str = DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+    return patched
+
+
+class Template:
+    """A docxtpl template loaded and compiled once; `render` makes one letter from it."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else DEFAULT_TEMPLATE
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                self._entries = [(info.filename, zf.read(info)) for info in zf.infolist()]
+        except FileNotFoundError:
+            raise TemplateError(f"{self.path}: template not found") from None
+        except IsADirectoryError:
+            raise TemplateError(f"{self.path}: is a folder, not a .docx template") from None
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise TemplateError(f"{self.path}: not a .docx file ({exc})") from None
+        names = {n for n, _ in self._entries}
+        if "word/document.xml" not in names:
+            raise TemplateError(f"{self.path}: not a Word document (no word/document.xml)")
+        self._env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        self._compiled: dict[str, Any] = {}
+        self.letter_sect = ""
+        for name, data in self._entries:
+            if not _RENDERED_PART.match(name):
+                continue
+            xml = _patch(data.decode("utf-8"))
+            if name == "word/document.xml":
+                span = _final_sect_span(xml)
+                if span is None:
+                    raise TemplateError(f"{self.path}: the document has no section properties")
+                self.letter_sect = xml[span[0]:span[1]]
+            src = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+            try:
+                self._compiled[name] = self._env.from_string(src)
+            except JinjaTemplateError as exc:
+                line = getattr(exc, "lineno", None)
+                where = ""
+                if line:
+                    para = src.splitlines()[max(0, line - 1)]
+                    where = f" in the paragraph '{re.sub(r'<[^>]+>', '', para)[:120]}'"
+                raise TemplateError(f"{self.path}: {name}: template error{where}: {exc}") from None
+        self._check_styles(dict(self._entries).get("word/styles.xml"))
+
+    def _check_styles(self, styles: bytes | None) -> None:
+        found: set[str] = set()
+        if styles:
+            root = etree.fromstring(styles)
+            found = {s.get(f"{_W}styleId") or "" for s in root.iter(f"{_W}style")}
+        missing = [s for s in REQUIRED_STYLES if s not in found]
+        if missing:
+            raise TemplateError(
+                f"{self.path}: the template lacks the style(s) {', '.join(missing)}; "
+                "wfhdoc lays out the body and phụ lục with them (see docs/template.md)"
+            )
+
+    def render(self, letter: Letter) -> RenderedLetter:
+        ctx, final_sect = context(letter, self.letter_sect)
+        rendered: dict[str, bytes] = {}
+        for name, compiled in self._compiled.items():
+            try:
+                xml = compiled.render(ctx)
+            except JinjaTemplateError as exc:
+                raise TemplateError(f"{self.path}: {name}: {exc}") from None
+            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+            if name == "word/document.xml" and final_sect != self.letter_sect:
+                span = _final_sect_span(xml)
+                assert span is not None  # the template was checked to have one
+                xml = xml[:span[0]] + final_sect + xml[span[1]:]
+            data = xml.encode("utf-8")
+            try:
+                etree.fromstring(data)
+            except etree.XMLSyntaxError as exc:
+                raise RenderError(f"{name} is not well-formed after rendering: {exc}") from None
+            rendered[name] = data
+        _verify(letter, rendered)
+        rendered["docProps/core.xml"] = core_properties(letter)
+        return RenderedLetter(_zip(self._entries, rendered), _warnings(letter))
+
+
+def _warnings(letter: Letter) -> list[str]:
+    out = []
+    if letter.appendices:
+        body = " ".join(inline.plain(b) for b in letter.body if isinstance(b, str)).casefold()
+        if "phụ lục" not in body:
+            out.append("the body never mentions the phụ lục; ND 30 (Phụ lục I, III.1.a) asks the "
+                       "letter to point to it, e.g. '... tại Phụ lục đính kèm.'")
+    return out
+
+
+def core_properties(letter: Letter) -> bytes:
+    """Document properties from the data, so the same input gives the same bytes."""
+    when = letter.date or dt.date(2000, 1, 1)
+    stamp = f"{when.isoformat()}T00:00:00Z"
+    title = "V/v " + letter.subject.replace("\n", " ")
+    number = vn.format_number_reference(letter.number, letter.symbol).strip()
+    creator = letter.issuer.name.replace("\n", " ")
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{_xml_escape(title)}</dc:title><dc:subject>{_xml_escape(number)}</dc:subject>"
+        f"<dc:creator>{_xml_escape(creator)}</dc:creator><cp:keywords>{_xml_escape(number)}</cp:keywords>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode("utf-8")
+
+
+def _zip(entries: list[tuple[str, bytes]], replaced: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, replaced.get(name, data))
+    return buf.getvalue()
+
+
+def render(letter: Letter, template: Path | str | None = None) -> RenderedLetter:
+    """Render one letter with the given template (default: templates/cong-van.docx)."""
+    return Template(template).render(letter)
+
+
+__all__ = ["Appendix", "RenderedLetter", "Template", "render"]

@@ -1,0 +1,281 @@
+"""Input at the boundary: JSON files in, clean validated Letters out, every problem located.
+
+Reading a letter goes: bytes -> text (UTF-8, or UTF-16 with its BOM) -> JSON (duplicate keys
+and NaN refused) -> clean strings (NFC, line ends, control characters removed with a warning
+naming the JSON path) -> Letter (pydantic; every error collected, translated into plain words
+with its JSON path and a hint). Nothing here prints: callers get an InputError or warnings.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import json
+import typing
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Problem
+from .model import UNION_TAGS, Heading, Letter, TableBlock
+
+_TAG_MODELS: dict[str, type[BaseModel]] = {"heading-block": Heading, "table-block": TableBlock}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    letter: Letter
+    warnings: list[str]
+
+
+def json_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
+    """('body', 3, 'heading') -> '$.body[3].heading'."""
+    out = "$"
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in UNION_TAGS:
+            continue
+        elif part.isidentifier():
+            out += f".{part}"
+        else:
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return out
+
+
+# --- bytes to JSON -----------------------------------------------------------------------
+
+def _decode(raw: bytes, source: str) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Notepad's "Unicode" is UTF-16 with a BOM: unambiguous, so we read it.
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(source, [Problem("", f"broken UTF-16 text ({exc.reason})",
+                                              "save the file again as UTF-8")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(source, [Problem(
+            f"line {line}, column {column}",
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X})",
+            "save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8); text typed "
+            "in TCVN3 (.VnTime) or VNI fonts must be converted to Unicode first, e.g. with "
+            "UniKey's converter",
+        )]) from None
+
+
+def _pairs(source: str):  # type: ignore[no-untyped-def]
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise InputError(source, [Problem(
+                    "", f"the key {json.dumps(key, ensure_ascii=False)} appears twice in one object",
+                    "keep one of them: JSON readers silently drop the first, and its text would be lost",
+                )])
+            out[key] = value
+        return out
+    return hook
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_json(raw: bytes, source: str) -> Any:
+    text = _decode(raw, source)
+    if not text.strip():
+        raise InputError(source, [Problem("", "the file is empty",
+                                          "it must hold one letter as a JSON object; see data/examples/")])
+    try:
+        return json.loads(text, object_pairs_hook=_pairs(source), parse_float=Decimal,
+                          parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        line_text = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
+        raise InputError(source, [Problem(
+            f"line {exc.lineno}, column {exc.colno}",
+            f"not valid JSON: {exc.msg}" + (f" in: {line_text.strip()[:80]}" if line_text.strip() else ""),
+            "look for a missing comma, quote or bracket at or just before this place",
+        )]) from None
+    except ValueError as exc:
+        raise InputError(source, [Problem("", f"not valid JSON: {exc}", "write numbers as digits")]) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    source = str(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(source, [Problem("", "file not found", "check the path and the file name")]) from None
+    except IsADirectoryError:
+        raise InputError(source, [Problem("", "this is a folder, not a file",
+                                          "give the path of one .json letter file")]) from None
+    except PermissionError:
+        raise InputError(source, [Problem("", "permission denied", "check that you may read the file")]) from None
+    except OSError as exc:
+        raise InputError(source, [Problem("", f"cannot read the file ({exc.strerror})", "")]) from None
+
+
+# --- cleaning strings ----------------------------------------------------------------------
+
+def _bad_char(ch: str) -> bool:
+    cp = ord(ch)
+    if ch in "\t\n":
+        return False
+    return (
+        cp < 0x20 or 0x7F <= cp <= 0x9F  # C0 and C1 controls, DEL
+        or 0xD800 <= cp <= 0xDFFF  # lone surrogates (JSON "\ud800"): not text, not XML
+        or cp in (0xFFFE, 0xFFFF)
+    )
+
+
+def clean_text(value: str, where: str, warnings: list[str]) -> str:
+    """NFC, one kind of line end, no control characters (each removal becomes a warning)."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if any(_bad_char(ch) for ch in text):
+        kept = []
+        for i, ch in enumerate(text):
+            if _bad_char(ch):
+                name = unicodedata.name(ch, "control character")
+                warnings.append(f"{where}: removed U+{ord(ch):04X} ({name}) at position {i + 1}; "
+                                "it cannot appear in a Word document")
+            else:
+                kept.append(ch)
+        text = "".join(kept)
+    # TCVN 6909:2001 text is precomposed: store NFC (decomposed input comes from macOS,
+    # some PDFs and UniKey's "Unicode tổ hợp").
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_tree(value: Any, loc: tuple[int | str, ...], warnings: list[str]) -> Any:
+    if isinstance(value, str):
+        return clean_text(value, json_path(loc), warnings)
+    if isinstance(value, list):
+        return [clean_tree(v, (*loc, i), warnings) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: clean_tree(v, (*loc, k), warnings) for k, v in value.items()}
+    return value
+
+
+# --- pydantic errors to problems -------------------------------------------------------------
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    cls: type[BaseModel] | None = Letter
+    for part in loc:
+        if cls is None:
+            return None
+        if isinstance(part, int):
+            continue
+        if part in _TAG_MODELS:
+            cls = _TAG_MODELS[part]
+            continue
+        field = cls.model_fields.get(part)
+        if field is None:
+            return None
+        cls = _model_in(field.annotation)
+    return cls
+
+
+def _keys(cls: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in cls.model_fields.items()]
+
+
+def _describe(cls: type[BaseModel] | None, name: str) -> str:
+    if cls is None or name not in cls.model_fields:
+        return ""
+    return cls.model_fields[name].description or ""
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def problem_from_error(err: dict[str, Any]) -> Problem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    msg = err["msg"]
+    where = json_path(loc)
+    parent_loc = loc[:-1]
+    name = str(loc[-1]) if loc else ""
+    if kind == "missing":
+        desc = _describe(_model_at(parent_loc), name)
+        return Problem(where, "this field is required but missing",
+                       f"add \"{name}\"" + (f": {desc}" if desc else ""))
+    if kind == "extra_forbidden":
+        cls = _model_at(parent_loc)
+        allowed = _keys(cls) if cls else []
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = (f"did you mean \"{close[0]}\"?" if close else
+                ("the fields allowed here are " + ", ".join(allowed)) if allowed else "remove it")
+        return Problem(where, f"unknown field \"{name}\"", hint)
+    if kind == "string_type":
+        return Problem(where, f"must be text, not {_shown(err.get('input'))}",
+                       "put the value in double quotes")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return Problem(where, f"must be a whole number, not {_shown(err.get('input'))}", "for example 451")
+    if kind in ("list_type",):
+        return Problem(where, f"must be a list in [ ], not {_shown(err.get('input'))}",
+                       'for example ["Sở Tài chính", "Sở Nội vụ"]')
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return Problem(where, f"must be an object in {{ }}, not {_shown(err.get('input'))}",
+                       "see data/examples/ for the shape")
+    if kind == "too_short":
+        if isinstance(err.get("input"), str):
+            return Problem(where, "must not be empty", "write the text, or leave the field out if it is optional")
+        return Problem(where, "must not be an empty list", "give at least one item")
+    if kind == "string_too_short":
+        return Problem(where, "must not be empty", "write the text, or leave the field out if it is optional")
+    if kind == "bool_type":
+        return Problem(where, f"must be true or false, not {_shown(err.get('input'))}", "")
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return Problem(where, f"{_shown(err.get('input'))} is not allowed here", f"use one of {expected}")
+    if kind == "block":
+        return Problem(where, f"{_shown(err.get('input'))} is not a block", msg)
+    if kind == "value_error":
+        text = msg.removeprefix("Value error, ")
+        return Problem(where if loc else "$", text)
+    if kind in ("greater_than_equal", "greater_than"):
+        return Problem(where, msg.lower().replace("input ", "the value "), "")
+    return Problem(where, msg, "")
+
+
+def validate(data: Any, source: str) -> Letter:
+    if not isinstance(data, dict):
+        raise InputError(source, [Problem("$", f"the top level must be an object {{ ... }} holding one letter, "
+                                                f"not {type(data).__name__ if not isinstance(data, list) else 'a list'}",
+                                          "see data/examples/cong-van-451-SCT-VP-2020.json")])
+    try:
+        return Letter.model_validate(data)
+    except ValidationError as exc:
+        problems = [problem_from_error(dict(e)) for e in exc.errors()]
+        raise InputError(source, problems) from None
+
+
+def load_letter(path: Path | str) -> Loaded:
+    """Read, clean and validate one letter file."""
+    path = Path(path)
+    source = str(path)
+    data = parse_json(read_bytes(path), source)
+    warnings: list[str] = []
+    cleaned = clean_tree(data, (), warnings)
+    letter = validate(cleaned, source)
+    return Loaded(letter, [f"{source}: {w}" for w in warnings])
