@@ -396,6 +396,36 @@ def _final_sect_span(xml: str) -> tuple[int, int] | None:
     return start, end.start() + len("</w:sectPr>")
 
 
+_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+
+
+def broken_tags(xml: str) -> list[str]:
+    """Paragraphs whose tags do not close within the paragraph, as the clerk sees them.
+
+    docxtpl's clean-up would join an unclosed tag with whatever closes later in the
+    document, silently swallowing the text between; we refuse such a template instead.
+    """
+    bad = []
+    for m in _PARAGRAPH.finditer(xml):
+        text = "".join(_TEXT.findall(m.group(0)))
+        depth_ok = True
+        for opener, closer in (("{{", "}}"), ("{%", "%}"), ("{#", "#}")):
+            pos = 0
+            while True:
+                start = text.find(opener, pos)
+                if start < 0:
+                    break
+                end = text.find(closer, start + 2)
+                if end < 0:
+                    depth_ok = False
+                    break
+                pos = end + 2
+        if not depth_ok or text.count("}}") > text.count("{{") or text.count("%}") > text.count("{%"):
+            bad.append(text)
+    return bad
+
+
 def _patch(xml: str) -> str:
     # docxtpl's own clean-up of tags split by Word, and of its {%p %}/{{p }} paragraph tags;
     # it uses no instance state, so it serves our compile-once template as it is.
@@ -426,7 +456,15 @@ class Template:
         for name, data in self._entries:
             if not _RENDERED_PART.match(name):
                 continue
-            xml = _patch(data.decode("utf-8"))
+            raw = data.decode("utf-8")
+            broken = broken_tags(raw)
+            if broken:
+                shown = "; ".join(repr(t[:100]) for t in broken[:3])
+                raise TemplateError(
+                    f"{self.path}: {name}: unclosed tag in the paragraph(s) {shown}; a tag opens "
+                    "and closes in one paragraph: {{ name }}, {%p if x %}"
+                )
+            xml = _patch(raw)
             if name == "word/document.xml":
                 span = _final_sect_span(xml)
                 if span is None:

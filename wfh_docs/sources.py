@@ -270,6 +270,33 @@ def validate(data: Any, source: str) -> Letter:
         raise InputError(source, problems) from None
 
 
+def _tidy_list_items(data: dict[str, Any], warnings: list[str]) -> None:
+    """Kính gửi and Nơi nhận get their dashes and ';'/'.' from wfhdoc (ND 30, II.9.d); a
+    clerk who typed them too would see them twice, so they are taken off, with a warning."""
+    for key in ("recipients", "cc"):
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                continue
+            tidy = item.strip()
+            if tidy[:1] in "-+" and tidy[1:2] in (" ", ""):
+                tidy = tidy[1:].strip()
+            if tidy.endswith(";") or (i == len(items) - 1 and tidy.endswith(".") and not tidy.endswith("..")):
+                # ';' ends every line but the last, '.' the last one (only there is a '.' ours)
+                tidy = tidy[:-1].rstrip()
+            if tidy != item.strip() and tidy:
+                warnings.append(f"{json_path((key, i))}: wrote {json.dumps(tidy, ensure_ascii=False)}; "
+                                "wfhdoc adds the dash and the ';' or '.' itself")
+                items[i] = tidy
+    if isinstance(data.get("cc"), list):
+        kept = [c for c in data["cc"] if not (isinstance(c, str) and c.strip().casefold() == "như trên")]
+        if len(kept) != len(data["cc"]):
+            warnings.append("$.cc: left out 'Như trên': wfhdoc writes it first in Nơi nhận itself")
+            data["cc"] = kept
+
+
 def load_letter(path: Path | str) -> Loaded:
     """Read, clean and validate one letter file."""
     path = Path(path)
@@ -277,5 +304,7 @@ def load_letter(path: Path | str) -> Loaded:
     data = parse_json(read_bytes(path), source)
     warnings: list[str] = []
     cleaned = clean_tree(data, (), warnings)
+    if isinstance(cleaned, dict):
+        _tidy_list_items(cleaned, warnings)
     letter = validate(cleaned, source)
     return Loaded(letter, [f"{source}: {w}" for w in warnings])

@@ -1,0 +1,32 @@
+"""Shared fixtures: the reference letter built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import REFERENCE_JSON
+
+from wfh_docs.docx_read import Docx
+from wfh_docs.render import Template
+from wfh_docs.sources import load_letter
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return Template()
+
+
+@pytest.fixture(scope="session")
+def reference_bytes(template: Template) -> bytes:
+    return template.render(load_letter(REFERENCE_JSON).letter).data
+
+
+@pytest.fixture(scope="session")
+def reference_docx(reference_bytes: bytes) -> Docx:
+    return Docx(reference_bytes)
+
+
+@pytest.fixture(scope="session")
+def reference_path(reference_bytes: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("reference") / "451-SCT-VP.docx"
+    path.write_bytes(reference_bytes)
+    return path

@@ -1,0 +1,316 @@
+"""Reading any .docx as a reader sees it: paragraphs with their effective formatting.
+
+Formatting in WordprocessingML comes in layers: document defaults, the paragraph style and
+the styles it is based on, the run's character style, then the run's own properties; fonts
+may point at the theme. This module resolves those layers into the value that applies, so
+tests (and the ND 30 checker) can ask "what size is the Nơi nhận heading?" of any letter,
+whether wfhdoc made it or a clerk typed it in Word.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_W = f"{{{W_NS}}}"
+_ON_OFF_FALSE = {"0", "false", "off"}
+
+
+def _w(tag: str) -> str:
+    return f"{_W}{tag}"
+
+
+def _on(el: etree._Element | None) -> bool | None:
+    if el is None:
+        return None
+    return el.get(_w("val"), "true").lower() not in _ON_OFF_FALSE
+
+
+@dataclass
+class RunProps:
+    fonts: dict[str, str] = field(default_factory=dict)  # ascii, hAnsi, cs, eastAsia
+    size: float | None = None  # points
+    bold: bool | None = None
+    italic: bool | None = None
+    caps: bool | None = None
+    color: str | None = None
+
+    def merged(self, other: RunProps) -> RunProps:
+        return RunProps(
+            fonts={**self.fonts, **other.fonts},
+            size=other.size if other.size is not None else self.size,
+            bold=other.bold if other.bold is not None else self.bold,
+            italic=other.italic if other.italic is not None else self.italic,
+            caps=other.caps if other.caps is not None else self.caps,
+            color=other.color if other.color is not None else self.color,
+        )
+
+
+@dataclass
+class ParaProps:
+    jc: str | None = None
+    ind: dict[str, int] = field(default_factory=dict)  # left, right, firstLine, hanging (twips)
+    spacing: dict[str, str] = field(default_factory=dict)  # before, after, line, lineRule
+    keep_next: bool | None = None
+    border_bottom: bool | None = None
+    border_top: bool | None = None
+
+    def merged(self, other: ParaProps) -> ParaProps:
+        return ParaProps(
+            jc=other.jc or self.jc,
+            ind={**self.ind, **other.ind},
+            spacing={**self.spacing, **other.spacing},
+            keep_next=other.keep_next if other.keep_next is not None else self.keep_next,
+            border_bottom=other.border_bottom if other.border_bottom is not None else self.border_bottom,
+            border_top=other.border_top if other.border_top is not None else self.border_top,
+        )
+
+
+@dataclass
+class Run:
+    text: str
+    props: RunProps
+
+
+@dataclass
+class Paragraph:
+    text: str
+    style: str | None
+    props: ParaProps
+    runs: list[Run]
+    part: str
+    in_table: bool
+    table_index: int | None = None
+    row: int | None = None
+    cell: int | None = None
+
+    def run_props(self) -> list[RunProps]:
+        return [r.props for r in self.runs if r.text.strip()]
+
+
+@dataclass
+class Section:
+    page_width: int
+    page_height: int
+    orient: str
+    margins: dict[str, int]
+    title_page: bool
+    page_start: int | None
+    header_refs: dict[str, str]
+    footer_refs: dict[str, str]
+
+
+def _rpr(el: etree._Element | None, theme: dict[str, str]) -> RunProps:
+    props = RunProps()
+    if el is None:
+        return props
+    fonts = el.find(_w("rFonts"))
+    if fonts is not None:
+        for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+            name = fonts.get(_w(slot))
+            theme_ref = fonts.get(_w(f"{slot}Theme"))
+            if theme_ref:
+                # asciiTheme="minorHAnsi" etc.: the theme's major or minor latin/ea/cs font
+                name = theme.get(theme_ref, name or "")
+            if name:
+                props.fonts[slot] = name
+    sz = el.find(_w("sz"))
+    if sz is not None and sz.get(_w("val")):
+        props.size = int(sz.get(_w("val"), "0")) / 2
+    props.bold = _on(el.find(_w("b")))
+    props.italic = _on(el.find(_w("i")))
+    props.caps = _on(el.find(_w("caps")))
+    color = el.find(_w("color"))
+    if color is not None:
+        props.color = color.get(_w("val"))
+    return props
+
+
+def _ppr(el: etree._Element | None) -> ParaProps:
+    props = ParaProps()
+    if el is None:
+        return props
+    jc = el.find(_w("jc"))
+    if jc is not None:
+        props.jc = jc.get(_w("val"))
+    ind = el.find(_w("ind"))
+    if ind is not None:
+        for key in ("left", "right", "firstLine", "hanging", "start", "end"):
+            value = ind.get(_w(key))
+            if value is not None:
+                props.ind[{"start": "left", "end": "right"}.get(key, key)] = int(value)
+    spacing = el.find(_w("spacing"))
+    if spacing is not None:
+        for key in ("before", "after", "line", "lineRule"):
+            value = spacing.get(_w(key))
+            if value is not None:
+                props.spacing[key] = value
+    props.keep_next = _on(el.find(_w("keepNext")))
+    bdr = el.find(_w("pBdr"))
+    if bdr is not None:
+        bottom, top = bdr.find(_w("bottom")), bdr.find(_w("top"))
+        props.border_bottom = bottom is not None and bottom.get(_w("val")) not in (None, "nil", "none")
+        props.border_top = top is not None and top.get(_w("val")) not in (None, "nil", "none")
+    return props
+
+
+class Docx:
+    """A .docx opened for reading: styles resolved, paragraphs in reading order."""
+
+    def __init__(self, source: Path | str | bytes) -> None:
+        if isinstance(source, bytes):
+            import io
+
+            zf = zipfile.ZipFile(io.BytesIO(source))
+        else:
+            zf = zipfile.ZipFile(source)
+        with zf:
+            self.parts = {n: zf.read(n) for n in zf.namelist()}
+        self.document = etree.fromstring(self.parts["word/document.xml"])
+        self.theme_fonts = self._theme_fonts()
+        self._styles: dict[str, etree._Element] = {}
+        self.default_rpr = RunProps()
+        self.default_ppr = ParaProps()
+        self.default_paragraph_style: str | None = None
+        if "word/styles.xml" in self.parts:
+            styles = etree.fromstring(self.parts["word/styles.xml"])
+            defaults = styles.find(_w("docDefaults"))
+            if defaults is not None:
+                self.default_rpr = _rpr(defaults.find(f"{_w('rPrDefault')}/{_w('rPr')}"), self.theme_fonts)
+                self.default_ppr = _ppr(defaults.find(f"{_w('pPrDefault')}/{_w('pPr')}"))
+            for st in styles.iter(_w("style")):
+                sid = st.get(_w("styleId"))
+                if sid:
+                    self._styles[sid] = st
+                    if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true"):
+                        self.default_paragraph_style = sid
+
+    def _theme_fonts(self) -> dict[str, str]:
+        name = next((n for n in self.parts if re.match(r"word/theme/theme\d*\.xml$", n)), None)
+        if not name:
+            return {}
+        root = etree.fromstring(self.parts[name])
+        out: dict[str, str] = {}
+        for kind in ("major", "minor"):
+            font = root.find(f".//{{{A_NS}}}{kind}Font")
+            if font is None:
+                continue
+            for tag, slots in (("latin", ("HAnsi", "Ascii")), ("ea", ("EastAsia",)), ("cs", ("Bidi",))):
+                el = font.find(f"{{{A_NS}}}{tag}")
+                if el is not None:
+                    for slot in slots:
+                        out[f"{kind}{slot}"] = el.get("typeface", "")
+        return out
+
+    def style_chain(self, sid: str | None) -> list[etree._Element]:
+        chain: list[etree._Element] = []
+        seen: set[str] = set()
+        while sid and sid in self._styles and sid not in seen:
+            seen.add(sid)
+            st = self._styles[sid]
+            chain.append(st)
+            based = st.find(_w("basedOn"))
+            sid = based.get(_w("val")) if based is not None else None
+        return list(reversed(chain))
+
+    def has_style(self, sid: str) -> bool:
+        return sid in self._styles
+
+    def style_name(self, sid: str) -> str | None:
+        st = self._styles.get(sid)
+        name = st.find(_w("name")) if st is not None else None
+        return name.get(_w("val")) if name is not None else None
+
+    def _style_rpr(self, sid: str | None) -> RunProps:
+        props = RunProps()
+        for st in self.style_chain(sid):
+            props = props.merged(_rpr(st.find(_w("rPr")), self.theme_fonts))
+        return props
+
+    def _style_ppr(self, sid: str | None) -> ParaProps:
+        props = ParaProps()
+        for st in self.style_chain(sid):
+            props = props.merged(_ppr(st.find(_w("pPr"))))
+        return props
+
+    def paragraphs(self, part: str = "word/document.xml") -> list[Paragraph]:
+        root = self.document if part == "word/document.xml" else etree.fromstring(self.parts[part])
+        out: list[Paragraph] = []
+        # keeping the list alive keeps lxml's element proxies, so identity lookups hold
+        tables = list(root.iter(_w("tbl")))
+        for p in root.iter(_w("p")):
+            ppr = p.find(_w("pPr"))
+            style_el = ppr.find(_w("pStyle")) if ppr is not None else None
+            style = style_el.get(_w("val")) if style_el is not None else self.default_paragraph_style
+            pprops = self.default_ppr.merged(self._style_ppr(style)).merged(_ppr(ppr))
+            base_rpr = self.default_rpr.merged(self._style_rpr(style))
+            runs: list[Run] = []
+            for r in p.iter(_w("r")):
+                rpr = r.find(_w("rPr"))
+                rstyle_el = rpr.find(_w("rStyle")) if rpr is not None else None
+                props = base_rpr
+                if rstyle_el is not None:
+                    props = props.merged(self._style_rpr(rstyle_el.get(_w("val"))))
+                props = props.merged(_rpr(rpr, self.theme_fonts))
+                text = []
+                for el in r:
+                    if el.tag == _w("t"):
+                        text.append(el.text or "")
+                    elif el.tag == _w("tab"):
+                        text.append("\t")
+                    elif el.tag in (_w("br"), _w("cr")):
+                        text.append("\n")
+                runs.append(Run("".join(text), props))
+            tc = next((a for a in p.iterancestors(_w("tc"))), None)
+            para = Paragraph("".join(r.text for r in runs), style, pprops, runs, part, tc is not None)
+            if tc is not None:
+                tr = tc.getparent()
+                tbl = tr.getparent() if tr is not None else None
+                if tr is not None and tbl is not None:
+                    para.table_index = next((i for i, t in enumerate(tables) if t is tbl), None)
+                    para.row = list(tbl.iterchildren(_w("tr"))).index(tr)
+                    para.cell = list(tr.iterchildren(_w("tc"))).index(tc)
+            out.append(para)
+        return out
+
+    def sections(self) -> list[Section]:
+        out = []
+        for sp in self.document.iter(_w("sectPr")):
+            size = sp.find(_w("pgSz"))
+            mar = sp.find(_w("pgMar"))
+            num = sp.find(_w("pgNumType"))
+            out.append(Section(
+                page_width=int(size.get(_w("w"), "0")) if size is not None else 0,
+                page_height=int(size.get(_w("h"), "0")) if size is not None else 0,
+                orient=(size.get(_w("orient")) or "portrait") if size is not None else "portrait",
+                margins={k: int(mar.get(_w(k), "0")) for k in ("top", "bottom", "left", "right", "header", "footer")}
+                if mar is not None else {},
+                title_page=bool(_on(sp.find(_w("titlePg")))),
+                page_start=int(num.get(_w("start"))) if num is not None and num.get(_w("start")) else None,
+                header_refs={h.get(_w("type"), ""): h.get(f"{{{_R}}}id", "") for h in sp.iter(_w("headerReference"))},
+                footer_refs={h.get(_w("type"), ""): h.get(f"{{{_R}}}id", "") for h in sp.iter(_w("footerReference"))},
+            ))
+        return out
+
+    def part_for_rel(self, rel_id: str) -> str | None:
+        rels = self.parts.get("word/_rels/document.xml.rels")
+        if not rels:
+            return None
+        root = etree.fromstring(rels)
+        for rel in root:
+            if rel.get("Id") == rel_id:
+                return "word/" + rel.get("Target", "").lstrip("/").removeprefix("word/")
+        return None
+
+    def text_lines(self) -> list[str]:
+        """Every paragraph's text in reading order (tables row by row, cell by cell)."""
+        return [p.text for p in self.paragraphs()]
+
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
