@@ -10,6 +10,8 @@ from helpers import REFERENCE_JSON
 from wfh_docs.docx_read import Docx
 from wfh_docs.render import Template
 from wfh_docs.sources import load_letter
+
+
 @pytest.fixture(scope="session")
 def template() -> Template:
     return Template()

@@ -48,7 +48,10 @@ def test_page_is_a4_portrait_with_decree_margins(reference_docx: Docx) -> None:
 
 
 def test_times_new_roman_in_every_slot_of_every_run(reference_docx: Docx) -> None:
-    parts = ["word/document.xml", *[n for n in reference_docx.parts if re.match(r"word/(header|footer)\d+\.xml", n)]]
+    parts = [
+        "word/document.xml",
+        *[n for n in reference_docx.parts if re.match(r"word/(header|footer)\d+\.xml", n)],
+    ]
     checked = 0
     for part in parts:
         for p in reference_docx.paragraphs(part):
@@ -67,30 +70,34 @@ def test_no_theme_font_is_referenced(reference_docx: Docx) -> None:
     assert set(reference_docx.theme_fonts.values()) == {TNR}
 
 
-@pytest.mark.parametrize(("text", "size", "bold", "italic", "caps"), [
-    ("UBND TỈNH QUẢNG TRỊ", 13, False, False, True),  # ô 2 chủ quản: 12-13, upright
-    ("SỞ CÔNG THƯƠNG", 13, True, False, True),  # ô 2 ban hành: 12-13, bold
-    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, True, False, True),  # ô 1: 12-13 bold caps
-    ("Độc lập - Tự do - Hạnh phúc", 13, True, False, None),  # tiêu ngữ: 13-14 bold
-    ("Số: 451/SCT-VP", 13, False, False, None),  # ô 3: 13 upright
-    ("Quảng Trị, ngày 08 tháng 4 năm 2020", 14, False, True, None),  # ô 4: 13-14 italic
-    ("V/v báo cáo", 12, False, False, None),  # ô 5b: 12-13 upright
-    ("Kính gửi: Sở Thông tin", 14, False, False, None),  # ô 9a: 13-14 upright
-    ("Sở Công Thương nhận được", 14, False, False, None),  # ô 6: 13-14 upright
-    ("Nơi nhận:", 12, True, True, None),  # ô 9b: 12 bold italic
-    ("- Như trên;", 11, False, False, None),  # list: 11 upright
-    ("- Lưu: VT, VP.", 11, False, False, None),
-    ("KT. GIÁM ĐỐC", 14, True, False, True),  # ô 7a: 13-14 bold caps
-    ("PHÓ GIÁM ĐỐC", 14, True, False, True),
-    ("Nguyễn Hữu Hưng", 14, True, False, None),  # ô 7b: 13-14 bold
-    ("Phụ lục", 14, True, False, None),  # "Phụ lục": 14 bold
-    ("Báo cáo tình hình công chức", 14, True, False, True),  # tên phụ lục: 13-14 bold caps
-    ("(Kèm theo Công văn số", 14, False, True, None),  # 13-14 italic
-    ("1. Tình hình ứng dụng", 14, True, False, None),
-    ("1.1 Ứng dụng CNTT", 14, True, True, None),
-])
-def test_element_fonts(reference_docx: Docx, text: str, size: float, bold: bool, italic: bool,
-                       caps: bool | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "size", "bold", "italic", "caps"),
+    [
+        ("UBND TỈNH QUẢNG TRỊ", 13, False, False, True),  # ô 2 chủ quản: 12-13, upright
+        ("SỞ CÔNG THƯƠNG", 13, True, False, True),  # ô 2 ban hành: 12-13, bold
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, True, False, True),  # ô 1: 12-13 bold caps
+        ("Độc lập - Tự do - Hạnh phúc", 13, True, False, None),  # tiêu ngữ: 13-14 bold
+        ("Số: 451/SCT-VP", 13, False, False, None),  # ô 3: 13 upright
+        ("Quảng Trị, ngày 08 tháng 4 năm 2020", 14, False, True, None),  # ô 4: 13-14 italic
+        ("V/v báo cáo", 12, False, False, None),  # ô 5b: 12-13 upright
+        ("Kính gửi: Sở Thông tin", 14, False, False, None),  # ô 9a: 13-14 upright
+        ("Sở Công Thương nhận được", 14, False, False, None),  # ô 6: 13-14 upright
+        ("Nơi nhận:", 12, True, True, None),  # ô 9b: 12 bold italic
+        ("- Như trên;", 11, False, False, None),  # list: 11 upright
+        ("- Lưu: VT, VP.", 11, False, False, None),
+        ("KT. GIÁM ĐỐC", 14, True, False, True),  # ô 7a: 13-14 bold caps
+        ("PHÓ GIÁM ĐỐC", 14, True, False, True),
+        ("Nguyễn Hữu Hưng", 14, True, False, None),  # ô 7b: 13-14 bold
+        ("Phụ lục", 14, True, False, None),  # "Phụ lục": 14 bold
+        ("Báo cáo tình hình công chức", 14, True, False, True),  # tên phụ lục: 13-14 bold caps
+        ("(Kèm theo Công văn số", 14, False, True, None),  # 13-14 italic
+        ("1. Tình hình ứng dụng", 14, True, False, None),
+        ("1.1 Ứng dụng CNTT", 14, True, True, None),
+    ],
+)
+def test_element_fonts(
+    reference_docx: Docx, text: str, size: float, bold: bool, italic: bool, caps: bool | None
+) -> None:
     assert_runs(find(reference_docx, text), size=size, bold=bold, italic=italic, caps=caps)
 
 
@@ -101,17 +108,36 @@ def test_bold_lead_in_is_bold_and_the_rest_is_not(reference_docx: Docx) -> None:
     assert not any(r.props.bold for r in p.runs if "Các phần mềm" in r.text)
 
 
-@pytest.mark.parametrize("text", [
-    "UBND TỈNH QUẢNG TRỊ", "SỞ CÔNG THƯƠNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 451/SCT-VP",
-    "Quảng Trị, ngày", "V/v báo cáo", "Kính gửi:", "KT. GIÁM ĐỐC", "Nguyễn Hữu Hưng", "Phụ lục",
-    "(Kèm theo",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UBND TỈNH QUẢNG TRỊ",
+        "SỞ CÔNG THƯƠNG",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Số: 451/SCT-VP",
+        "Quảng Trị, ngày",
+        "V/v báo cáo",
+        "Kính gửi:",
+        "KT. GIÁM ĐỐC",
+        "Nguyễn Hữu Hưng",
+        "Phụ lục",
+        "(Kèm theo",
+    ],
+)
 def test_centred_elements(reference_docx: Docx, text: str) -> None:
     assert find(reference_docx, text).props.jc == "center"
 
 
-@pytest.mark.parametrize("text", ["Sở Công Thương nhận được", "Đề chủ động", "- Việc ứng dụng chữ ký số",
-                                  "+ Theo quy định tại Điều 20", "Vậy, Sở Công Thương"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sở Công Thương nhận được",
+        "Đề chủ động",
+        "- Việc ứng dụng chữ ký số",
+        "+ Theo quy định tại Điều 20",
+        "Vậy, Sở Công Thương",
+    ],
+)
 def test_body_is_justified_indented_and_spaced(reference_docx: Docx, text: str) -> None:
     p = find(reference_docx, text)
     assert p.props.jc == "both"

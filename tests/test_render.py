@@ -40,19 +40,22 @@ def lines(template: Template, let: Letter) -> list[str]:
     return [p.text for p in Docx(template.render(let).data).paragraphs() if p.text]
 
 
-@pytest.mark.parametrize(("text", "spans"), [
-    ("plain", [("plain", False, False)]),
-    ("**Bold:** rest", [("Bold:", True, False), (" rest", False, False)]),
-    ("a *it* b", [("a ", False, False), ("it", False, True), (" b", False, False)]),
-    ("**a *b* c**", [("a ", True, False), ("b", True, True), (" c", True, False)]),
-    ("2 * 3 = 6", [("2 * 3 = 6", False, False)]),  # spaced asterisks are text
-    ("Ghi chú (*)", [("Ghi chú (*)", False, False)]),  # unpaired: kept
-    ("**chưa đóng", [("**chưa đóng", False, False)]),
-    ("\\*literal\\*", [("*literal*", False, False)]),
-    ("a\\\\b", [("a\\b", False, False)]),
-    ("****", [("****", False, False)]),
-    ("x ** y ** z", [("x ** y ** z", False, False)]),
-])
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("plain", [("plain", False, False)]),
+        ("**Bold:** rest", [("Bold:", True, False), (" rest", False, False)]),
+        ("a *it* b", [("a ", False, False), ("it", False, True), (" b", False, False)]),
+        ("**a *b* c**", [("a ", True, False), ("b", True, True), (" c", True, False)]),
+        ("2 * 3 = 6", [("2 * 3 = 6", False, False)]),  # spaced asterisks are text
+        ("Ghi chú (*)", [("Ghi chú (*)", False, False)]),  # unpaired: kept
+        ("**chưa đóng", [("**chưa đóng", False, False)]),
+        ("\\*literal\\*", [("*literal*", False, False)]),
+        ("a\\\\b", [("a\\b", False, False)]),
+        ("****", [("****", False, False)]),
+        ("x ** y ** z", [("x ** y ** z", False, False)]),
+    ],
+)
 def test_inline_markup(text: str, spans: list[tuple[str, bool, bool]]) -> None:
     got = [(s.text, s.bold, s.italic) for s in inline.parse(text)]
     assert got == spans
@@ -88,36 +91,62 @@ def test_several_recipients_dashes_stand_under_the_colon(template: Template) -> 
     assert abs(item.props.ind["left"] - colon) < 40  # within 2 pt of the colon
 
 
-@pytest.mark.parametrize(("signer", "block"), [
-    ({"authority": "KT.", "head_title": "GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "A"},
-     ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "A"]),
-    ({"authority": "TM.", "head_title": "ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH", "name": "B"},
-     ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "B"]),
-    ({"authority": "TM.", "head_title": "ỦY BAN NHÂN DÂN", "deputy_of": "CHỦ TỊCH",
-      "title": "PHÓ CHỦ TỊCH", "name": "C"},
-     ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "C"]),
-    ({"authority": "TL.", "head_title": "GIÁM ĐỐC", "title": "CHÁNH VĂN PHÒNG", "name": "D"},
-     ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "D"]),
-    ({"authority": "TUQ.", "head_title": "CHỦ TỊCH", "title": "GIÁM ĐỐC SỞ NỘI VỤ", "name": "E"},
-     ["TUQ. CHỦ TỊCH", "GIÁM ĐỐC SỞ NỘI VỤ", "E"]),
-    ({"authority": "Q.", "head_title": "GIÁM ĐỐC", "name": "F"}, ["Q. GIÁM ĐỐC", "F"]),
-    ({"title": "GIÁM ĐỐC", "name": "G"}, ["GIÁM ĐỐC", "G"]),
-    ({"title": "GIÁM ĐỐC", "other_title": "CHỦ TỊCH HỘI ĐỒNG", "name": "H"},
-     ["GIÁM ĐỐC", "CHỦ TỊCH HỘI ĐỒNG", "H"]),
-])
+@pytest.mark.parametrize(
+    ("signer", "block"),
+    [
+        (
+            {"authority": "KT.", "head_title": "GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "A"},
+            ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "A"],
+        ),
+        (
+            {"authority": "TM.", "head_title": "ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH", "name": "B"},
+            ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "B"],
+        ),
+        (
+            {
+                "authority": "TM.",
+                "head_title": "ỦY BAN NHÂN DÂN",
+                "deputy_of": "CHỦ TỊCH",
+                "title": "PHÓ CHỦ TỊCH",
+                "name": "C",
+            },
+            ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "C"],
+        ),
+        (
+            {"authority": "TL.", "head_title": "GIÁM ĐỐC", "title": "CHÁNH VĂN PHÒNG", "name": "D"},
+            ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "D"],
+        ),
+        (
+            {"authority": "TUQ.", "head_title": "CHỦ TỊCH", "title": "GIÁM ĐỐC SỞ NỘI VỤ", "name": "E"},
+            ["TUQ. CHỦ TỊCH", "GIÁM ĐỐC SỞ NỘI VỤ", "E"],
+        ),
+        ({"authority": "Q.", "head_title": "GIÁM ĐỐC", "name": "F"}, ["Q. GIÁM ĐỐC", "F"]),
+        ({"title": "GIÁM ĐỐC", "name": "G"}, ["GIÁM ĐỐC", "G"]),
+        (
+            {"title": "GIÁM ĐỐC", "other_title": "CHỦ TỊCH HỘI ĐỒNG", "name": "H"},
+            ["GIÁM ĐỐC", "CHỦ TỊCH HỘI ĐỒNG", "H"],
+        ),
+    ],
+)
 def test_signature_block_forms(template: Template, signer: dict, block: list[str]) -> None:
     got = lines(template, letter(signer=signer))
     start = got.index(block[0])
     assert got[start : start + len(block)] == block
 
 
-@pytest.mark.parametrize(("signer", "message"), [
-    ({"authority": "KT.", "head_title": "GIÁM ĐỐC", "name": "A"}, "own 'title'"),
-    ({"authority": "KT.", "title": "PHÓ GIÁM ĐỐC", "name": "A"}, "head_title"),
-    ({"head_title": "GIÁM ĐỐC", "name": "A"}, "authority"),
-    ({"authority": "Q.", "head_title": "GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "A"}, "acting head"),
-    ({"authority": "KT.", "head_title": "X", "deputy_of": "Y", "title": "Z", "name": "A"}, "only for 'TM.'"),
-])
+@pytest.mark.parametrize(
+    ("signer", "message"),
+    [
+        ({"authority": "KT.", "head_title": "GIÁM ĐỐC", "name": "A"}, "own 'title'"),
+        ({"authority": "KT.", "title": "PHÓ GIÁM ĐỐC", "name": "A"}, "head_title"),
+        ({"head_title": "GIÁM ĐỐC", "name": "A"}, "authority"),
+        ({"authority": "Q.", "head_title": "GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "A"}, "acting head"),
+        (
+            {"authority": "KT.", "head_title": "X", "deputy_of": "Y", "title": "Z", "name": "A"},
+            "only for 'TM.'",
+        ),
+    ],
+)
 def test_inconsistent_signers_are_refused(signer: dict, message: str) -> None:
     from wfh_docs.errors import InputError
 
@@ -138,13 +167,16 @@ def test_small_numbers_are_zero_padded(template: Template, number: int, shown: s
     assert shown in lines(template, letter(number=number))
 
 
-@pytest.mark.parametrize(("date", "shown"), [
-    ("2021-01-05", "Quảng Trị, ngày 05 tháng 01 năm 2021"),
-    ("2021-02-28", "Quảng Trị, ngày 28 tháng 02 năm 2021"),
-    ("2021-03-09", "Quảng Trị, ngày 09 tháng 3 năm 2021"),
-    ("2021-12-31", "Quảng Trị, ngày 31 tháng 12 năm 2021"),
-    ("08/04/2020", "Quảng Trị, ngày 08 tháng 4 năm 2020"),
-])
+@pytest.mark.parametrize(
+    ("date", "shown"),
+    [
+        ("2021-01-05", "Quảng Trị, ngày 05 tháng 01 năm 2021"),
+        ("2021-02-28", "Quảng Trị, ngày 28 tháng 02 năm 2021"),
+        ("2021-03-09", "Quảng Trị, ngày 09 tháng 3 năm 2021"),
+        ("2021-12-31", "Quảng Trị, ngày 31 tháng 12 năm 2021"),
+        ("08/04/2020", "Quảng Trị, ngày 08 tháng 4 năm 2020"),
+    ],
+)
 def test_date_line(template: Template, date: str, shown: str) -> None:
     assert shown in lines(template, letter(date=date))
 
@@ -159,10 +191,19 @@ def test_closing_mark_is_added_once(template: Template) -> None:
 def test_two_appendices_get_roman_numbers_and_a_table(template: Template) -> None:
     appendices = [
         {"title": "Danh sách", "content": ["Nội dung một."]},
-        {"title": "Số liệu", "landscape": True, "content": [
-            {"table": {"columns": ["STT", "Đơn vị", "Số người"], "rows": [[1, "Văn phòng", 1234]],
-                       "widths": [1, 5, 2]}},
-        ]},
+        {
+            "title": "Số liệu",
+            "landscape": True,
+            "content": [
+                {
+                    "table": {
+                        "columns": ["STT", "Đơn vị", "Số người"],
+                        "rows": [[1, "Văn phòng", 1234]],
+                        "widths": [1, 5, 2],
+                    }
+                },
+            ],
+        },
     ]
     docx = Docx(template.render(letter(appendices=appendices)).data)
     texts = [p.text for p in docx.paragraphs()]
@@ -224,8 +265,10 @@ def test_a_template_with_broken_tag_syntax_is_refused(tmp_path: Path) -> None:
 
 def test_a_template_tag_split_by_word_still_works(tmp_path: Path) -> None:
     # Word splits runs at spell-check marks: {{ signer.name }} arrives in three runs
-    split = '{{ signer.</w:t></w:r><w:proofErr w:type="spellStart"/><w:r><w:t>name</w:t></w:r>' \
-            '<w:proofErr w:type="spellEnd"/><w:r><w:t xml:space="preserve"> }}'
+    split = (
+        '{{ signer.</w:t></w:r><w:proofErr w:type="spellStart"/><w:r><w:t>name</w:t></w:r>'
+        '<w:proofErr w:type="spellEnd"/><w:r><w:t xml:space="preserve"> }}'
+    )
     patched = _template_with(tmp_path, "{{ signer.name }}", split)
     assert "Nguyễn Hữu Hưng" in lines(Template(patched), letter())
 

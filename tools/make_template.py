@@ -32,8 +32,14 @@ QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
 
-def rpr(*, size: float | None = None, bold: bool = False, italic: bool = False,
-        caps: bool = False, color: str | None = None) -> str:
+def rpr(
+    *,
+    size: float | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    caps: bool = False,
+    color: str | None = None,
+) -> str:
     parts = []
     if bold:
         parts += ["<w:b/>", "<w:bCs/>"]
@@ -49,10 +55,22 @@ def rpr(*, size: float | None = None, bold: bool = False, italic: bool = False,
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
 
 
-def ppr(*, jc: str | None = None, before: int = 0, after: int = 0, line: int = 240,
-        line_rule: str = "auto", first_line: int | None = None, left: int | None = None,
-        right: int | None = None, hanging: int | None = None, keep_next: bool = False,
-        keep_lines: bool = False, border: str = "", widow: bool = True) -> str:
+def ppr(
+    *,
+    jc: str | None = None,
+    before: int = 0,
+    after: int = 0,
+    line: int = 240,
+    line_rule: str = "auto",
+    first_line: int | None = None,
+    left: int | None = None,
+    right: int | None = None,
+    hanging: int | None = None,
+    keep_next: bool = False,
+    keep_lines: bool = False,
+    border: str = "",
+    widow: bool = True,
+) -> str:
     parts = []
     if keep_next:
         parts.append("<w:keepNext/>")
@@ -62,8 +80,9 @@ def ppr(*, jc: str | None = None, before: int = 0, after: int = 0, line: int = 2
         parts.append('<w:widowControl w:val="0"/>')
     if border:
         parts.append(f"<w:pBdr>{border}</w:pBdr>")
-    parts.append(f'<w:spacing w:before="{before}" w:after="{after}" w:line="{line}" '
-                 f'w:lineRule="{line_rule}"/>')
+    parts.append(
+        f'<w:spacing w:before="{before}" w:after="{after}" w:line="{line}" w:lineRule="{line_rule}"/>'
+    )
     ind = []
     if left is not None:
         ind.append(f'w:left="{left}"')
@@ -82,96 +101,181 @@ def ppr(*, jc: str | None = None, before: int = 0, after: int = 0, line: int = 2
 
 def pstyle(sid: str, name: str, p: str, r: str, *, next_id: str | None = None) -> str:
     nxt = f'<w:next w:val="{next_id}"/>' if next_id else ""
-    return (f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{sid}">'
-            f'<w:name w:val="{escape(name)}"/><w:basedOn w:val="Normal"/>{nxt}<w:qFormat/>'
-            f"{p}{r}</w:style>")
+    return (
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{sid}">'
+        f'<w:name w:val="{escape(name)}"/><w:basedOn w:val="Normal"/>{nxt}<w:qFormat/>'
+        f"{p}{r}</w:style>"
+    )
 
 
 def styles_xml() -> str:
     L = LAYOUT
     font = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
     line = '<w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/>'
-    box = "".join(f'<w:{s} w:val="single" w:sz="8" w:space="1" w:color="FF0000"/>'
-                  for s in ("top", "left", "bottom", "right"))
+    box = "".join(
+        f'<w:{s} w:val="single" w:sz="8" w:space="1" w:color="FF0000"/>'
+        for s in ("top", "left", "bottom", "right")
+    )
     top = '<w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/>'
     body = dict(jc="both", before=L.body_before, line=L.body_line, first_line=L.body_indent)
     styles = [
         # ô 2: tên cơ quan chủ quản (caps, upright) and cơ quan ban hành (caps, bold)
         pstyle("CoQuanChuQuan", "wfh Cơ quan chủ quản", ppr(jc="center"), rpr(size=L.agency_size, caps=True)),
-        pstyle("CoQuanBanHanh", "wfh Cơ quan ban hành", ppr(jc="center"),
-               rpr(size=L.agency_size, bold=True, caps=True)),
+        pstyle(
+            "CoQuanBanHanh",
+            "wfh Cơ quan ban hành",
+            ppr(jc="center"),
+            rpr(size=L.agency_size, bold=True, caps=True),
+        ),
         # A rule: an empty paragraph whose bottom border is the line; its indents set the length.
-        pstyle("DuongKe", "wfh Đường kẻ", ppr(jc="center", after=100, line=60, line_rule="exact", border=line),
-               rpr(size=2)),
+        pstyle(
+            "DuongKe",
+            "wfh Đường kẻ",
+            ppr(jc="center", after=100, line=60, line_rule="exact", border=line),
+            rpr(size=2),
+        ),
         # ô 1: quốc hiệu 12 bold caps, tiêu ngữ 13 bold
-        pstyle("QuocHieu", "wfh Quốc hiệu", ppr(jc="center"), rpr(size=L.quoc_hieu_size, bold=True, caps=True)),
+        pstyle(
+            "QuocHieu", "wfh Quốc hiệu", ppr(jc="center"), rpr(size=L.quoc_hieu_size, bold=True, caps=True)
+        ),
         pstyle("TieuNgu", "wfh Tiêu ngữ", ppr(jc="center"), rpr(size=L.tieu_ngu_size, bold=True)),
         # ô 3 and ô 4
         pstyle("SoKyHieu", "wfh Số, ký hiệu", ppr(jc="center", before=L.number_before), rpr(size=13)),
-        pstyle("DiaDanhNgay", "wfh Địa danh, ngày tháng", ppr(jc="center", before=L.number_before),
-               rpr(size=L.date_size, italic=True)),
+        pstyle(
+            "DiaDanhNgay",
+            "wfh Địa danh, ngày tháng",
+            ppr(jc="center", before=L.number_before),
+            rpr(size=L.date_size, italic=True),
+        ),
         # ô 5b: "V/v ..." 12, 6 pt under the Số line
         pstyle("TrichYeu", "wfh Trích yếu công văn", ppr(jc="center", before=120), rpr(size=12)),
         # ô 10b: dấu khẩn, red box
-        pstyle("DauKhan", "wfh Dấu mức độ khẩn", ppr(jc="center", before=120, border=box),
-               rpr(size=13, bold=True, caps=True, color="FF0000")),
+        pstyle(
+            "DauKhan",
+            "wfh Dấu mức độ khẩn",
+            ppr(jc="center", before=120, border=box),
+            rpr(size=13, bold=True, caps=True, color="FF0000"),
+        ),
         # ô 9a: Kính gửi
-        pstyle("KinhGui", "wfh Kính gửi", ppr(jc="center", before=L.kinh_gui_before, after=120),
-               rpr(size=L.body_size)),
-        pstyle("KinhGuiNhieu", "wfh Kính gửi (nhiều nơi)",
-               ppr(before=L.kinh_gui_before, left=L.kinh_gui_left), rpr(size=L.body_size)),
-        pstyle("KinhGuiDong", "wfh Kính gửi - dòng",
-               ppr(left=L.kinh_gui_item_left, hanging=L.kinh_gui_item_hanging), rpr(size=L.body_size)),
+        pstyle(
+            "KinhGui",
+            "wfh Kính gửi",
+            ppr(jc="center", before=L.kinh_gui_before, after=120),
+            rpr(size=L.body_size),
+        ),
+        pstyle(
+            "KinhGuiNhieu",
+            "wfh Kính gửi (nhiều nơi)",
+            ppr(before=L.kinh_gui_before, left=L.kinh_gui_left),
+            rpr(size=L.body_size),
+        ),
+        pstyle(
+            "KinhGuiDong",
+            "wfh Kính gửi - dòng",
+            ppr(left=L.kinh_gui_item_left, hanging=L.kinh_gui_item_hanging),
+            rpr(size=L.body_size),
+        ),
         # ô 6: nội dung
         pstyle("NoiDung", "wfh Nội dung", ppr(**body), rpr(size=L.body_size)),
-        pstyle("DeMuc1", "wfh Đề mục 1", ppr(**body, keep_next=True), rpr(size=L.body_size, bold=True),
-               next_id="NoiDung"),
-        pstyle("DeMuc2", "wfh Đề mục 2", ppr(**body, keep_next=True),
-               rpr(size=L.body_size, bold=True, italic=True), next_id="NoiDung"),
-        pstyle("DeMuc3", "wfh Đề mục 3", ppr(**body, keep_next=True), rpr(size=L.body_size, italic=True),
-               next_id="NoiDung"),
+        pstyle(
+            "DeMuc1",
+            "wfh Đề mục 1",
+            ppr(**body, keep_next=True),
+            rpr(size=L.body_size, bold=True),
+            next_id="NoiDung",
+        ),
+        pstyle(
+            "DeMuc2",
+            "wfh Đề mục 2",
+            ppr(**body, keep_next=True),
+            rpr(size=L.body_size, bold=True, italic=True),
+            next_id="NoiDung",
+        ),
+        pstyle(
+            "DeMuc3",
+            "wfh Đề mục 3",
+            ppr(**body, keep_next=True),
+            rpr(size=L.body_size, italic=True),
+            next_id="NoiDung",
+        ),
         # ô 9b: Nơi nhận 12 bold italic, list 11
         pstyle("NoiNhan", "wfh Nơi nhận", ppr(keep_next=True), rpr(size=12, bold=True, italic=True)),
         pstyle("NoiNhanDong", "wfh Nơi nhận - dòng", ppr(keep_next=True), rpr(size=11)),
         # The gap between the body and the signature block, kept with both.
-        pstyle("KhoangCach", "wfh Khoảng cách", ppr(line=240, line_rule="exact", keep_next=True),
-               rpr(size=L.body_size)),
+        pstyle(
+            "KhoangCach",
+            "wfh Khoảng cách",
+            ppr(line=240, line_rule="exact", keep_next=True),
+            rpr(size=L.body_size),
+        ),
         # ô 7a, 7c, 7b
-        pstyle("ChucVu", "wfh Quyền hạn, chức vụ", ppr(jc="center", keep_next=True),
-               rpr(size=L.signer_size, bold=True, caps=True)),
-        pstyle("ChoKy", "wfh Chỗ ký", ppr(jc="center", line=L.signature_space, line_rule="exact",
-                                          keep_next=True), rpr(size=L.signer_size)),
-        pstyle("ChucVuKhac", "wfh Chức vụ khác", ppr(jc="center", keep_next=True),
-               rpr(size=L.signer_size, bold=True)),
+        pstyle(
+            "ChucVu",
+            "wfh Quyền hạn, chức vụ",
+            ppr(jc="center", keep_next=True),
+            rpr(size=L.signer_size, bold=True, caps=True),
+        ),
+        pstyle(
+            "ChoKy",
+            "wfh Chỗ ký",
+            ppr(jc="center", line=L.signature_space, line_rule="exact", keep_next=True),
+            rpr(size=L.signer_size),
+        ),
+        pstyle(
+            "ChucVuKhac",
+            "wfh Chức vụ khác",
+            ppr(jc="center", keep_next=True),
+            rpr(size=L.signer_size, bold=True),
+        ),
         pstyle("HoTen", "wfh Họ tên người ký", ppr(jc="center"), rpr(size=L.signer_size, bold=True)),
         # Phụ lục (Mẫu 2.1)
         pstyle("PhuLucSo", "wfh Phụ lục - số", ppr(jc="center", keep_next=True), rpr(size=14, bold=True)),
-        pstyle("PhuLucTen", "wfh Phụ lục - tên", ppr(jc="center", keep_next=True),
-               rpr(size=L.appendix_title_size, bold=True, caps=True)),
-        pstyle("PhuLucKemTheo", "wfh Phụ lục - kèm theo", ppr(jc="center", keep_next=True),
-               rpr(size=L.appendix_ref_size, italic=True)),
+        pstyle(
+            "PhuLucTen",
+            "wfh Phụ lục - tên",
+            ppr(jc="center", keep_next=True),
+            rpr(size=L.appendix_title_size, bold=True, caps=True),
+        ),
+        pstyle(
+            "PhuLucKemTheo",
+            "wfh Phụ lục - kèm theo",
+            ppr(jc="center", keep_next=True),
+            rpr(size=L.appendix_ref_size, italic=True),
+        ),
         # Tables in a phụ lục
         pstyle("BangChu", "wfh Bảng - chữ", ppr(before=40, after=40), rpr(size=L.table_size)),
-        pstyle("BangTieuDe", "wfh Bảng - tiêu đề cột", ppr(jc="center", before=40, after=40),
-               rpr(size=L.table_size, bold=True)),
+        pstyle(
+            "BangTieuDe",
+            "wfh Bảng - tiêu đề cột",
+            ppr(jc="center", before=40, after=40),
+            rpr(size=L.table_size, bold=True),
+        ),
         # Page number (header, from page 2) and ô 13 (first-page footer)
         pstyle("SoTrang", "wfh Số trang", ppr(jc="center"), rpr(size=14)),
         pstyle("ThongTinLienHe", "wfh Địa chỉ, liên hệ", ppr(jc="center", border=top), rpr(size=11)),
     ]
-    borders = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    borders = "".join(
+        f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     tables = [
-        ('<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
-         '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
-         '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
-         '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'),
-        ('<w:style w:type="table" w:customStyle="1" w:styleId="KhongVien"><w:name w:val="wfh Bảng không viền"/>'
-         '<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblCellMar><w:left w:w="0" w:type="dxa"/>'
-         '<w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'),
-        ('<w:style w:type="table" w:customStyle="1" w:styleId="BangPhuLuc"><w:name w:val="wfh Bảng phụ lục"/>'
-         f'<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>{borders}</w:tblBorders>'
-         '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
-         '</w:tblPr></w:style>'),
+        (
+            '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+            '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
+            '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        ),
+        (
+            '<w:style w:type="table" w:customStyle="1" w:styleId="KhongVien"><w:name w:val="wfh Bảng không viền"/>'
+            '<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblCellMar><w:left w:w="0" w:type="dxa"/>'
+            '<w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        ),
+        (
+            '<w:style w:type="table" w:customStyle="1" w:styleId="BangPhuLuc"><w:name w:val="wfh Bảng phụ lục"/>'
+            f'<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>{borders}</w:tblBorders>'
+            '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+            "</w:tblPr></w:style>"
+        ),
     ]
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -185,8 +289,7 @@ def styles_xml() -> str:
         "</w:style>"
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/>'
-        "</w:style>"
-        + "".join(tables) + "".join(styles) + "</w:styles>"
+        "</w:style>" + "".join(tables) + "".join(styles) + "</w:styles>"
     )
 
 
@@ -207,12 +310,14 @@ def cell(width: int, content: str) -> str:
 def table(widths: list[int], rows: list[list[str]]) -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     body = "".join(
-        "<w:tr>" + "".join(cell(w, c) for w, c in zip(widths, row)) + "</w:tr>" for row in rows
+        "<w:tr>" + "".join(cell(w, c) for w, c in zip(widths, row, strict=True)) + "</w:tr>" for row in rows
     )
-    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="KhongVien"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
-            'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-            f"<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>")
+    return (
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="KhongVien"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
+        'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>"
+    )
 
 
 def sect_pr() -> str:
@@ -234,37 +339,61 @@ def document_xml() -> str:
     L = LAYOUT
     left, right = L.header_left, L.header_right
     rule = tieu_ngu_rule_indent()
-    header = table([left, right], [
+    header = table(
+        [left, right],
         [
-            tag("{%p if issuer.parent %}") + p("CoQuanChuQuan", "{{ issuer.parent }}") + tag("{%p endif %}")
-            + p("CoQuanBanHanh", "{{ issuer.name }}") + tag("{{p issuer_rule }}"),
-            p("QuocHieu", QUOC_HIEU) + p("TieuNgu", TIEU_NGU)
-            + p("DuongKe", extra_ppr=f'<w:ind w:left="{rule}" w:right="{rule}"/>'),
+            [
+                tag("{%p if issuer.parent %}")
+                + p("CoQuanChuQuan", "{{ issuer.parent }}")
+                + tag("{%p endif %}")
+                + p("CoQuanBanHanh", "{{ issuer.name }}")
+                + tag("{{p issuer_rule }}"),
+                p("QuocHieu", QUOC_HIEU)
+                + p("TieuNgu", TIEU_NGU)
+                + p("DuongKe", extra_ppr=f'<w:ind w:left="{rule}" w:right="{rule}"/>'),
+            ],
+            [p("SoKyHieu", "Số: {{ number_symbol }}"), p("DiaDanhNgay", "{{ date_line }}")],
+            [p("TrichYeu", "V/v {{ subject }}") + tag("{{p urgency_box }}"), p("Normal")],
         ],
-        [p("SoKyHieu", "Số: {{ number_symbol }}"), p("DiaDanhNgay", "{{ date_line }}")],
-        [p("TrichYeu", "V/v {{ subject }}") + tag("{{p urgency_box }}"), p("Normal")],
-    ])
-    kinh_gui = (
-        tag("{%p if recipients|length == 1 %}") + p("KinhGui", "Kính gửi: {{ recipients[0] }}")
-        + tag("{%p else %}") + p("KinhGuiNhieu", "Kính gửi:")
-        + tag("{%p for recipient in recipients %}") + p("KinhGuiDong", "- {{ recipient }}")
-        + tag("{%p endfor %}") + tag("{%p endif %}")
     )
-    signature = table([L.signature_left, L.signature_right], [[
-        p("NoiNhan", "Nơi nhận:") + tag("{%p for line in cc_lines %}") + p("NoiNhanDong", "- {{ line }}")
-        + tag("{%p endfor %}"),
-        tag("{%p for line in signer.lines %}") + p("ChucVu", "{{ line }}") + tag("{%p endfor %}")
-        + p("ChoKy") + tag("{%p if signer.other_title %}") + p("ChucVuKhac", "{{ signer.other_title }}")
-        + tag("{%p endif %}") + p("HoTen", "{{ signer.name }}"),
-    ]])
+    kinh_gui = (
+        tag("{%p if recipients|length == 1 %}")
+        + p("KinhGui", "Kính gửi: {{ recipients[0] }}")
+        + tag("{%p else %}")
+        + p("KinhGuiNhieu", "Kính gửi:")
+        + tag("{%p for recipient in recipients %}")
+        + p("KinhGuiDong", "- {{ recipient }}")
+        + tag("{%p endfor %}")
+        + tag("{%p endif %}")
+    )
+    signature = table(
+        [L.signature_left, L.signature_right],
+        [
+            [
+                p("NoiNhan", "Nơi nhận:")
+                + tag("{%p for line in cc_lines %}")
+                + p("NoiNhanDong", "- {{ line }}")
+                + tag("{%p endfor %}"),
+                tag("{%p for line in signer.lines %}")
+                + p("ChucVu", "{{ line }}")
+                + tag("{%p endfor %}")
+                + p("ChoKy")
+                + tag("{%p if signer.other_title %}")
+                + p("ChucVuKhac", "{{ signer.other_title }}")
+                + tag("{%p endif %}")
+                + p("HoTen", "{{ signer.name }}"),
+            ]
+        ],
+    )
     body = header + kinh_gui + tag("{{p body }}") + p("KhoangCach") + signature + tag("{{p appendices }}")
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f"<w:document {NS}><w:body>{body}{sect_pr()}</w:body></w:document>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"<w:document {NS}><w:body>{body}{sect_pr()}</w:body></w:document>"
+    )
 
 
 def hdr(kind: str, content: str) -> str:
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f"<w:{kind} {NS}>{content}</w:{kind}>")
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{kind} {NS}>{content}</w:{kind}>'
 
 
 PAGE_FIELD = (
@@ -298,10 +427,20 @@ def _theme() -> str:
     # style that asked for a theme font would still get Times New Roman.
     colors = "".join(
         f'<a:{n}><a:srgbClr val="{v}"/></a:{n}>'
-        for n, v in (("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", "1F497D"), ("lt2", "EEECE1"),
-                     ("accent1", "4F81BD"), ("accent2", "C0504D"), ("accent3", "9BBB59"),
-                     ("accent4", "8064A2"), ("accent5", "4BACC6"), ("accent6", "F79646"),
-                     ("hlink", "0000FF"), ("folHlink", "800080"))
+        for n, v in (
+            ("dk1", "000000"),
+            ("lt1", "FFFFFF"),
+            ("dk2", "1F497D"),
+            ("lt2", "EEECE1"),
+            ("accent1", "4F81BD"),
+            ("accent2", "C0504D"),
+            ("accent3", "9BBB59"),
+            ("accent4", "8064A2"),
+            ("accent5", "4BACC6"),
+            ("accent6", "F79646"),
+            ("hlink", "0000FF"),
+            ("folHlink", "800080"),
+        )
     )
     font = f'<a:latin typeface="{FONT}"/><a:ea typeface="{FONT}"/><a:cs typeface="{FONT}"/>'
     fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
@@ -337,7 +476,12 @@ CONTENT_TYPES = (
     + "".join(
         f'<Override PartName="/word/{n}.xml" '
         f'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.{k}+xml"/>'
-        for n, k in (("header1", "header"), ("header2", "header"), ("footer1", "footer"), ("footer2", "footer"))
+        for n, k in (
+            ("header1", "header"),
+            ("header2", "header"),
+            ("footer1", "footer"),
+            ("footer2", "footer"),
+        )
     )
     + '<Override PartName="/word/theme/theme1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>'
@@ -407,9 +551,16 @@ def parts() -> list[tuple[str, str]]:
         ("word/theme/theme1.xml", THEME),
         ("word/header1.xml", hdr("hdr", p("SoTrang", extra_ppr="").replace("</w:p>", PAGE_FIELD + "</w:p>"))),
         ("word/header2.xml", hdr("hdr", p("Normal"))),
-        ("word/footer1.xml", hdr("ftr", tag("{%p if issuer.contact %}")
-                                 + p("ThongTinLienHe", "{{ issuer.contact }}") + tag("{%p endif %}")
-                                 + p("Normal"))),
+        (
+            "word/footer1.xml",
+            hdr(
+                "ftr",
+                tag("{%p if issuer.contact %}")
+                + p("ThongTinLienHe", "{{ issuer.contact }}")
+                + tag("{%p endif %}")
+                + p("Normal"),
+            ),
+        ),
         ("word/footer2.xml", hdr("ftr", p("Normal"))),
     ]
 

@@ -6,6 +6,7 @@ where); 2 bad usage (click's own). Tracebacks only with --verbose.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import traceback
@@ -21,7 +22,9 @@ from .model import json_schema
 _state = {"verbose": False}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 80, "max_content_width": 80}
+)
 @click.version_option(__version__, "--version", prog_name="wfhdoc", message="%(prog)s %(version)s")
 @click.option("--verbose", is_flag=True, help="On an error, also print the Python traceback.")
 def cli(verbose: bool) -> None:
@@ -35,11 +38,18 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=True, exists=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="The .docx to write, or a folder for it. Default: a name made from the number "
-                   "and ký hiệu, e.g. 451-SCT-VP.docx, in the current folder.")
-@click.option("--template", type=click.Path(path_type=Path),
-              help="A docxtpl .docx template to use instead of wfhdoc's own templates/cong-van.docx.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The .docx to write, or a folder for it. Default: a name made from the number "
+    "and ký hiệu, e.g. 451-SCT-VP.docx, in the current folder.",
+)
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path),
+    help="A docxtpl .docx template to use instead of wfhdoc's own templates/cong-van.docx.",
+)
 def build(data: Path, output: Path | None, template: Path | None) -> None:
     """Build one letter from DATA, a JSON file.
 
@@ -70,10 +80,9 @@ def _console_utf8() -> None:
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
         if encoding != "utf8" and hasattr(stream, "reconfigure"):
-            try:
+            # a stream that cannot be changed keeps its encoding
+            with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(encoding="utf-8", errors="backslashreplace")
-            except (ValueError, OSError):  # pragma: no cover - a stream that cannot be changed
-                pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,8 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, said as one
         if _state["verbose"]:
             traceback.print_exc()
-        click.echo(f"error: internal error in wfhdoc ({type(exc).__name__}: {exc}). This is a bug; "
-                   "run again with --verbose and report the output.", err=True)
+        click.echo(
+            f"error: internal error in wfhdoc ({type(exc).__name__}: {exc}). This is a bug; "
+            "run again with --verbose and report the output.",
+            err=True,
+        )
         return 1
     return 0
 

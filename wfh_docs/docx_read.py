@@ -285,17 +285,31 @@ class Docx:
             size = sp.find(_w("pgSz"))
             mar = sp.find(_w("pgMar"))
             num = sp.find(_w("pgNumType"))
-            out.append(Section(
-                page_width=int(size.get(_w("w"), "0")) if size is not None else 0,
-                page_height=int(size.get(_w("h"), "0")) if size is not None else 0,
-                orient=(size.get(_w("orient")) or "portrait") if size is not None else "portrait",
-                margins={k: int(mar.get(_w(k), "0")) for k in ("top", "bottom", "left", "right", "header", "footer")}
-                if mar is not None else {},
-                title_page=bool(_on(sp.find(_w("titlePg")))),
-                page_start=int(num.get(_w("start"))) if num is not None and num.get(_w("start")) else None,
-                header_refs={h.get(_w("type"), ""): h.get(f"{{{_R}}}id", "") for h in sp.iter(_w("headerReference"))},
-                footer_refs={h.get(_w("type"), ""): h.get(f"{{{_R}}}id", "") for h in sp.iter(_w("footerReference"))},
-            ))
+            out.append(
+                Section(
+                    page_width=int(size.get(_w("w"), "0")) if size is not None else 0,
+                    page_height=int(size.get(_w("h"), "0")) if size is not None else 0,
+                    orient=(size.get(_w("orient")) or "portrait") if size is not None else "portrait",
+                    margins={
+                        k: int(mar.get(_w(k), "0"))
+                        for k in ("top", "bottom", "left", "right", "header", "footer")
+                    }
+                    if mar is not None
+                    else {},
+                    title_page=bool(_on(sp.find(_w("titlePg")))),
+                    page_start=int(num.get(_w("start")))
+                    if num is not None and num.get(_w("start"))
+                    else None,
+                    header_refs={
+                        h.get(_w("type"), ""): h.get(f"{{{_R}}}id", "")
+                        for h in sp.iter(_w("headerReference"))
+                    },
+                    footer_refs={
+                        h.get(_w("type"), ""): h.get(f"{{{_R}}}id", "")
+                        for h in sp.iter(_w("footerReference"))
+                    },
+                )
+            )
         return out
 
     def part_for_rel(self, rel_id: str) -> str | None:

@@ -39,8 +39,7 @@ def _tokens(s: str) -> list[_Tok]:
             width = 2 if s.startswith("**", i) else 1
             before = s[i - 1] if i > 0 else " "
             after = s[i + width] if i + width < n else " "
-            toks.append(_Tok("*" * width, True, can_open=not after.isspace(),
-                             can_close=not before.isspace()))
+            toks.append(_Tok("*" * width, True, can_open=not after.isspace(), can_close=not before.isspace()))
             i += width
             continue
         toks.append(_Tok(ch, False))
@@ -59,7 +58,7 @@ def parse(s: str) -> list[Span]:
         if tok.can_close and opener is not None and opener != idx - 1:
             # pair, and drop openers above it: they stay literal
             tok.paired = toks[opener].paired = True
-            del stack[stack.index(opener):]
+            del stack[stack.index(opener) :]
         elif tok.can_open:
             stack.append(idx)
     spans: list[Span] = []

@@ -27,8 +27,9 @@ def _base(ch: str) -> str:
     return base
 
 
-def text_width_twips(text: str, size_pt: float, *, bold: bool = False, italic: bool = False,
-                     caps: bool = False) -> int:
+def text_width_twips(
+    text: str, size_pt: float, *, bold: bool = False, italic: bool = False, caps: bool = False
+) -> int:
     """Width of one line of `text` at `size_pt` in twips (1/20 pt)."""
     face = ("bold" if bold else "") + ("italic" if italic else "") or "regular"
     table = WIDTHS[face]

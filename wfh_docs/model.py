@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -115,9 +115,7 @@ class Signer(_Model):
         description="only with TM.: a deputy signs for the head of the collective, giving "
         "'TM. ỦY BAN NHÂN DÂN' / 'KT. <deputy_of>' / <title>",
     )
-    title: MultiLine | None = Field(
-        None, description="chức vụ của người ký, e.g. 'PHÓ GIÁM ĐỐC'"
-    )
+    title: MultiLine | None = Field(None, description="chức vụ của người ký, e.g. 'PHÓ GIÁM ĐỐC'")
     other_title: MultiLine | None = Field(
         None, description="ô 7b: chức vụ khác của người ký, printed above the name (optional)"
     )
@@ -173,7 +171,7 @@ class Heading(_Model):
     )
 
 
-Cell = Union[str, int, Decimal]
+Cell = str | int | Decimal
 
 
 class Table(_Model):
@@ -194,8 +192,7 @@ class Table(_Model):
                     for cell in row:
                         if isinstance(cell, bool) or cell is None:
                             raise ValueError(
-                                f"a cell is text or a number, not {cell!r}; "
-                                'write "" for an empty cell'
+                                f'a cell is text or a number, not {cell!r}; write "" for an empty cell'
                             )
         return rows
 
@@ -232,16 +229,13 @@ def _block_tag(value: Any) -> str | None:
 
 
 Block = Annotated[
-    Union[
-        Annotated[MultiLine, Tag("paragraph-block")],
-        Annotated[Heading, Tag("heading-block")],
-        Annotated[TableBlock, Tag("table-block")],
-    ],
+    Annotated[MultiLine, Tag("paragraph-block")]
+    | Annotated[Heading, Tag("heading-block")]
+    | Annotated[TableBlock, Tag("table-block")],
     Discriminator(
         _block_tag,
         custom_error_type="block",
-        custom_error_message="a block is a string (a paragraph), {\"heading\": ...} or "
-        "{\"table\": ...}",
+        custom_error_message='a block is a string (a paragraph), {"heading": ...} or {"table": ...}',
     ),
 ]
 # Loc parts pydantic adds for the tagged union; the JSON paths we print leave them out.
@@ -257,15 +251,21 @@ class Appendix(_Model):
 
 
 class Archive(_Model):
-    unit: OneLine | None = Field(None, description="đơn vị soạn thảo in 'Lưu: VT, <unit>'; default issuer.unit")
-    copies: Annotated[int, Field(ge=1, strict=True)] | None = Field(None, description="số bản lưu, printed '(2)'")
+    unit: OneLine | None = Field(
+        None, description="đơn vị soạn thảo in 'Lưu: VT, <unit>'; default issuer.unit"
+    )
+    copies: Annotated[int, Field(ge=1, strict=True)] | None = Field(
+        None, description="số bản lưu, printed '(2)'"
+    )
 
 
 class Drafter(_Model):
     """Ô 12: ký hiệu người soạn thảo và số lượng bản phát hành, e.g. 'PL.(300)'."""
 
     initials: OneLine = Field(description="initials of the drafter, e.g. 'PL'")
-    copies: Annotated[int, Field(ge=1, strict=True)] | None = Field(None, description="số lượng bản phát hành")
+    copies: Annotated[int, Field(ge=1, strict=True)] | None = Field(
+        None, description="số lượng bản phát hành"
+    )
 
     @field_validator("initials")
     @classmethod

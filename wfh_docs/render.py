@@ -45,12 +45,23 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Styles the renderer refers to by id; the template must define each (docs/template.md).
 REQUIRED_STYLES = (
-    "NoiDung", "DeMuc1", "DeMuc2", "DeMuc3", "DuongKe", "DauKhan", "PhuLucSo", "PhuLucTen",
-    "PhuLucKemTheo", "BangChu", "BangTieuDe", "BangPhuLuc",
+    "NoiDung",
+    "DeMuc1",
+    "DeMuc2",
+    "DeMuc3",
+    "DuongKe",
+    "DauKhan",
+    "PhuLucSo",
+    "PhuLucTen",
+    "PhuLucKemTheo",
+    "BangChu",
+    "BangTieuDe",
+    "BangPhuLuc",
 )
 
 
 # --- text to WordprocessingML ------------------------------------------------------------
+
 
 def _esc(text: str) -> str:
     # Braces become character references: Word reads them as braces, while the raw XML can
@@ -92,8 +103,11 @@ def _paragraphs(style: str, text: str, *, markup: bool = True, keep_next: bool =
     paragraph would stretch the line before it across the page (docxtpl #544)."""
     pieces = [piece for piece in text.split("\n") if piece.strip()]
     return [
-        _para(style, _rich(piece) if markup else _run(piece),
-              ppr_extra="<w:keepNext/>" if keep_next and i == len(pieces) - 1 else "")
+        _para(
+            style,
+            _rich(piece) if markup else _run(piece),
+            ppr_extra="<w:keepNext/>" if keep_next and i == len(pieces) - 1 else "",
+        )
         for i, piece in enumerate(pieces)
     ]
 
@@ -102,8 +116,10 @@ def _rule(indent: int) -> str:
     return _para("DuongKe", "", ppr_extra=f'<w:ind w:left="{indent}" w:right="{indent}"/>')
 
 
-_TINY = ('<w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-         '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>{sect}</w:pPr>')
+_TINY = (
+    '<w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>{sect}</w:pPr>'
+)
 
 
 def _tiny_paragraph(sect_pr: str = "") -> str:
@@ -129,9 +145,13 @@ def _table(table: Table, width: int) -> str:
     grid = "".join(f'<w:gridCol w:w="{c}"/>' for c in cols)
 
     def row(cells: Iterable[str], header: bool) -> str:
-        trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
-        tcs = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{c}" w:type="dxa"/></w:tcPr>{body}</w:tc>'
-                      for c, body in zip(cols, cells))
+        trpr = (
+            "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
+        )
+        tcs = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{c}" w:type="dxa"/></w:tcPr>{body}</w:tc>'
+            for c, body in zip(cols, cells, strict=True)
+        )
         return f"<w:tr>{trpr}{tcs}</w:tr>"
 
     head = row((_para("BangTieuDe", _run(c)) for c in table.columns), True)
@@ -143,12 +163,13 @@ def _table(table: Table, width: int) -> str:
             jc = '<w:jc w:val="center"/>' if numeric else ""
             cells.append(_para("BangChu", _run(text), ppr_extra=jc))
         rows.append(row(cells, False))
-    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="BangPhuLuc"/><w:tblW w:w="{width}" w:type="dxa"/>'
-            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
-            'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-            f"<w:tblGrid>{grid}</w:tblGrid>{head}{''.join(rows)}</w:tbl>"
-            # a table is followed by a paragraph, so two tables never merge into one
-            + _tiny_paragraph())
+    return (
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="BangPhuLuc"/><w:tblW w:w="{width}" w:type="dxa"/>'
+        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
+        'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{head}{''.join(rows)}</w:tbl>" + _tiny_paragraph()
+        # a table is followed by a paragraph, so two tables never merge into one
+    )
 
 
 def _closing(text: str) -> str:
@@ -179,14 +200,18 @@ def _blocks(blocks: list[Block], width: int, *, keep_last: bool = False) -> str:
 
 # --- sections ----------------------------------------------------------------------------
 
+
 def _appendix_sect_pr(letter_sect: str, landscape: bool) -> str:
     """The letter's section properties for a phụ lục: page numbers from 1 again (III.1.đ)
     and no ô 13 footer, which belongs to page 1 of the letter only."""
     sect = letter_sect
     default_footer = re.search(r'<w:footerReference w:type="default" r:id="([^"]+)"/>', sect)
     if default_footer:
-        sect = re.sub(r'(<w:footerReference w:type="first" r:id=")[^"]+(")',
-                      rf"\g<1>{default_footer.group(1)}\g<2>", sect)
+        sect = re.sub(
+            r'(<w:footerReference w:type="first" r:id=")[^"]+(")',
+            rf"\g<1>{default_footer.group(1)}\g<2>",
+            sect,
+        )
     if "<w:pgNumType" in sect:
         sect = re.sub(r"<w:pgNumType\b[^>]*/>", '<w:pgNumType w:start="1"/>', sect)
     if landscape:
@@ -200,8 +225,8 @@ def _appendix_sect_pr(letter_sect: str, landscape: bool) -> str:
 
 def _text_width(sect: str) -> int:
     size = re.search(r'<w:pgSz w:w="(\d+)"', sect)
-    left = re.search(r'w:left="(\d+)"', sect[sect.find("<w:pgMar"):])
-    right = re.search(r'w:right="(\d+)"', sect[sect.find("<w:pgMar"):])
+    left = re.search(r'w:left="(\d+)"', sect[sect.find("<w:pgMar") :])
+    right = re.search(r'w:right="(\d+)"', sect[sect.find("<w:pgMar") :])
     if not (size and left and right):
         return LAYOUT.text_width
     return int(size.group(1)) - int(left.group(1)) - int(right.group(1))
@@ -235,13 +260,14 @@ def _appendices(letter: Letter, letter_sect: str) -> tuple[str, str]:
 
 # --- the context the template sees --------------------------------------------------------
 
+
 def _numbered(items: list[str], last: str = ".") -> list[str]:
     return [f"{item}{';' if i < len(items) - 1 else last}" for i, item in enumerate(items)]
 
 
 def cc_lines(letter: Letter) -> list[str]:
     """Nơi nhận lines after their dash: "Như trên;", the user's names, "Lưu: VT, <unit>."."""
-    archive_unit = (letter.archive.unit if letter.archive and letter.archive.unit else letter.issuer.unit)
+    archive_unit = letter.archive.unit if letter.archive and letter.archive.unit else letter.issuer.unit
     keep = f"Lưu: VT, {archive_unit}"
     if letter.archive and letter.archive.copies:
         keep += f" ({letter.archive.copies})"
@@ -298,6 +324,7 @@ def context(letter: Letter, letter_sect: str) -> tuple[dict[str, Any], str]:
 
 
 # --- verification --------------------------------------------------------------------------
+
 
 def _strings(value: Any, *, rich: bool = False) -> Iterator[str]:
     if isinstance(value, str):
@@ -366,7 +393,7 @@ def _verify(letter: Letter, rendered: dict[str, bytes]) -> None:
         if m:
             start = max(0, m.start() - 60)
             raise RenderError(
-                f"a template tag was left unrendered in {name}: ...{xml[start:m.end() + 60].decode()}... "
+                f"a template tag was left unrendered in {name}: ...{xml[start : m.end() + 60].decode()}... "
                 "(check the template's tags with the template documentation)"
             )
     text = document_text(rendered)
@@ -380,6 +407,7 @@ def _verify(letter: Letter, rendered: dict[str, bytes]) -> None:
 
 
 # --- the template ---------------------------------------------------------------------------
+
 
 @dataclass
 class RenderedLetter:
@@ -469,7 +497,7 @@ class Template:
                 span = _final_sect_span(xml)
                 if span is None:
                     raise TemplateError(f"{self.path}: the document has no section properties")
-                self.letter_sect = xml[span[0]:span[1]]
+                self.letter_sect = xml[span[0] : span[1]]
             src = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
             try:
                 self._compiled[name] = self._env.from_string(src)
@@ -506,7 +534,7 @@ class Template:
             if name == "word/document.xml" and final_sect != self.letter_sect:
                 span = _final_sect_span(xml)
                 assert span is not None  # the template was checked to have one
-                xml = xml[:span[0]] + final_sect + xml[span[1]:]
+                xml = xml[: span[0]] + final_sect + xml[span[1] :]
             data = xml.encode("utf-8")
             try:
                 etree.fromstring(data)
@@ -523,8 +551,10 @@ def _warnings(letter: Letter) -> list[str]:
     if letter.appendices:
         body = " ".join(inline.plain(b) for b in letter.body if isinstance(b, str)).casefold()
         if "phụ lục" not in body:
-            out.append("the body never mentions the phụ lục; ND 30 (Phụ lục I, III.1.a) asks the "
-                       "letter to point to it, e.g. '... tại Phụ lục đính kèm.'")
+            out.append(
+                "the body never mentions the phụ lục; ND 30 (Phụ lục I, III.1.a) asks the "
+                "letter to point to it, e.g. '... tại Phụ lục đính kèm.'"
+            )
     return out
 
 
@@ -537,7 +567,8 @@ def core_properties(letter: Letter) -> bytes:
     creator = letter.issuer.name.replace("\n", " ")
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        "<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"<dc:title>{_xml_escape(title)}</dc:title><dc:subject>{_xml_escape(number)}</dc:subject>"
@@ -545,7 +576,7 @@ def core_properties(letter: Letter) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _zip(entries: list[tuple[str, bytes]], replaced: dict[str, bytes]) -> bytes:

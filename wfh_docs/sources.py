@@ -49,26 +49,33 @@ def json_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
 
 # --- bytes to JSON -----------------------------------------------------------------------
 
+
 def _decode(raw: bytes, source: str) -> str:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Notepad's "Unicode" is UTF-16 with a BOM: unambiguous, so we read it.
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise InputError(source, [Problem("", f"broken UTF-16 text ({exc.reason})",
-                                              "save the file again as UTF-8")]) from None
+            raise InputError(
+                source, [Problem("", f"broken UTF-16 text ({exc.reason})", "save the file again as UTF-8")]
+            ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(source, [Problem(
-            f"line {line}, column {column}",
-            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X})",
-            "save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8); text typed "
-            "in TCVN3 (.VnTime) or VNI fonts must be converted to Unicode first, e.g. with "
-            "UniKey's converter",
-        )]) from None
+        raise InputError(
+            source,
+            [
+                Problem(
+                    f"line {line}, column {column}",
+                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X})",
+                    "save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8); text typed "
+                    "in TCVN3 (.VnTime) or VNI fonts must be converted to Unicode first, e.g. with "
+                    "UniKey's converter",
+                )
+            ],
+        ) from None
 
 
 def _pairs(source: str):  # type: ignore[no-untyped-def]
@@ -76,12 +83,20 @@ def _pairs(source: str):  # type: ignore[no-untyped-def]
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise InputError(source, [Problem(
-                    "", f"the key {json.dumps(key, ensure_ascii=False)} appears twice in one object",
-                    "keep one of them: JSON readers silently drop the first, and its text would be lost",
-                )])
+                raise InputError(
+                    source,
+                    [
+                        Problem(
+                            "",
+                            f"the key {json.dumps(key, ensure_ascii=False)} appears twice in one object",
+                            "keep one of them: JSON readers silently drop the first, "
+                            "and its text would be lost",
+                        )
+                    ],
+                )
             out[key] = value
         return out
+
     return hook
 
 
@@ -92,18 +107,31 @@ def _no_constant(name: str) -> Any:
 def parse_json(raw: bytes, source: str) -> Any:
     text = _decode(raw, source)
     if not text.strip():
-        raise InputError(source, [Problem("", "the file is empty",
-                                          "it must hold one letter as a JSON object; see data/examples/")])
+        raise InputError(
+            source,
+            [
+                Problem(
+                    "", "the file is empty", "it must hold one letter as a JSON object; see data/examples/"
+                )
+            ],
+        )
     try:
-        return json.loads(text, object_pairs_hook=_pairs(source), parse_float=Decimal,
-                          parse_constant=_no_constant)
+        return json.loads(
+            text, object_pairs_hook=_pairs(source), parse_float=Decimal, parse_constant=_no_constant
+        )
     except json.JSONDecodeError as exc:
         line_text = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
-        raise InputError(source, [Problem(
-            f"line {exc.lineno}, column {exc.colno}",
-            f"not valid JSON: {exc.msg}" + (f" in: {line_text.strip()[:80]}" if line_text.strip() else ""),
-            "look for a missing comma, quote or bracket at or just before this place",
-        )]) from None
+        raise InputError(
+            source,
+            [
+                Problem(
+                    f"line {exc.lineno}, column {exc.colno}",
+                    f"not valid JSON: {exc.msg}"
+                    + (f" in: {line_text.strip()[:80]}" if line_text.strip() else ""),
+                    "look for a missing comma, quote or bracket at or just before this place",
+                )
+            ],
+        ) from None
     except ValueError as exc:
         raise InputError(source, [Problem("", f"not valid JSON: {exc}", "write numbers as digits")]) from None
 
@@ -113,24 +141,31 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise InputError(source, [Problem("", "file not found", "check the path and the file name")]) from None
+        raise InputError(
+            source, [Problem("", "file not found", "check the path and the file name")]
+        ) from None
     except IsADirectoryError:
-        raise InputError(source, [Problem("", "this is a folder, not a file",
-                                          "give the path of one .json letter file")]) from None
+        raise InputError(
+            source, [Problem("", "this is a folder, not a file", "give the path of one .json letter file")]
+        ) from None
     except PermissionError:
-        raise InputError(source, [Problem("", "permission denied", "check that you may read the file")]) from None
+        raise InputError(
+            source, [Problem("", "permission denied", "check that you may read the file")]
+        ) from None
     except OSError as exc:
         raise InputError(source, [Problem("", f"cannot read the file ({exc.strerror})", "")]) from None
 
 
 # --- cleaning strings ----------------------------------------------------------------------
 
+
 def _bad_char(ch: str) -> bool:
     cp = ord(ch)
     if ch in "\t\n":
         return False
     return (
-        cp < 0x20 or 0x7F <= cp <= 0x9F  # C0 and C1 controls, DEL
+        cp < 0x20
+        or 0x7F <= cp <= 0x9F  # C0 and C1 controls, DEL
         or 0xD800 <= cp <= 0xDFFF  # lone surrogates (JSON "\ud800"): not text, not XML
         or cp in (0xFFFE, 0xFFFF)
     )
@@ -144,8 +179,10 @@ def clean_text(value: str, where: str, warnings: list[str]) -> str:
         for i, ch in enumerate(text):
             if _bad_char(ch):
                 name = unicodedata.name(ch, "control character")
-                warnings.append(f"{where}: removed U+{ord(ch):04X} ({name}) at position {i + 1}; "
-                                "it cannot appear in a Word document")
+                warnings.append(
+                    f"{where}: removed U+{ord(ch):04X} ({name}) at position {i + 1}; "
+                    "it cannot appear in a Word document"
+                )
             else:
                 kept.append(ch)
         text = "".join(kept)
@@ -165,6 +202,7 @@ def clean_tree(value: Any, loc: tuple[int | str, ...], warnings: list[str]) -> A
 
 
 # --- pydantic errors to problems -------------------------------------------------------------
+
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -217,29 +255,44 @@ def problem_from_error(err: dict[str, Any]) -> Problem:
     name = str(loc[-1]) if loc else ""
     if kind == "missing":
         desc = _describe(_model_at(parent_loc), name)
-        return Problem(where, "this field is required but missing",
-                       f"add \"{name}\"" + (f": {desc}" if desc else ""))
+        return Problem(
+            where, "this field is required but missing", f'add "{name}"' + (f": {desc}" if desc else "")
+        )
     if kind == "extra_forbidden":
         cls = _model_at(parent_loc)
         allowed = _keys(cls) if cls else []
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = (f"did you mean \"{close[0]}\"?" if close else
-                ("the fields allowed here are " + ", ".join(allowed)) if allowed else "remove it")
-        return Problem(where, f"unknown field \"{name}\"", hint)
+        hint = (
+            f'did you mean "{close[0]}"?'
+            if close
+            else ("the fields allowed here are " + ", ".join(allowed))
+            if allowed
+            else "remove it"
+        )
+        return Problem(where, f'unknown field "{name}"', hint)
     if kind == "string_type":
-        return Problem(where, f"must be text, not {_shown(err.get('input'))}",
-                       "put the value in double quotes")
+        return Problem(
+            where, f"must be text, not {_shown(err.get('input'))}", "put the value in double quotes"
+        )
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return Problem(where, f"must be a whole number, not {_shown(err.get('input'))}", "for example 451")
     if kind in ("list_type",):
-        return Problem(where, f"must be a list in [ ], not {_shown(err.get('input'))}",
-                       'for example ["Sở Tài chính", "Sở Nội vụ"]')
+        return Problem(
+            where,
+            f"must be a list in [ ], not {_shown(err.get('input'))}",
+            'for example ["Sở Tài chính", "Sở Nội vụ"]',
+        )
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return Problem(where, f"must be an object in {{ }}, not {_shown(err.get('input'))}",
-                       "see data/examples/ for the shape")
+        return Problem(
+            where,
+            f"must be an object in {{ }}, not {_shown(err.get('input'))}",
+            "see data/examples/ for the shape",
+        )
     if kind == "too_short":
         if isinstance(err.get("input"), str):
-            return Problem(where, "must not be empty", "write the text, or leave the field out if it is optional")
+            return Problem(
+                where, "must not be empty", "write the text, or leave the field out if it is optional"
+            )
         return Problem(where, "must not be an empty list", "give at least one item")
     if kind == "string_too_short":
         return Problem(where, "must not be empty", "write the text, or leave the field out if it is optional")
@@ -260,9 +313,17 @@ def problem_from_error(err: dict[str, Any]) -> Problem:
 
 def validate(data: Any, source: str) -> Letter:
     if not isinstance(data, dict):
-        raise InputError(source, [Problem("$", f"the top level must be an object {{ ... }} holding one letter, "
-                                                f"not {type(data).__name__ if not isinstance(data, list) else 'a list'}",
-                                          "see data/examples/cong-van-451-SCT-VP-2020.json")])
+        raise InputError(
+            source,
+            [
+                Problem(
+                    "$",
+                    f"the top level must be an object {{ ... }} holding one letter, "
+                    f"not {type(data).__name__ if not isinstance(data, list) else 'a list'}",
+                    "see data/examples/cong-van-451-SCT-VP-2020.json",
+                )
+            ],
+        )
     try:
         return Letter.model_validate(data)
     except ValidationError as exc:
@@ -287,8 +348,10 @@ def _tidy_list_items(data: dict[str, Any], warnings: list[str]) -> None:
                 # ';' ends every line but the last, '.' the last one (only there is a '.' ours)
                 tidy = tidy[:-1].rstrip()
             if tidy != item.strip() and tidy:
-                warnings.append(f"{json_path((key, i))}: wrote {json.dumps(tidy, ensure_ascii=False)}; "
-                                "wfhdoc adds the dash and the ';' or '.' itself")
+                warnings.append(
+                    f"{json_path((key, i))}: wrote {json.dumps(tidy, ensure_ascii=False)}; "
+                    "wfhdoc adds the dash and the ';' or '.' itself"
+                )
                 items[i] = tidy
     if isinstance(data.get("cc"), list):
         kept = [c for c in data["cc"] if not (isinstance(c, str) and c.strip().casefold() == "như trên")]

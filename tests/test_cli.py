@@ -1,0 +1,179 @@
+"""The command line as a user meets it: output, exit codes, files, and docs that match --help."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REFERENCE_JSON, ROOT
+
+from wfh_docs import __version__
+from wfh_docs.cli import cli, main
+from wfh_docs.model import json_schema
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_build_writes_the_letter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out" / "451-SCT-VP.docx"
+    code, out, err = run(["build", str(REFERENCE_JSON), "-o", str(target)], capsys)
+    assert (code, out, err) == (0, f"wrote {target}\n", "")
+    assert target.read_bytes()[:2] == b"PK"
+    assert [p.name for p in target.parent.iterdir()] == ["451-SCT-VP.docx"]  # no temp file left
+
+
+def test_default_output_name_in_the_current_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["build", str(REFERENCE_JSON)], capsys)
+    assert code == 0 and out == "wrote 451-SCT-VP.docx\n"
+    assert (tmp_path / "451-SCT-VP.docx").exists()
+
+
+def test_output_folder_gets_the_default_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["build", str(REFERENCE_JSON), "-o", str(tmp_path)], capsys)
+    assert code == 0 and (tmp_path / "451-SCT-VP.docx").exists()
+
+
+def test_build_with_an_explicit_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(
+        [
+            "build",
+            str(REFERENCE_JSON),
+            "-o",
+            str(tmp_path / "a.docx"),
+            "--template",
+            str(ROOT / "templates" / "cong-van.docx"),
+        ],
+        capsys,
+    )
+    assert code == 0
+    code, _, err = run(
+        [
+            "build",
+            str(REFERENCE_JSON),
+            "-o",
+            str(tmp_path / "b.docx"),
+            "--template",
+            str(tmp_path / "none.docx"),
+        ],
+        capsys,
+    )
+    assert code == 1 and "template not found" in err and "Traceback" not in err
+    assert not (tmp_path / "b.docx").exists()
+
+
+def test_a_failed_build_leaves_no_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    data = json.loads(REFERENCE_JSON.read_text(encoding="utf-8"))
+    del data["subject"]
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    target = tmp_path / "out.docx"
+    code, out, err = run(["build", str(bad), "-o", str(target)], capsys)
+    assert code == 1 and out == ""
+    assert err.startswith(f"error: {bad}: 1 problem in the data\n")
+    assert "$.subject: this field is required but missing" in err
+    assert not target.exists() and list(tmp_path.iterdir()) == [bad]
+
+
+def test_an_existing_letter_is_replaced_whole_or_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.docx"
+    target.write_bytes(b"old letter")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    assert run(["build", str(bad), "-o", str(target)], capsys)[0] == 1
+    assert target.read_bytes() == b"old letter"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"], capsys) == (0, f"wfhdoc {__version__}\n", "")
+
+
+@pytest.mark.parametrize("args", [["build"], ["nosuch"], ["build", "a.json", "--nosuch"]])
+def test_bad_usage_exits_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(args, capsys)
+    assert code == 2 and "Usage:" in err and "Traceback" not in err
+
+
+def test_verbose_shows_the_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["--verbose", "build", str(tmp_path / "missing.json")], capsys)
+    assert code == 1 and "Traceback" in err and "file not found" in err
+    code, _, err = run(["build", str(tmp_path / "missing.json")], capsys)
+    assert code == 1 and "Traceback" not in err
+    assert (
+        err == f"error: {tmp_path / 'missing.json'}: 1 problem in the data\n"
+        "  - file not found (check the path and the file name)\n"
+    )
+
+
+def test_schema_command_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["schema"], capsys)
+    assert code == 0
+    assert json.loads(out) == json_schema()
+    committed = ROOT / "data" / "letter.schema.json"
+    assert committed.read_text(encoding="utf-8") == out, "run: wfhdoc schema > data/letter.schema.json"
+
+
+def test_python_dash_m_and_a_windows_code_page(tmp_path: Path) -> None:
+    # a console that cannot encode Vietnamese (cp1252, as a redirected Windows console) must
+    # still print the letter's messages without failing
+    bad = tmp_path / "thư.json"
+    bad.write_text("{}", encoding="utf-8")
+    env = {"PYTHONIOENCODING": "cp1252", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "wfh_docs", "build", str(bad)],
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    err = done.stderr.decode("utf-8")
+    assert "thư.json" in err and "$.issuer: this field is required but missing" in err
+
+
+def _commands() -> dict[str, list[str]]:
+    out = {}
+    for name, command in cli.commands.items():
+        out[name] = [opt for p in command.params for opt in getattr(p, "opts", []) if opt.startswith("-")]
+    return out
+
+
+def test_readme_documents_every_command_and_option() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, options in _commands().items():
+        assert f"wfhdoc {name}" in readme, name
+        for option in options:
+            assert option in readme, f"{name} {option}"
+    for option in ("--verbose", "--version", "--help"):
+        assert option in readme
+
+
+def test_cli_reference_is_the_real_help(capsys: pytest.CaptureFixture[str]) -> None:
+    reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for args in (["--help"], *[[name, "--help"] for name in sorted(cli.commands)]):
+        code, out, _ = run(args, capsys)
+        assert code == 0
+        assert out.strip() in reference, (
+            f"docs/cli.md is out of date for {' '.join(args)}: run tools/make_docs.py"
+        )
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:sh|bash)?\n(.*?)```", readme, re.DOTALL)
+    first = [line for line in blocks[0].splitlines() if line.strip() and not line.startswith("#")]
+    assert first == ["bash tools/demo.sh", "bash tools/test.sh"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash tools/test.sh" in ci

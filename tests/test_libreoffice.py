@@ -1,0 +1,145 @@
+"""The letter as a real reader shows it: LibreOffice turns it into a PDF, and we read the pages.
+
+Liberation Serif stands in for Times New Roman here (same metrics), as on any Linux machine.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from helpers import EXAMPLES, require_tool
+from test_reference import expected_lines
+
+from wfh_docs.render import Template
+from wfh_docs.sources import load_letter
+
+
+def convert(docs: list[Path], outdir: Path) -> list[Path]:
+    soffice = require_tool("soffice")
+    profile = outdir / "lo-profile"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, docs),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdfs = [outdir / f"{d.stem}.pdf" for d in docs]
+    for pdf in pdfs:
+        assert pdf.exists(), f"LibreOffice made no {pdf.name}"
+    return pdfs
+
+
+def page_count(pdf: Path) -> int:
+    out = subprocess.run(
+        [require_tool("pdfinfo"), str(pdf)], check=True, capture_output=True, text=True
+    ).stdout
+    return int(re.search(r"Pages:\s+(\d+)", out).group(1))  # type: ignore[union-attr]
+
+
+def page_text(pdf: Path, page: int, *, layout: bool = False) -> str:
+    args = [require_tool("pdftotext"), "-f", str(page), "-l", str(page)]
+    if layout:
+        args.append("-layout")
+    out = subprocess.run([*args, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return unicodedata.normalize("NFC", out)
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pdf")
+    template = Template()
+    docs = []
+    for source in sorted(EXAMPLES.glob("*.json")):
+        target = folder / f"{source.stem}.docx"
+        target.write_bytes(template.render(load_letter(source).letter).data)
+        docs.append(target)
+    return {p.stem: p for p in convert(docs, folder)}
+
+
+@pytest.fixture(scope="module")
+def reference_pdf(pdfs: dict[str, Path]) -> Path:
+    return pdfs["cong-van-451-SCT-VP-2020"]
+
+
+def body_text(pdf: Path, page: int) -> str:
+    """A page's text without its page number, so paragraphs run on across pages."""
+    lines = page_text(pdf, page).strip().splitlines()
+    if lines and lines[0].strip().isdigit():
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+def test_every_line_of_the_reference_is_in_the_pdf(reference_pdf: Path) -> None:
+    pages = page_count(reference_pdf)
+    text = words(" ".join(body_text(reference_pdf, i) for i in range(1, pages + 1)))
+    folded = text.casefold()
+    for line in expected_lines():
+        # the phụ lục title is set in capitals by its style, so compare it case-blind
+        assert words(line) in text or words(line).casefold() in folded, line
+
+
+def test_reference_pages(reference_pdf: Path) -> None:
+    pages = page_count(reference_pdf)
+    # the letter takes two pages and its phụ lục four, in Liberation Serif
+    assert pages == 6
+    assert page_text(reference_pdf, 3).lstrip().startswith("Phụ lục")
+
+
+def test_motto_and_quoc_hieu_each_on_one_line(reference_pdf: Path) -> None:
+    lines = [line.strip() for line in page_text(reference_pdf, 1, layout=True).splitlines()]
+    assert any(line.endswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") for line in lines)
+    assert any(line.endswith("Độc lập - Tự do - Hạnh phúc") for line in lines)
+    # and the number stands on the date's line, as ô 3 and ô 4 should
+    assert any("Số: 451/SCT-VP" in line and "Quảng Trị, ngày 08 tháng 4 năm 2020" in line for line in lines)
+
+
+def test_page_numbers(reference_pdf: Path) -> None:
+    first = page_text(reference_pdf, 1).strip().splitlines()
+    assert first[0].strip() == "UBND TỈNH QUẢNG TRỊ"  # no number on page 1
+    second = page_text(reference_pdf, 2, layout=True).splitlines()
+    top = next(line for line in second if line.strip())
+    assert top.strip() == "2"
+    # centred: the number stands about mid-line (the layout text is ~ 90 columns wide)
+    assert 25 <= top.index("2") <= 60
+    # the phụ lục counts its own pages from 1: no number on its first page, "2" on the next
+    assert not page_text(reference_pdf, 3).strip().splitlines()[0].strip().isdigit()
+    assert page_text(reference_pdf, 4).strip().splitlines()[0].strip() == "2"
+
+
+def test_signature_block_is_not_alone_on_its_page(reference_pdf: Path) -> None:
+    for page in range(1, page_count(reference_pdf) + 1):
+        text = page_text(reference_pdf, page)
+        if "Nguyễn Hữu Hưng" in text:
+            assert "Vậy, Sở Công Thương gửi" in text
+            assert "KT. GIÁM ĐỐC" in text and "Nơi nhận:" in text
+            return
+    pytest.fail("the signer's name is on no page")
+
+
+def test_every_sample_letter_converts(pdfs: dict[str, Path]) -> None:
+    assert len(pdfs) >= 4
+    for name, pdf in pdfs.items():
+        pages = page_count(pdf)
+        assert pages >= 1, name
+        first = page_text(pdf, 1)
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first, name
+        assert "Kính gửi" in first, name
+        last_letter_page = next(i for i in range(1, pages + 1) if "Nơi nhận:" in page_text(pdf, i))
+        assert "./." in words(" ".join(page_text(pdf, i) for i in range(1, last_letter_page + 1))), name
