@@ -177,3 +177,15 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert first == ["bash tools/demo.sh", "bash tools/test.sh"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash tools/test.sh" in ci
+
+
+@pytest.mark.parametrize("given", ["new/", "new"])
+def test_output_to_a_new_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str) -> None:
+    code, out, _ = run(["build", str(REFERENCE_JSON), "-o", str(tmp_path) + "/" + given], capsys)
+    assert code == 0 and (tmp_path / "new" / "451-SCT-VP.docx").is_file()
+
+
+def test_output_must_be_a_docx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["build", str(REFERENCE_JSON), "-o", str(tmp_path / "letter.pdf")], capsys)
+    assert code == 1 and "ending in .docx" in err
+    assert list(tmp_path.iterdir()) == []

@@ -212,7 +212,9 @@ def test_number_reference_invalid(n: Any, symbol: Any) -> None:
         (Decimal("1234567.5"), "1.234.567,5"),
         (Decimal("1234.5678"), "1.234,5678"),  # babel's default would round to ",568"
         (Decimal("1234567.891"), "1.234.567,891"),
-        (Decimal("12.50"), "12,5"),
+        (Decimal("12.50"), "12,50"),  # the written precision is kept
+        (Decimal("87.0"), "87,0"),
+        ("1234.50", "1.234,50"),
         (Decimal("-0"), "0"),
         (Decimal("1E+3"), "1.000"),
         (Decimal("1E-7"), "0,0000001"),

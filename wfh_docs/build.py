@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import OutputError
 from .naming import letter_stem
 from .output import write_atomic
 from .render import Template
@@ -17,16 +18,21 @@ class Built:
     warnings: list[str]
 
 
-def output_path(requested: Path | None, stem: str) -> Path:
-    """-o FILE is used as given; -o FOLDER (existing, or ending in a slash) gets the default name."""
+def output_path(requested: str | Path | None, stem: str) -> Path:
+    """Where the letter goes. -o FILE.docx is used as given; -o FOLDER (an existing folder, a
+    path ending in a slash, or a name without an extension) gets the default name inside it."""
     if requested is None:
         return Path(f"{stem}.docx")
-    if requested.is_dir() or str(requested).endswith(("/", "\\")):
-        return requested / f"{stem}.docx"
-    return requested
+    text = str(requested)
+    path = Path(text)
+    if path.is_dir() or text.endswith(("/", "\\")) or not path.suffix:
+        return path / f"{stem}.docx"
+    if path.suffix.lower() != ".docx":
+        raise OutputError(f"{text}: the letter is a Word file; give a name ending in .docx, or a folder")
+    return path
 
 
-def build(data: Path, output: Path | None = None, template: Path | None = None) -> Built:
+def build(data: Path, output: str | Path | None = None, template: Path | None = None) -> Built:
     loaded = load_letter(data)
     rendered = Template(template).render(loaded.letter)
     target = output_path(output, letter_stem(loaded.letter))

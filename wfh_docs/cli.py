@@ -41,16 +41,17 @@ def cli(verbose: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="The .docx to write, or a folder for it. Default: a name made from the number "
-    "and ký hiệu, e.g. 451-SCT-VP.docx, in the current folder.",
+    type=click.Path(),
+    help="The .docx to write, or a folder to write it in (an existing folder, or a path ending "
+    "in / or without an extension). Default: a name made from the number and ký hiệu, e.g. "
+    "451-SCT-VP.docx, in the current folder.",
 )
 @click.option(
     "--template",
     type=click.Path(path_type=Path),
     help="A docxtpl .docx template to use instead of wfhdoc's own templates/cong-van.docx.",
 )
-def build(data: Path, output: Path | None, template: Path | None) -> None:
+def build(data: Path, output: str | None, template: Path | None) -> None:
     """Build one letter from DATA, a JSON file.
 
     \b

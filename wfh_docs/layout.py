@@ -57,12 +57,17 @@ class Layout:
     @property
     def kinh_gui_item_left(self) -> int:
         """Recipients' dashes stand under the colon of "Kính gửi:" (Phụ lục I, II.9.d)."""
-        return self.kinh_gui_left + text_width_twips("Kính gửi", self.body_size)
+        return self.kinh_gui_left + text_width_twips("Kính gửi", self.body_size) + self.kinh_gui_item_hanging
 
     @property
     def kinh_gui_item_hanging(self) -> int:
         # Wrapped lines of a long recipient start under its first letter, not under the dash.
-        return 0
+        return text_width_twips("- ", self.body_size)
+
+    @property
+    def noi_nhan_hanging(self) -> int:
+        # The dash stands at the left margin (II.9.d); a wrapped name continues under its text.
+        return text_width_twips("- ", 11)
 
 
 LAYOUT = Layout()

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from . import inline, vn
 from .errors import RenderError, TemplateError
 from .layout import LAYOUT, agency_rule_indent
+from .metrics import text_width_twips
 from .model import Appendix, Block, Heading, Letter, Table, TableBlock
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "cong-van.docx"
@@ -161,7 +162,7 @@ def _table(table: Table, width: int) -> str:
         for value in r:
             text, numeric = _cell_text(value)
             jc = '<w:jc w:val="center"/>' if numeric else ""
-            cells.append(_para("BangChu", _run(text), ppr_extra=jc))
+            cells.append(_para("BangChu", _run(text) if numeric else _rich(text), ppr_extra=jc))
         rows.append(row(cells, False))
     return (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="BangPhuLuc"/><w:tblW w:w="{width}" w:type="dxa"/>'
@@ -272,8 +273,9 @@ def cc_lines(letter: Letter) -> list[str]:
     if letter.archive and letter.archive.copies:
         keep += f" ({letter.archive.copies})"
     if letter.drafter:
-        copies = f"({letter.drafter.copies})" if letter.drafter.copies else ""
-        keep += f". {letter.drafter.initials}.{copies}"
+        # ô 12 after the Lưu line: "PL.(300)", or just "PL" before the line's final "."
+        copies = f".({letter.drafter.copies})" if letter.drafter.copies else ""
+        keep += f". {letter.drafter.initials}{copies}"
     names = ["Như trên", *letter.cc]
     return [f"{n};" for n in names] + [f"{keep}."]
 
@@ -358,7 +360,7 @@ def expected_texts(letter: Letter) -> list[str]:
                 out.extend(p for p in b.heading.split("\n") if p.strip())
             elif isinstance(b, TableBlock):
                 out.extend(b.table.columns)
-                out.extend(_cell_text(c)[0] for r in b.table.rows for c in r)
+                out.extend(inline.plain(_cell_text(c)[0]) for r in b.table.rows for c in r)
 
     blocks(letter.body)
     for a in letter.appendices:
@@ -548,6 +550,13 @@ class Template:
 
 def _warnings(letter: Letter) -> list[str]:
     out = []
+    names = (("issuer.parent", letter.issuer.parent, False), ("issuer.name", letter.issuer.name, True))
+    for field_name, value, bold in names:
+        for line in (value or "").split("\n"):
+            width = text_width_twips(line, LAYOUT.agency_size, bold=bold, caps=True)
+            if width > LAYOUT.header_left:
+                out.append(f"{field_name}: '{line}' is wider than the header's left column and will "
+                           "wrap where Word decides; put a line break (\\n) where it should break")
     if letter.appendices:
         body = " ".join(inline.plain(b) for b in letter.body if isinstance(b, str)).casefold()
         if "phụ lục" not in body:

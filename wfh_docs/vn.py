@@ -194,8 +194,14 @@ def _precision_for(value: Decimal, extra: int = 0) -> int:
 
 def format_number(x: int | Decimal | float | str, decimals: int | None = None) -> str:
     """Grouped Vietnamese number: ``1234567.5 -> "1.234.567,5"``; never rounds unless
-    ``decimals`` is given (then exactly that many fraction digits, half-up)."""
+    ``decimals`` is given (then exactly that many fraction digits, half-up). A Decimal keeps
+    the fraction digits it was written with: ``Decimal("87.0") -> "87,0"``, so a column of
+    rates typed to one decimal prints to one decimal."""
     value = _to_decimal(x, allow_float=True)
+    if decimals is None and isinstance(x, (Decimal, str)):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            decimals = -exponent
     if decimals is not None:
         decimals = _check_int(decimals, "decimals")
         if decimals < 0:
