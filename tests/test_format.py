@@ -153,8 +153,8 @@ def test_noi_nhan_is_flush_left(reference_docx: Docx) -> None:
         p = find(reference_docx, text)
         assert p.props.jc in (None, "left", "start")
         # the dash at the margin; a wrapped line continues under the text after the dash
-        first_line = p.props.ind.get("left", 0) - p.props.ind.get("hanging", 0) + p.props.ind.get("firstLine", 0)
-        assert first_line == 0
+        ind = p.props.ind
+        assert ind.get("left", 0) - ind.get("hanging", 0) + ind.get("firstLine", 0) == 0
 
 
 def test_header_is_two_columns_with_date_beside_number(reference_docx: Docx) -> None:
