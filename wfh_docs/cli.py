@@ -9,15 +9,19 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import time
 import traceback
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, vn
+from .batch import run_batch
 from .build import build as build_letter
 from .errors import InputError, WfhDocError
 from .model import json_schema
+from .register import Register
 
 _state = {"verbose": False}
 
@@ -64,6 +68,142 @@ def build(data: Path, output: str | None, template: Path | None) -> None:
     click.echo(f"wrote {result.path}")
 
 
+class _ProgressLine:
+    """ "  37/1000 letters  41.2/s  0:23 left" on one terminal line, redrawn in place."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        left = (total - done) / rate if rate else 0
+        width = 24
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(
+            f"\r[{bar}] {done}/{total} letters  {rate:.1f}/s  {int(left) // 60}:{int(left) % 60:02d} left ",
+            nl=done >= total,
+            err=True,
+        )
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The folder for the letters and the manifest (created if needed).",
+)
+@click.option(
+    "--defaults",
+    type=click.Path(path_type=Path),
+    help="A JSON file of fields shared by every record (the signer, the Kính gửi, the body); "
+    "each record's own fields override it.",
+)
+@click.option("--sheet", help="The workbook's sheet to read (default: the first).")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--force", is_flag=True, help="Build every letter, even those whose input has not changed.")
+@click.option(
+    "--register",
+    "register_path",
+    type=click.Path(path_type=Path),
+    help="A register of outgoing documents (SQLite file, created if needed) that numbers the "
+    "letters left without a number: the next number of the agency and year.",
+)
+@click.option("--template", type=click.Path(path_type=Path), help="A docxtpl .docx template to use.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, only the summary and the errors.")
+def batch(
+    source: Path,
+    outdir: Path,
+    defaults: Path | None,
+    sheet: str | None,
+    workers: int | None,
+    force: bool,
+    register_path: Path | None,
+    template: Path | None,
+    quiet: bool,
+) -> None:
+    """Build a letter for every record of SOURCE: a folder of .json letters, a .json batch file
+    ({"defaults": {...}, "records": [...]}), an .xlsx workbook or a .csv file (a row per letter).
+
+    Writes OUTDIR/manifest.csv and manifest.json (what was built from where, with each file's
+    SHA-256). A bad record is reported with its file, row and field, and the others are still
+    built; the exit code is 1 when any record failed. Running again skips the letters whose
+    input has not changed.
+
+    \b
+    Example:
+      wfhdoc batch data/examples/bao-cao-wfh-quang-tri.xlsx -o out/
+    """
+    show = not quiet and sys.stderr.isatty()
+    report = run_batch(
+        source,
+        outdir,
+        template=template,
+        defaults=defaults,
+        sheet=sheet,
+        workers=workers,
+        force=force,
+        register=register_path,
+        progress=_ProgressLine() if show else None,
+    )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for row in report.rows:
+        if row.status == "failed":
+            click.echo(f"error: {row.source}: {row.message}", err=True)
+    built, same, failed = report.count("built"), report.count("unchanged"), report.failed
+    summary = f"{built} built, {same} unchanged, {failed} failed; manifest: {outdir / 'manifest.csv'}"
+    if report.interrupted:
+        click.echo(f"interrupted: {summary}; run the same command again to finish", err=True)
+        raise SystemExit(130)
+    click.echo(summary)
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.group()
+def register() -> None:
+    """The register of outgoing documents (sổ đăng ký văn bản đi) that batch --register keeps."""
+
+
+@register.command("list")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--agency", help="Only this agency (its abbreviation, e.g. SCT).")
+@click.option("--year", type=int, help="Only this year.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def register_list(path: Path, agency: str | None, year: int | None, as_json: bool) -> None:
+    """List the numbers issued in the register PATH.
+
+    \b
+    Example:
+      wfhdoc register list out/register.sqlite --year 2020
+    """
+    reg = Register(path)
+    try:
+        entries = reg.entries(agency=agency, year=year)
+    finally:
+        reg.close()
+    if as_json:
+        click.echo(json.dumps([asdict(e) for e in entries], ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        recipient = e.recipient.replace("\n", "; ")
+        click.echo(
+            f"{e.year}  {vn.format_doc_number(e.number):>4}/{e.symbol:<12} {e.date or '':<10}  "
+            f"{e.status:<8}  {e.output or '':<28}  {recipient}  V/v {e.subject}"
+        )
+    click.echo(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}", err=True)
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of a letter file, for editors to check and autocomplete.
@@ -94,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="wfhdoc", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

@@ -7,6 +7,8 @@ and one that finds no partner is printed as it was typed. Nothing else is markup
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 
@@ -26,29 +28,30 @@ class _Tok:
     paired: bool = False
 
 
+_PIECE = re.compile(r"\\[*\\]|\*\*|\*|[^*\\]+|\\")
+
+
 def _tokens(s: str) -> list[_Tok]:
     toks: list[_Tok] = []
-    i, n = 0, len(s)
-    while i < n:
-        ch = s[i]
-        if ch == "\\" and i + 1 < n and s[i + 1] in "*\\":
-            toks.append(_Tok(s[i + 1], False))
-            i += 2
-            continue
-        if ch == "*":
-            width = 2 if s.startswith("**", i) else 1
+    n = len(s)
+    for m in _PIECE.finditer(s):
+        piece, i = m.group(), m.start()
+        if piece[0] == "*":
             before = s[i - 1] if i > 0 else " "
-            after = s[i + width] if i + width < n else " "
-            toks.append(_Tok("*" * width, True, can_open=not after.isspace(), can_close=not before.isspace()))
-            i += width
-            continue
-        toks.append(_Tok(ch, False))
-        i += 1
+            after = s[m.end()] if m.end() < n else " "
+            toks.append(_Tok(piece, True, can_open=not after.isspace(), can_close=not before.isspace()))
+        elif len(piece) == 2 and piece[0] == "\\":
+            toks.append(_Tok(piece[1], False))  # an escaped * or \
+        else:
+            toks.append(_Tok(piece, False))
     return toks
 
 
-def parse(s: str) -> list[Span]:
+@functools.lru_cache(maxsize=4096)
+def parse(s: str) -> tuple[Span, ...]:
     """Split `s` into spans of plain, bold and italic text; every character is kept."""
+    if "*" not in s and "\\" not in s:
+        return (Span(s),) if s else ()
     toks = _tokens(s)
     stack: list[int] = []
     for idx, tok in enumerate(toks):
@@ -80,7 +83,7 @@ def parse(s: str) -> list[Span]:
         else:
             buf.append(tok.text)
     flush()
-    return spans
+    return tuple(spans)
 
 
 def plain(s: str) -> str:

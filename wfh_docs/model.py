@@ -8,6 +8,7 @@ at the boundary (NFC, control characters, line ends: see sources.clean_tree).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -187,14 +188,23 @@ class Table(_Model):
     @classmethod
     def _cells(cls, rows: Any) -> Any:
         if isinstance(rows, list):
-            for row in rows:
+            for r, row in enumerate(rows, start=1):
                 if isinstance(row, list):
-                    for cell in row:
-                        if isinstance(cell, bool) or cell is None:
+                    for c, cell in enumerate(row, start=1):
+                        if isinstance(cell, bool) or not isinstance(cell, (str, int, float, Decimal)):
+                            shown = json.dumps(cell, ensure_ascii=False, default=str)
                             raise ValueError(
-                                f'a cell is text or a number, not {cell!r}; write "" for an empty cell'
+                                f"row {r}, cell {c} is {shown}: a cell is text or a number; "
+                                'write "" for an empty cell'
                             )
         return rows
+
+    @field_validator("widths", mode="before")
+    @classmethod
+    def _widths(cls, widths: Any) -> Any:
+        if isinstance(widths, list) and any(isinstance(w, bool) for w in widths):
+            raise ValueError("widths are numbers like [1, 6, 2], not true/false")
+        return widths
 
     @model_validator(mode="after")
     def _shape(self) -> Table:
@@ -247,7 +257,9 @@ class Appendix(_Model):
 
     title: MultiLine = Field(description="tên phụ lục (printed in bold capitals)")
     content: list[Block] = Field(min_length=1, description="the phụ lục's blocks")
-    landscape: bool = Field(False, description="lay this phụ lục out landscape (wide tables)")
+    landscape: bool = Field(
+        False, strict=True, description="true to lay this phụ lục out landscape (wide tables)"
+    )
 
 
 class Archive(_Model):
@@ -281,7 +293,7 @@ class Letter(_Model):
 
     schema_: str | None = Field(None, alias="$schema", description="path or URL of the JSON Schema (ignored)")
     issuer: Issuer
-    number: Annotated[int, Field(ge=1)] | None = Field(
+    number: Annotated[int, Field(ge=1, le=999_999)] | None = Field(
         None, description="số của văn bản; omit to leave it blank for the document system (Điều 15.3)"
     )
     date: dt.date | None = Field(
@@ -314,7 +326,11 @@ class Letter(_Model):
     def _number(cls, value: Any) -> Any:
         if isinstance(value, bool):
             raise ValueError("the number is a whole number like 451, not true/false")
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str):
+            if not re.fullmatch(r"[0-9]+", value.strip()):
+                raise ValueError(
+                    f"must be a whole number in the digits 0-9, not {json.dumps(value)} (for example 451)"
+                )
             return int(value.strip())
         return value
 

@@ -10,6 +10,15 @@ from pathlib import Path
 from .errors import OutputError
 
 
+def _file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777  # replacing a file keeps its mode
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk, then rename it."""
     try:
@@ -21,6 +30,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # mkstemp makes the file private (0600); a letter gets the mode any new file would get
+        os.chmod(tmp, _file_mode(path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

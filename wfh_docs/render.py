@@ -555,8 +555,10 @@ def _warnings(letter: Letter) -> list[str]:
         for line in (value or "").split("\n"):
             width = text_width_twips(line, LAYOUT.agency_size, bold=bold, caps=True)
             if width > LAYOUT.header_left:
-                out.append(f"{field_name}: '{line}' is wider than the header's left column and will "
-                           "wrap where Word decides; put a line break (\\n) where it should break")
+                out.append(
+                    f"{field_name}: '{line}' is wider than the header's left column and will "
+                    "wrap where Word decides; put a line break (\\n) where it should break"
+                )
     if letter.appendices:
         body = " ".join(inline.plain(b) for b in letter.body if isinstance(b, str)).casefold()
         if "phụ lục" not in body:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import json
+import re
 import typing
 import unicodedata
 from dataclasses import dataclass
@@ -78,26 +79,33 @@ def _decode(raw: bytes, source: str) -> str:
         ) from None
 
 
-def _pairs(source: str):  # type: ignore[no-untyped-def]
-    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise InputError(
-                    source,
-                    [
-                        Problem(
-                            "",
-                            f"the key {json.dumps(key, ensure_ascii=False)} appears twice in one object",
-                            "keep one of them: JSON readers silently drop the first, "
-                            "and its text would be lost",
-                        )
-                    ],
-                )
-            out[key] = value
-        return out
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
 
-    return hook
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _duplicate_problem(text: str, key: str) -> Problem:
+    # json does not say where an object ends, so point at the key's second appearance
+    found = [m.start() for m in re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text)]
+    where = ""
+    if len(found) >= 2:
+        pos = found[1]
+        line = text.count("\n", 0, pos) + 1
+        where = f"line {line}, column {pos - (text.rfind(chr(10), 0, pos) + 1) + 1}"
+    return Problem(
+        where,
+        f"the key {json.dumps(key, ensure_ascii=False)} appears twice in one object",
+        "keep one of them: JSON readers silently drop the first, and its text would be lost",
+    )
 
 
 def _no_constant(name: str) -> Any:
@@ -117,8 +125,10 @@ def parse_json(raw: bytes, source: str) -> Any:
         )
     try:
         return json.loads(
-            text, object_pairs_hook=_pairs(source), parse_float=Decimal, parse_constant=_no_constant
+            text, object_pairs_hook=_no_duplicates, parse_float=Decimal, parse_constant=_no_constant
         )
+    except _DuplicateKey as exc:
+        raise InputError(source, [_duplicate_problem(text, exc.key)]) from None
     except json.JSONDecodeError as exc:
         line_text = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
         raise InputError(
@@ -134,6 +144,17 @@ def parse_json(raw: bytes, source: str) -> Any:
         ) from None
     except ValueError as exc:
         raise InputError(source, [Problem("", f"not valid JSON: {exc}", "write numbers as digits")]) from None
+    except RecursionError:
+        raise InputError(
+            source,
+            [
+                Problem(
+                    "",
+                    "the JSON is nested too deeply to be a letter",
+                    "check the brackets [ ] and braces { }",
+                )
+            ],
+        ) from None
 
 
 def read_bytes(path: Path) -> bytes:
@@ -178,7 +199,11 @@ def clean_text(value: str, where: str, warnings: list[str]) -> str:
         kept = []
         for i, ch in enumerate(text):
             if _bad_char(ch):
-                name = unicodedata.name(ch, "control character")
+                name = (
+                    "lone surrogate"
+                    if 0xD800 <= ord(ch) <= 0xDFFF
+                    else unicodedata.name(ch, "control character")
+                )
                 warnings.append(
                     f"{where}: removed U+{ord(ch):04X} ({name}) at position {i + 1}; "
                     "it cannot appear in a Word document"
@@ -269,7 +294,7 @@ def problem_from_error(err: dict[str, Any]) -> Problem:
             if allowed
             else "remove it"
         )
-        return Problem(where, f'unknown field "{name}"', hint)
+        return Problem(where, f"unknown field {json.dumps(name, ensure_ascii=False)}", hint)
     if kind == "string_type":
         return Problem(
             where, f"must be text, not {_shown(err.get('input'))}", "put the value in double quotes"
@@ -311,6 +336,21 @@ def problem_from_error(err: dict[str, Any]) -> Problem:
     return Problem(where, msg, "")
 
 
+def json_type(value: Any) -> str:
+    """What a JSON value is, in the words of JSON rather than Python."""
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float, Decimal)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
 def validate(data: Any, source: str) -> Letter:
     if not isinstance(data, dict):
         raise InputError(
@@ -318,8 +358,7 @@ def validate(data: Any, source: str) -> Letter:
             [
                 Problem(
                     "$",
-                    f"the top level must be an object {{ ... }} holding one letter, "
-                    f"not {type(data).__name__ if not isinstance(data, list) else 'a list'}",
+                    f"the top level must be an object {{ ... }} holding one letter, not {json_type(data)}",
                     "see data/examples/cong-van-451-SCT-VP-2020.json",
                 )
             ],
@@ -331,7 +370,7 @@ def validate(data: Any, source: str) -> Letter:
         raise InputError(source, problems) from None
 
 
-def _tidy_list_items(data: dict[str, Any], warnings: list[str]) -> None:
+def tidy_list_items(data: dict[str, Any], warnings: list[str]) -> None:
     """Kính gửi and Nơi nhận get their dashes and ';'/'.' from wfhdoc (ND 30, II.9.d); a
     clerk who typed them too would see them twice, so they are taken off, with a warning."""
     for key in ("recipients", "cc"):
@@ -368,6 +407,6 @@ def load_letter(path: Path | str) -> Loaded:
     warnings: list[str] = []
     cleaned = clean_tree(data, (), warnings)
     if isinstance(cleaned, dict):
-        _tidy_list_items(cleaned, warnings)
+        tidy_list_items(cleaned, warnings)
     letter = validate(cleaned, source)
     return Loaded(letter, [f"{source}: {w}" for w in warnings])

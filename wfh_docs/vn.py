@@ -189,7 +189,8 @@ def _precision_for(value: Decimal, extra: int = 0) -> int:
     # long values, in our code and inside babel; give it room for every digit.
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # finite values only reach here
-    return max(28, len(digits) + abs(exponent) + extra + 2)
+    # babel quantizes once more than we do; a generous margin costs nothing
+    return max(28, len(digits) + abs(exponent) + extra + 10)
 
 
 def format_number(x: int | Decimal | float | str, decimals: int | None = None) -> str:

@@ -1,0 +1,469 @@
+"""wfhdoc batch: many letters from one source, with a manifest, numbering, and nothing lost."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import json
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import REFERENCE_JSON, ROOT
+from lxml import etree
+from openpyxl import Workbook
+
+from wfh_docs.batch import run_batch
+from wfh_docs.cli import main
+from wfh_docs.docx_read import Docx
+from wfh_docs.register import Register
+
+
+def base_letter() -> dict[str, Any]:
+    data = json.loads(REFERENCE_JSON.read_text(encoding="utf-8"))
+    data.pop("$schema")
+    data.pop("appendices")
+    data["body"] = data["body"][:2]
+    return data
+
+
+def write_batch(path: Path, records: list[dict[str, Any]], defaults: dict[str, Any] | None = None) -> Path:
+    path.write_text(
+        json.dumps(
+            {"defaults": defaults if defaults is not None else base_letter(), "records": records},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def manifest(outdir: Path) -> list[dict[str, Any]]:
+    return json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def opens(path: Path) -> bool:
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None
+        etree.fromstring(zf.read("word/document.xml"))
+    return True
+
+
+def test_good_and_bad_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_batch(
+        tmp_path / "b.json",
+        [
+            {"number": 1, "recipients": ["UBND huyện Gio Linh"]},
+            {"number": "abc"},
+            {"number": 3, "signer": {"name": ""}},
+            {"number": 4, "recipients": ["UBND huyện Cam Lộ"], "subjetc": "x"},
+            {"number": 5, "recipients": ["UBND huyện Hải Lăng"]},
+        ],
+    )
+    out = tmp_path / "out"
+    code = main(["batch", str(source), "-o", str(out), "--workers", "2"])
+    _, err = capsys.readouterr()
+    assert code == 1
+    rows = manifest(out)
+    assert [r["status"] for r in rows] == ["built", "failed", "failed", "failed", "built"]
+    assert [r["output"] for r in rows if r["output"]] == ["01-SCT-VP.docx", "05-SCT-VP.docx"]
+    assert (
+        rows[1]["message"]
+        == '$.number: must be a whole number in the digits 0-9, not "abc" (for example 451)'
+    )
+    assert "$.signer.name: must not be empty" in rows[2]["message"]
+    assert 'unknown field "subjetc" (did you mean "subject"?)' in rows[3]["message"]
+    assert f"error: {source}, records[1]: $.number" in err
+    assert sorted(p.name for p in out.iterdir()) == [
+        "01-SCT-VP.docx",
+        "05-SCT-VP.docx",
+        "manifest.csv",
+        "manifest.json",
+    ]
+    for row in rows:
+        if row["status"] == "built":
+            assert opens(out / row["output"])
+
+
+def test_manifest_csv_opens_in_excel(tmp_path: Path) -> None:
+    source = write_batch(tmp_path / "b.json", [{"number": 7}])
+    run_batch(source, tmp_path / "out", workers=1)
+    raw = (tmp_path / "out" / "manifest.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads Vietnamese right
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert list(rows[0]) == [
+        "record",
+        "source",
+        "output",
+        "status",
+        "number",
+        "message",
+        "sha256",
+        "input_sha256",
+    ]
+    assert rows[0]["number"] == "07/SCT-VP" and rows[0]["status"] == "built"
+
+
+@pytest.mark.parametrize(
+    ("wish", "expected"),
+    [
+        ("../../x", "x.docx"),
+        ("CON", "CON_.docx"),
+        ("nul.txt", "nul-txt.docx"),
+        ("a" * 300, "a" * 100 + ".docx"),
+        ("\u0301\u0300\u0309", "cong-van.docx"),  # only combining marks: nothing printable left
+        ("Gửi UBND huyện Đakrông", "Gui-UBND-huyen-Dakrong.docx"),
+        ("C:\\Windows\\evil", "C-Windows-evil.docx"),
+    ],
+)
+def test_hostile_output_names_stay_inside(tmp_path: Path, wish: str, expected: str) -> None:
+    source = write_batch(tmp_path / "b.json", [{"output_name": wish}])
+    out = tmp_path / "out"
+    report = run_batch(source, out, workers=1)
+    assert report.rows[0].output == expected
+    assert (out / expected).is_file()
+    assert {p.parent for p in out.rglob("*")} == {out}
+
+
+def test_duplicate_names_are_numbered_in_order(tmp_path: Path) -> None:
+    source = write_batch(
+        tmp_path / "b.json", [{"output_name": "thu"}, {"output_name": "THU"}, {"output_name": "thu"}, {}, {}]
+    )
+    report = run_batch(source, tmp_path / "out", workers=2)
+    assert [r.output for r in report.rows] == [
+        "thu.docx",
+        "THU-2.docx",
+        "thu-3.docx",
+        "451-SCT-VP.docx",
+        "451-SCT-VP-2.docx",
+    ]
+
+
+def test_rebuilds_are_byte_identical_and_unchanged_input_is_skipped(tmp_path: Path) -> None:
+    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 6)])
+    out = tmp_path / "out"
+    first = run_batch(source, out, workers=2)
+    assert first.count("built") == 5
+    again = run_batch(source, out, workers=2)
+    assert again.count("unchanged") == 5 and again.count("built") == 0
+    forced = run_batch(source, out, workers=1, force=True)
+    assert forced.count("built") == 5
+    assert [r.sha256 for r in forced.rows] == [r.sha256 for r in first.rows]
+    # a changed record is rebuilt, the others are not
+    write_batch(source, [{"number": n, **({"subject": "khác"} if n == 3 else {})} for n in range(1, 6)])
+    changed = run_batch(source, out, workers=1)
+    assert [r.status for r in changed.rows] == ["unchanged", "unchanged", "built", "unchanged", "unchanged"]
+    # a letter damaged on disk is rebuilt too
+    (out / "02-SCT-VP.docx").write_bytes(b"broken")
+    repaired = run_batch(source, out, workers=1)
+    assert repaired.rows[1].status == "built" and opens(out / "02-SCT-VP.docx")
+
+
+def test_folder_of_json_letters(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in (1, 2):
+        data = base_letter()
+        data["number"] = n
+        (folder / f"letter{n}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (folder / "broken.json").write_text("{", encoding="utf-8")
+    report = run_batch(folder, tmp_path / "out", workers=1)
+    assert [(Path(r.source).name, r.status) for r in report.rows] == [
+        ("broken.json", "failed"),
+        ("letter1.json", "built"),
+        ("letter2.json", "built"),
+    ]
+    assert "line 1, column 2: not valid JSON" in report.rows[0].message
+
+
+def _sheet(tmp_path: Path, rows: list[list[Any]], *, merge: str | None = None) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Đơn vị"
+    for row in rows:
+        ws.append(row)
+    if merge:
+        ws.merge_cells(merge)
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    return path
+
+
+def _defaults(tmp_path: Path) -> Path:
+    data = base_letter()
+    for key in ("number", "date", "recipients"):
+        data.pop(key)
+    path = tmp_path / "defaults.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_workbook_oddities(tmp_path: Path) -> None:
+    book = _sheet(
+        tmp_path,
+        [
+            [None, None, None, None, None],  # a blank row above the header
+            ["number", "date", "recipients", None, "issuer.contact"],  # 'recipients' merged over C:D
+            ["05", dt.datetime(2020, 4, 8), "Sở Tài chính", "Sở Nội vụ", "ĐT: 0233 3852 123"],
+            [None, None, None, None, None],  # an empty row
+            [12, 43929, "UBND huyện Cam Lộ", None, 2333852123],  # a date as its serial number
+            [7, "07/04/2020", "Sở Y tế\nSở Xây dựng", None, None],  # two recipients in one cell
+        ],
+        merge="C2:D2",
+    )
+    report = run_batch(book, tmp_path / "out", defaults=_defaults(tmp_path), workers=1)
+    assert [r.status for r in report.rows] == ["built", "built", "built"], [r.message for r in report.rows]
+    assert [r.source.split(", ", 1)[1] for r in report.rows] == [
+        "sheet 'Đơn vị', row 3",
+        "sheet 'Đơn vị', row 5",
+        "sheet 'Đơn vị', row 6",
+    ]
+    texts = [[p.text for p in Docx(tmp_path / "out" / r.output).paragraphs()] for r in report.rows]
+    assert "Số: 05/SCT-VP" in texts[0] and "Quảng Trị, ngày 08 tháng 4 năm 2020" in texts[0]
+    assert "- Sở Tài chính;" in texts[0] and "- Sở Nội vụ." in texts[0]
+    assert "Quảng Trị, ngày 08 tháng 4 năm 2020" in texts[1]  # serial 43929 is 2020-04-08
+    assert "Kính gửi: UBND huyện Cam Lộ" in texts[1]
+    assert "Quảng Trị, ngày 07 tháng 4 năm 2020" in texts[2]
+    assert "- Sở Y tế;" in texts[2] and "- Sở Xây dựng." in texts[2]
+    # a leading zero typed as text is kept; a phone number stored as a number loses no digit
+    assert "ĐT: 0233 3852 123" in "\n".join(
+        Docx(tmp_path / "out" / report.rows[0].output).text_lines()
+        + [p.text for p in Docx(tmp_path / "out" / report.rows[0].output).paragraphs("word/footer1.xml")]
+    )
+    footer = [p.text for p in Docx(tmp_path / "out" / report.rows[1].output).paragraphs("word/footer1.xml")]
+    assert "2333852123" in footer
+
+
+def test_workbook_errors_name_sheet_row_and_column(tmp_path: Path) -> None:
+    book = _sheet(
+        tmp_path,
+        [
+            ["number", "date", "recipients", "signer.name"],
+            [1, "2020-04-08", "Sở Tài chính", "Nguyễn Văn A"],
+            ["x", "31/02/2020", "Sở Nội vụ", "Trần B"],
+        ],
+    )
+    report = run_batch(book, tmp_path / "out", defaults=_defaults(tmp_path), workers=1)
+    assert report.rows[0].status == "built"
+    bad = report.rows[1]
+    assert bad.source == f"{book}, sheet 'Đơn vị', row 3"
+    assert 'column A (number): must be a whole number in the digits 0-9, not "x"' in bad.message
+    assert "column B (date): '31/02/2020' is not a real date" in bad.message
+
+
+def test_choose_the_sheet(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "Ghi chú"
+    ws = wb.create_sheet("Đơn vị")
+    ws.append(["number", "recipients"])
+    ws.append([9, "Sở Tư pháp"])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    report = run_batch(path, tmp_path / "out", defaults=_defaults(tmp_path), sheet="Đơn vị", workers=1)
+    assert [r.status for r in report.rows] == ["built"]
+    from wfh_docs.errors import InputError
+
+    with pytest.raises(InputError, match="no sheet named 'Khác'"):
+        run_batch(path, tmp_path / "out2", defaults=_defaults(tmp_path), sheet="Khác", workers=1)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_from_excel(tmp_path: Path, delimiter: str) -> None:
+    text = delimiter.join(["number", "date", "recipients", "body"]) + "\r\n"
+    text += delimiter.join(
+        ["05", "08/04/2020", '"Sở Tài chính\nSở Nội vụ"', '"Đoạn một.\nĐoạn hai, có dấu phẩy."']
+    )
+    text += "\r\n\r\n"
+    path = tmp_path / "list.csv"
+    path.write_bytes(text.encode("utf-8-sig"))
+    report = run_batch(path, tmp_path / "out", defaults=_defaults(tmp_path), workers=1)
+    assert [r.status for r in report.rows] == ["built"], report.rows[0].message
+    texts = [p.text for p in Docx(tmp_path / "out" / report.rows[0].output).paragraphs()]
+    assert "Đoạn một." in texts and "Đoạn hai, có dấu phẩy./." in texts
+    assert "- Sở Nội vụ." in texts
+
+
+def test_register_numbers_consecutively_and_reuses_on_rerun(tmp_path: Path) -> None:
+    defaults = base_letter()
+    defaults.pop("number")
+    source = write_batch(
+        tmp_path / "b.json",
+        [{"recipients": [f"UBND huyện {n}"]} for n in "ABCD"] + [{"recipients": []}],
+        defaults,
+    )
+    register = tmp_path / "register.sqlite"
+    report = run_batch(source, tmp_path / "out", register=register, workers=2)
+    assert [r.number for r in report.rows] == ["01/SCT-VP", "02/SCT-VP", "03/SCT-VP", "04/SCT-VP", ""]
+    again = run_batch(source, tmp_path / "out", register=register, workers=2)
+    assert [r.number for r in again.rows][:4] == ["01/SCT-VP", "02/SCT-VP", "03/SCT-VP", "04/SCT-VP"]
+    assert again.count("unchanged") == 4
+    reg = Register(register)
+    entries = reg.entries()
+    reg.close()
+    assert [(e.number, e.status, e.recipient) for e in entries] == [
+        (1, "issued", "UBND huyện A"),
+        (2, "issued", "UBND huyện B"),
+        (3, "issued", "UBND huyện C"),
+        (4, "issued", "UBND huyện D"),
+    ]
+
+
+def _cli(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "wfh_docs", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+    )
+
+
+def test_two_runs_on_one_register_never_share_a_number(tmp_path: Path) -> None:
+    defaults = base_letter()
+    defaults.pop("number")
+    a = write_batch(tmp_path / "a.json", [{"recipients": [f"Đơn vị A{n}"]} for n in range(30)], defaults)
+    b = write_batch(tmp_path / "b.json", [{"recipients": [f"Đơn vị B{n}"]} for n in range(30)], defaults)
+    register = tmp_path / "register.sqlite"
+    runs = [
+        _cli(
+            "batch",
+            str(src),
+            "-o",
+            str(tmp_path / src.stem),
+            "--register",
+            str(register),
+            "-q",
+            "--workers",
+            "1",
+        )
+        for src in (a, b)
+    ]
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err.decode()
+    reg = Register(register)
+    numbers = [e.number for e in reg.entries()]
+    reg.close()
+    assert sorted(numbers) == list(range(1, 61))
+    files = {p.name for p in (tmp_path / "a").glob("*.docx")} | {
+        p.name for p in (tmp_path / "b").glob("*.docx")
+    }
+    assert len(files) == 60
+
+
+def test_a_killed_run_leaves_complete_letters_and_resumes(tmp_path: Path) -> None:
+    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 401)])
+    out = tmp_path / "out"
+    run = _cli("batch", str(source), "-o", str(out), "--workers", "2", "-q")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 40:
+        time.sleep(0.02)
+    run.send_signal(signal.SIGKILL)  # the parent dies at once; its workers stop when they see it gone
+    run.communicate(timeout=60)
+    time.sleep(0.5)  # let the orphaned workers notice and stop
+    letters = sorted(out.glob("*.docx"))
+    assert 40 <= len(letters) < 400, "the run was not killed mid-batch"
+    for letter in letters:
+        assert opens(letter), letter  # every letter at its final name is complete
+    finished = manifest(out) if (out / "manifest.json").exists() else []
+    assert all(opens(out / r["output"]) for r in finished if r["status"] == "built")
+    resumed = _cli("batch", str(source), "-o", str(out), "--workers", "2", "-q")
+    stdout, stderr = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, stderr.decode()
+    rows = manifest(out)
+    assert len(rows) == 400 and {r["status"] for r in rows} <= {"built", "unchanged"}
+    # what the killed run had finished is not built again
+    unchanged = {r["output"] for r in rows if r["status"] == "unchanged"}
+    assert {r["output"] for r in finished if r["status"] == "built"} <= unchanged
+    assert list(out.glob(".*")) == []  # no temporary file left, no journal
+    assert len(list(out.glob("*.docx"))) == 400
+
+
+def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path) -> None:
+    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 301)])
+    out = tmp_path / "out"
+    run = _cli("batch", str(source), "-o", str(out), "--workers", "1", "-q")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 20:
+        time.sleep(0.02)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err.decode()
+    assert "interrupted" in err.decode() and "Traceback" not in err.decode()
+    rows = manifest(out)
+    assert 20 <= len(rows) < 300
+    assert all(opens(out / r["output"]) for r in rows)
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_a_thousand_letters(tmp_path: Path) -> None:
+    source = write_batch(
+        tmp_path / "b.json", [{"number": n, "recipients": [f"Đơn vị số {n}"]} for n in range(1, 1001)]
+    )
+    out = tmp_path / "out"
+    report = run_batch(source, out)
+    assert report.count("built") == 1000 and report.failed == 0
+    rows = manifest(out)
+    assert len(rows) == 1000 and len({r["output"] for r in rows}) == 1000
+    import hashlib
+
+    for row in rows:
+        data = (out / row["output"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == row["sha256"]
+        with zipfile.ZipFile(out / row["output"]) as zf:
+            assert f"Kính gửi: Đơn vị số {row['record']}".encode() in zf.read("word/document.xml")
+
+
+def test_progress_is_reported(tmp_path: Path) -> None:
+    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 6)])
+    seen: list[tuple[int, int]] = []
+    run_batch(source, tmp_path / "out", workers=2, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(n, 5) for n in range(1, 6)]
+
+
+def test_quiet_batch_prints_only_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_batch(tmp_path / "b.json", [{"number": 1}, {"number": 2}])
+    out = tmp_path / "out"
+    assert main(["batch", str(source), "-o", str(out), "-q"]) == 0
+    stdout, stderr = capsys.readouterr()
+    assert stdout == f"2 built, 0 unchanged, 0 failed; manifest: {out / 'manifest.csv'}\n"
+    assert stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda p: p / "missing.xlsx", "file not found"),
+        (lambda p: p / "notes.txt", "not a batch source"),
+        (
+            lambda p: (
+                (p / "single.json").write_text(json.dumps(base_letter()), encoding="utf-8")
+                and p / "single.json"
+            ),
+            "not a batch file",
+        ),
+    ],
+)
+def test_bad_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str], setup: Any, message: str) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    code = main(["batch", str(setup(tmp_path)), "-o", str(tmp_path / "out")])
+    _, err = capsys.readouterr()
+    assert code == 1 and message in err and "Traceback" not in err
+
+
+def test_defaults_and_records_merge_deeply(tmp_path: Path) -> None:
+    source = write_batch(tmp_path / "b.json", [{"signer": {"name": "Lê Thị C"}, "recipients": ["Sở Y tế"]}])
+    report = run_batch(source, tmp_path / "out", workers=1)
+    texts = [p.text for p in Docx(tmp_path / "out" / report.rows[0].output).paragraphs()]
+    assert "Lê Thị C" in texts and "KT. GIÁM ĐỐC" in texts  # the rest of the signer from the defaults
+    assert "Kính gửi: Sở Y tế" in texts
+
+
+def test_records_do_not_leak_into_each_other(tmp_path: Path) -> None:
+    defaults = base_letter()
+    source = write_batch(tmp_path / "b.json", [{"cc": ["Một"]}, {}], copy.deepcopy(defaults))
+    report = run_batch(source, tmp_path / "out", workers=1)
+    second = [p.text for p in Docx(tmp_path / "out" / report.rows[1].output).paragraphs()]
+    assert "- Một;" not in second and "- Lãnh đạo Sở;" in second

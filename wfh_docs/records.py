@@ -1,0 +1,402 @@
+"""Many letters in: a folder of JSON files, a JSON list with shared defaults, or a spreadsheet.
+
+Every source becomes Records: a raw dict for one letter plus where it came from (file, sheet,
+row) and, for spreadsheets, which column each field was read from, so that a problem found
+later can be reported as "sheet 'Đơn vị', row 7, column D (issuer.name)". Reading never stops
+at a bad record: the record carries its problems and the batch goes on with the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Problem
+from .sources import parse_json, read_bytes
+
+# Fields a spreadsheet cell may name that are not part of a letter.
+OUTPUT_NAME = "output_name"
+BODY_FILE = "body_file"
+APPENDICES_FILE = "appendices_file"
+# Fields whose cell holds one item per line.
+LIST_FIELDS = {"recipients", "cc"}
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass
+class Record:
+    """One letter's data as read, before cleaning and validation."""
+
+    index: int  # position in the batch, from 0
+    origin: str  # "file.xlsx, sheet 'Đơn vị', row 7", "folder/a.json", "list.json, records[3]"
+    data: dict[str, Any] | None
+    problems: list[Problem] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # "$.issuer.name" -> "D (issuer.name)"
+    key: str = ""  # stable identity of the record across runs (file and row, or file and index)
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """`override` on top of `base`: objects merge key by key, anything else replaces."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            out[key] = deep_merge(base[key], value) if key in base else value
+        return out
+    return override
+
+
+def load_defaults(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    data = parse_json(read_bytes(path), str(path))
+    if not isinstance(data, dict):
+        raise InputError(str(path), [Problem("$", "the defaults must be an object { ... }", "")])
+    return data
+
+
+# --- JSON sources ----------------------------------------------------------------------------
+
+
+def folder_records(folder: Path, defaults: dict[str, Any]) -> Iterator[Record]:
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".json" and p.is_file())
+    if not files:
+        raise InputError(str(folder), [Problem("", "the folder holds no .json letter files", "")])
+    for i, path in enumerate(files):
+        try:
+            data = parse_json(read_bytes(path), str(path))
+        except InputError as exc:
+            yield Record(i, str(path), None, exc.problems, key=path.name)
+            continue
+        if not isinstance(data, dict):
+            yield Record(
+                i,
+                str(path),
+                None,
+                [Problem("$", "a letter file holds one object { ... }", "")],
+                key=path.name,
+            )
+            continue
+        yield Record(i, str(path), deep_merge(defaults, data), key=path.name)
+
+
+def json_list_records(path: Path, defaults: dict[str, Any]) -> Iterator[Record]:
+    data = parse_json(read_bytes(path), str(path))
+    if isinstance(data, list):
+        shared: dict[str, Any] = {}
+        items = data
+    elif isinstance(data, dict) and "records" in data:
+        unknown = set(data) - {"defaults", "records", "$schema"}
+        if unknown:
+            raise InputError(
+                str(path),
+                [
+                    Problem(
+                        f"$.{sorted(unknown)[0]}",
+                        "unknown key in a batch file",
+                        'a batch file holds "defaults" and "records"',
+                    )
+                ],
+            )
+        shared = data.get("defaults") or {}
+        items = data["records"]
+        if not isinstance(shared, dict):
+            raise InputError(str(path), [Problem("$.defaults", "must be an object { ... }", "")])
+        if not isinstance(items, list):
+            raise InputError(str(path), [Problem("$.records", "must be a list [ ... ] of letters", "")])
+    else:
+        raise InputError(
+            str(path),
+            [
+                Problem(
+                    "$",
+                    "not a batch file",
+                    'give {"defaults": {...}, "records": [...]} or a list of letters; '
+                    "for a single letter use wfhdoc build",
+                )
+            ],
+        )
+    base = deep_merge(defaults, shared)
+    for i, item in enumerate(items):
+        origin = f"{path}, records[{i}]"
+        if not isinstance(item, dict):
+            yield Record(
+                i,
+                origin,
+                None,
+                [Problem(f"$.records[{i}]", "a record is an object { ... }", "")],
+                key=f"records[{i}]",
+            )
+        else:
+            yield Record(i, origin, deep_merge(base, item), key=f"records[{i}]")
+
+
+# --- spreadsheets ------------------------------------------------------------------------------
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _header_names(cells: list[Any]) -> list[str]:
+    names = []
+    for value in cells:
+        text = "" if value is None else str(value)
+        names.append(re.sub(r"\s+", "", text.strip()))
+    return names
+
+
+def _cell_value(value: Any, name: str) -> Any:
+    """A cell as the field wants it: numbers stay numbers only where a number is meant."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        return text if text.strip() else None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if name == "date" else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if name == "date":
+            # a date Excel kept as its serial number (days since 1899-12-30)
+            if number == number.to_integral_value() and 1 <= number < 2958466:
+                return (EXCEL_EPOCH + dt.timedelta(days=int(number))).isoformat()
+            return str(value)
+        if number == number.to_integral_value():
+            number = number.quantize(Decimal(1))
+        if name in ("number", "archive.copies", "drafter.copies"):
+            return int(number) if number == number.to_integral_value() else number
+        # any other field is text: 12 stays "12", not "12.0"
+        return format(number, "f")
+    return str(value)
+
+
+def _set_path(target: dict[str, Any], path: list[str], value: Any) -> None:
+    node = target
+    for part in path[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[path[-1]] = value
+
+
+def _json_path(name: str) -> str:
+    return "$." + name
+
+
+def _side_file(base: Path, name: str, want: str) -> tuple[Any, Problem | None]:
+    path = (base.parent / name).resolve()
+    try:
+        raw = read_bytes(path)
+    except InputError as exc:
+        return None, Problem(
+            "", f"{want} file {name}: {exc.problems[0].message}", "the path is relative to the sheet"
+        )
+    if path.suffix.lower() == ".json":
+        try:
+            return parse_json(raw, str(path)), None
+        except InputError as exc:
+            return None, Problem("", f"{want} file {name}: {exc.problems[0]}", "")
+    text = raw.decode("utf-8-sig", errors="strict") if raw else ""
+    # a text file: one paragraph per line
+    return [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()], None
+
+
+def row_record(
+    index: int,
+    origin: str,
+    key: str,
+    names: list[str],
+    cells: list[Any],
+    base: Path,
+    defaults: dict[str, Any],
+) -> Record | None:
+    data: dict[str, Any] = {}
+    columns: dict[str, str] = {}
+    problems: list[Problem] = []
+    # list items: numbered columns (recipients.1, recipients.2) first by number, then cells of
+    # plain or repeated columns (a merged header) left to right, one item per line
+    lists: dict[str, list[tuple[tuple[int, int, int], Any]]] = {}
+    for col, (name, raw) in enumerate(zip(names, cells, strict=False)):
+        if not name:
+            continue
+        value = _cell_value(raw, name)
+        if value is None:
+            continue
+        letter_col = f"{_column_letter(col)} ({name})"
+        m = re.fullmatch(r"(.+?)\.(\d+)", name)
+        if m and m.group(1) in LIST_FIELDS:
+            lists.setdefault(m.group(1), []).append(((0, int(m.group(2)), 0), value))
+            columns.setdefault(_json_path(m.group(1)), letter_col)
+            continue
+        if name in LIST_FIELDS:
+            lines = [line.strip() for line in str(value).split("\n") if line.strip()]
+            lists.setdefault(name, []).extend(((1, col, i), v) for i, v in enumerate(lines))
+            columns.setdefault(_json_path(name), letter_col)
+            continue
+        if name in (BODY_FILE, APPENDICES_FILE):
+            loaded, problem = _side_file(
+                base, str(value), "the body" if name == BODY_FILE else "the appendices"
+            )
+            if problem:
+                problems.append(Problem(letter_col, problem.message, problem.hint))
+            else:
+                data["body" if name == BODY_FILE else "appendices"] = loaded
+                columns[_json_path("body" if name == BODY_FILE else "appendices")] = letter_col
+            continue
+        if name == "body":
+            value = [value] if isinstance(value, str) else value
+        if name == OUTPUT_NAME:
+            data[OUTPUT_NAME] = str(value)
+            continue
+        _set_path(data, name.split("."), value)
+        columns[_json_path(name)] = letter_col
+    for name, found in lists.items():
+        data[name] = [v for _, v in sorted(found, key=lambda t: t[0])]
+    if not data and not problems:
+        return None  # an empty row
+    return Record(index, origin, deep_merge(defaults, data), problems, columns, key)
+
+
+def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, list[Any]]]]:
+    try:
+        from openpyxl import load_workbook
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise InputError(
+            str(path), [Problem("", "openpyxl is not installed", "pip install openpyxl")]
+        ) from None
+    try:
+        # not read-only: merged header cells are only known to a full load
+        wb = load_workbook(path, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise InputError(
+            str(path),
+            [
+                Problem(
+                    "",
+                    f"cannot read the workbook ({type(exc).__name__}: {exc})",
+                    "open it in Excel and save it again as .xlsx",
+                )
+            ],
+        ) from None
+    if sheet is None:
+        ws = wb.worksheets[0]
+    elif sheet in wb.sheetnames:
+        ws = wb[sheet]
+    else:
+        raise InputError(
+            str(path),
+            [
+                Problem(
+                    "",
+                    f"no sheet named '{sheet}'",
+                    "the sheets are " + ", ".join(f"'{n}'" for n in wb.sheetnames),
+                )
+            ],
+        )
+    # a merged header cell names every column it spans
+    for merged in list(ws.merged_cells.ranges):
+        top_left = ws.cell(merged.min_row, merged.min_col).value
+        ws.unmerge_cells(str(merged))
+        for row in range(merged.min_row, merged.max_row + 1):
+            for col in range(merged.min_col, merged.max_col + 1):
+                ws.cell(row, col).value = top_left
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+
+    return ws.title, rows()
+
+
+def _rows_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    raw = read_bytes(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            str(path),
+            [Problem("", "the CSV file is not UTF-8", "in Excel: Save As > CSV UTF-8 (Comma delimited)")],
+        ) from None
+    first = text.split("\n", 1)[0]
+    # Excel writes ';' where the list separator is ';' (as in Vietnamese settings)
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for number, row in enumerate(reader, start=1):
+        yield number, list(row)
+
+
+def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None) -> Iterator[Record]:
+    if path.suffix.lower() == ".csv":
+        title, rows = None, _rows_csv(path)
+    else:
+        title, rows = _rows_xlsx(path, sheet)
+    names: list[str] | None = None
+    index = 0
+    for number, cells in rows:
+        if names is None:
+            if all(c is None or str(c).strip() == "" for c in cells):
+                continue  # blank rows above the header
+            names = _header_names(cells)
+            continue
+        where = f"{path}, sheet '{title}', row {number}" if title else f"{path}, row {number}"
+        record = row_record(index, where, f"row {number}", names, cells, path, defaults)
+        if record is not None:
+            yield record
+            index += 1
+    if names is None:
+        raise InputError(
+            str(path), [Problem("", "the sheet is empty", "put the field names in the first row")]
+        )
+
+
+def read_records(source: Path, defaults: dict[str, Any], sheet: str | None = None) -> Iterator[Record]:
+    """The records of any batch source, in a stable order."""
+    if source.is_dir():
+        return folder_records(source, defaults)
+    suffix = source.suffix.lower()
+    if suffix == ".json":
+        return json_list_records(source, defaults)
+    if suffix in (".xlsx", ".xlsm", ".csv"):
+        if not source.exists():
+            raise InputError(str(source), [Problem("", "file not found", "check the path and the file name")])
+        return sheet_records(source, defaults, sheet)
+    raise InputError(
+        str(source),
+        [
+            Problem(
+                "",
+                "not a batch source",
+                "give a folder of .json letters, a .json batch file, an .xlsx workbook or a .csv file",
+            )
+        ],
+    )
+
+
+def locate(record: Record, json_path: str) -> str:
+    """Where a problem at `json_path` is, in the user's terms (column for spreadsheets)."""
+    for path, column in sorted(record.columns.items(), key=lambda kv: -len(kv[0])):
+        if json_path == path or json_path.startswith(path + ".") or json_path.startswith(path + "["):
+            return f"column {column}" + ("" if json_path == path else f" {json_path}")
+    return json_path
+
+
+def canonical(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
