@@ -354,7 +354,8 @@ def test_two_runs_on_one_register_never_share_a_number(tmp_path: Path) -> None:
 
 
 def test_a_killed_run_leaves_complete_letters_and_resumes(tmp_path: Path) -> None:
-    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 401)])
+    # enough letters that the run cannot finish before it is killed
+    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 4001)])
     out = tmp_path / "out"
     run = _cli("batch", str(source), "-o", str(out), "--workers", "2", "-q")
     deadline = time.monotonic() + 120
@@ -364,7 +365,7 @@ def test_a_killed_run_leaves_complete_letters_and_resumes(tmp_path: Path) -> Non
     run.communicate(timeout=60)
     time.sleep(0.5)  # let the orphaned workers notice and stop
     letters = sorted(out.glob("*.docx"))
-    assert 40 <= len(letters) < 400, "the run was not killed mid-batch"
+    assert 40 <= len(letters) < 4000, "the run was not killed mid-batch"
     for letter in letters:
         assert opens(letter), letter  # every letter at its final name is complete
     finished = manifest(out) if (out / "manifest.json").exists() else []
@@ -373,16 +374,16 @@ def test_a_killed_run_leaves_complete_letters_and_resumes(tmp_path: Path) -> Non
     stdout, stderr = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, stderr.decode()
     rows = manifest(out)
-    assert len(rows) == 400 and {r["status"] for r in rows} <= {"built", "unchanged"}
+    assert len(rows) == 4000 and {r["status"] for r in rows} <= {"built", "unchanged"}
     # what the killed run had finished is not built again
     unchanged = {r["output"] for r in rows if r["status"] == "unchanged"}
     assert {r["output"] for r in finished if r["status"] == "built"} <= unchanged
     assert list(out.glob(".*")) == []  # no temporary file left, no journal
-    assert len(list(out.glob("*.docx"))) == 400
+    assert len(list(out.glob("*.docx"))) == 4000
 
 
 def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path) -> None:
-    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 301)])
+    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 4001)])
     out = tmp_path / "out"
     run = _cli("batch", str(source), "-o", str(out), "--workers", "1", "-q")
     deadline = time.monotonic() + 120
@@ -393,7 +394,7 @@ def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path) -> None:
     assert run.returncode == 130, err.decode()
     assert "interrupted" in err.decode() and "Traceback" not in err.decode()
     rows = manifest(out)
-    assert 20 <= len(rows) < 300
+    assert 20 <= len(rows) < 4000
     assert all(opens(out / r["output"]) for r in rows)
     assert not list(out.glob(".*.tmp"))
 
@@ -467,3 +468,41 @@ def test_records_do_not_leak_into_each_other(tmp_path: Path) -> None:
     report = run_batch(source, tmp_path / "out", workers=1)
     second = [p.text for p in Docx(tmp_path / "out" / report.rows[1].output).paragraphs()]
     assert "- Một;" not in second and "- Lãnh đạo Sở;" in second
+
+
+SAMPLE_BOOK = ROOT / "data" / "examples" / "bao-cao-wfh-quang-tri.xlsx"
+
+
+def test_sample_sources_are_what_the_script_makes(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "make_batch_samples.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for made in tmp_path.rglob("*"):
+        if made.is_file():
+            committed = ROOT / "data" / "examples" / made.relative_to(tmp_path)
+            assert committed.read_bytes() == made.read_bytes(), f"run tools/make_batch_samples.py ({committed})"
+
+
+def test_the_sample_workbook_csv_and_json_give_the_same_letters(tmp_path: Path) -> None:
+    sources = [SAMPLE_BOOK, SAMPLE_BOOK.with_suffix(".csv"),
+               ROOT / "data" / "examples" / "batch" / "bao-cao-wfh-quang-tri.json"]
+    hashes = []
+    for i, source in enumerate(sources):
+        report = run_batch(source, tmp_path / str(i), workers=2)
+        assert report.failed == 0 and report.count("built") >= 20, [r.message for r in report.rows if r.message]
+        assert report.warnings == []
+        hashes.append({r.output: r.sha256 for r in report.rows})
+    assert hashes[0] == hashes[1] == hashes[2]
+
+
+def test_the_register_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = ROOT / "data" / "examples" / "batch" / "so-noi-vu-gui-huyen.json"
+    register = tmp_path / "register.sqlite"
+    assert main(["batch", str(source), "-o", str(tmp_path / "out"), "--register", str(register), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["register", "list", str(register)]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 10 and err == "10 entries\n"
+    assert lines[0].startswith("2020    01/SNV-CCVC")
+    assert "issued" in lines[0] and "snv-gui-ubnd" in lines[0]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import REFERENCE_JSON
+from helpers import REFERENCE_JSON, ROOT
 
 from wfh_docs import inline
 from wfh_docs.docx_read import Docx
@@ -293,3 +294,27 @@ def test_unusable_template_files(tmp_path: Path, bad: str) -> None:
     (tmp_path / "notzip.docx").write_text("hello")
     with pytest.raises(TemplateError):
         Template(tmp_path / bad)
+
+
+@pytest.mark.parametrize("source", sorted((ROOT / "data" / "examples").glob("*.json")), ids=lambda p: p.stem)
+def test_fast_text_reading_agrees_with_the_xml_parser(template: Template, source: Path) -> None:
+    # the verification reads text with a regular expression; it must see what lxml sees
+    from wfh_docs.render import document_text, xml_text
+    from wfh_docs.sources import load_letter
+
+    with zipfile.ZipFile(__import__("io").BytesIO(template.render(load_letter(source).letter).data)) as zf:
+        parts = {
+            n: zf.read(n) for n in zf.namelist() if re.match(r"word/(document|header\d*|footer\d*)\.xml$", n)
+        }
+    for name, data in parts.items():
+        assert xml_text(data.decode("utf-8")) == document_text({name: data})
+
+
+def test_the_zip_is_a_valid_zip_with_fixed_times(template: Template) -> None:
+    data = template.render(letter()).data
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
+        assert zf.testzip() is None
+        infos = zf.infolist()
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        assert [i.filename for i in infos][:2] == ["[Content_Types].xml", "_rels/.rels"]
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set wfhdoc up and build every sample letter of data/examples/ into out/.
+# Set wfhdoc up, build every sample letter of data/examples/ into out/, and the 27 letters of
+# the sample workbook into out/batch/ (with its manifest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -7,4 +8,5 @@ mkdir -p out
 for data in data/examples/*.json; do
   .venv/bin/wfhdoc build "$data" -o out/
 done
-echo "the letters are in out/; open them in Word or LibreOffice"
+.venv/bin/wfhdoc batch data/examples/bao-cao-wfh-quang-tri.xlsx -o out/batch
+echo "the letters are in out/ and out/batch/; open them in Word or LibreOffice"

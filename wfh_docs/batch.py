@@ -22,14 +22,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from . import __version__, vn
 from .errors import OutputError, WfhDocError
 from .model import Letter
-from .naming import letter_stem, safe_stem
+from .naming import safe_stem
 from .output import write_atomic
 from .records import OUTPUT_NAME, Record, canonical, load_defaults, locate, read_records
 from .register import Register
@@ -105,55 +107,108 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _render_to(letter: Letter, target: str) -> tuple[str, list[str]]:
-    """Render and write one letter; the file's SHA-256 and the renderer's warnings."""
-    assert _worker_template is not None
-    rendered = _worker_template.render(letter)
-    write_atomic(Path(target), rendered.data)
-    return hashlib.sha256(rendered.data).hexdigest(), rendered.warnings
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs for one letter; small and plain, so it crosses processes cheaply."""
+
+    record: Record
+    target: str
+    template_sha: str
+    number: int | None = None  # drawn from the register by the parent
+    previous: dict[str, Any] | None = None  # the manifest row of an earlier run
 
 
-def _job(letter: Letter, target: str) -> tuple[str, list[str], str]:
-    try:
-        sha, warnings = _render_to(letter, target)
-        return sha, warnings, ""
-    except WfhDocError as exc:
-        return "", [], str(exc)
-    except Exception as exc:  # noqa: BLE001 - one letter's bug must not stop the others
-        return "", [], f"internal error in wfhdoc ({type(exc).__name__}: {exc}); please report it"
+def _problem_text(record: Record, where: str, message: str, hint: str) -> str:
+    place = locate(record, where) if where.startswith("$") else where
+    return f"{place}: {message}" + (f" ({hint})" if hint else "")
 
 
-# --- in the parent ------------------------------------------------------------------------------
-
-
-def _prepare(record: Record) -> tuple[Letter | None, str, str, list[str]]:
-    """Clean and validate one record: the letter, its output name wish, input hash, problems."""
+def _prepare(record: Record) -> tuple[Letter | None, str, list[str], list[str]]:
+    """Clean and validate one record: the letter (or None), the hash of its input, its
+    problems and its warnings."""
     if record.data is None:
-        return None, "", "", [str(p) for p in record.problems]
-    data = dict(record.data)
-    name_wish = str(data.pop(OUTPUT_NAME, "") or "")
+        return None, "", [str(p) for p in record.problems], []
+    data = {k: v for k, v in record.data.items() if k != OUTPUT_NAME}
     warnings: list[str] = []
     cleaned = clean_tree(data, (), warnings)
     tidy_list_items(cleaned, warnings)
     input_sha = hashlib.sha256(canonical(cleaned)).hexdigest()
-    problems = [
-        f"{locate(record, p.where) if p.where.startswith('$') else p.where}: {p.message}"
-        + (f" ({p.hint})" if p.hint else "")
-        for p in record.problems
-    ]
+    problems = [_problem_text(record, p.where, p.message, p.hint) for p in record.problems]
     try:
         letter = Letter.model_validate(cleaned)
-    except Exception as exc:  # pydantic.ValidationError
-        errors = getattr(exc, "errors", None)
-        if errors is None:
-            raise
-        for err in errors():
+    except ValidationError as exc:
+        for err in exc.errors():
             p = problem_from_error(dict(err))
-            problems.append(f"{locate(record, p.where)}: {p.message}" + (f" ({p.hint})" if p.hint else ""))
-        return None, name_wish, input_sha, problems
+            problems.append(_problem_text(record, p.where, p.message, p.hint))
+        return None, input_sha, problems, []
     if problems:
-        return None, name_wish, input_sha, problems
-    return letter, name_wish, input_sha, [f"{record.origin}: {w}" for w in warnings]
+        return None, input_sha, problems, []
+    return letter, input_sha, [], [f"{record.origin}: {w}" for w in warnings]
+
+
+def _build(job: _Job) -> tuple[Row, list[str]]:
+    """Validate, render and write one letter (in a worker): its manifest row and warnings."""
+    record = job.record
+    row = Row(record.index + 1, record.origin, key=record.key)
+    try:
+        letter, input_sha, problems, warnings = _prepare(record)
+        if input_sha:
+            key = f"{input_sha}|{job.template_sha}|{__version__}|{job.number}"
+            row.input_sha256 = hashlib.sha256(key.encode()).hexdigest()
+        if letter is None:
+            row.message = "; ".join(problems)
+            return row, []
+        if job.number is not None:
+            letter = letter.model_copy(update={"number": job.number})
+        row.number = vn.format_number_reference(letter.number, letter.symbol).strip()
+        row.output = Path(job.target).name
+        before = job.previous
+        if (
+            before
+            and before.get("status") in ("built", "unchanged")
+            and before.get("input_sha256") == row.input_sha256
+            and before.get("output") == row.output
+            and before.get("sha256")
+            and _file_sha(Path(job.target)) == before["sha256"]
+        ):
+            row.status, row.sha256 = "unchanged", before["sha256"]
+            return row, warnings
+        assert _worker_template is not None
+        rendered = _worker_template.render(letter)
+        write_atomic(Path(job.target), rendered.data, durable=False)
+        row.status, row.sha256 = "built", hashlib.sha256(rendered.data).hexdigest()
+        return row, warnings + [f"{record.origin}: {w}" for w in rendered.warnings]
+    except WfhDocError as exc:
+        row.status, row.message, row.output = "failed", str(exc), ""
+    except Exception as exc:  # noqa: BLE001 - one letter's bug must not stop the others
+        row.status, row.output = "failed", ""
+        row.message = f"internal error in wfhdoc ({type(exc).__name__}: {exc}); please report it"
+    return row, []
+
+
+def _build_many(jobs: list[_Job]) -> list[tuple[Row, list[str]]]:
+    return [_build(job) for job in jobs]
+
+
+def _stem(data: dict[str, Any] | None) -> str:
+    """The output name of a record, read from its raw data as letter_stem reads a letter, so
+    that the parent can name every letter, in order, without validating it."""
+    if not data:
+        return "cong-van"
+    wish = data.get(OUTPUT_NAME)
+    if wish not in (None, ""):
+        return safe_stem(str(wish))
+    raw_issuer = data.get("issuer")
+    issuer: dict[str, Any] = raw_issuer if isinstance(raw_issuer, dict) else {}
+    symbol = f"{issuer.get('abbreviation', '')}-{issuer.get('unit', '')}"
+    try:
+        number = int(str(data["number"]).strip()) if data.get("number") not in (None, "") else None
+    except (ValueError, TypeError):
+        number = None
+    return safe_stem(f"{number:02d}-{symbol}" if number is not None else f"{symbol}-chua-so")
+
+
+# --- in the parent ------------------------------------------------------------------------------
 
 
 class _Names:
@@ -190,7 +245,7 @@ class _Manifest:
 
     def add(self, row: Row) -> None:
         self.rows[row.record] = row
-        self.journal.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+        self.journal.write(json.dumps(vars(row), ensure_ascii=False) + "\n")
         self.journal.flush()
         if time.monotonic() - self.last >= self.every:
             self.write()
@@ -211,6 +266,10 @@ class _Manifest:
         self.last = time.monotonic()
 
     def close(self, *, finished: bool) -> None:
+        # the letters were renamed into place without waiting for the disk, one by one; wait
+        # once for all of them before the manifest vouches for them
+        if hasattr(os, "sync"):
+            os.sync()
         self.write()
         self.journal.close()
         if finished:
@@ -258,9 +317,53 @@ def run_batch(
     progress: Progress | None = None,
 ) -> Report:
     """Build a letter for every record of `source` into `outdir`, with a manifest."""
-    base = load_defaults(defaults)
-    records = list(read_records(source, base, sheet))
     Template(template)  # fail early, once, on a broken template
+    workers = max(1, workers or os.cpu_count() or 1)
+    pool = _start_workers(workers, template) if workers > 1 else None
+    try:
+        return _run(
+            source,
+            outdir,
+            pool,
+            template=template,
+            defaults=defaults,
+            sheet=sheet,
+            workers=workers,
+            force=force,
+            register=register,
+            progress=progress,
+        )
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_workers(workers: int, template: Path | None) -> ProcessPoolExecutor:
+    """The worker processes, started before the records are read, so that they do not carry a
+    copy of a large input with them."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(str(template) if template else None, True)
+    )
+    for fut in [pool.submit(os.getpid) for _ in range(workers)]:
+        fut.result()
+    return pool
+
+
+def _run(
+    source: Path,
+    outdir: Path,
+    pool: ProcessPoolExecutor | None,
+    *,
+    template: Path | None,
+    defaults: Path | None,
+    sheet: str | None,
+    workers: int,
+    force: bool,
+    register: Path | None,
+    progress: Progress | None,
+) -> Report:
+    base = load_defaults(defaults)
+    records = read_records(source, base, sheet)
     template_sha = hashlib.sha256(Path(template or Template().path).read_bytes()).hexdigest()
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -273,8 +376,7 @@ def run_batch(
     names = _Names()
     manifest = _Manifest(outdir)
     reg = Register(register) if register else None
-    workers = max(1, workers or os.cpu_count() or 1)
-    total = len(records)
+    total = records.total
     done = 0
     report = Report([], outdir)
 
@@ -285,92 +387,69 @@ def run_batch(
         if progress:
             progress(done, total)
 
-    def jobs() -> Iterator[tuple[Row, Letter, Issued | None]]:
+    def jobs() -> Iterator[tuple[_Job, Issued | None]]:
         for record in records:
-            row = Row(record.index + 1, record.origin, key=record.key)
-            letter, wish, input_sha, problems = _prepare(record)
-            row.input_sha256 = (
-                hashlib.sha256(f"{input_sha}|{template_sha}|{__version__}".encode()).hexdigest()
-                if input_sha
-                else ""
-            )
-            if letter is None:
-                row.message = "; ".join(problems)
-                finish(row)
-                continue
-            report.warnings.extend(problems)
+            number: int | None = None
             issued: Issued | None = None
-            if reg is not None and letter.number is None:
-                year = (letter.date or dt.date.today()).year
-                number = reg.allocate(
-                    agency=letter.issuer.abbreviation,
-                    year=year,
-                    symbol=letter.symbol,
-                    date=letter.date.isoformat() if letter.date else None,
-                    subject=letter.subject,
-                    recipient="\n".join(letter.recipients),
-                    record=f"{source.name}:{record.key}",
-                    input_sha256=input_sha,
-                )
-                letter = letter.model_copy(update={"number": number})
-                issued = Issued(letter.issuer.abbreviation, year, number)
-            row.number = vn.format_number_reference(letter.number, letter.symbol).strip()
-            row.output = names.claim(safe_stem(wish) if wish else letter_stem(letter))
-            before = previous.get(record.origin)
-            target = outdir / row.output
-            if (
-                before
-                and before.get("status") in ("built", "unchanged")
-                and before.get("input_sha256") == row.input_sha256
-                and before.get("output") == row.output
-                and before.get("sha256")
-                and _file_sha(target) == before["sha256"]
-            ):
-                row.status, row.sha256 = "unchanged", before["sha256"]
-                if reg is not None and issued:
-                    reg.mark_issued(
-                        issued.agency, issued.year, issued.number, output=row.output, sha256=row.sha256
+            if reg is not None and record.data is not None and record.data.get("number") in (None, ""):
+                # numbers are drawn only for letters that will be built: validate here first
+                letter, input_sha, problems, _ = _prepare(record)
+                if letter is not None:
+                    year = (letter.date or dt.date.today()).year
+                    number = reg.allocate(
+                        agency=letter.issuer.abbreviation,
+                        year=year,
+                        symbol=letter.symbol,
+                        date=letter.date.isoformat() if letter.date else None,
+                        subject=letter.subject,
+                        recipient="\n".join(letter.recipients),
+                        record=f"{source.name}:{record.key}",
+                        input_sha256=input_sha,
                     )
-                finish(row)
-                continue
-            yield row, letter, issued
+                    issued = Issued(letter.issuer.abbreviation, year, number)
+            data = dict(record.data or {})
+            if number is not None:
+                data["number"] = number
+            target = outdir / names.claim(_stem(data)) if record.data is not None else outdir / ""
+            yield _Job(record, str(target), template_sha, number, previous.get(record.origin)), issued
 
-    def settle(row: Row, issued: Issued | None, result: tuple[str, list[str], str]) -> None:
-        sha, warnings, error = result
-        if error:
-            row.status, row.message = "failed", error
-        else:
-            row.status, row.sha256 = "built", sha
-            report.warnings.extend(f"{row.source}: {w}" for w in warnings)
-            if reg is not None and issued:
-                reg.mark_issued(issued.agency, issued.year, issued.number, output=row.output, sha256=sha)
+    def settle(result: tuple[Row, list[str]], issued: Issued | None) -> None:
+        row, warnings = result
+        report.warnings.extend(warnings)
+        if reg is not None and issued and row.status in ("built", "unchanged"):
+            reg.mark_issued(issued.agency, issued.year, issued.number, output=row.output, sha256=row.sha256)
         finish(row)
 
     finished = False
     try:
-        if workers == 1:
+        if pool is None:
             _init_worker(str(template) if template else None)
-            for row, letter, issued in jobs():
-                settle(row, issued, _job(letter, str(outdir / row.output)))
+            for job, issued in jobs():
+                settle(_build(job), issued)
         else:
-            pool = ProcessPoolExecutor(
-                max_workers=workers,
-                initializer=_init_worker,
-                initargs=(str(template) if template else None, True),
-            )
-            try:
-                pending: dict[Future[tuple[str, list[str], str]], tuple[Row, Issued | None]] = {}
-                window = workers * 4  # letters in flight: enough to keep workers busy, no more
-                for row, letter, issued in jobs():
-                    pending[pool.submit(_job, letter, str(outdir / row.output))] = (row, issued)
-                    if len(pending) >= window:
-                        ready, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for fut in ready:
-                            settle(*pending.pop(fut), fut.result())
-                for fut in list(pending):
-                    settle(*pending.pop(fut), fut.result())
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+            # letters go to the workers in chunks: one round trip per chunk, not per letter
+            chunk = max(1, min(16, total // (workers * 8)))
+            pending: dict[Future[list[tuple[Row, list[str]]]], list[Issued | None]] = {}
+            window = workers * 4  # chunks in flight: enough to keep workers busy, no more
+
+            def collect(futures: set[Future[list[tuple[Row, list[str]]]]]) -> None:
+                for fut in futures:
+                    for result, issued in zip(fut.result(), pending.pop(fut), strict=True):
+                        settle(result, issued)
+
+            batch_jobs: list[_Job] = []
+            batch_issued: list[Issued | None] = []
+            for job, issued in jobs():
+                batch_jobs.append(job)
+                batch_issued.append(issued)
+                if len(batch_jobs) >= chunk:
+                    pending[pool.submit(_build_many, batch_jobs)] = batch_issued
+                    batch_jobs, batch_issued = [], []
+                if len(pending) >= window:
+                    collect(wait(pending, return_when=FIRST_COMPLETED)[0])
+            if batch_jobs:
+                pending[pool.submit(_build_many, batch_jobs)] = batch_issued
+            collect(set(pending))
         finished = True
     except KeyboardInterrupt:
         report.interrupted = True

@@ -65,10 +65,25 @@ def load_defaults(path: Path | None) -> dict[str, Any]:
 # --- JSON sources ----------------------------------------------------------------------------
 
 
-def folder_records(folder: Path, defaults: dict[str, Any]) -> Iterator[Record]:
+@dataclass
+class Records:
+    """A batch's records, read one at a time: how many, and the records themselves."""
+
+    total: int
+    items: Iterator[Record]
+
+    def __iter__(self) -> Iterator[Record]:
+        return self.items
+
+
+def folder_records(folder: Path, defaults: dict[str, Any]) -> Records:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".json" and p.is_file())
     if not files:
         raise InputError(str(folder), [Problem("", "the folder holds no .json letter files", "")])
+    return Records(len(files), _folder_items(files, defaults))
+
+
+def _folder_items(files: list[Path], defaults: dict[str, Any]) -> Iterator[Record]:
     for i, path in enumerate(files):
         try:
             data = parse_json(read_bytes(path), str(path))
@@ -87,7 +102,7 @@ def folder_records(folder: Path, defaults: dict[str, Any]) -> Iterator[Record]:
         yield Record(i, str(path), deep_merge(defaults, data), key=path.name)
 
 
-def json_list_records(path: Path, defaults: dict[str, Any]) -> Iterator[Record]:
+def json_list_records(path: Path, defaults: dict[str, Any]) -> Records:
     data = parse_json(read_bytes(path), str(path))
     if isinstance(data, list):
         shared: dict[str, Any] = {}
@@ -123,8 +138,15 @@ def json_list_records(path: Path, defaults: dict[str, Any]) -> Iterator[Record]:
                 )
             ],
         )
-    base = deep_merge(defaults, shared)
-    for i, item in enumerate(items):
+    return Records(len(items), _list_items(path, deep_merge(defaults, shared), items))
+
+
+def _list_items(path: Path, base: dict[str, Any], items: list[Any]) -> Iterator[Record]:
+    # the list is emptied as it is read, so a record's memory goes once its letter is made
+    items.reverse()
+    i = 0
+    while items:
+        item = items.pop()
         origin = f"{path}, records[{i}]"
         if not isinstance(item, dict):
             yield Record(
@@ -136,6 +158,7 @@ def json_list_records(path: Path, defaults: dict[str, Any]) -> Iterator[Record]:
             )
         else:
             yield Record(i, origin, deep_merge(base, item), key=f"records[{i}]")
+        i += 1
 
 
 # --- spreadsheets ------------------------------------------------------------------------------
@@ -335,7 +358,7 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
             str(path),
             [Problem("", "the CSV file is not UTF-8", "in Excel: Save As > CSV UTF-8 (Comma delimited)")],
         ) from None
-    first = text.split("\n", 1)[0]
+    first = next((line for line in text.splitlines() if line.strip()), "")
     # Excel writes ';' where the list separator is ';' (as in Vietnamese settings)
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -343,31 +366,45 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
         yield number, list(row)
 
 
-def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None) -> Iterator[Record]:
+def _blank(cells: list[Any]) -> bool:
+    return all(c is None or str(c).strip() == "" for c in cells)
+
+
+def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None) -> Records:
     if path.suffix.lower() == ".csv":
-        title, rows = None, _rows_csv(path)
+        title, rows = None, list(_rows_csv(path))
     else:
-        title, rows = _rows_xlsx(path, sheet)
-    names: list[str] | None = None
+        title, found = _rows_xlsx(path, sheet)
+        rows = list(found)
+    # the header is the first row with anything in it
+    start = next((i for i, (_, cells) in enumerate(rows) if not _blank(cells)), None)
+    if start is None:
+        raise InputError(
+            str(path), [Problem("", "the sheet is empty", "put the field names in the first row")]
+        )
+    names = _header_names(rows[start][1])
+    body = rows[start + 1 :]
+    total = sum(1 for _, cells in body if not _blank(cells))
+    return Records(total, _sheet_items(path, title, names, body, defaults))
+
+
+def _sheet_items(
+    path: Path,
+    title: str | None,
+    names: list[str],
+    rows: list[tuple[int, list[Any]]],
+    defaults: dict[str, Any],
+) -> Iterator[Record]:
     index = 0
     for number, cells in rows:
-        if names is None:
-            if all(c is None or str(c).strip() == "" for c in cells):
-                continue  # blank rows above the header
-            names = _header_names(cells)
-            continue
         where = f"{path}, sheet '{title}', row {number}" if title else f"{path}, row {number}"
         record = row_record(index, where, f"row {number}", names, cells, path, defaults)
         if record is not None:
             yield record
             index += 1
-    if names is None:
-        raise InputError(
-            str(path), [Problem("", "the sheet is empty", "put the field names in the first row")]
-        )
 
 
-def read_records(source: Path, defaults: dict[str, Any], sheet: str | None = None) -> Iterator[Record]:
+def read_records(source: Path, defaults: dict[str, Any], sheet: str | None = None) -> Records:
     """The records of any batch source, in a stable order."""
     if source.is_dir():
         return folder_records(source, defaults)

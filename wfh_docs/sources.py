@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import functools
 import json
 import re
 import typing
@@ -180,45 +181,46 @@ def read_bytes(path: Path) -> bytes:
 # --- cleaning strings ----------------------------------------------------------------------
 
 
-def _bad_char(ch: str) -> bool:
-    cp = ord(ch)
-    if ch in "\t\n":
-        return False
-    return (
-        cp < 0x20
-        or 0x7F <= cp <= 0x9F  # C0 and C1 controls, DEL
-        or 0xD800 <= cp <= 0xDFFF  # lone surrogates (JSON "\ud800"): not text, not XML
-        or cp in (0xFFFE, 0xFFFF)
-    )
+# C0 and C1 controls but tab and newline, DEL, lone surrogates (JSON can carry "\ud800":
+# not text, and not allowed in XML), and the non-characters U+FFFE/U+FFFF.
+_BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def clean_text(value: str, where: str, warnings: list[str]) -> str:
-    """NFC, one kind of line end, no control characters (each removal becomes a warning)."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    if any(_bad_char(ch) for ch in text):
-        kept = []
-        for i, ch in enumerate(text):
-            if _bad_char(ch):
-                name = (
-                    "lone surrogate"
-                    if 0xD800 <= ord(ch) <= 0xDFFF
-                    else unicodedata.name(ch, "control character")
-                )
-                warnings.append(
-                    f"{where}: removed U+{ord(ch):04X} ({name}) at position {i + 1}; "
-                    "it cannot appear in a Word document"
-                )
-            else:
-                kept.append(ch)
-        text = "".join(kept)
+@functools.lru_cache(maxsize=16384)
+def _cleaned(value: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """The clean text and the (position, character) of each character removed. Cached: the
+    records of a batch share most of their text."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    removed: tuple[tuple[int, str], ...] = ()
+    if _BAD.search(text):
+        removed = tuple((m.start() + 1, m.group()) for m in _BAD.finditer(text))
+        text = _BAD.sub("", text)
     # TCVN 6909:2001 text is precomposed: store NFC (decomposed input comes from macOS,
     # some PDFs and UniKey's "Unicode tổ hợp").
-    return unicodedata.normalize("NFC", text)
+    if not (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        text = unicodedata.normalize("NFC", text)
+    return text, removed
+
+
+def clean_text(value: str, where: str | tuple[int | str, ...], warnings: list[str]) -> str:
+    """NFC, one kind of line end, no control characters (each removal becomes a warning)."""
+    text, removed = _cleaned(value)
+    if removed:
+        place = where if isinstance(where, str) else json_path(where)
+        for position, ch in removed:
+            name = (
+                "lone surrogate" if 0xD800 <= ord(ch) <= 0xDFFF else unicodedata.name(ch, "control character")
+            )
+            warnings.append(
+                f"{place}: removed U+{ord(ch):04X} ({name}) at position {position}; "
+                "it cannot appear in a Word document"
+            )
+    return text
 
 
 def clean_tree(value: Any, loc: tuple[int | str, ...], warnings: list[str]) -> Any:
     if isinstance(value, str):
-        return clean_text(value, json_path(loc), warnings)
+        return clean_text(value, loc, warnings)
     if isinstance(value, list):
         return [clean_tree(v, (*loc, i), warnings) for i, v in enumerate(value)]
     if isinstance(value, dict):

@@ -1,0 +1,158 @@
+"""How fast wfhdoc batch builds letters, against a plain docxtpl loop, in one run.
+
+    python benchmarks/batch.py [--letters 300] [--memory-letters 10000] [--no-memory]
+
+Prints letters per second for
+  (a) a plain docxtpl loop: validate, load the template, render, save, for each letter;
+  (b) wfhdoc batch with one worker;
+  (c) wfhdoc batch with one worker per core;
+and the ratios b/a (target >= 10) and c/b (target >= 1.7). Then the peak memory of a batch of
+--memory-letters letters against one of 100 (target <= 1.5): letters are streamed to disk.
+All three build the same letters (the reference letter, its number and recipient changed per
+letter) from the same template, into fresh folders; times are wall-clock on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from docxtpl import DocxTemplate  # noqa: E402
+from jinja2 import Environment  # noqa: E402
+
+from wfh_docs.batch import run_batch  # noqa: E402
+from wfh_docs.records import deep_merge  # noqa: E402
+from wfh_docs.render import DEFAULT_TEMPLATE, Template, context  # noqa: E402
+from wfh_docs.sources import validate  # noqa: E402
+
+REFERENCE = ROOT / "data" / "examples" / "cong-van-451-SCT-VP-2020.json"
+SAMPLE = ROOT / "data" / "examples" / "batch" / "bao-cao-wfh-quang-tri.json"
+
+
+def dataset(kind: str, n: int) -> tuple[dict, list[dict]]:
+    """Defaults and n records. "sample": the 27 agencies of Quảng Trị reporting (a one-page
+    letter each), cycled, each with its own number; "reference": công văn 451/SCT-VP with its
+    four-page phụ lục, to a different recipient each time."""
+    if kind == "reference":
+        defaults = json.loads(REFERENCE.read_text(encoding="utf-8"))
+        defaults.pop("$schema", None)
+        return defaults, [{"number": i, "recipients": [f"Đơn vị số {i}"]} for i in range(1, n + 1)]
+    batch = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    agencies = batch["records"]
+    records = []
+    for i in range(n):
+        record = dict(agencies[i % len(agencies)])
+        record["number"] = i + 1
+        record.pop("output_name", None)
+        records.append(record)
+    return batch["defaults"], records
+
+
+def batch_file(folder: Path, kind: str, n: int) -> Path:
+    defaults, records = dataset(kind, n)
+    path = folder / f"{kind}-{n}.json"
+    path.write_text(
+        json.dumps({"defaults": defaults, "records": records}, ensure_ascii=False), encoding="utf-8"
+    )
+    return path
+
+
+def plain_docxtpl(kind: str, n: int, out: Path) -> float:
+    """What a user of docxtpl writes: for every letter, validate the data, load the template,
+    render (with autoescape, so no text is lost), save."""
+    defaults, records = dataset(kind, n)
+    sect = Template().letter_sect
+    env = Environment(autoescape=True)
+    out.mkdir()
+    start = time.perf_counter()
+    for rec in records:
+        letter = validate(deep_merge(defaults, rec), "bench")
+        ctx, _ = context(letter, sect)
+        doc = DocxTemplate(DEFAULT_TEMPLATE)
+        doc.render(ctx, jinja_env=env)
+        doc.save(out / f"{rec['number']}.docx")
+    return n / (time.perf_counter() - start)
+
+
+def wfhdoc_batch(source: Path, out: Path, workers: int, n: int) -> float:
+    start = time.perf_counter()
+    report = run_batch(source, out, workers=workers)
+    elapsed = time.perf_counter() - start
+    assert report.count("built") == n, [r.message for r in report.rows if r.message][:3]
+    return n / elapsed
+
+
+_PEAK = """
+import json, resource, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from wfh_docs.batch import run_batch
+report = run_batch(Path({source!r}), Path({out!r}), workers={workers})
+assert report.count("built") == {n}
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({{"parent": self_kb, "worker": children_kb}}))
+"""
+
+
+def peak_memory(folder: Path, n: int, workers: int) -> dict[str, int]:
+    source = batch_file(folder, "reference", n)
+    code = _PEAK.format(
+        root=str(ROOT), source=str(source), out=str(folder / f"mem-{n}"), workers=workers, n=n
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def speed(folder: Path, kind: str, n: int, cores: int) -> tuple[float, float]:
+    source = batch_file(folder, kind, n)
+    a = plain_docxtpl(kind, n, folder / f"{kind}-a")
+    b = wfhdoc_batch(source, folder / f"{kind}-b", 1, n)
+    c = wfhdoc_batch(source, folder / f"{kind}-c", cores, n)
+    print(f"  (a) plain docxtpl loop        {a:8.1f} letters/s")
+    print(f"  (b) wfhdoc batch, 1 worker    {b:8.1f} letters/s")
+    print(f"  (c) wfhdoc batch, {cores} workers   {c:8.1f} letters/s")
+    print(f"  b/a = {b / a:.1f}   (target >= 10)")
+    print(f"  c/b = {c / b:.2f}  (target >= 1.7)")
+    return b / a, c / b
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--letters", type=int, default=1000, help="letters per speed run (default 1000)")
+    parser.add_argument(
+        "--memory-letters", type=int, default=10_000, help="the large memory run (default 10000)"
+    )
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
+    args = parser.parse_args()
+    n = args.letters
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="wfhdoc-bench-") as tmp:
+        folder = Path(tmp)
+        print(f"{n} letters of the 27-agency sample (one page each), {cores} cores")
+        speed(folder, "sample", n, cores)
+        print(f"{n} copies of the reference letter with its four-page phụ lục")
+        speed(folder, "reference", n, cores)
+        if not args.no_memory:
+            small = peak_memory(folder, 100, cores)
+            big = peak_memory(folder, args.memory_letters, cores)
+            for who in ("parent", "worker"):
+                ratio = big[who] / small[who]
+                print(
+                    f"peak memory, {who:6}: {small[who] / 1024:6.1f} MiB for 100 letters, "
+                    f"{big[who] / 1024:6.1f} MiB for {args.memory_letters}: ratio {ratio:.2f} (target <= 1.5)"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
