@@ -474,22 +474,33 @@ SAMPLE_BOOK = ROOT / "data" / "examples" / "bao-cao-wfh-quang-tri.xlsx"
 
 
 def test_sample_sources_are_what_the_script_makes(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "make_batch_samples.py"), "--out", str(tmp_path)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_batch_samples.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     for made in tmp_path.rglob("*"):
         if made.is_file():
             committed = ROOT / "data" / "examples" / made.relative_to(tmp_path)
-            assert committed.read_bytes() == made.read_bytes(), f"run tools/make_batch_samples.py ({committed})"
+            assert committed.read_bytes() == made.read_bytes(), (
+                f"run tools/make_batch_samples.py ({committed})"
+            )
 
 
 def test_the_sample_workbook_csv_and_json_give_the_same_letters(tmp_path: Path) -> None:
-    sources = [SAMPLE_BOOK, SAMPLE_BOOK.with_suffix(".csv"),
-               ROOT / "data" / "examples" / "batch" / "bao-cao-wfh-quang-tri.json"]
+    sources = [
+        SAMPLE_BOOK,
+        SAMPLE_BOOK.with_suffix(".csv"),
+        ROOT / "data" / "examples" / "batch" / "bao-cao-wfh-quang-tri.json",
+    ]
     hashes = []
     for i, source in enumerate(sources):
         report = run_batch(source, tmp_path / str(i), workers=2)
-        assert report.failed == 0 and report.count("built") >= 20, [r.message for r in report.rows if r.message]
+        assert report.failed == 0 and report.count("built") >= 20, [
+            r.message for r in report.rows if r.message
+        ]
         assert report.warnings == []
         hashes.append({r.output: r.sha256 for r in report.rows})
     assert hashes[0] == hashes[1] == hashes[2]
@@ -506,3 +517,32 @@ def test_the_register_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert len(lines) == 10 and err == "10 entries\n"
     assert lines[0].startswith("2020    01/SNV-CCVC")
     assert "issued" in lines[0] and "snv-gui-ubnd" in lines[0]
+
+
+def test_register_can_continue_a_sequence_begun_by_hand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    register = tmp_path / "register.sqlite"
+    assert (
+        main(["register", "start", str(register), "--agency", "SCT", "--year", "2020", "--next", "413"]) == 0
+    )
+    assert capsys.readouterr().out == "SCT 2020: the next number is 413\n"
+    defaults = base_letter()
+    defaults.pop("number")
+    source = write_batch(tmp_path / "b.json", [{}, {}], defaults)
+    report = run_batch(source, tmp_path / "out", register=register, workers=1)
+    assert [r.number for r in report.rows] == ["413/SCT-VP", "414/SCT-VP"]
+    # going back would reuse a number: refused
+    code = main(["register", "start", str(register), "--agency", "SCT", "--year", "2020", "--next", "400"])
+    assert code == 1 and "would reuse a number" in capsys.readouterr().err
+
+
+def test_progress_line_shows_count_and_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    from wfh_docs.cli import _ProgressLine
+
+    line = _ProgressLine()
+    line(5, 10)
+    line(10, 10)
+    err = capsys.readouterr().err
+    assert "\r[############------------] 5/10 letters" in err
+    assert "10/10 letters" in err and "/s" in err and err.endswith("left \n")

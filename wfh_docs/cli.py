@@ -204,6 +204,37 @@ def register_list(path: Path, agency: str | None, year: int | None, as_json: boo
     click.echo(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}", err=True)
 
 
+@register.command("start")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--agency", required=True, help="The agency's abbreviation, as in issuer.abbreviation (e.g. SNV)."
+)
+@click.option("--year", type=int, required=True, help="The year of the sequence.")
+@click.option(
+    "--next",
+    "next_number",
+    type=click.IntRange(min=1),
+    required=True,
+    help="The next number to give (the agency issued the ones before it elsewhere).",
+)
+def register_start(path: Path, agency: str, year: int, next_number: int) -> None:
+    """Continue an agency's numbers in the register PATH (created if needed) at a given number.
+
+    For an agency that starts using wfhdoc mid-year: its numbers 01 to 412 were issued by hand,
+    so wfhdoc must go on from 413.
+
+    \b
+    Example:
+      wfhdoc register start out/register.sqlite --agency SNV --year 2020 --next 413
+    """
+    reg = Register(path)
+    try:
+        reg.start_at(agency, year, next_number)
+    finally:
+        reg.close()
+    click.echo(f"{agency} {year}: the next number is {vn.format_doc_number(next_number)}")
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of a letter file, for editors to check and autocomplete.

@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS issued (
     PRIMARY KEY (agency, year, number)
 );
 CREATE INDEX IF NOT EXISTS issued_record ON issued (record, input_sha256);
+CREATE TABLE IF NOT EXISTS starts (
+    agency TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    next INTEGER NOT NULL,         -- the first number wfhdoc may give (numbers issued before it)
+    PRIMARY KEY (agency, year)
+);
 """
 
 
@@ -94,7 +100,10 @@ class Register:
             (last,) = db.execute(
                 "SELECT COALESCE(MAX(number), 0) FROM issued WHERE agency = ? AND year = ?", (agency, year)
             ).fetchone()
-            number = int(last) + 1
+            start = db.execute(
+                "SELECT next FROM starts WHERE agency = ? AND year = ?", (agency, year)
+            ).fetchone()
+            number = max(int(last) + 1, int(start[0]) if start else 1)
             db.execute(
                 "INSERT INTO issued (agency, year, number, symbol, date, subject, recipient, status, record, "
                 "input_sha256, created) VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?)",
@@ -127,6 +136,29 @@ class Register:
             )
         except sqlite3.DatabaseError as exc:
             raise OutputError(f"{self.path}: cannot record the letter ({exc})") from None
+
+    def start_at(self, agency: str, year: int, number: int) -> None:
+        """Continue an agency's sequence for `year` at `number` (the register was begun mid-year)."""
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            (last,) = db.execute(
+                "SELECT COALESCE(MAX(number), 0) FROM issued WHERE agency = ? AND year = ?", (agency, year)
+            ).fetchone()
+            if number <= int(last):
+                db.execute("ROLLBACK")
+                raise OutputError(
+                    f"{self.path}: {agency} has already issued number {last} in {year}; "
+                    f"the next number cannot be {number}, which would reuse a number"
+                )
+            db.execute(
+                "INSERT OR REPLACE INTO starts (agency, year, next) VALUES (?, ?, ?)", (agency, year, number)
+            )
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise OutputError(f"{self.path}: cannot change the register ({exc})") from None
 
     def entries(self, *, agency: str | None = None, year: int | None = None) -> list[Entry]:
         sql = (
