@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import __version__, vn
+from .check import check_docx
 from .errors import OutputError, WfhDocError
 from .model import Letter
 from .naming import safe_stem
@@ -41,7 +42,7 @@ from .sources import clean_tree, problem_from_error, tidy_list_items
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 JOURNAL = ".wfhdoc-journal.jsonl"
-_FIELDS = ["record", "source", "output", "status", "number", "message", "sha256", "input_sha256"]
+_FIELDS = ["record", "source", "output", "status", "number", "message", "check", "sha256", "input_sha256"]
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Row:
     status: str = "failed"  # built | unchanged | failed
     number: str = ""
     message: str = ""
+    check: str = ""  # the ND 30 check of the letter: "passed", "2 errors, 1 warning", or "" (not checked)
     sha256: str = ""
     input_sha256: str = ""
     key: str = ""
@@ -116,6 +118,7 @@ class _Job:
     template_sha: str
     number: int | None = None  # drawn from the register by the parent
     previous: dict[str, Any] | None = None  # the manifest row of an earlier run
+    check: bool = False  # run the ND 30 checker on the letter
 
 
 def _problem_text(record: Record, where: str, message: str, hint: str) -> str:
@@ -177,7 +180,20 @@ def _build(job: _Job) -> tuple[Row, list[str]]:
         rendered = _worker_template.render(letter)
         write_atomic(Path(job.target), rendered.data, durable=False)
         row.status, row.sha256 = "built", hashlib.sha256(rendered.data).hexdigest()
-        return row, warnings + [f"{record.origin}: {w}" for w in rendered.warnings]
+        warnings += [f"{record.origin}: {w}" for w in rendered.warnings]
+        if job.check:
+            findings = check_docx(rendered.data)
+            n_errors = sum(f.severity == "error" for f in findings)
+            row.check = (
+                (
+                    f"{n_errors} error{'s' * (n_errors != 1)}, {len(findings) - n_errors} "
+                    f"warning{'s' * (len(findings) - n_errors != 1)}"
+                )
+                if findings
+                else "passed"
+            )
+            warnings += [f"{record.origin}: check: {f}" for f in findings]
+        return row, warnings
     except WfhDocError as exc:
         row.status, row.message, row.output = "failed", str(exc), ""
     except Exception as exc:  # noqa: BLE001 - one letter's bug must not stop the others
@@ -315,8 +331,12 @@ def run_batch(
     force: bool = False,
     register: Path | None = None,
     progress: Progress | None = None,
+    check_all: bool = False,
 ) -> Report:
-    """Build a letter for every record of `source` into `outdir`, with a manifest."""
+    """Build a letter for every record of `source` into `outdir`, with a manifest.
+
+    The ND 30 checker reads the first letter of each issuing agency (the others of that agency
+    differ from it only in data that wfhdoc itself formats), or every letter with `check_all`."""
     Template(template)  # fail early, once, on a broken template
     workers = max(1, workers or os.cpu_count() or 1)
     pool = _start_workers(workers, template) if workers > 1 else None
@@ -332,6 +352,7 @@ def run_batch(
             force=force,
             register=register,
             progress=progress,
+            check_all=check_all,
         )
     finally:
         if pool is not None:
@@ -361,6 +382,7 @@ def _run(
     force: bool,
     register: Path | None,
     progress: Progress | None,
+    check_all: bool,
 ) -> Report:
     base = load_defaults(defaults)
     records = read_records(source, base, sheet)
@@ -387,6 +409,8 @@ def _run(
         if progress:
             progress(done, total)
 
+    checked: set[bytes] = set()
+
     def jobs() -> Iterator[tuple[_Job, Issued | None]]:
         for record in records:
             number: int | None = None
@@ -411,7 +435,10 @@ def _run(
             if number is not None:
                 data["number"] = number
             target = outdir / names.claim(_stem(data)) if record.data is not None else outdir / ""
-            yield _Job(record, str(target), template_sha, number, previous.get(record.origin)), issued
+            agency = canonical(data.get("issuer"))
+            check = check_all or agency not in checked
+            checked.add(agency)
+            yield _Job(record, str(target), template_sha, number, previous.get(record.origin), check), issued
 
     def settle(result: tuple[Row, list[str]], issued: Issued | None) -> None:
         row, warnings = result

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .check import check_docx
 from .errors import OutputError
 from .naming import letter_stem
 from .output import write_atomic
@@ -37,4 +38,5 @@ def build(data: Path, output: str | Path | None = None, template: Path | None = 
     rendered = Template(template).render(loaded.letter)
     target = output_path(output, letter_stem(loaded.letter))
     write_atomic(target, rendered.data)
-    return Built(target, loaded.warnings + [f"{data}: {w}" for w in rendered.warnings])
+    findings = [f"{target}: check: {f}" for f in check_docx(rendered.data)]
+    return Built(target, loaded.warnings + [f"{data}: {w}" for w in rendered.warnings] + findings)

@@ -19,6 +19,7 @@ import click
 from . import __version__, vn
 from .batch import run_batch
 from .build import build as build_letter
+from .check import Finding, check_file, check_template
 from .errors import InputError, WfhDocError
 from .model import json_schema
 from .register import Register
@@ -119,6 +120,11 @@ class _ProgressLine:
     "letters left without a number: the next number of the agency and year.",
 )
 @click.option("--template", type=click.Path(path_type=Path), help="A docxtpl .docx template to use.")
+@click.option(
+    "--check-all",
+    is_flag=True,
+    help="Run the ND 30 checker on every letter, not only on the first letter of each agency.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, only the summary and the errors.")
 def batch(
     source: Path,
@@ -129,6 +135,7 @@ def batch(
     force: bool,
     register_path: Path | None,
     template: Path | None,
+    check_all: bool,
     quiet: bool,
 ) -> None:
     """Build a letter for every record of SOURCE: a folder of .json letters, a .json batch file
@@ -137,7 +144,8 @@ def batch(
     Writes OUTDIR/manifest.csv and manifest.json (what was built from where, with each file's
     SHA-256). A bad record is reported with its file, row and field, and the others are still
     built; the exit code is 1 when any record failed. Running again skips the letters whose
-    input has not changed.
+    input has not changed. The ND 30 checker reads the first letter of each agency (every
+    letter with --check-all); its findings are printed as warnings.
 
     \b
     Example:
@@ -154,6 +162,7 @@ def batch(
         force=force,
         register=register_path,
         progress=_ProgressLine() if show else None,
+        check_all=check_all,
     )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -233,6 +242,61 @@ def register_start(path: Path, agency: str, year: int, next_number: int) -> None
     finally:
         reg.close()
     click.echo(f"{agency} {year}: the next number is {vn.format_doc_number(next_number)}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--template",
+    "templates",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Check a template instead: its variables against wfhdoc's data, and tags Word split or broke.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON, for other programs.")
+def check(files: tuple[Path, ...], templates: tuple[Path, ...], as_json: bool) -> None:
+    """Check letters (.docx, made by wfhdoc or typed in Word) against Nghị định 30/2020.
+
+    Lists every departure from the decree that can be read from the file: page and margins,
+    fonts, the Quốc hiệu and Tiêu ngữ and their lines, the agency name, Số and ký hiệu, the date
+    line, Kính gửi, the body, the signature block, Nơi nhận, page numbers and each phụ lục.
+    Exit code 1 when there is an error, 0 when there are only warnings or nothing.
+
+    \b
+    Examples:
+      wfhdoc check letter.docx
+      wfhdoc check --json out/*.docx
+      wfhdoc check --template templates/cong-van.docx
+    """
+    if not files and not templates:
+        raise click.UsageError("give one or more .docx files, or --template T.docx")
+    results: dict[str, list[Finding]] = {}
+    for path in templates:
+        results[str(path)] = check_template(path)
+    for path in files:
+        results[str(path)] = check_file(path)
+    if as_json:
+        payload = {name: [f.as_dict() for f in found] for name, found in results.items()}
+        click.echo(
+            json.dumps(
+                payload if len(results) > 1 else next(iter(payload.values())), ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        for name, found in results.items():
+            if len(results) > 1:
+                click.echo(f"== {name}")
+            for finding in found:
+                click.echo(str(finding))
+            errors_n = sum(f.severity == "error" for f in found)
+            warnings_n = len(found) - errors_n
+            click.echo(
+                f"{name}: {errors_n} error{'s' * (errors_n != 1)}, {warnings_n} "
+                f"warning{'s' * (warnings_n != 1)}",
+                err=True,
+            )
+    if any(f.severity == "error" for found in results.values() for f in found):
+        raise SystemExit(1)
 
 
 @cli.command()

@@ -89,6 +89,12 @@ class Paragraph:
     table_index: int | None = None
     row: int | None = None
     cell: int | None = None
+    cell_width: int | None = None  # twips, from the cell's tcW
+    page_break_before: bool = False  # pageBreakBefore, or a page break before any text
+    page_break_after: bool = False  # a page break after the text
+    section_break: bool = False  # the paragraph ends a section (sectPr in its pPr)
+    section_continuous: bool = False
+    drawing: bool = False  # holds a drawing or VML shape (a drawn line, a picture)
 
     def run_props(self) -> list[RunProps]:
         return [r.props for r in self.runs if r.text.strip()]
@@ -172,14 +178,21 @@ class Docx:
             zf = zipfile.ZipFile(source)
         with zf:
             self.parts = {n: zf.read(n) for n in zf.namelist()}
-        self.document = etree.fromstring(self.parts["word/document.xml"])
+        # what a strict parser refused, by part; such a part is read leniently so that the
+        # rest of the letter can still be looked at
+        self.parse_errors: dict[str, str] = {}
+        self._trees: dict[str, etree._Element] = {}
+        self._rpr_cache: dict[str | None, RunProps] = {}
+        self._ppr_cache: dict[str | None, ParaProps] = {}
+        self._paragraphs: dict[str, list[Paragraph]] = {}
+        self.document = self.tree("word/document.xml")
         self.theme_fonts = self._theme_fonts()
         self._styles: dict[str, etree._Element] = {}
         self.default_rpr = RunProps()
         self.default_ppr = ParaProps()
         self.default_paragraph_style: str | None = None
         if "word/styles.xml" in self.parts:
-            styles = etree.fromstring(self.parts["word/styles.xml"])
+            styles = self.tree("word/styles.xml")
             defaults = styles.find(_w("docDefaults"))
             if defaults is not None:
                 self.default_rpr = _rpr(defaults.find(f"{_w('rPrDefault')}/{_w('rPr')}"), self.theme_fonts)
@@ -190,6 +203,17 @@ class Docx:
                     self._styles[sid] = st
                     if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true"):
                         self.default_paragraph_style = sid
+
+    def tree(self, part: str) -> etree._Element:
+        """A part's XML, parsed once; a part that is not well-formed is parsed leniently and
+        the parser's complaint kept in `parse_errors`."""
+        if part not in self._trees:
+            try:
+                self._trees[part] = etree.fromstring(self.parts[part])
+            except etree.XMLSyntaxError as exc:
+                self.parse_errors[part] = str(exc)
+                self._trees[part] = etree.fromstring(self.parts[part], etree.XMLParser(recover=True))
+        return self._trees[part]
 
     def _theme_fonts(self) -> dict[str, str]:
         name = next((n for n in self.parts if re.match(r"word/theme/theme\d*\.xml$", n)), None)
@@ -219,6 +243,18 @@ class Docx:
             sid = based.get(_w("val")) if based is not None else None
         return list(reversed(chain))
 
+    def _base_ppr(self, style: str | None) -> ParaProps:
+        key = f"base:{style}"
+        if key not in self._ppr_cache:
+            self._ppr_cache[key] = self.default_ppr.merged(self._style_ppr(style))
+        return self._ppr_cache[key]
+
+    def _base_rpr(self, style: str | None) -> RunProps:
+        key = f"base:{style}"
+        if key not in self._rpr_cache:
+            self._rpr_cache[key] = self.default_rpr.merged(self._style_rpr(style))
+        return self._rpr_cache[key]
+
     def has_style(self, sid: str) -> bool:
         return sid in self._styles
 
@@ -228,19 +264,31 @@ class Docx:
         return name.get(_w("val")) if name is not None else None
 
     def _style_rpr(self, sid: str | None) -> RunProps:
+        if sid in self._rpr_cache:
+            return self._rpr_cache[sid]
         props = RunProps()
         for st in self.style_chain(sid):
             props = props.merged(_rpr(st.find(_w("rPr")), self.theme_fonts))
+        self._rpr_cache[sid] = props
         return props
 
     def _style_ppr(self, sid: str | None) -> ParaProps:
+        if sid in self._ppr_cache:
+            return self._ppr_cache[sid]
         props = ParaProps()
         for st in self.style_chain(sid):
             props = props.merged(_ppr(st.find(_w("pPr"))))
+        self._ppr_cache[sid] = props
         return props
 
     def paragraphs(self, part: str = "word/document.xml") -> list[Paragraph]:
-        root = self.document if part == "word/document.xml" else etree.fromstring(self.parts[part])
+        """The part's paragraphs in reading order (read once; callers must not change them)."""
+        if part not in self._paragraphs:
+            self._paragraphs[part] = self._read_paragraphs(part)
+        return self._paragraphs[part]
+
+    def _read_paragraphs(self, part: str) -> list[Paragraph]:
+        root = self.tree(part)
         out: list[Paragraph] = []
         # keeping the list alive keeps lxml's element proxies, so identity lookups hold
         tables = list(root.iter(_w("tbl")))
@@ -248,8 +296,8 @@ class Docx:
             ppr = p.find(_w("pPr"))
             style_el = ppr.find(_w("pStyle")) if ppr is not None else None
             style = style_el.get(_w("val")) if style_el is not None else self.default_paragraph_style
-            pprops = self.default_ppr.merged(self._style_ppr(style)).merged(_ppr(ppr))
-            base_rpr = self.default_rpr.merged(self._style_rpr(style))
+            pprops = self._base_ppr(style).merged(_ppr(ppr))
+            base_rpr = self._base_rpr(style)
             runs: list[Run] = []
             for r in p.iter(_w("r")):
                 rpr = r.find(_w("rPr"))
@@ -269,6 +317,24 @@ class Docx:
                 runs.append(Run("".join(text), props))
             tc = next((a for a in p.iterancestors(_w("tc"))), None)
             para = Paragraph("".join(r.text for r in runs), style, pprops, runs, part, tc is not None)
+            if ppr is not None:
+                para.page_break_before = bool(_on(ppr.find(_w("pageBreakBefore"))))
+                sect = ppr.find(_w("sectPr"))
+                if sect is not None:
+                    para.section_break = True
+                    kind = sect.find(_w("type"))
+                    para.section_continuous = kind is not None and kind.get(_w("val")) == "continuous"
+            seen_text = False
+            for el in p.iter(_w("t"), _w("br"), _w("drawing"), _w("pict")):
+                if el.tag == _w("t") and (el.text or "").strip():
+                    seen_text = True
+                elif el.tag == _w("br") and el.get(_w("type")) == "page":
+                    if seen_text:
+                        para.page_break_after = True
+                    else:
+                        para.page_break_before = True
+                elif el.tag in (_w("drawing"), _w("pict")):
+                    para.drawing = True
             if tc is not None:
                 tr = tc.getparent()
                 tbl = tr.getparent() if tr is not None else None
@@ -276,6 +342,13 @@ class Docx:
                     para.table_index = next((i for i, t in enumerate(tables) if t is tbl), None)
                     para.row = list(tbl.iterchildren(_w("tr"))).index(tr)
                     para.cell = list(tr.iterchildren(_w("tc"))).index(tc)
+                tcw = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
+                if (
+                    tcw is not None
+                    and tcw.get(_w("type"), "dxa") == "dxa"
+                    and (tcw.get(_w("w")) or "").isdigit()
+                ):
+                    para.cell_width = int(tcw.get(_w("w"), "0"))
             out.append(para)
         return out
 

@@ -1,0 +1,1253 @@
+"""ND 30 conformance of any .docx letter: every departure from the decree, in a clerk's words.
+
+The checker reads the letter as a reader sees it (docx_read resolves each paragraph's and
+run's effective formatting through styles, defaults and theme fonts), finds the decree's
+elements by their text and place (the Quốc hiệu, "Số:", the date line, "Kính gửi", the body,
+the signature block, "Nơi nhận", each "Phụ lục"), so Word's splitting of runs changes nothing,
+and checks each against Nghị định 30/2020, Phụ lục I. A rule the decree states strictly gives
+an error; one where it allows latitude, or where the letter may have a reason, a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .docx_read import Docx, Paragraph, RunProps
+from .metrics import text_width_twips
+
+TNR = "Times New Roman"
+MM = 56.7  # twips per millimetre
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # e.g. "date.format"
+    severity: str  # "error" | "warning"
+    element: str  # the element in the decree's words, e.g. "date line"
+    found: str
+    expected: str
+    message: str
+    where: str = ""  # the paragraph's text, shortened
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        detail = f' (found "{self.found}", expected "{self.expected}")' if self.found or self.expected else ""
+        place = f' in "{self.where}"' if self.where else ""
+        return f"{self.severity}: {self.element}: {self.message}{detail}{place}"
+
+
+_QUOC_HIEU = re.compile(r"^CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$")
+_TIEU_NGU = re.compile(r"^Độc\s+lập\s*[-–—‐‑]\s*Tự\s+do\s*[-–—‐‑]\s*Hạnh\s+phúc$", re.IGNORECASE)
+_TIEU_NGU_RIGHT = "Độc lập - Tự do - Hạnh phúc"
+_SO = re.compile(r"^Số\b\s*(:?)\s*(.*)$")
+_DATE = re.compile(
+    r"^(?P<place>[^,]*?)(?P<comma>,?)\s*ngày\s*(?P<d>[^\s]*)\s+tháng\s*(?P<m>[^\s]*)\s+năm\s*(?P<y>[^\s]*)\s*$"
+)
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*\S")
+_APPENDIX = re.compile(r"^Phụ\s+lục(?:\s+(?P<n>[IVXLCDM]+|\d+))?\.?$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_URGENCY = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC"}
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _sizes(p: Paragraph) -> set[float]:
+    return {r.size for r in p.run_props() if r.size is not None}
+
+
+def _all(p: Paragraph, attr: str) -> bool:
+    props = p.run_props()
+    return bool(props) and all(bool(getattr(r, attr)) for r in props)
+
+
+def _caps(p: Paragraph) -> bool:
+    shown = "".join(r.text.upper() if r.props.caps else r.text for r in p.runs)
+    return shown == shown.upper()
+
+
+def _size_text(sizes: set[float]) -> str:
+    return ", ".join(f"{s:g} pt" for s in sorted(sizes)) or "no size"
+
+
+class _Check:
+    def __init__(self, docx: Docx) -> None:
+        self.docx = docx
+        self.findings: list[Finding] = []
+        self.paragraphs = docx.paragraphs()
+        self.texts = [p.text.strip() for p in self.paragraphs]
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def add(
+        self,
+        rule: str,
+        severity: str,
+        element: str,
+        message: str,
+        *,
+        found: str = "",
+        expected: str = "",
+        where: Paragraph | str | None = None,
+    ) -> None:
+        place = _short(where.text) if isinstance(where, Paragraph) else (where or "")
+        self.findings.append(Finding(rule, severity, element, found, expected, message, place))
+
+    def find(self, pattern: re.Pattern[str], start: int = 0, stop: int | None = None) -> int | None:
+        for i in range(start, len(self.paragraphs) if stop is None else min(stop, len(self.paragraphs))):
+            if pattern.search(self.texts[i]):
+                return i
+        return None
+
+    def size_range(
+        self, p: Paragraph, rule: str, element: str, low: float, high: float, severity: str = "error"
+    ) -> bool:
+        sizes = _sizes(p)
+        bad = {s for s in sizes if not low <= s <= high}
+        if bad:
+            want = f"{low:g} pt" if low == high else f"{low:g}-{high:g} pt"
+            self.add(
+                rule,
+                severity,
+                element,
+                f"size {_size_text(bad)}, the decree asks {want}",
+                found=_size_text(bad),
+                expected=want,
+                where=p,
+            )
+            return False
+        return True
+
+    def next_in_cell(self, i: int) -> list[int]:
+        """The paragraphs after i in the same table cell (or, outside tables, up to the next
+        empty-text run of paragraphs)."""
+        p = self.paragraphs[i]
+        out = []
+        for j in range(i + 1, len(self.paragraphs)):
+            q = self.paragraphs[j]
+            if p.in_table:
+                if (q.table_index, q.row, q.cell) != (p.table_index, p.row, p.cell):
+                    break
+            elif q.in_table:
+                break
+            out.append(j)
+        return out
+
+    # -- the rules ---------------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        self.page()
+        self.fonts()
+        self.text()
+        qh = self.quoc_hieu()
+        tn = self.tieu_ngu(qh)
+        so = self.number()
+        self.agency(so, (qh, tn))
+        self.date()
+        kg = self.kinh_gui()
+        sig = self.find(re.compile(r"^Nơi\s+nhận|^(TM|KT|TL|TUQ|Q)\.\s*\S"), start=(kg or 0) + 1)
+        self.body(kg, sig, so)
+        self.signature(kg)
+        self.page_numbers()
+        self.appendices()
+        return self.findings
+
+    def page(self) -> None:
+        for n, s in enumerate(self.docx.sections(), start=1):
+            element = "page" if n == 1 else f"page (section {n})"
+            w, h = sorted((s.page_width, s.page_height))
+            if abs(w - 11906) > MM or abs(h - 16838) > MM:
+                self.add(
+                    "page.size",
+                    "error",
+                    element,
+                    "the paper must be A4 (210 x 297 mm)",
+                    found=f"{s.page_width / MM:.0f} x {s.page_height / MM:.0f} mm",
+                    expected="210 x 297 mm",
+                )
+            limits = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
+            names = {"top": "top", "bottom": "bottom", "left": "left", "right": "right"}
+            for side, (low, high) in limits.items():
+                value = s.margins.get(side)
+                if value is None:
+                    continue
+                mm = value / MM
+                if not low - 0.5 <= mm <= high + 0.5:
+                    self.add(
+                        "page.margins",
+                        "error",
+                        element,
+                        f"margin {names[side]} {mm:.0f} mm, the decree asks {low}-{high} mm",
+                        found=f"{mm:.1f} mm",
+                        expected=f"{low}-{high} mm",
+                    )
+
+    def fonts(self) -> None:
+        wrong: dict[str, Paragraph] = {}
+        colored: dict[str, Paragraph] = {}
+        for p in self.paragraphs:
+            for run in p.runs:
+                if not run.text.strip():
+                    continue
+                for slot in ("ascii", "hAnsi"):
+                    name = run.props.fonts.get(slot) or TNR  # Word's own default is TNR
+                    if name != TNR:
+                        wrong.setdefault(name, p)
+                color = (run.props.color or "auto").lower()
+                if color not in ("auto", "000000") and p.text.strip().upper() not in _URGENCY:
+                    colored.setdefault(color, p)
+        for name, p in wrong.items():
+            self.add(
+                "font.name",
+                "error",
+                "font",
+                f"text in {name}; the decree asks Times New Roman",
+                found=name,
+                expected=TNR,
+                where=p,
+            )
+        for color, p in colored.items():
+            self.add(
+                "font.color",
+                "warning",
+                "font",
+                f"text in colour #{color}; the decree asks black",
+                found=f"#{color}",
+                expected="black",
+                where=p,
+            )
+
+    def text(self) -> None:
+        for part, err in self.docx.parse_errors.items():
+            if "Char" in err:
+                self.add(
+                    "text.control",
+                    "error",
+                    "text",
+                    f"{part} holds a character XML does not allow "
+                    "(a control character); Word may refuse the file",
+                    found=_short(err),
+                    expected="none",
+                )
+            else:
+                self.add(
+                    "text.control",
+                    "error",
+                    "file",
+                    f"{part} is damaged: {_short(err)}",
+                    found=_short(err),
+                    expected="well-formed XML",
+                )
+        nfc = control = tags = 0
+        for p in self.paragraphs:
+            if p.text and not unicodedata.is_normalized("NFC", p.text) and nfc < 3:
+                nfc += 1
+                self.add(
+                    "text.nfc",
+                    "error",
+                    "text",
+                    "letters with decomposed diacritics (not Unicode NFC, "
+                    "as TCVN 6909:2001 asks); retype them or convert the text to Unicode dựng sẵn",
+                    found=_short(p.text, 30),
+                    expected="NFC text",
+                    where=p,
+                )
+            if _CONTROL.search(p.text) and control < 3:
+                control += 1
+                ch = _CONTROL.search(p.text).group()  # type: ignore[union-attr]
+                self.add(
+                    "text.control",
+                    "error",
+                    "text",
+                    f"a control character U+{ord(ch):04X} in the text",
+                    found=f"U+{ord(ch):04X}",
+                    expected="none",
+                    where=p,
+                )
+            if ("{{" in p.text or "{%" in p.text) and tags < 3:
+                tags += 1
+                m = re.search(r"\{[{%].{0,40}", p.text)
+                self.add(
+                    "template.tags",
+                    "error",
+                    "text",
+                    "a template tag was left in the letter",
+                    found=m.group() if m else "{{",
+                    expected="no tags",
+                    where=p,
+                )
+
+    def quoc_hieu(self) -> int | None:
+        i = next(
+            (k for k, t in enumerate(self.texts[:40]) if _QUOC_HIEU.match(" ".join(t.upper().split()))), None
+        )
+        if i is None:
+            self.add(
+                "quoc_hieu.missing",
+                "error",
+                "Quốc hiệu",
+                "the Quốc hiệu is missing",
+                found="",
+                expected="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            )
+            return None
+        p = self.paragraphs[i]
+        if not _caps(p):
+            self.add(
+                "quoc_hieu.format",
+                "error",
+                "Quốc hiệu",
+                "must be in capitals",
+                found=_short(p.text),
+                expected="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                where=p,
+            )
+        if not _all(p, "bold"):
+            self.add(
+                "quoc_hieu.format",
+                "error",
+                "Quốc hiệu",
+                "must be bold",
+                found="not bold",
+                expected="bold",
+                where=p,
+            )
+        self.size_range(p, "quoc_hieu.format", "Quốc hiệu", 12, 13)
+        return i
+
+    def _rule_under(
+        self,
+        i: int,
+        text_width: int,
+        element: str,
+        rule: str,
+        *,
+        ratio: tuple[float, float] | None,
+        column: int | None,
+    ) -> None:
+        p = self.paragraphs[i]
+        line: Paragraph | None = None
+        if p.props.border_bottom:
+            line = p
+        else:
+            for j in self.next_in_cell(i)[:2]:
+                q = self.paragraphs[j]
+                if q.props.border_bottom or q.drawing:
+                    line = q
+                    break
+                if q.text.strip():
+                    if set(q.text.strip()) <= {"_", "-", "‗"}:
+                        self.add(
+                            rule,
+                            "warning",
+                            element,
+                            "the line is typed with underscores; draw a real line",
+                            found=q.text.strip(),
+                            expected="a drawn line",
+                            where=q,
+                        )
+                        return
+                    break
+            if line is None and p.drawing:
+                line = p
+        if line is None:
+            self.add(
+                rule,
+                "error",
+                element,
+                f"no line under the {element}",
+                found="no line",
+                expected="a solid line under it",
+                where=p,
+            )
+            return
+        if ratio is None or line.drawing or line is p or not column:
+            return
+        length = column - line.props.ind.get("left", 0) - line.props.ind.get("right", 0)
+        low, high = ratio
+        if not (low * text_width * 0.95 <= length <= high * text_width * 1.05):
+            want = "as long as the text" if low == high else f"{low:.2g}-{high:.2g} of the text's length"
+            self.add(
+                rule,
+                "warning",
+                element,
+                f"the line under the {element} is {length / MM:.0f} mm, "
+                f"the decree asks {want} ({text_width / MM:.0f} mm of text)",
+                found=f"{length / MM:.0f} mm",
+                expected=want,
+                where=p,
+            )
+
+    def tieu_ngu(self, qh: int | None) -> int | None:
+        i = next((k for k, t in enumerate(self.texts[:40]) if _TIEU_NGU.match(" ".join(t.split()))), None)
+        if i is None:
+            self.add(
+                "tieu_ngu.missing", "error", "Tiêu ngữ", "the Tiêu ngữ is missing", expected=_TIEU_NGU_RIGHT
+            )
+            return None
+        p = self.paragraphs[i]
+        shown = " ".join(p.text.split())
+        if shown != _TIEU_NGU_RIGHT:
+            self.add(
+                "tieu_ngu.text",
+                "error",
+                "Tiêu ngữ",
+                "the phrases are joined by a hyphen with a space on each side",
+                found=shown,
+                expected=_TIEU_NGU_RIGHT,
+                where=p,
+            )
+        if not _all(p, "bold"):
+            self.add(
+                "tieu_ngu.format",
+                "error",
+                "Tiêu ngữ",
+                "must be bold",
+                found="not bold",
+                expected="bold",
+                where=p,
+            )
+        self.size_range(p, "tieu_ngu.format", "Tiêu ngữ", 13, 14)
+        sizes = _sizes(p) or {13}
+        width = text_width_twips(_TIEU_NGU_RIGHT, max(sizes), bold=True)
+        self._rule_under(i, width, "Tiêu ngữ", "tieu_ngu.rule", ratio=(1.0, 1.0), column=p.cell_width)
+        return i
+
+    def number(self) -> int | None:
+        i = self.find(_SO, stop=40)
+        if i is None:
+            return None
+        p = self.paragraphs[i]
+        m = _SO.match(self.texts[i])
+        assert m
+        colon, rest = m.group(1), m.group(2)
+        if not colon:
+            self.add(
+                "number.format",
+                "error",
+                "Số, ký hiệu",
+                'write a colon after "Số"',
+                found=self.texts[i],
+                expected='"Số: 05/..."',
+                where=p,
+            )
+        number, slash, symbol = rest.partition("/")
+        if slash:
+            if number.strip() and (
+                number != number.strip() or symbol != symbol.strip() or re.search(r"\s-|-\s", symbol)
+            ):
+                self.add(
+                    "number.format",
+                    "error",
+                    "Số, ký hiệu",
+                    "no spaces around '/' and '-' in the number and ký hiệu",
+                    found=rest,
+                    expected=re.sub(r"\s*([/-])\s*", r"\1", rest.strip()),
+                    where=p,
+                )
+            elif re.search(r"\s-|-\s", symbol.strip()):
+                self.add(
+                    "number.format",
+                    "error",
+                    "Số, ký hiệu",
+                    "no spaces around '-' in the ký hiệu",
+                    found=symbol,
+                    expected=re.sub(r"\s*-\s*", "-", symbol.strip()),
+                    where=p,
+                )
+            n = number.strip()
+            if n.isdigit() and int(n) < 10 and len(n) == 1:
+                self.add(
+                    "number.format",
+                    "error",
+                    "Số, ký hiệu",
+                    "a number under 10 is written with a leading 0",
+                    found=f"{n}/",
+                    expected=f"0{n}/",
+                    where=p,
+                )
+        sizes = _sizes(p)
+        if sizes and sizes != {13}:
+            self.add(
+                "number.size",
+                "warning",
+                "Số, ký hiệu",
+                f"size {_size_text(sizes)}, the decree asks 13 pt",
+                found=_size_text(sizes),
+                expected="13 pt",
+                where=p,
+            )
+        return i
+
+    def agency(self, so: int | None, motto: tuple[int | None, int | None]) -> None:
+        if so is None:
+            return
+        p_so = self.paragraphs[so]
+        lines = []
+        for k in range(so):
+            q = self.paragraphs[k]
+            if k in motto or not q.text.strip():
+                continue
+            if p_so.in_table and (q.table_index, q.cell) != (p_so.table_index, p_so.cell):
+                continue
+            if q.text.strip().upper() == q.text.strip() or _caps(q):
+                lines.append(k)
+        if not lines:
+            return
+        name = self.paragraphs[lines[-1]]
+        if not _all(name, "bold"):
+            self.add(
+                "agency.format",
+                "error",
+                "tên cơ quan ban hành",
+                "the issuing agency's name must be bold",
+                found="not bold",
+                expected="bold",
+                where=name,
+            )
+        if not _caps(name):
+            self.add(
+                "agency.format",
+                "error",
+                "tên cơ quan ban hành",
+                "must be in capitals",
+                found=name.text,
+                expected=name.text.upper(),
+                where=name,
+            )
+        self.size_range(name, "agency.format", "tên cơ quan ban hành", 12, 13)
+        for k in lines[:-1]:
+            self.size_range(self.paragraphs[k], "agency.format", "tên cơ quan chủ quản", 12, 13)
+        sizes = _sizes(name) or {13}
+        width = max(text_width_twips(t, max(sizes), bold=True, caps=True) for t in name.text.split("\n"))
+        column = name.cell_width
+        self._rule_under(
+            lines[-1],
+            min(width, column or width),
+            "agency name",
+            "agency.rule",
+            ratio=(1 / 3, 1 / 2),
+            column=column,
+        )
+
+    def date(self) -> None:
+        i = self.find(_DATE, stop=40)
+        if i is None:
+            return
+        p = self.paragraphs[i]
+        m = _DATE.match(self.texts[i])
+        assert m
+        if m.group("place").strip() and not m.group("comma"):
+            self.add(
+                "date.format",
+                "error",
+                "date line",
+                "a comma follows the place name",
+                found=f"{m.group('place').strip()} ngày",
+                expected=f"{m.group('place').strip()}, ngày",
+                where=p,
+            )
+        d, mo = m.group("d"), m.group("m")
+        if d.isdigit() and int(d) < 10 and len(d) == 1:
+            self.add(
+                "date.format",
+                "error",
+                "date line",
+                f"day {d} is written with a leading 0",
+                found=f"ngày {d}",
+                expected=f"ngày 0{d}",
+                where=p,
+            )
+        if mo.isdigit():
+            month = int(mo)
+            if month in (1, 2) and len(mo) == 1:
+                self.add(
+                    "date.format",
+                    "error",
+                    "date line",
+                    f"month {month} is written 0{month}",
+                    found=f"tháng {mo}",
+                    expected=f"tháng 0{month}",
+                    where=p,
+                )
+            if month >= 3 and mo.startswith("0"):
+                self.add(
+                    "date.format",
+                    "error",
+                    "date line",
+                    f"month {month} must not be written {mo}",
+                    found=f"tháng {mo}",
+                    expected=f"tháng {month}",
+                    where=p,
+                )
+        if not _all(p, "italic"):
+            self.add(
+                "date.style",
+                "error",
+                "date line",
+                "must be italic",
+                found="upright",
+                expected="italic",
+                where=p,
+            )
+        self.size_range(p, "date.style", "date line", 13, 14)
+
+    def kinh_gui(self) -> int | None:
+        i = self.find(re.compile(r"^Kính\s+gửi"))
+        if i is None:
+            return None
+        p = self.paragraphs[i]
+        after = re.sub(r"^Kính\s+gửi", "", self.texts[i])
+        if not after.startswith(":"):
+            self.add(
+                "kinh_gui.format",
+                "error",
+                "Kính gửi",
+                'write a colon after "Kính gửi"',
+                found=self.texts[i][:30],
+                expected="Kính gửi: ...",
+                where=p,
+            )
+        self.size_range(p, "kinh_gui.format", "Kính gửi", 13, 14)
+        if after.lstrip(":").strip():
+            return i
+        items = []
+        for j in range(i + 1, len(self.paragraphs)):
+            t = self.texts[j]
+            if not t:
+                continue
+            if not re.match(r"^[-–+•]", t):
+                break
+            items.append(j)
+        for n, j in enumerate(items):
+            t, q = self.texts[j], self.paragraphs[j]
+            last = n == len(items) - 1
+            if not t.startswith("- "):
+                self.add(
+                    "kinh_gui.format",
+                    "error",
+                    "Kính gửi",
+                    'each recipient starts with "- "',
+                    found=t[:20],
+                    expected="- " + t.lstrip("-–+• ")[:18],
+                    where=q,
+                )
+            end = "." if last else ";"
+            if not t.endswith(end):
+                self.add(
+                    "kinh_gui.format",
+                    "error",
+                    "Kính gửi",
+                    "the last recipient ends with '.'"
+                    if last
+                    else "each recipient but the last ends with ';'",
+                    found=t[-15:],
+                    expected=t.rstrip(";.,")[-14:] + end,
+                    where=q,
+                )
+        return items[-1] if items else i
+
+    def body(self, kg: int | None, sig: int | None, so: int | None) -> None:
+        start = (kg + 1) if kg is not None else None
+        if start is None:
+            anchors = [
+                k
+                for k in (so, self.find(_DATE, stop=40), self.find(re.compile(r"^V/v"), stop=40))
+                if k is not None
+            ]
+            if not anchors:
+                return
+            start = max(anchors) + 1
+        stop = sig if sig is not None else len(self.paragraphs)
+        body = [k for k in range(start, stop) if self.texts[k] and not self.paragraphs[k].in_table]
+        if not body:
+            return
+        seen = {"alignment": 0, "indent": 0, "size": 0, "line": 0, "spacing": 0}
+        previous: Paragraph | None = None
+        for k in body:
+            p = self.paragraphs[k]
+            if p.props.jc not in ("both", "distribute") and seen["alignment"] < 3:
+                seen["alignment"] += 1
+                self.add(
+                    "body.alignment",
+                    "error",
+                    "body",
+                    "body text is justified on both sides",
+                    found=p.props.jc or "left",
+                    expected="justified",
+                    where=p,
+                )
+            first = p.props.ind.get("firstLine", 0) - p.props.ind.get("hanging", 0)
+            if not any(abs(first - want) <= 0.5 * MM for want in (567, 720)) and seen["indent"] < 3:
+                seen["indent"] += 1
+                self.add(
+                    "body.indent",
+                    "warning",
+                    "body",
+                    "the first line is indented 1 cm or 1.27 cm",
+                    found=f"{first / 567:.2f} cm",
+                    expected="1 cm or 1.27 cm",
+                    where=p,
+                )
+            if seen["size"] < 3 and not self.size_range(p, "body.size", "body", 13, 14):
+                seen["size"] += 1
+            rule = p.props.spacing.get("lineRule", "auto")
+            line = int(p.props.spacing.get("line", "240") or 240)
+            size = max(_sizes(p) or {14})
+            if rule == "auto":
+                lines_ = line / 240
+                bad = not 0.99 <= lines_ <= 1.51
+                shown = f"{lines_:.2f} lines"
+            else:
+                points = line / 20
+                bad = not size <= points <= 1.5 * 1.15 * size + 0.5
+                shown = f"{'exactly' if rule == 'exact' else 'at least'} {points:g} pt"
+            if bad and seen["line"] < 3:
+                seen["line"] += 1
+                self.add(
+                    "body.line_spacing",
+                    "error",
+                    "body",
+                    "line spacing is from single to 1.5 lines",
+                    found=shown,
+                    expected="single to 1.5 lines",
+                    where=p,
+                )
+            if previous is not None:
+                gap = int(previous.props.spacing.get("after", "0") or 0) + int(
+                    p.props.spacing.get("before", "0") or 0
+                )
+                if gap < 120 and seen["spacing"] < 3:
+                    seen["spacing"] += 1
+                    self.add(
+                        "body.spacing",
+                        "error",
+                        "body",
+                        "paragraphs are at least 6 pt apart",
+                        found=f"{gap / 20:g} pt",
+                        expected="at least 6 pt",
+                        where=p,
+                    )
+            previous = p
+        last = self.paragraphs[body[-1]]
+        if not self.texts[body[-1]].endswith("./."):
+            self.add(
+                "body.closing",
+                "warning",
+                "body",
+                'the content ends with "./."',
+                found=self.texts[body[-1]][-12:],
+                expected="./.",
+                where=last,
+            )
+
+    def signature(self, kg: int | None) -> None:
+        start = (kg or 0) + 1
+        auth = self.find(_AUTHORITY, start=start)
+        head = self.find(re.compile(r"^Nơi\s+nhận"), start=start)
+        # the head signing in person has no prefix: the capitals line beside Nơi nhận
+        if auth is None and head is not None and self.paragraphs[head].in_table:
+            p = self.paragraphs[head]
+            auth = next(
+                (
+                    k
+                    for k, q in enumerate(self.paragraphs)
+                    if q.in_table
+                    and (q.table_index, q.row) == (p.table_index, p.row)
+                    and q.cell != p.cell
+                    and self.texts[k]
+                    and self.texts[k] == self.texts[k].upper()
+                ),
+                None,
+            )
+        if auth is not None:
+            self._authority(auth)
+        if head is not None:
+            self._noi_nhan(head, kg is not None)
+
+    def _authority(self, auth: int) -> None:
+        lines = [auth]
+        for j in self.next_in_cell(auth):
+            t = self.texts[j]
+            if not t:
+                break
+            if t != t.upper():
+                break
+            lines.append(j)
+        for k in lines:
+            p = self.paragraphs[k]
+            m = re.match(r"^(TM|KT|TL|TUQ|Q)\.(\S)", self.texts[k])
+            if m:
+                self.add(
+                    "authority.format",
+                    "error",
+                    "quyền hạn, chức vụ",
+                    f'write a space after "{m.group(1)}."',
+                    found=self.texts[k][:20],
+                    expected=f"{m.group(1)}. {self.texts[k][len(m.group(1)) + 1 :][:16]}",
+                    where=p,
+                )
+            if not _all(p, "bold") or not _caps(p):
+                self.add(
+                    "authority.format",
+                    "error",
+                    "quyền hạn, chức vụ",
+                    "must be bold capitals",
+                    found="not bold" if not _all(p, "bold") else "not capitals",
+                    expected="bold capitals",
+                    where=p,
+                )
+            self.size_range(p, "authority.format", "quyền hạn, chức vụ", 13, 14)
+        rest = [j for j in self.next_in_cell(lines[-1]) if self.texts[j]]
+        if self.paragraphs[auth].in_table:
+            names = rest[-1:] if rest else []
+        else:
+            names = [j for j in rest if self.texts[j] != self.texts[j].upper()][:1]
+        for j in names:
+            p = self.paragraphs[j]
+            if not _all(p, "bold"):
+                self.add(
+                    "signer.format",
+                    "error",
+                    "họ tên người ký",
+                    "the signer's name is bold",
+                    found="not bold",
+                    expected="bold",
+                    where=p,
+                )
+            self.size_range(p, "signer.format", "họ tên người ký", 13, 14)
+
+    def _noi_nhan(self, head: int, cong_van: bool) -> None:
+        p = self.paragraphs[head]
+        t = self.texts[head]
+        if not re.match(r"^Nơi\s+nhận\s*:", t):
+            self.add(
+                "noi_nhan.heading",
+                "error",
+                "Nơi nhận",
+                'write a colon after "Nơi nhận"',
+                found=t[:20],
+                expected="Nơi nhận:",
+                where=p,
+            )
+        if not (_all(p, "bold") and _all(p, "italic")):
+            self.add(
+                "noi_nhan.heading",
+                "error",
+                "Nơi nhận",
+                '"Nơi nhận:" is bold italic',
+                found=("bold" if _all(p, "bold") else "not bold")
+                + ", "
+                + ("italic" if _all(p, "italic") else "upright"),
+                expected="bold italic",
+                where=p,
+            )
+        self.size_range(p, "noi_nhan.heading", "Nơi nhận", 12, 12)
+        items = [j for j in self.next_in_cell(head) if self.texts[j]]
+        if not p.in_table:
+            kept = []
+            for j in items:
+                if not re.match(r"^[-–+•]", self.texts[j]):
+                    break
+                kept.append(j)
+            items = kept
+        if not items:
+            return
+        size_reported = False
+        for n, j in enumerate(items):
+            q, text = self.paragraphs[j], self.texts[j]
+            last = n == len(items) - 1
+            if not text.startswith("- "):
+                self.add(
+                    "noi_nhan.list",
+                    "error",
+                    "Nơi nhận",
+                    'each line starts with "- "',
+                    found=text[:20],
+                    expected="- " + text.lstrip("-–+• ")[:18],
+                    where=q,
+                )
+            end = "." if last else ";"
+            if not text.endswith(end):
+                self.add(
+                    "noi_nhan.list",
+                    "error",
+                    "Nơi nhận",
+                    "the last line ends with '.'" if last else "each line but the last ends with ';'",
+                    found=text[-15:],
+                    expected=text.rstrip(";.,")[-14:] + end,
+                    where=q,
+                )
+            if not size_reported and not self.size_range(q, "noi_nhan.list", "Nơi nhận", 11, 11):
+                size_reported = True
+        last_text = self.texts[items[-1]]
+        if re.match(r"^-?\s*Lưu\b", last_text):
+            if not re.match(r"^-?\s*Lưu\s*:", last_text):
+                self.add(
+                    "noi_nhan.list",
+                    "error",
+                    "Nơi nhận",
+                    '"Lưu" is followed by a colon',
+                    found=last_text[:12],
+                    expected=re.sub(r"^(-?\s*Lưu)\s*", r"\1: ", last_text)[:14],
+                    where=self.paragraphs[items[-1]],
+                )
+        else:
+            self.add(
+                "noi_nhan.list",
+                "error",
+                "Nơi nhận",
+                'the last line is "- Lưu: VT, <đơn vị soạn thảo>."',
+                found=last_text[:20],
+                expected="- Lưu: VT, ...",
+                where=self.paragraphs[items[-1]],
+            )
+        if cong_van and not re.match(r"^-\s*Như\s+trên\s*;", self.texts[items[0]]):
+            self.add(
+                "noi_nhan.nhu_tren",
+                "warning",
+                "Nơi nhận",
+                'a công văn lists "- Như trên;" first',
+                found=self.texts[items[0]][:20],
+                expected="- Như trên;",
+                where=self.paragraphs[items[0]],
+            )
+
+    def _has_page(self, part: str | None) -> bool:
+        if not part or part not in self.docx.parts:
+            return False
+        xml = self.docx.parts[part]
+        return bool(re.search(rb"instr(?:Text[^>]*>|=\")\s*PAGE\b", xml))
+
+    def page_numbers(self) -> None:
+        sections = self.docx.sections()
+        if not sections:
+            return
+        rel = self.docx.part_for_rel
+        headers = {t: rel(r) for s in sections for t, r in s.header_refs.items()}
+        footers = {t: rel(r) for s in sections for t, r in s.footer_refs.items()}
+        in_header = any(self._has_page(part) for part in headers.values())
+        in_footer = any(self._has_page(part) for part in footers.values())
+        long_letter = sum(len(t) for t in self.texts) > 2500 or len(sections) > 1
+        if in_footer and not in_header:
+            self.add(
+                "page_number.place",
+                "error",
+                "page numbers",
+                "page numbers stand centred at the top, in the header",
+                found="in the footer",
+                expected="in the header",
+            )
+        elif not in_header and long_letter:
+            self.add(
+                "page_number.missing",
+                "error",
+                "page numbers",
+                "pages are numbered from page 2, in the header",
+                found="no page numbers",
+                expected="a PAGE field in the header",
+            )
+        first = sections[0]
+        default = rel(first.header_refs.get("default", "")) if first.header_refs.get("default") else None
+        first_header = rel(first.header_refs["first"]) if first.header_refs.get("first") else None
+        shows_on_one = (self._has_page(default) and not first.title_page) or (
+            first.title_page and self._has_page(first_header)
+        )
+        if shows_on_one:
+            self.add(
+                "page_number.first_page",
+                "error",
+                "page numbers",
+                "page 1 shows no number",
+                found="a number on page 1",
+                expected="no number on page 1 (different first page)",
+            )
+        for part in {p for p in headers.values() if self._has_page(p)}:
+            assert part is not None
+            for q in self.docx.paragraphs(part):
+                if (
+                    "PAGE" in self.docx.parts[part].decode("utf-8", "replace")
+                    and q.props.jc not in ("center",)
+                    and (q.text.strip().isdigit() or not q.text.strip())
+                ):
+                    self.add(
+                        "page_number.place",
+                        "error",
+                        "page numbers",
+                        "the page number is centred",
+                        found=q.props.jc or "left",
+                        expected="centred",
+                    )
+                    break
+
+    def appendices(self) -> None:
+        heads = [
+            k for k, t in enumerate(self.texts) if _APPENDIX.match(t) and not self.paragraphs[k].in_table
+        ]
+        numbers = [m.group("n") for k in heads if (m := _APPENDIX.match(self.texts[k]))]
+        if len(heads) >= 2 and any(n and n.isdigit() for n in numbers):
+            self.add(
+                "appendix.numbering",
+                "error",
+                "Phụ lục",
+                "two or more phụ lục are numbered with Roman numerals",
+                found=", ".join(self.texts[k] for k in heads),
+                expected=", ".join(f"Phụ lục {r}" for r in ("I", "II", "III")[: len(heads)]),
+            )
+        for k in heads:
+            p = self.paragraphs[k]
+            if not self._starts_page(k):
+                self.add(
+                    "appendix.new_page",
+                    "error",
+                    "Phụ lục",
+                    "each phụ lục starts on a new page",
+                    found="on the same page as the text before",
+                    expected="a page or section break before it",
+                    where=p,
+                )
+            if not _all(p, "bold"):
+                self.add(
+                    "appendix.format",
+                    "error",
+                    "Phụ lục",
+                    '"Phụ lục" is bold',
+                    found="not bold",
+                    expected="bold 14 pt",
+                    where=p,
+                )
+            self.size_range(p, "appendix.format", "Phụ lục", 14, 14)
+            following = [j for j in range(k + 1, min(k + 6, len(self.paragraphs))) if self.texts[j]]
+            if following:
+                title = self.paragraphs[following[0]]
+                if not self.texts[following[0]].startswith("(") and not (
+                    _all(title, "bold") and _caps(title)
+                ):
+                    self.add(
+                        "appendix.format",
+                        "error",
+                        "tên phụ lục",
+                        "the phụ lục's title is bold capitals",
+                        found=_short(title.text, 30),
+                        expected="bold capitals",
+                        where=title,
+                    )
+            kem = next((j for j in following if self.texts[j].startswith("(Kèm theo")), None)
+            if kem is not None and not _all(self.paragraphs[kem], "italic"):
+                self.add(
+                    "appendix.format",
+                    "error",
+                    "Phụ lục",
+                    'the "(Kèm theo ...)" line is italic',
+                    found="upright",
+                    expected="italic",
+                    where=self.paragraphs[kem],
+                )
+
+    def _starts_page(self, k: int) -> bool:
+        p = self.paragraphs[k]
+        if p.page_break_before:
+            return True
+        for j in range(k - 1, -1, -1):
+            q = self.paragraphs[j]
+            if q.section_break:
+                return not q.section_continuous
+            if q.page_break_after:
+                return True
+            if q.text.strip() or q.in_table:
+                return False
+        return True  # the first thing in the document
+
+
+def check_docx(source: Path | str | bytes | Docx) -> list[Finding]:
+    """Every departure from ND 30 that can be read from the file."""
+    docx = source if isinstance(source, Docx) else Docx(source if isinstance(source, bytes) else Path(source))
+    return _Check(docx).run()
+
+
+def check_file(path: Path) -> list[Finding]:
+    """check_docx for a file a user names: a missing or broken file is a WfhDocError."""
+    import zipfile
+
+    from .errors import InputError, Problem
+
+    try:
+        return check_docx(path)
+    except FileNotFoundError:
+        raise InputError(
+            str(path), [Problem("", "file not found", "check the path and the file name")]
+        ) from None
+    except IsADirectoryError:
+        raise InputError(str(path), [Problem("", "this is a folder", "give .docx files")]) from None
+    except (zipfile.BadZipFile, KeyError):
+        raise InputError(
+            str(path), [Problem("", "not a .docx file", "a Word document saved as .docx")]
+        ) from None
+
+
+def errors(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "error"]
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+# What the renderer gives a template (render.context), and the attributes of each.
+CONTEXT: dict[str, set[str]] = {
+    "issuer": {"parent", "name", "contact"},
+    "issuer_rule": set(),
+    "number_symbol": set(),
+    "date_line": set(),
+    "subject": set(),
+    "urgency_box": set(),
+    "recipients": set(),
+    "body": set(),
+    "cc_lines": set(),
+    "signer": {"lines", "other_title", "name"},
+    "appendices": set(),
+}
+# Without these the letter would lose the data they carry.
+REQUIRED_VARIABLES = {
+    "issuer.name",
+    "number_symbol",
+    "date_line",
+    "subject",
+    "recipients",
+    "body",
+    "cc_lines",
+    "signer.lines",
+    "signer.name",
+    "appendices",
+}
+
+
+def check_template(path: Path | str) -> list[Finding]:
+    """A template's variables against the data model, and tags Word split or broke."""
+    import zipfile
+
+    from jinja2 import Environment, nodes
+    from jinja2 import TemplateError as JinjaTemplateError
+
+    from .render import _RENDERED_PART, _patch, broken_tags
+
+    findings: list[Finding] = []
+    used: set[str] = set()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if _RENDERED_PART.match(n)}
+    except (OSError, zipfile.BadZipFile) as exc:
+        return [
+            Finding(
+                "template.file",
+                "error",
+                "template",
+                found=str(exc),
+                expected="a .docx template",
+                message="not a .docx file",
+            )
+        ]
+    for name, xml in sorted(parts.items()):
+        for text in broken_tags(xml):
+            findings.append(
+                Finding(
+                    "template.broken_tag",
+                    "error",
+                    name,
+                    found=_short(text),
+                    expected="{{ name }} or {%p ... %} whole in one paragraph",
+                    message="a tag does not close in its paragraph",
+                    where=_short(text),
+                )
+            )
+        for m in re.finditer(r"<w:p[ >].*?</w:p>", xml, re.DOTALL):
+            para = m.group()
+            texts = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", para)
+            joined = "".join(texts)
+            for tag in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", joined):
+                if not any(tag in t for t in texts):
+                    findings.append(
+                        Finding(
+                            "template.split_tag",
+                            "warning",
+                            name,
+                            found=tag,
+                            expected=tag,
+                            where=_short(joined),
+                            message="Word split this tag across runs (spell-check or formatting marks); "
+                            "wfhdoc joins it, but retyping it in one go keeps the template clean",
+                        )
+                    )
+        try:
+            ast = Environment().parse(_patch(xml))
+        except JinjaTemplateError as exc:
+            findings.append(
+                Finding(
+                    "template.syntax",
+                    "error",
+                    name,
+                    found=str(exc),
+                    expected="valid docxtpl/Jinja tags",
+                    message=f"template syntax error: {exc}",
+                )
+            )
+            continue
+        loop_names = {n.name for f in ast.find_all(nodes.For) for n in f.target.find_all(nodes.Name)}
+        for node in ast.find_all(nodes.Getattr):
+            if isinstance(node.node, nodes.Name):
+                used.add(f"{node.node.name}.{node.attr}")
+        for name_node in ast.find_all(nodes.Name):
+            if name_node.ctx == "load" and name_node.name not in loop_names and name_node.name != "loop":
+                used.add(name_node.name)
+    for var in sorted(used):
+        top, _, attr = var.partition(".")
+        if top in loop_names_all(parts) or top in ("loop",):
+            continue
+        if top not in CONTEXT or (attr and attr not in CONTEXT[top]):
+            near = [k for k in CONTEXT] + [f"{k}.{a}" for k, attrs in CONTEXT.items() for a in attrs]
+            import difflib
+
+            close = difflib.get_close_matches(var, near, n=1)
+            findings.append(
+                Finding(
+                    "template.unknown_variable",
+                    "error",
+                    "template",
+                    found=var,
+                    expected=close[0] if close else "a variable the README lists",
+                    message=f"{var} is not something wfhdoc provides"
+                    + (f"; did you mean {close[0]}?" if close else ""),
+                )
+            )
+    for var in sorted(REQUIRED_VARIABLES):
+        top = var.split(".")[0]
+        if var not in used and not (top in used and "." not in var):
+            findings.append(
+                Finding(
+                    "template.unused_variable",
+                    "error",
+                    "template",
+                    found="not used",
+                    expected=var,
+                    message=f"the template never uses {var}: the letters would lose that data",
+                )
+            )
+    return findings
+
+
+def loop_names_all(parts: dict[str, str]) -> set[str]:
+    names = set()
+    for xml in parts.values():
+        names.update(re.findall(r"\{%p?\s*for\s+(\w+)\s+in\b", xml))
+    return names
+
+
+__all__ = ["Finding", "check_docx", "check_template", "errors", "RunProps"]
