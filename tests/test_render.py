@@ -15,7 +15,7 @@ from wfh_docs import inline
 from wfh_docs.docx_read import Docx
 from wfh_docs.errors import RenderError, TemplateError
 from wfh_docs.model import Letter
-from wfh_docs.render import Template, cc_lines, recipient_lines
+from wfh_docs.render import W_NS, Template, cc_lines, recipient_lines
 from wfh_docs.sources import validate
 
 
@@ -318,3 +318,72 @@ def test_the_zip_is_a_valid_zip_with_fixed_times(template: Template) -> None:
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
         assert [i.filename for i in infos][:2] == ["[Content_Types].xml", "_rels/.rels"]
         assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+
+
+def test_signature_line_is_the_structure_word_writes(template: Template, tmp_path: Path) -> None:
+    from lxml import etree as et
+
+    from wfh_docs import signatureline
+
+    data = template.render(letter(), signature_line=True).data
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
+        document = et.fromstring(zf.read("word/document.xml"))
+        rels = zf.read("word/_rels/document.xml.rels").decode()
+        types = zf.read("[Content_Types].xml").decode()
+        picture = zf.read(signatureline.MEDIA)
+    ns = {
+        "w": W_NS,
+        "v": "urn:schemas-microsoft-com:vml",
+        "o": "urn:schemas-microsoft-com:office:office",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    }
+    (line,) = document.findall(".//w:pict/v:shape/o:signatureline", ns)
+    assert line.get("issignatureline") == "t"
+    assert re.fullmatch(r"\{[0-9A-F-]{36}\}", line.get("id", ""))
+    assert line.get("provid") == "{00000000-0000-0000-0000-000000000000}"
+    assert line.get("{urn:schemas-microsoft-com:office:office}suggestedsigner") == "Nguyễn Hữu Hưng"
+    assert (
+        line.get("{urn:schemas-microsoft-com:office:office}suggestedsigner2") == "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC"
+    )
+    shape = line.getparent()
+    assert shape.get("alt") == "Microsoft Office Signature Line..."
+    image = shape.find("v:imagedata", ns)
+    rel_id = image.get(f"{{{ns['r']}}}id")
+    assert f'Id="{rel_id}"' in rels and "media/wfh-signature-line.png" in rels
+    assert 'Extension="png" ContentType="image/png"' in types
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n")
+    # it stands in the signature block, between the title and the name
+    cell_texts = [
+        p.text for p in Docx(data).paragraphs() if p.in_table and p.cell == 1 and p.table_index == 1
+    ]
+    assert cell_texts[-1] == "Nguyễn Hữu Hưng"
+    # the same letter gives the same file, signature line included
+    assert template.render(letter(), signature_line=True).data == data
+
+
+def test_signature_line_letter_passes_audit_and_opens_in_libreoffice(
+    template: Template, tmp_path: Path
+) -> None:
+    from helpers import require_tool
+    from openxml_audit import OpenXmlValidator
+
+    path = tmp_path / "signature-line.docx"
+    path.write_bytes(template.render(letter(), signature_line=True).data)
+    assert OpenXmlValidator().validate(str(path)).errors == []
+    soffice = require_tool("soffice")
+    __import__("subprocess").run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    assert (tmp_path / "signature-line.pdf").read_bytes().startswith(b"%PDF")

@@ -378,7 +378,7 @@ def document_xml() -> str:
                 tag("{%p for line in signer.lines %}")
                 + p("ChucVu", "{{ line }}")
                 + tag("{%p endfor %}")
-                + p("ChoKy")
+                + tag("{{p signature_space }}")
                 + tag("{%p if signer.other_title %}")
                 + p("ChucVuKhac", "{{ signer.other_title }}")
                 + tag("{%p endif %}")
@@ -387,9 +387,11 @@ def document_xml() -> str:
         ],
     )
     body = header + kinh_gui + tag("{{p body }}") + p("KhoangCach") + signature + tag("{{p appendices }}")
+    # v: and o: for the Office signature line (VML) that `wfhdoc build --signature-line` adds
+    vml = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f"<w:document {NS}><w:body>{body}{sect_pr()}</w:body></w:document>"
+        f"<w:document {NS} {vml}><w:body>{body}{sect_pr()}</w:body></w:document>"
     )
 
 

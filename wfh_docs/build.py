@@ -33,9 +33,15 @@ def output_path(requested: str | Path | None, stem: str) -> Path:
     return path
 
 
-def build(data: Path, output: str | Path | None = None, template: Path | None = None) -> Built:
+def build(
+    data: Path,
+    output: str | Path | None = None,
+    template: Path | None = None,
+    *,
+    signature_line: bool = False,
+) -> Built:
     loaded = load_letter(data)
-    rendered = Template(template).render(loaded.letter)
+    rendered = Template(template).render(loaded.letter, signature_line=signature_line)
     target = output_path(output, letter_stem(loaded.letter))
     write_atomic(target, rendered.data)
     findings = [f"{target}: check: {f}" for f in check_docx(rendered.data)]

@@ -1114,6 +1114,7 @@ CONTEXT: dict[str, set[str]] = {
     "cc_lines": set(),
     "signer": {"lines", "other_title", "name"},
     "appendices": set(),
+    "signature_space": set(),
 }
 # Without these the letter would lose the data they carry.
 REQUIRED_VARIABLES = {

@@ -56,14 +56,20 @@ def cli(verbose: bool) -> None:
     type=click.Path(path_type=Path),
     help="A docxtpl .docx template to use instead of wfhdoc's own templates/cong-van.docx.",
 )
-def build(data: Path, output: str | None, template: Path | None) -> None:
+@click.option(
+    "--signature-line",
+    is_flag=True,
+    help="Put Word's signature line (Insert > Signature Line) in the signature block, with the "
+    "signer's name and title, so that Word offers to sign the letter when it is opened.",
+)
+def build(data: Path, output: str | None, template: Path | None, signature_line: bool) -> None:
     """Build one letter from DATA, a JSON file.
 
     \b
     Example:
       wfhdoc build data/examples/cong-van-451-SCT-VP-2020.json -o out/451-SCT-VP.docx
     """
-    result = build_letter(data, output, template)
+    result = build_letter(data, output, template, signature_line=signature_line)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {result.path}")

@@ -31,7 +31,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 from markupsafe import Markup
 
-from . import inline, package, vn
+from . import inline, package, signatureline, vn
 from .errors import RenderError, TemplateError
 from .layout import LAYOUT, agency_rule_indent
 from .metrics import text_width_twips
@@ -299,7 +299,16 @@ def _urgency_box(letter: Letter) -> str:
     return _para("DauKhan", _run(letter.urgency), ppr_extra=f'<w:ind w:left="{indent}" w:right="{indent}"/>')
 
 
-def context(letter: Letter, letter_sect: str) -> tuple[dict[str, Any], str]:
+def _signature_space(letter: Letter, signature_line: bool) -> str:
+    """The room for the signature (ô 7c), or Word's signature line in it."""
+    if not signature_line:
+        return _para("ChoKy", "")
+    # a picture needs its own line height: the style's exact height would clip it
+    spacing = '<w:spacing w:before="120" w:after="120" w:line="240" w:lineRule="auto"/>'
+    return _para("ChoKy", signatureline.shape_run(letter), ppr_extra=spacing)
+
+
+def context(letter: Letter, letter_sect: str, *, signature_line: bool = False) -> tuple[dict[str, Any], str]:
     """What the template's tags see, every value already escaped; and the final sectPr."""
     f = field_text
     appendices, final_sect = _appendices(letter, letter_sect)
@@ -324,6 +333,7 @@ def context(letter: Letter, letter_sect: str) -> tuple[dict[str, Any], str]:
             "name": f(letter.signer.name),
         },
         "appendices": Markup(appendices),
+        "signature_space": Markup(_signature_space(letter, signature_line)),
     }
     return ctx, final_sect
 
@@ -563,8 +573,9 @@ class Template:
                 "wfhdoc lays out the body and phụ lục with them (see docs/template.md)"
             )
 
-    def render(self, letter: Letter) -> RenderedLetter:
-        ctx, final_sect = context(letter, self.letter_sect)
+    def render(self, letter: Letter, *, signature_line: bool = False) -> RenderedLetter:
+        """One letter; `signature_line` adds Word's signature line to the signature block."""
+        ctx, final_sect = context(letter, self.letter_sect, signature_line=signature_line)
         rendered: dict[str, str] = {}
         for name, compiled in self._compiled.items():
             try:
@@ -583,9 +594,23 @@ class Template:
         _verify(letter, rendered)
         changed = {name: xml.encode("utf-8") for name, xml in rendered.items()}
         changed["docProps/core.xml"] = core_properties(letter)
+        names = [name for name, _ in self._entries]
+        if signature_line:
+            if "xmlns:v=" not in rendered["word/document.xml"][:2000]:
+                raise TemplateError(
+                    f"{self.path}: the document does not declare the VML namespaces (v:, o:) "
+                    "that a signature line needs; rebuild it from tools/make_template.py"
+                )
+            originals = dict(self._entries)
+            changed["[Content_Types].xml"], changed["word/_rels/document.xml.rels"] = (
+                signatureline.add_to_package(
+                    originals["[Content_Types].xml"], originals["word/_rels/document.xml.rels"]
+                )
+            )
+            changed[signatureline.MEDIA] = signatureline.line_picture()
+            names.append(signatureline.MEDIA)
         entries = [
-            self._pack(name, changed[name]) if name in changed else self._packed[name]
-            for name, _ in self._entries
+            self._pack(name, changed[name]) if name in changed else self._packed[name] for name in names
         ]
         return RenderedLetter(package.write(entries), _warnings(letter))
 
