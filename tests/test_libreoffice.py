@@ -143,3 +143,21 @@ def test_every_sample_letter_converts(pdfs: dict[str, Path]) -> None:
         assert "Kính gửi" in first, name
         last_letter_page = next(i for i in range(1, pages + 1) if "Nơi nhận:" in page_text(pdf, i))
         assert "./." in words(" ".join(page_text(pdf, i) for i in range(1, last_letter_page + 1))), name
+
+
+def test_contact_line_on_page_one_only(pdfs: dict[str, Path]) -> None:
+    # ô 13: address and phone on the first page, under a full-width line, and nowhere else
+    pdf = pdfs["cong-van-tl-khong-co-quan-chu-quan"]
+    assert "18 Nguyễn Du" in page_text(pdf, 1)
+    for page in range(2, page_count(pdf) + 1):
+        assert "18 Nguyễn Du" not in page_text(pdf, page)
+
+
+def test_urgency_box_and_several_recipients(pdfs: dict[str, Path]) -> None:
+    first = page_text(pdfs["cong-van-tm-ubnd-huyen"], 1)
+    assert "KHẨN" in first
+    text = page_text(pdfs["cong-van-nhieu-noi-nhan"], 1, layout=True)
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Kính gửi:" in lines
+    items = [line for line in lines if line.startswith("- ") and ("UBND" in line or "Ủy ban" in line)]
+    assert len(items) >= 3 and all(item.endswith(";") for item in items[:-1]) and items[-1].endswith(".")
