@@ -1062,7 +1062,9 @@ class _Check:
             q = self.paragraphs[j]
             if q.section_break:
                 return not q.section_continuous
-            if q.page_break_after:
+            if q.page_break_after or q.page_break_before:
+                # an empty paragraph holding a page break (or starting a page): what follows,
+                # with nothing but empty paragraphs between, is on a new page
                 return True
             if q.text.strip() or q.in_table:
                 return False
