@@ -62,6 +62,14 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _tail(text: str) -> str:
+    """The end of a line, from a word boundary: where its punctuation is."""
+    if len(text) <= 40:
+        return text
+    cut = text[-30:]
+    return "…" + cut[cut.find(" ") + 1 :] if " " in cut else "…" + cut
+
+
 def _sizes(p: Paragraph) -> set[float]:
     return {r.size for r in p.run_props() if r.size is not None}
 
@@ -228,26 +236,27 @@ class _Check:
             )
 
     def text(self) -> None:
-        for part, err in self.docx.parse_errors.items():
-            if "Char" in err:
+        for _part, chars in self.docx.control_chars.items():
+            for ch, around in chars:
+                code = f"U+{ord(ch):04X}" if len(ch) == 1 else ch
                 self.add(
                     "text.control",
                     "error",
                     "text",
-                    f"{part} holds a character XML does not allow "
-                    "(a control character); Word may refuse the file",
-                    found=_short(err),
-                    expected="none",
+                    f"a control character {code} in the text; Word may refuse the file: delete it",
+                    found=around,
+                    expected="text without control characters",
+                    where=around,
                 )
-            else:
-                self.add(
-                    "text.control",
-                    "error",
-                    "file",
-                    f"{part} is damaged: {_short(err)}",
-                    found=_short(err),
-                    expected="well-formed XML",
-                )
+        for part, err in self.docx.parse_errors.items():
+            self.add(
+                "text.control",
+                "error",
+                "file",
+                f"{part} is damaged and was read in part only",
+                found=_short(err),
+                expected="well-formed XML",
+            )
         nfc = control = tags = 0
         for p in self.paragraphs:
             if p.text and not unicodedata.is_normalized("NFC", p.text) and nfc < 3:
@@ -438,7 +447,7 @@ class _Check:
                 "Số, ký hiệu",
                 'write a colon after "Số"',
                 found=self.texts[i],
-                expected='"Số: 05/..."',
+                expected="Số: 05/...",
                 where=p,
             )
         number, slash, symbol = rest.partition("/")
@@ -651,7 +660,7 @@ class _Check:
                     "the last recipient ends with '.'"
                     if last
                     else "each recipient but the last ends with ';'",
-                    found=t[-15:],
+                    found=_tail(t),
                     expected=t.rstrip(";.,")[-14:] + end,
                     where=q,
                 )
@@ -884,7 +893,7 @@ class _Check:
                     "error",
                     "Nơi nhận",
                     "the last line ends with '.'" if last else "each line but the last ends with ';'",
-                    found=text[-15:],
+                    found=_tail(text),
                     expected=text.rstrip(";.,")[-14:] + end,
                     where=q,
                 )

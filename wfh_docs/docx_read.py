@@ -22,6 +22,19 @@ _W = f"{{{W_NS}}}"
 _ON_OFF_FALSE = {"0", "false", "off"}
 
 
+# characters XML 1.0 does not allow, as raw bytes or as character references
+_ILLEGAL = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:x0*[0-8bBcCeEfF]|x0*1[0-9a-fA-F]|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+)
+
+
+def _text_around(data: bytes, at: int) -> str:
+    """The document's text on each side of a byte position, without the XML tags."""
+    before = re.sub(rb"<[^>]*>", b"", data[max(0, at - 400) : at]).decode("utf-8", "replace")
+    after = re.sub(rb"<[^>]*>", b"", data[at + 1 : at + 400]).decode("utf-8", "replace")
+    return f"{before[-30:]}␣{after[:30]}".strip()
+
+
 def _w(tag: str) -> str:
     return f"{_W}{tag}"
 
@@ -181,6 +194,7 @@ class Docx:
         # what a strict parser refused, by part; such a part is read leniently so that the
         # rest of the letter can still be looked at
         self.parse_errors: dict[str, str] = {}
+        self.control_chars: dict[str, list[tuple[str, str]]] = {}  # part -> (character, text around it)
         self._trees: dict[str, etree._Element] = {}
         self._rpr_cache: dict[str | None, RunProps] = {}
         self._ppr_cache: dict[str | None, ParaProps] = {}
@@ -208,11 +222,24 @@ class Docx:
         """A part's XML, parsed once; a part that is not well-formed is parsed leniently and
         the parser's complaint kept in `parse_errors`."""
         if part not in self._trees:
+            data = self.parts[part]
             try:
-                self._trees[part] = etree.fromstring(self.parts[part])
+                self._trees[part] = etree.fromstring(data)
             except etree.XMLSyntaxError as exc:
+                # control characters are the usual cause (pasted from old software): note each
+                # with the text around it, and read the part without them
+                found = list(_ILLEGAL.finditer(data))
+                if found:
+                    self.control_chars[part] = [
+                        (m.group().decode("latin-1"), _text_around(data, m.start())) for m in found[:5]
+                    ]
+                    try:
+                        self._trees[part] = etree.fromstring(_ILLEGAL.sub(b"", data))
+                        return self._trees[part]
+                    except etree.XMLSyntaxError:
+                        pass
                 self.parse_errors[part] = str(exc)
-                self._trees[part] = etree.fromstring(self.parts[part], etree.XMLParser(recover=True))
+                self._trees[part] = etree.fromstring(data, etree.XMLParser(recover=True))
         return self._trees[part]
 
     def _theme_fonts(self) -> dict[str, str]:
