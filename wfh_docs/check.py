@@ -638,33 +638,36 @@ class _Check:
             if not re.match(r"^[-–+•]", t):
                 break
             items.append(j)
+        self._dash_list(items, "kinh_gui.format", "Kính gửi", "recipient")
+        return items[-1] if items else i
+
+    def _dash_list(self, items: list[int], rule: str, element: str, noun: str) -> None:
+        """The decree's punctuation of a list (Kính gửi, Nơi nhận): each line starts "- " and
+        ends ";", the last one "."."""
         for n, j in enumerate(items):
-            t, q = self.texts[j], self.paragraphs[j]
+            text, q = self.texts[j], self.paragraphs[j]
             last = n == len(items) - 1
-            if not t.startswith("- "):
+            if not text.startswith("- "):
                 self.add(
-                    "kinh_gui.format",
+                    rule,
                     "error",
-                    "Kính gửi",
-                    'each recipient starts with "- "',
-                    found=t[:20],
-                    expected="- " + t.lstrip("-–+• ")[:18],
+                    element,
+                    f'each {noun} starts with "- "',
+                    found=text[:20],
+                    expected="- " + text.lstrip("-–+• ")[:18],
                     where=q,
                 )
             end = "." if last else ";"
-            if not t.endswith(end):
+            if not text.endswith(end):
                 self.add(
-                    "kinh_gui.format",
+                    rule,
                     "error",
-                    "Kính gửi",
-                    "the last recipient ends with '.'"
-                    if last
-                    else "each recipient but the last ends with ';'",
-                    found=_tail(t),
-                    expected=t.rstrip(";.,")[-14:] + end,
+                    element,
+                    f"the last {noun} ends with '.'" if last else f"each {noun} but the last ends with ';'",
+                    found=_tail(text),
+                    expected=text.rstrip(";.,")[-14:] + end,
                     where=q,
                 )
-        return items[-1] if items else i
 
     def body(self, kg: int | None, sig: int | None, so: int | None) -> None:
         start = (kg + 1) if kg is not None else None
@@ -872,33 +875,10 @@ class _Check:
             items = kept
         if not items:
             return
-        size_reported = False
-        for n, j in enumerate(items):
-            q, text = self.paragraphs[j], self.texts[j]
-            last = n == len(items) - 1
-            if not text.startswith("- "):
-                self.add(
-                    "noi_nhan.list",
-                    "error",
-                    "Nơi nhận",
-                    'each line starts with "- "',
-                    found=text[:20],
-                    expected="- " + text.lstrip("-–+• ")[:18],
-                    where=q,
-                )
-            end = "." if last else ";"
-            if not text.endswith(end):
-                self.add(
-                    "noi_nhan.list",
-                    "error",
-                    "Nơi nhận",
-                    "the last line ends with '.'" if last else "each line but the last ends with ';'",
-                    found=_tail(text),
-                    expected=text.rstrip(";.,")[-14:] + end,
-                    where=q,
-                )
-            if not size_reported and not self.size_range(q, "noi_nhan.list", "Nơi nhận", 11, 11):
-                size_reported = True
+        self._dash_list(items, "noi_nhan.list", "Nơi nhận", "line")
+        for j in items:
+            if not self.size_range(self.paragraphs[j], "noi_nhan.list", "Nơi nhận", 11, 11):
+                break
         last_text = self.texts[items[-1]]
         if re.match(r"^-?\s*Lưu\b", last_text):
             if not re.match(r"^-?\s*Lưu\s*:", last_text):
