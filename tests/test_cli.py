@@ -189,3 +189,53 @@ def test_output_must_be_a_docx(tmp_path: Path, capsys: pytest.CaptureFixture[str
     code, out, err = run(["build", str(REFERENCE_JSON), "-o", str(tmp_path / "letter.pdf")], capsys)
     assert code == 1 and "ending in .docx" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from helpers import require_tool
+
+    require_tool("soffice")
+    letter = tmp_path / "451-SCT-VP.docx"
+    assert run(["build", str(REFERENCE_JSON), "-o", str(letter)], capsys)[0] == 0
+    code, out, err = run(
+        [
+            "pdf",
+            str(letter),
+            str(tmp_path / "missing.docx"),
+            str(REFERENCE_JSON),
+            "-o",
+            str(tmp_path / "pdf"),
+        ],
+        capsys,
+    )
+    assert code == 1  # one file was missing
+    assert (tmp_path / "pdf" / "451-SCT-VP.pdf").read_bytes().startswith(b"%PDF")
+    assert out == f"1 PDF written to {tmp_path / 'pdf'}\n"
+    assert "missing.docx: file not found" in err and "not a .docx file, left out" in err
+    code, out, _ = run(["pdf", str(letter), "-o", str(tmp_path / "pdf2")], capsys)
+    assert code == 0
+
+
+def test_pdf_without_libreoffice_says_how_to_get_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter = tmp_path / "a.docx"
+    assert run(["build", str(REFERENCE_JSON), "-o", str(letter)], capsys)[0] == 0
+    monkeypatch.setenv("WFHDOC_SOFFICE", str(tmp_path / "no-soffice"))
+    code, _, err = run(["pdf", str(letter), "-o", str(tmp_path / "pdf")], capsys)
+    assert code == 1 and "no such program" in err and "install LibreOffice" in err and "Traceback" not in err
+
+
+def test_batch_with_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from helpers import require_tool
+
+    require_tool("soffice")
+    source = ROOT / "data" / "examples" / "batch" / "so-noi-vu-gui-huyen.json"
+    out = tmp_path / "out"
+    code, stdout, _ = run(
+        ["batch", str(source), "-o", str(out), "--pdf", "-q", "--register", str(tmp_path / "r.sqlite")],
+        capsys,
+    )
+    assert code == 0, stdout
+    assert len(list(out.glob("*.pdf"))) == len(list(out.glob("*.docx"))) == 10
+    assert stdout.endswith(f"10 PDFs written to {out}\n")

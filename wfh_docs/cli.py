@@ -78,9 +78,10 @@ def build(data: Path, output: str | None, template: Path | None, signature_line:
 class _ProgressLine:
     """ "  37/1000 letters  41.2/s  0:23 left" on one terminal line, redrawn in place."""
 
-    def __init__(self) -> None:
+    def __init__(self, unit: str = "letters") -> None:
         self.start = time.monotonic()
         self.last = 0.0
+        self.unit = unit
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
@@ -92,8 +93,9 @@ class _ProgressLine:
         width = 24
         filled = int(width * done / total) if total else width
         bar = "#" * filled + "-" * (width - filled)
+        eta = f"{int(left) // 60}:{int(left) % 60:02d}"
         click.echo(
-            f"\r[{bar}] {done}/{total} letters  {rate:.1f}/s  {int(left) // 60}:{int(left) % 60:02d} left ",
+            f"\r[{bar}] {done}/{total} {self.unit}  {rate:.1f}/s  {eta} left ",
             nl=done >= total,
             err=True,
         )
@@ -127,6 +129,10 @@ class _ProgressLine:
 )
 @click.option("--template", type=click.Path(path_type=Path), help="A docxtpl .docx template to use.")
 @click.option(
+    "--pdf", "make_pdf", is_flag=True, help="Also make a PDF of every letter, beside it (as wfhdoc pdf)."
+)
+@click.option("--pdfa", is_flag=True, help="With --pdf: PDF/A-2b.")
+@click.option(
     "--check-all",
     is_flag=True,
     help="Run the ND 30 checker on every letter, not only on the first letter of each agency.",
@@ -141,6 +147,8 @@ def batch(
     force: bool,
     register_path: Path | None,
     template: Path | None,
+    make_pdf: bool,
+    pdfa: bool,
     check_all: bool,
     quiet: bool,
 ) -> None:
@@ -181,7 +189,12 @@ def batch(
         click.echo(f"interrupted: {summary}; run the same command again to finish", err=True)
         raise SystemExit(130)
     click.echo(summary)
-    if failed:
+    pdf_failed = 0
+    if make_pdf:
+        letters = [outdir / r.output for r in report.rows if r.status in ("built", "unchanged") and r.output]
+        if letters:
+            pdf_failed = _convert(letters, outdir, pdfa=pdfa, workers=workers, timeout=120.0, quiet=quiet)
+    if failed or pdf_failed:
         raise SystemExit(1)
 
 
@@ -248,6 +261,82 @@ def register_start(path: Path, agency: str, year: int, next_number: int) -> None
     finally:
         reg.close()
     click.echo(f"{agency} {year}: the next number is {vn.format_doc_number(next_number)}")
+
+
+def _convert(
+    files: list[Path], outdir: Path, *, pdfa: bool, workers: int | None, timeout: float, quiet: bool
+) -> int:
+    """Run the PDF export and print its outcome; the number of files that failed."""
+    from .pdf import convert
+
+    show = not quiet and sys.stderr.isatty()
+    results = convert(
+        files,
+        outdir,
+        pdfa=pdfa,
+        workers=workers,
+        timeout=timeout,
+        progress=_ProgressLine("PDFs") if show else None,
+    )
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        click.echo(f"error: {r.source}: {r.message}", err=True)
+    written = len(results) - len(failed)
+    click.echo(
+        f"{written} PDF{'s' * (written != 1)} written to {outdir}"
+        + (f", {len(failed)} failed" if failed else "")
+    )
+    return len(failed)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The folder for the PDFs (created if needed); each is named after its .docx.",
+)
+@click.option("--pdfa", is_flag=True, help="Write PDF/A-2b, the archival form.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="LibreOffice processes at once (default: one per core)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120.0,
+    show_default=True,
+    help="Seconds one file may take before LibreOffice is taken as hung, restarted and the file "
+    "tried once more.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, only the summary and the errors.")
+def pdf(
+    files: tuple[Path, ...], outdir: Path, pdfa: bool, workers: int | None, timeout: float, quiet: bool
+) -> None:
+    """Turn letters (.docx) into the PDFs that agencies sign and archive, through LibreOffice.
+
+    Many files go through a few long-lived LibreOffice processes (one per core), not one process
+    per file; a file that hangs or crashes LibreOffice is retried once in a fresh process and
+    then reported, and the others carry on. Fonts are embedded (Liberation Serif stands in for
+    Times New Roman where it is not installed). Exit code 1 when any file failed.
+
+    \b
+    Examples:
+      wfhdoc pdf out/*.docx -o pdf/
+      wfhdoc pdf out/451-SCT-VP.docx -o pdf/ --pdfa
+    """
+    docx = [f for f in files if f.suffix.lower() == ".docx"]
+    for other in [f for f in files if f.suffix.lower() != ".docx"]:
+        click.echo(f"warning: {other}: not a .docx file, left out", err=True)
+    missing = [f for f in docx if not f.is_file()]
+    for f in missing:
+        click.echo(f"error: {f}: file not found", err=True)
+    todo = [f for f in docx if f.is_file()]
+    failed = _convert(todo, outdir, pdfa=pdfa, workers=workers, timeout=timeout, quiet=quiet) if todo else 0
+    if failed or missing or not todo:
+        raise SystemExit(1)
 
 
 @cli.command()
