@@ -15,6 +15,9 @@ if [ "$want_test" = 1 ]; then
   command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
   [ -d /usr/share/fonts/truetype/liberation2 ] || missing+=(fonts-liberation2)
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  # the signing tests: a software PKCS#11 token, and the tool that writes a certificate to it
+  command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
+  command -v pkcs11-tool >/dev/null 2>&1 || missing+=(opensc)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "installing ${missing[*]} with apt-get" >&2
     sudo=""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 import time
 import traceback
@@ -391,6 +392,200 @@ def check(files: tuple[Path, ...], templates: tuple[Path, ...], as_json: bool) -
                 err=True,
             )
     if any(f.severity == "error" for found in results.values() for f in found):
+        raise SystemExit(1)
+
+
+def _secret(env: str, prompt: str) -> str:
+    """A PIN or passphrase: from the environment, a hidden prompt on a terminal, or a line of
+    standard input; never from the command line, where other users and the history see it."""
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        return str(click.prompt(prompt, hide_input=True, err=True))
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise click.UsageError(f"{prompt} needed: set {env}, or type it when asked")
+    return line.rstrip("\r\n")
+
+
+@cli.command()
+@click.argument("pdf_file", metavar="FILE.pdf", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The signed PDF (default: FILE-signer.pdf, FILE-agency.pdf ...). The input is never changed.",
+)
+@click.option(
+    "--as",
+    "role",
+    type=click.Choice(["signer", "agency", "appendix"]),
+    required=True,
+    help="signer: the competent person's signature (ô 7c); agency: the agency's, with the seal "
+    "(ô 8), after the signer's; appendix: the agency's on a phụ lục in its own file (top right, no image).",
+)
+@click.option(
+    "--pkcs12",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A PKCS#12 (.p12/.pfx) key file; its passphrase from WFHDOC_P12_PASSPHRASE or a prompt.",
+)
+@click.option(
+    "--pkcs11-lib",
+    help="The USB token's PKCS#11 library (e.g. libeTPkcs11.so, bit4xpki.dll); "
+    "the PIN from WFHDOC_PIN or a prompt.",
+)
+@click.option("--token-label", help="The token's label, when several are plugged in.")
+@click.option("--key-label", help="The key's label on the token (default: its only key).")
+@click.option("--cert-label", help="The certificate's label on the token (default: the key's).")
+@click.option("--pin-pad", is_flag=True, help="The token has its own PIN pad: ask for no PIN here.")
+@click.option(
+    "--signature-image",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With --as signer: the blue signature, a PNG with a transparent background.",
+)
+@click.option(
+    "--seal-image",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With --as agency: the red seal, a PNG with a transparent background, at its real size (dpi).",
+)
+@click.option(
+    "--agency-name", help="With --as agency: the name after 'Ký bởi:' (default: the certificate's)."
+)
+@click.option(
+    "--number", "document_number", help="With --as appendix: the letter's số and ký hiệu, e.g. 451/SCT-VP."
+)
+@click.option(
+    "--name",
+    "signer_name",
+    help="The signer's name as printed, to find the signature block (default: the certificate's name).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
+    default="B-B",
+    show_default=True,
+    help="PAdES level: B-T adds a time-stamp (--tsa-url), B-LT/B-LTA revocation data.",
+)
+@click.option("--tsa-url", help="A time-stamp server (RFC 3161), for B-T and above.")
+@click.option(
+    "--trust-root",
+    "trust_roots",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A CA certificate (PEM/DER) to include and validate with, e.g. the VGCA root; repeatable.",
+)
+def sign(
+    pdf_file: Path,
+    output: Path | None,
+    role: str,
+    pkcs12: Path | None,
+    pkcs11_lib: str | None,
+    token_label: str | None,
+    key_label: str | None,
+    cert_label: str | None,
+    pin_pad: bool,
+    signature_image: Path | None,
+    seal_image: Path | None,
+    agency_name: str | None,
+    document_number: str | None,
+    signer_name: str | None,
+    level: str,
+    tsa_url: str | None,
+    trust_roots: tuple[Path, ...],
+) -> None:
+    """Sign FILE.pdf digitally (PAdES), placing the images where Nghị định 30 puts them.
+
+    \b
+    Examples:
+      wfhdoc sign pdf/451-SCT-VP.pdf --as signer --pkcs11-lib /usr/lib/token.so --key-label signer \\
+          --signature-image sig.png
+      wfhdoc sign pdf/451-SCT-VP-signer.pdf --as agency --pkcs12 agency.p12 --seal-image seal.png
+      wfhdoc verify pdf/451-SCT-VP-signer-agency.pdf
+    """
+    from .sign import sign_pdf
+
+    if (pkcs12 is None) == (pkcs11_lib is None):
+        raise click.UsageError("give one key: --pkcs12 FILE or --pkcs11-lib LIBRARY")
+    image = signature_image if role == "signer" else seal_image if role == "agency" else None
+    if role == "signer" and seal_image is not None or role == "agency" and signature_image is not None:
+        raise click.UsageError("--signature-image goes with --as signer, --seal-image with --as agency")
+    target = output or pdf_file.with_name(f"{pdf_file.stem}-{role}.pdf")
+    passphrase = _secret("WFHDOC_P12_PASSPHRASE", "Passphrase of the key file").encode() if pkcs12 else None
+    pin = None if pkcs12 or pin_pad else _secret("WFHDOC_PIN", "PIN of the token")
+    result = sign_pdf(
+        pdf_file,
+        target,
+        role=role,  # type: ignore[arg-type]
+        pkcs12=pkcs12,
+        passphrase=passphrase,
+        pkcs11_lib=pkcs11_lib,
+        token_label=token_label,
+        key_label=key_label,
+        cert_label=cert_label,
+        pin=pin,
+        image=image,
+        agency_name=agency_name,
+        document_number=document_number,
+        signer_name=signer_name,
+        tsa_url=tsa_url,
+        level=level,  # type: ignore[arg-type]
+        trust_roots=list(trust_roots),
+    )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"signed {result.output} as {role}: {result.signer}, {vn.iso_vn_time(result.signing_time)}, "
+        f"{result.level}, page {result.page}"
+    )
+
+
+@cli.command()
+@click.argument("pdf_file", metavar="FILE.pdf", type=click.Path(path_type=Path))
+@click.option(
+    "--trust-root",
+    "trust_roots",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A CA certificate (PEM/DER) to trust, e.g. the VGCA root; repeatable. Without one, "
+    "trust is reported as unknown.",
+)
+@click.option(
+    "--crl",
+    "crls",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A certificate revocation list to check against; repeatable.",
+)
+@click.option("--fetch", is_flag=True, help="Fetch revocation data from the network (OCSP, CRL).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def verify(
+    pdf_file: Path, trust_roots: tuple[Path, ...], crls: tuple[Path, ...], fetch: bool, as_json: bool
+) -> None:
+    """List the signatures of FILE.pdf: who signed, when, whether the document is intact and
+    trusted, what each signature covers, and whether it was changed after signing.
+
+    Exit code 1 when there is no signature, or any is broken, untrusted or followed by a
+    change that is not allowed.
+
+    \b
+    Example:
+      wfhdoc verify pdf/451-SCT-VP-signer-agency.pdf --trust-root vgca-root.cer
+    """
+    from .sign import verify_pdf
+
+    reports = verify_pdf(
+        pdf_file, trust_roots=list(trust_roots) or None, crls=list(crls), allow_fetching=fetch
+    )
+    if as_json:
+        rows = [asdict(r) | {"ok": r.ok} for r in reports]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    else:
+        for r in reports:
+            click.echo(r.describe())
+        if not reports:
+            click.echo(f"{pdf_file}: no signature")
+    if not reports or not all(r.ok for r in reports):
         raise SystemExit(1)
 
 
