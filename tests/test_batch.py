@@ -388,7 +388,9 @@ def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path) -> None:
     assert run.returncode == 130, err.decode()
     assert "interrupted" in err.decode() and "Traceback" not in err.decode()
     rows = manifest(out)
-    assert 20 <= len(rows) < 4000
+    # letters are settled in chunks: the manifest lists what was finished and reported
+    assert 8 <= len(rows) < 4000
+    assert all(opens(letter) for letter in out.glob("*.docx"))
     assert all(opens(out / r["output"]) for r in rows)
     assert not list(out.glob(".*.tmp"))
 

@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,8 +149,11 @@ def _prepare(record: Record) -> tuple[Letter | None, str, list[str], list[str]]:
     return letter, input_sha, [], [f"{record.origin}: {w}" for w in warnings]
 
 
-def _build(job: _Job) -> tuple[Row, list[str]]:
-    """Validate, render and write one letter (in a worker): its manifest row and warnings."""
+def _build(job: _Job, writes: list[tuple[Row, Future[None]]] | None = None) -> tuple[Row, list[str]]:
+    """Validate, render and write one letter (in a worker): its manifest row and warnings.
+
+    With `writes`, the file is written by the writer thread while the next letter renders (the
+    caller waits for it before the row is reported), else here."""
     record = job.record
     row = Row(record.index + 1, record.origin, key=record.key)
     try:
@@ -178,7 +181,12 @@ def _build(job: _Job) -> tuple[Row, list[str]]:
             return row, warnings
         assert _worker_template is not None
         rendered = _worker_template.render(letter)
-        write_atomic(Path(job.target), rendered.data, durable=False)
+        if writes is None:
+            write_atomic(Path(job.target), rendered.data, durable=False)
+        else:
+            writes.append(
+                (row, _writer().submit(write_atomic, Path(job.target), rendered.data, durable=False))
+            )
         row.status, row.sha256 = "built", hashlib.sha256(rendered.data).hexdigest()
         warnings += [f"{record.origin}: {w}" for w in rendered.warnings]
         if job.check:
@@ -202,8 +210,38 @@ def _build(job: _Job) -> tuple[Row, list[str]]:
     return row, []
 
 
+_writer_pool: ThreadPoolExecutor | None = None
+
+
+def _forget_writer() -> None:
+    # a forked worker inherits the variable but not the thread: it must start its own
+    global _writer_pool
+    _writer_pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_writer)
+
+
+def _writer() -> ThreadPoolExecutor:
+    # Creating a file costs the kernel a while; one thread does it while the next letter is
+    # rendered (the GIL is released during the system calls).
+    global _writer_pool
+    if _writer_pool is None:
+        _writer_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wfhdoc-writer")
+    return _writer_pool
+
+
 def _build_many(jobs: list[_Job]) -> list[tuple[Row, list[str]]]:
-    return [_build(job) for job in jobs]
+    """A chunk of letters; returns once every file of the chunk is in place."""
+    writes: list[tuple[Row, Future[None]]] = []
+    results = [_build(job, writes) for job in jobs]
+    for row, write in writes:
+        try:
+            write.result()
+        except WfhDocError as exc:
+            row.status, row.message, row.output, row.sha256, row.check = "failed", str(exc), "", "", ""
+    return results
 
 
 def _stem(data: dict[str, Any] | None) -> str:
@@ -451,8 +489,21 @@ def _run(
     try:
         if pool is None:
             _init_worker(str(template) if template else None)
+            chunk_jobs: list[_Job] = []
+            chunk_issued: list[Issued | None] = []
+
+            def run_chunk() -> None:
+                for result, issued in zip(_build_many(chunk_jobs), chunk_issued, strict=True):
+                    settle(result, issued)
+                chunk_jobs.clear()
+                chunk_issued.clear()
+
             for job, issued in jobs():
-                settle(_build(job), issued)
+                chunk_jobs.append(job)
+                chunk_issued.append(issued)
+                if len(chunk_jobs) >= 8:
+                    run_chunk()
+            run_chunk()
         else:
             # letters go to the workers in chunks: one round trip per chunk, not per letter
             chunk = max(1, min(16, total // (workers * 8)))

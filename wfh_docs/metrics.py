@@ -7,6 +7,7 @@ tiêu ngữ to the tiêu ngữ's length, and the dashes of several recipients un
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from .metrics_data import UNITS_PER_EM, WIDTHS
@@ -27,6 +28,7 @@ def _base(ch: str) -> str:
     return base
 
 
+@functools.lru_cache(maxsize=4096)
 def text_width_twips(
     text: str, size_pt: float, *, bold: bool = False, italic: bool = False, caps: bool = False
 ) -> int:
