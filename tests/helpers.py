@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,18 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{name} is not installed: .ci/run must install it")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+def soffice_pdf(docs: list[Path], outdir: Path, timeout: int = 300) -> list[Path]:
+    """PDFs of `docs` made by one plain `soffice --convert-to pdf` call with a private profile:
+    LibreOffice itself, independent of wfh_docs.pdf, so tests see what any reader would."""
+    soffice = require_tool("soffice")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(outdir / 'lo-profile').absolute().as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docs)],
+        check=True, capture_output=True, timeout=timeout,
+    )  # fmt: skip
+    pdfs = [outdir / f"{d.stem}.pdf" for d in docs]
+    for pdf in pdfs:
+        assert pdf.exists(), f"LibreOffice made no {pdf.name}"
+    return pdfs

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import handmade as hm
 import pytest
-from helpers import EXAMPLES, require_tool
+from helpers import EXAMPLES, require_tool, soffice_pdf
 
 from wfh_docs.check import Finding, check_docx
 from wfh_docs.cli import main
@@ -133,24 +133,9 @@ def test_handmade_letters_have_the_pages_they_claim(
 ) -> None:
     """As LibreOffice lays them out: the short letter is one page, the long one several, and
     each phụ lục starts a page."""
-    soffice = require_tool("soffice")
     outdir = tmp_path_factory.mktemp("handmade-pdf")
     names = ["short", "long", "long_two_appendices"]
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{outdir / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            *(str(clean_files[n]) for n in names),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    soffice_pdf([clean_files[n] for n in names], outdir)
 
     def pages(name: str) -> list[str]:
         out = subprocess.run(

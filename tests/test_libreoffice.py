@@ -11,35 +11,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, require_tool
+from helpers import EXAMPLES, require_tool, soffice_pdf
 from test_reference import expected_lines
 
 from wfh_docs.render import Template
 from wfh_docs.sources import load_letter
 
-
-def convert(docs: list[Path], outdir: Path) -> list[Path]:
-    soffice = require_tool("soffice")
-    profile = outdir / "lo-profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            *map(str, docs),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pdfs = [outdir / f"{d.stem}.pdf" for d in docs]
-    for pdf in pdfs:
-        assert pdf.exists(), f"LibreOffice made no {pdf.name}"
-    return pdfs
+convert = soffice_pdf
 
 
 def page_count(pdf: Path) -> int:

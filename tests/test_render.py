@@ -364,26 +364,11 @@ def test_signature_line_is_the_structure_word_writes(template: Template, tmp_pat
 def test_signature_line_letter_passes_audit_and_opens_in_libreoffice(
     template: Template, tmp_path: Path
 ) -> None:
-    from helpers import require_tool
+    from helpers import soffice_pdf
     from openxml_audit import OpenXmlValidator
 
     path = tmp_path / "signature-line.docx"
     path.write_bytes(template.render(letter(), signature_line=True).data)
     assert OpenXmlValidator().validate(str(path)).errors == []
-    soffice = require_tool("soffice")
-    __import__("subprocess").run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    soffice_pdf([path], tmp_path, timeout=180)
     assert (tmp_path / "signature-line.pdf").read_bytes().startswith(b"%PDF")

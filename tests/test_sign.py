@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, require_tool
+from helpers import EXAMPLES, require_tool, soffice_pdf
 
 try:
     import pyhanko  # noqa: F401
@@ -76,23 +76,8 @@ def _soffice_pdf(docx: Path, outdir: Path) -> Path:
             return result.output
     except (ImportError, WfhDocError):
         pass
-    profile = outdir / "lo-profile"
-    subprocess.run(
-        [
-            require_tool("soffice"),
-            "--headless",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return outdir / f"{docx.stem}.pdf"
+    (pdf,) = soffice_pdf([docx], outdir, timeout=180)
+    return pdf
 
 
 @pytest.fixture(scope="session")

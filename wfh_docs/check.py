@@ -117,6 +117,16 @@ class _Check:
                 return i
         return None
 
+    def require(
+        self, p: Paragraph, attr: str, rule: str, element: str, message: str, expected: str = ""
+    ) -> bool:
+        """An error unless every run of `p` is `attr` (bold, italic)."""
+        if _all(p, attr):
+            return True
+        found = {"bold": "not bold", "italic": "upright"}.get(attr, f"not {attr}")
+        self.add(rule, "error", element, message, found=found, expected=expected or attr, where=p)
+        return False
+
     def size_range(
         self, p: Paragraph, rule: str, element: str, low: float, high: float, severity: str = "error"
     ) -> bool:
@@ -321,16 +331,7 @@ class _Check:
                 expected="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                 where=p,
             )
-        if not _all(p, "bold"):
-            self.add(
-                "quoc_hieu.format",
-                "error",
-                "Quốc hiệu",
-                "must be bold",
-                found="not bold",
-                expected="bold",
-                where=p,
-            )
+        self.require(p, "bold", "quoc_hieu.format", "Quốc hiệu", "must be bold")
         self.size_range(p, "quoc_hieu.format", "Quốc hiệu", 12, 13)
         return i
 
@@ -416,16 +417,7 @@ class _Check:
                 expected=_TIEU_NGU_RIGHT,
                 where=p,
             )
-        if not _all(p, "bold"):
-            self.add(
-                "tieu_ngu.format",
-                "error",
-                "Tiêu ngữ",
-                "must be bold",
-                found="not bold",
-                expected="bold",
-                where=p,
-            )
+        self.require(p, "bold", "tieu_ngu.format", "Tiêu ngữ", "must be bold")
         self.size_range(p, "tieu_ngu.format", "Tiêu ngữ", 13, 14)
         sizes = _sizes(p) or {13}
         width = text_width_twips(_TIEU_NGU_RIGHT, max(sizes), bold=True)
@@ -514,16 +506,9 @@ class _Check:
         if not lines:
             return
         name = self.paragraphs[lines[-1]]
-        if not _all(name, "bold"):
-            self.add(
-                "agency.format",
-                "error",
-                "tên cơ quan ban hành",
-                "the issuing agency's name must be bold",
-                found="not bold",
-                expected="bold",
-                where=name,
-            )
+        self.require(
+            name, "bold", "agency.format", "tên cơ quan ban hành", "the issuing agency's name must be bold"
+        )
         if not _caps(name):
             self.add(
                 "agency.format",
@@ -599,16 +584,7 @@ class _Check:
                     expected=f"tháng {month}",
                     where=p,
                 )
-        if not _all(p, "italic"):
-            self.add(
-                "date.style",
-                "error",
-                "date line",
-                "must be italic",
-                found="upright",
-                expected="italic",
-                where=p,
-            )
+        self.require(p, "italic", "date.style", "date line", "must be italic")
         self.size_range(p, "date.style", "date line", 13, 14)
 
     def kinh_gui(self) -> int | None:
@@ -827,16 +803,7 @@ class _Check:
             names = [j for j in rest if self.texts[j] != self.texts[j].upper()][:1]
         for j in names:
             p = self.paragraphs[j]
-            if not _all(p, "bold"):
-                self.add(
-                    "signer.format",
-                    "error",
-                    "họ tên người ký",
-                    "the signer's name is bold",
-                    found="not bold",
-                    expected="bold",
-                    where=p,
-                )
+            self.require(p, "bold", "signer.format", "họ tên người ký", "the signer's name is bold")
             self.size_range(p, "signer.format", "họ tên người ký", 13, 14)
 
     def _noi_nhan(self, head: int, cong_van: bool) -> None:
@@ -1005,16 +972,7 @@ class _Check:
                     expected="a page or section break before it",
                     where=p,
                 )
-            if not _all(p, "bold"):
-                self.add(
-                    "appendix.format",
-                    "error",
-                    "Phụ lục",
-                    '"Phụ lục" is bold',
-                    found="not bold",
-                    expected="bold 14 pt",
-                    where=p,
-                )
+            self.require(p, "bold", "appendix.format", "Phụ lục", '"Phụ lục" is bold', expected="bold 14 pt")
             self.size_range(p, "appendix.format", "Phụ lục", 14, 14)
             following = [j for j in range(k + 1, min(k + 6, len(self.paragraphs))) if self.texts[j]]
             if following:
