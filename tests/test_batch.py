@@ -98,7 +98,15 @@ def test_manifest_csv_opens_in_excel(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads Vietnamese right
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     assert list(rows[0]) == [
-        "record", "source", "output", "status", "number", "message", "check", "sha256", "input_sha256",
+        "record",
+        "source",
+        "output",
+        "status",
+        "number",
+        "message",
+        "check",
+        "sha256",
+        "input_sha256",
     ]
     assert rows[0]["check"] == "passed"  # the first letter of the agency was checked
     assert rows[0]["number"] == "07/SCT-VP" and rows[0]["status"] == "built"

@@ -561,15 +561,11 @@ def test_roman_invalid(n: Any) -> None:
         (datetime.datetime(2020, 4, 8, 9, 30, 15, 999999), "2020-04-08T09:30:15+07:00"),
         (datetime.datetime(2020, 12, 31, 20, 0, tzinfo=UTC), "2021-01-01T03:00:00+07:00"),
         (
-            datetime.datetime(
-                2020, 4, 8, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))
-            ),
+            datetime.datetime(2020, 4, 8, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
             "2020-04-08T21:30:00+07:00",
         ),
         (
-            datetime.datetime(
-                2020, 7, 1, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))
-            ),
+            datetime.datetime(2020, 7, 1, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))),
             "2020-07-01T12:00:00+07:00",
         ),
     ],

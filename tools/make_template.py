@@ -200,8 +200,12 @@ def styles_xml() -> str:
         ),
         # ô 9b: Nơi nhận 12 bold italic, list 11
         pstyle("NoiNhan", "wfh Nơi nhận", ppr(keep_next=True), rpr(size=12, bold=True, italic=True)),
-        pstyle("NoiNhanDong", "wfh Nơi nhận - dòng",
-               ppr(keep_next=True, left=L.noi_nhan_hanging, hanging=L.noi_nhan_hanging), rpr(size=11)),
+        pstyle(
+            "NoiNhanDong",
+            "wfh Nơi nhận - dòng",
+            ppr(keep_next=True, left=L.noi_nhan_hanging, hanging=L.noi_nhan_hanging),
+            rpr(size=11),
+        ),
         # The gap between the body and the signature block, kept with both.
         pstyle(
             "KhoangCach",
