@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh --test
 .venv/bin/ruff check wfh_docs tests tools benchmarks
+.venv/bin/ruff format --check wfh_docs tests tools benchmarks
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"
