@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 from xml.sax.saxutils import escape as _xml_escape
 
 from docxtpl import DocxTemplate
@@ -550,15 +551,18 @@ class Template:
         self._check_styles(dict(self._entries).get("word/styles.xml"))
         # the parts no letter changes are compressed once, here
         self._packed = {name: package.compress(name, data, level=9) for name, data in self._entries}
-        self._last_packed: dict[str, tuple[bytes, package.Entry]] = {}
+        self._small_packed: dict[tuple[str, bytes], package.Entry] = {}
 
     def _pack(self, name: str, data: bytes) -> package.Entry:
-        # headers and footers come out the same for most letters: compress them once
-        last = self._last_packed.get(name)
-        if last is not None and last[0] == data:
-            return last[1]
-        entry = package.compress(name, data, level=1)
-        self._last_packed[name] = (data, entry)
+        # a header or footer comes out the same for every letter of an agency: compress it once
+        if len(data) > 4096:
+            return package.compress(name, data, level=1)
+        key = (name, data)
+        entry = self._small_packed.get(key)
+        if entry is None:
+            if len(self._small_packed) > 256:
+                self._small_packed.clear()
+            entry = self._small_packed[key] = package.compress(name, data, level=1)
         return entry
 
     def _check_styles(self, styles: bytes | None) -> None:
@@ -587,8 +591,9 @@ class Template:
                 assert span is not None  # the template was checked to have one
                 xml = xml[: span[0]] + final_sect + xml[span[1] :]
             try:
-                etree.fromstring(xml.encode("utf-8"))
-            except etree.XMLSyntaxError as exc:
+                # a parse without building a tree, namespaces checked: is it XML Word can read?
+                expat.ParserCreate(namespace_separator=" ").Parse(xml.encode("utf-8"), True)
+            except expat.ExpatError as exc:
                 raise RenderError(f"{name} is not well-formed after rendering: {exc}") from None
             rendered[name] = xml
         _verify(letter, rendered)
