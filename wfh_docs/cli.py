@@ -21,7 +21,7 @@ from . import __version__, vn
 from .batch import run_batch
 from .build import build as build_letter
 from .check import Finding, check_file, check_template
-from .errors import InputError, WfhDocError
+from .errors import WfhDocError
 from .model import json_schema
 from .register import Register
 
@@ -630,11 +630,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
-    except InputError as exc:
-        if _state["verbose"]:
-            traceback.print_exc()
-        click.echo(f"error: {exc}", err=True)
-        return 1
     except WfhDocError as exc:
         if _state["verbose"]:
             traceback.print_exc()
