@@ -7,7 +7,7 @@ The template is written part by part so that nothing in it is left to a default 
 control: Times New Roman in all four font slots and no theme part to fall back on, every size,
 indent and spacing of the decree in a named style, the page set-up in the one section. A clerk
 can open the result in Word and change a style or move a field; wfhdoc only needs the style
-ids and tags listed in docs/template.md. The output is byte-for-byte reproducible (fixed zip
+ids and tags the README lists ("Changing the template in Word"). The output is byte-for-byte reproducible (fixed zip
 times and order), and tests/test_template.py proves the committed file is what this makes.
 """
 

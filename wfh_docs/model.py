@@ -1,6 +1,6 @@
 """The letter as typed, frozen data: what Mẫu 1.5 (công văn) and Mẫu 2.1 (phụ lục) of ND 30 hold.
 
-Field names are English identifiers; docs/data-format.md keeps the glossary that maps each one
+Field names are English identifiers; the README's glossary ("The letter as data") maps each one
 to the decree's Vietnamese term. Every string reaching these models has already been cleaned
 at the boundary (NFC, control characters, line ends: see sources.clean_tree).
 """

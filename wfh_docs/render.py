@@ -46,7 +46,8 @@ _HAS_TAG = re.compile(rb"\{[{%#]")
 _TAG_LEFT = re.compile(r"\{\{|\{%|%\}|\}\}|\{#|#\}")
 _BODY_END = re.compile(r"</w:sectPr>\s*</w:body>")
 
-# Styles the renderer refers to by id; the template must define each (docs/template.md).
+# Styles the renderer refers to by id; the template must define each (README, "Changing the
+# template in Word").
 REQUIRED_STYLES = (
     "NoiDung",
     "DeMuc1",
@@ -60,6 +61,7 @@ REQUIRED_STYLES = (
     "BangChu",
     "BangTieuDe",
     "BangPhuLuc",
+    "ChoKy",
 )
 
 
@@ -574,7 +576,8 @@ class Template:
         if missing:
             raise TemplateError(
                 f"{self.path}: the template lacks the style(s) {', '.join(missing)}; "
-                "wfhdoc lays out the body and phụ lục with them (see docs/template.md)"
+                "wfhdoc lays out the body and phụ lục with them (see the README, "
+                "'Changing the template in Word')"
             )
 
     def render(self, letter: Letter, *, signature_line: bool = False) -> RenderedLetter:
