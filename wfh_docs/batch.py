@@ -32,7 +32,7 @@ from . import __version__, vn
 from .check import check_docx
 from .errors import OutputError, WfhDocError
 from .model import Letter
-from .naming import safe_stem
+from .naming import number_stem, safe_stem
 from .output import write_atomic
 from .records import OUTPUT_NAME, Record, canonical, load_defaults, locate, read_records
 from .register import Register
@@ -259,7 +259,7 @@ def _stem(data: dict[str, Any] | None) -> str:
         number = int(str(data["number"]).strip()) if data.get("number") not in (None, "") else None
     except (ValueError, TypeError):
         number = None
-    return safe_stem(f"{number:02d}-{symbol}" if number is not None else f"{symbol}-chua-so")
+    return number_stem(number, symbol)
 
 
 # --- in the parent ------------------------------------------------------------------------------

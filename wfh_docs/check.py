@@ -931,11 +931,7 @@ class _Check:
         for part in {p for p in headers.values() if self._has_page(p)}:
             assert part is not None
             for q in self.docx.paragraphs(part):
-                if (
-                    "PAGE" in self.docx.parts[part].decode("utf-8", "replace")
-                    and q.props.jc not in ("center",)
-                    and (q.text.strip().isdigit() or not q.text.strip())
-                ):
+                if q.props.jc != "center" and (q.text.strip().isdigit() or not q.text.strip()):
                     self.add(
                         "page_number.place",
                         "error",
@@ -1091,6 +1087,7 @@ def check_template(path: Path | str) -> list[Finding]:
 
     findings: list[Finding] = []
     used: set[str] = set()
+    loop_names: set[str] = set()  # a loop's own variables, in any part
     try:
         with zipfile.ZipFile(path) as zf:
             parts = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if _RENDERED_PART.match(n)}
@@ -1150,7 +1147,7 @@ def check_template(path: Path | str) -> list[Finding]:
                 )
             )
             continue
-        loop_names = {n.name for f in ast.find_all(nodes.For) for n in f.target.find_all(nodes.Name)}
+        loop_names |= {n.name for f in ast.find_all(nodes.For) for n in f.target.find_all(nodes.Name)}
         for node in ast.find_all(nodes.Getattr):
             if isinstance(node.node, nodes.Name):
                 used.add(f"{node.node.name}.{node.attr}")
@@ -1159,7 +1156,7 @@ def check_template(path: Path | str) -> list[Finding]:
                 used.add(name_node.name)
     for var in sorted(used):
         top, _, attr = var.partition(".")
-        if top in loop_names_all(parts) or top in ("loop",):
+        if top in loop_names or top == "loop":
             continue
         if top not in CONTEXT or (attr and attr not in CONTEXT[top]):
             near = [k for k in CONTEXT] + [f"{k}.{a}" for k, attrs in CONTEXT.items() for a in attrs]
@@ -1191,13 +1188,6 @@ def check_template(path: Path | str) -> list[Finding]:
                 )
             )
     return findings
-
-
-def loop_names_all(parts: dict[str, str]) -> set[str]:
-    names = set()
-    for xml in parts.values():
-        names.update(re.findall(r"\{%p?\s*for\s+(\w+)\s+in\b", xml))
-    return names
 
 
 __all__ = ["Finding", "check_docx", "check_template", "errors", "RunProps"]

@@ -27,9 +27,10 @@ def safe_stem(text: str, fallback: str = "cong-van") -> str:
     return stem
 
 
-def letter_stem(letter: Letter) -> str:
+def number_stem(number: int | None, symbol: str) -> str:
     """'451-SCT-VP' for a numbered letter; 'SCT-VP-chua-so' when the number is left blank."""
-    symbol = letter.symbol
-    if letter.number is not None:
-        return safe_stem(f"{letter.number:02d}-{symbol}")
-    return safe_stem(f"{symbol}-chua-so")
+    return safe_stem(f"{number:02d}-{symbol}" if number is not None else f"{symbol}-chua-so")
+
+
+def letter_stem(letter: Letter) -> str:
+    return number_stem(letter.number, letter.symbol)
