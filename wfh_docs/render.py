@@ -454,6 +454,20 @@ class RenderedLetter:
     warnings: list[str] = field(default_factory=list)
 
 
+def _where(env: Environment, xml: str) -> str:
+    """The paragraph a template's syntax error is in: compiled again with a line per paragraph,
+    so that the error's line number names it (only when there is an error to place)."""
+    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+    try:
+        env.from_string(lines)
+    except JinjaTemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        if line:
+            para = lines.splitlines()[max(0, line - 1)]
+            return f" in the paragraph '{re.sub(r'<[^>]+>', '', para)[:120]}'"
+    return ""
+
+
 def _final_sect_span(xml: str) -> tuple[int, int] | None:
     """Where the body's own sectPr (the last section's properties) stands in `xml`."""
     end = _BODY_END.search(xml)
@@ -537,19 +551,12 @@ class Template:
                 if span is None:
                     raise TemplateError(f"{self.path}: the document has no section properties")
                 self.letter_sect = xml[span[0] : span[1]]
-            src = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
             try:
-                # compiled once with a line per paragraph, to say where a syntax error is, and
-                # once as it is for rendering: no newline to take out of every letter again
-                self._env.from_string(src)
                 self._compiled[name] = self._env.from_string(xml)
             except JinjaTemplateError as exc:
-                line = getattr(exc, "lineno", None)
-                where = ""
-                if line:
-                    para = src.splitlines()[max(0, line - 1)]
-                    where = f" in the paragraph '{re.sub(r'<[^>]+>', '', para)[:120]}'"
-                raise TemplateError(f"{self.path}: {name}: template error{where}: {exc}") from None
+                raise TemplateError(
+                    f"{self.path}: {name}: template error{_where(self._env, xml)}: {exc}"
+                ) from None
         self._check_styles(dict(self._entries).get("word/styles.xml"))
         # the parts no letter changes are compressed once, here
         self._packed = {name: package.compress(name, data, level=9) for name, data in self._entries}
