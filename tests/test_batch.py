@@ -6,6 +6,7 @@ import copy
 import csv
 import datetime as dt
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -384,14 +385,22 @@ def test_a_killed_run_leaves_complete_letters_and_resumes(tmp_path: Path) -> Non
     assert len(list(out.glob("*.docx"))) == 4000
 
 
-def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path, workers: str) -> None:
     source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 4001)])
     out = tmp_path / "out"
-    run = _cli("batch", str(source), "-o", str(out), "--workers", "1", "-q")
+    # Ctrl-C in a terminal signals the whole process group: the workers too
+    run = subprocess.Popen(
+        [sys.executable, "-m", "wfh_docs", "batch", str(source), "-o", str(out), "--workers", workers, "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 20:
         time.sleep(0.02)
-    run.send_signal(signal.SIGINT)
+    os.killpg(run.pid, signal.SIGINT)
     _, err = run.communicate(timeout=120)
     assert run.returncode == 130, err.decode()
     assert "interrupted" in err.decode() and "Traceback" not in err.decode()
@@ -401,6 +410,45 @@ def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path) -> None:
     assert all(opens(letter) for letter in out.glob("*.docx"))
     assert all(opens(out / r["output"]) for r in rows)
     assert not list(out.glob(".*.tmp"))
+    time.sleep(0.5)
+    assert _session_members(run.pid) == [], "a worker outlived the interrupted batch"
+
+
+def _session_members(session: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_that_dies_fails_only_the_letter_it_was_building(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as if rendering letter 7 crashed a C library or the kernel killed the worker for memory
+    from wfh_docs.render import Template
+
+    render = Template.render
+
+    def deadly(self: Template, letter: Any, **kwargs: Any) -> Any:
+        if letter.number == 7:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return render(self, letter, **kwargs)
+
+    monkeypatch.setattr(Template, "render", deadly)  # the forked workers inherit it
+    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 41)])
+    out = tmp_path / "out"
+    report = run_batch(source, out, workers=2)
+    rows = manifest(out)
+    assert [r["status"] for r in rows] == ["built"] * 6 + ["failed"] + ["built"] * 33
+    assert "worker process stopped while building this letter" in rows[6]["message"]
+    assert "SIGKILL" in rows[6]["message"]
+    assert report.failed == 1 and len(list(out.glob("*.docx"))) == 39
+    assert all(opens(out / r["output"]) for r in rows if r["status"] == "built")
 
 
 def test_a_thousand_letters(tmp_path: Path) -> None:

@@ -1,12 +1,13 @@
 """Many records -> many letters: one run, parallel workers, a manifest, nothing lost.
 
-The parent reads the records, cleans and validates each (fast), names its output, draws its
-number from the register when asked, and hands the letter to a worker. Each worker loads the
-template once and renders letter after letter from it, writing each file atomically; only a
-small manifest row comes back, so memory does not grow with the batch. A bad record becomes a
-failed row naming its place and field; the others are built. The manifest is rewritten as the
-run goes, so an interrupted run leaves complete letters and the list of what was finished, and
-the next run skips every letter whose input has not changed.
+The parent reads the records, names each output, draws its number from the register when
+asked (validating that record first), and hands the letters to the workers in chunks. Each
+worker starts with the template compiled once (workers.py) and cleans, validates, renders and
+writes letter after letter, each file atomically; only a small manifest row comes back, so
+memory does not grow with the batch. A bad record becomes a failed row naming its place and
+field, a letter whose worker dies a failed row saying so; the others are built. The manifest is
+rewritten as the run goes, so an interrupted run leaves complete letters and the list of what
+was finished, and the next run skips every letter whose input has not changed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,11 +33,12 @@ from .check import check_docx
 from .errors import OutputError, WfhDocError
 from .model import Letter
 from .naming import number_stem, safe_stem
-from .output import write_atomic
+from .output import write_atomic, write_in_place
 from .records import OUTPUT_NAME, Record, canonical, load_defaults, locate, read_records
 from .register import Register
-from .render import Template
+from .render import DEFAULT_TEMPLATE, Template
 from .sources import clean_tree, problem_from_error, tidy_list_items
+from .workers import Workers
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
@@ -95,7 +96,10 @@ _worker_template: Template | None = None
 
 def _init_worker(template: str | None, watch_parent: bool = False) -> None:
     global _worker_template
-    _worker_template = Template(template)
+    path = Path(template) if template else DEFAULT_TEMPLATE
+    if _worker_template is None or _worker_template.path != path:
+        # a forked worker has the parent's compiled template already; others compile it once
+        _worker_template = Template(path)
     if watch_parent:
         threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
@@ -149,11 +153,8 @@ def _prepare(record: Record) -> tuple[Letter | None, str, list[str], list[str]]:
     return letter, input_sha, [], [f"{record.origin}: {w}" for w in warnings]
 
 
-def _build(job: _Job, writes: list[tuple[Row, Future[None]]] | None = None) -> tuple[Row, list[str]]:
-    """Validate, render and write one letter (in a worker): its manifest row and warnings.
-
-    With `writes`, the file is written by the writer thread while the next letter renders (the
-    caller waits for it before the row is reported), else here."""
+def _build(job: _Job) -> tuple[Row, list[str]]:
+    """Validate, render and write one letter (in a worker): its manifest row and warnings."""
     record = job.record
     row = Row(record.index + 1, record.origin, key=record.key)
     try:
@@ -181,12 +182,7 @@ def _build(job: _Job, writes: list[tuple[Row, Future[None]]] | None = None) -> t
             return row, warnings
         assert _worker_template is not None
         rendered = _worker_template.render(letter)
-        if writes is None:
-            write_atomic(Path(job.target), rendered.data, durable=False)
-        else:
-            writes.append(
-                (row, _writer().submit(write_atomic, Path(job.target), rendered.data, durable=False))
-            )
+        write_in_place(Path(job.target), rendered.data)
         row.status, row.sha256 = "built", hashlib.sha256(rendered.data).hexdigest()
         warnings += [f"{record.origin}: {w}" for w in rendered.warnings]
         if job.check:
@@ -210,38 +206,9 @@ def _build(job: _Job, writes: list[tuple[Row, Future[None]]] | None = None) -> t
     return row, []
 
 
-_writer_pool: ThreadPoolExecutor | None = None
-
-
-def _forget_writer() -> None:
-    # a forked worker inherits the variable but not the thread: it must start its own
-    global _writer_pool
-    _writer_pool = None
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_writer)
-
-
-def _writer() -> ThreadPoolExecutor:
-    # Creating a file costs the kernel a while; one thread does it while the next letter is
-    # rendered (the GIL is released during the system calls).
-    global _writer_pool
-    if _writer_pool is None:
-        _writer_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wfhdoc-writer")
-    return _writer_pool
-
-
 def _build_many(jobs: list[_Job]) -> list[tuple[Row, list[str]]]:
-    """A chunk of letters; returns once every file of the chunk is in place."""
-    writes: list[tuple[Row, Future[None]]] = []
-    results = [_build(job, writes) for job in jobs]
-    for row, write in writes:
-        try:
-            write.result()
-        except WfhDocError as exc:
-            row.status, row.message, row.output, row.sha256, row.check = "failed", str(exc), "", "", ""
-    return results
+    """A chunk of letters, in one round trip to a worker."""
+    return [_build(job) for job in jobs]
 
 
 def _stem(data: dict[str, Any] | None) -> str:
@@ -300,6 +267,9 @@ class _Manifest:
     def add(self, row: Row) -> None:
         self.rows[row.record] = row
         self.journal.write(json.dumps(vars(row), ensure_ascii=False) + "\n")
+
+    def chunk_done(self) -> None:
+        """The rows of a chunk are in: to the journal now, to the manifest now and then."""
         self.journal.flush()
         if time.monotonic() - self.last >= self.every:
             self.write()
@@ -375,9 +345,16 @@ def run_batch(
 
     The ND 30 checker reads the first letter of each issuing agency (the others of that agency
     differ from it only in data that wfhdoc itself formats), or every letter with `check_all`."""
-    Template(template)  # fail early, once, on a broken template
+    global _worker_template
+    # fail early, once, on a broken template; the workers, forked below, start from this one
+    _worker_template = Template(template)
     workers = max(1, workers or os.cpu_count() or 1)
-    pool = _start_workers(workers, template) if workers > 1 else None
+    # started before the records are read, so that they do not carry a copy of a large input
+    pool = (
+        Workers(workers, _build_many, _init_worker, (str(template) if template else None, True))
+        if workers > 1
+        else None
+    )
     try:
         return _run(
             source,
@@ -394,24 +371,13 @@ def run_batch(
         )
     finally:
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _start_workers(workers: int, template: Path | None) -> ProcessPoolExecutor:
-    """The worker processes, started before the records are read, so that they do not carry a
-    copy of a large input with them."""
-    pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(str(template) if template else None, True)
-    )
-    for fut in [pool.submit(os.getpid) for _ in range(workers)]:
-        fut.result()
-    return pool
+            pool.close()
 
 
 def _run(
     source: Path,
     outdir: Path,
-    pool: ProcessPoolExecutor | None,
+    pool: Workers | None,
     *,
     template: Path | None,
     defaults: Path | None,
@@ -424,7 +390,7 @@ def _run(
 ) -> Report:
     base = load_defaults(defaults)
     records = read_records(source, base, sheet)
-    template_sha = hashlib.sha256(Path(template or Template().path).read_bytes()).hexdigest()
+    template_sha = hashlib.sha256(Path(template or DEFAULT_TEMPLATE).read_bytes()).hexdigest()
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -485,49 +451,44 @@ def _run(
             reg.mark_issued(issued.agency, issued.year, issued.number, output=row.output, sha256=row.sha256)
         finish(row)
 
+    issued_for: dict[int, Issued] = {}
+
+    def chunks() -> Iterator[list[_Job]]:
+        # Letters go to a worker in chunks, one round trip each; smaller towards the end, so
+        # that no worker is left with a long chunk while the others have finished.
+        chunk: list[_Job] = []
+        handed = 0
+        for job, issued in jobs():
+            if issued is not None:
+                issued_for[job.record.index] = issued
+            chunk.append(job)
+            if len(chunk) >= max(1, min(16, (total - handed) // (workers * 4))):
+                handed += len(chunk)
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def stopped(job: _Job, reason: str) -> tuple[Row, list[str]]:
+        message = (
+            f"the worker process stopped while building this letter ({reason}); the other "
+            "letters were built: run the batch again, and report it if it happens again"
+        )
+        return Row(job.record.index + 1, job.record.origin, key=job.record.key, message=message), []
+
     finished = False
     try:
         if pool is None:
             _init_worker(str(template) if template else None)
-            chunk_jobs: list[_Job] = []
-            chunk_issued: list[Issued | None] = []
-
-            def run_chunk() -> None:
-                for result, issued in zip(_build_many(chunk_jobs), chunk_issued, strict=True):
-                    settle(result, issued)
-                chunk_jobs.clear()
-                chunk_issued.clear()
-
-            for job, issued in jobs():
-                chunk_jobs.append(job)
-                chunk_issued.append(issued)
-                if len(chunk_jobs) >= 8:
-                    run_chunk()
-            run_chunk()
+            done_chunks: Iterator[tuple[list[_Job], list[tuple[Row, list[str]]] | None, str]] = (
+                (chunk, _build_many(chunk), "") for chunk in chunks()
+            )
         else:
-            # letters go to the workers in chunks: one round trip per chunk, not per letter
-            chunk = max(1, min(16, total // (workers * 8)))
-            pending: dict[Future[list[tuple[Row, list[str]]]], list[Issued | None]] = {}
-            window = workers * 4  # chunks in flight: enough to keep workers busy, no more
-
-            def collect(futures: set[Future[list[tuple[Row, list[str]]]]]) -> None:
-                for fut in futures:
-                    for result, issued in zip(fut.result(), pending.pop(fut), strict=True):
-                        settle(result, issued)
-
-            batch_jobs: list[_Job] = []
-            batch_issued: list[Issued | None] = []
-            for job, issued in jobs():
-                batch_jobs.append(job)
-                batch_issued.append(issued)
-                if len(batch_jobs) >= chunk:
-                    pending[pool.submit(_build_many, batch_jobs)] = batch_issued
-                    batch_jobs, batch_issued = [], []
-                if len(pending) >= window:
-                    collect(wait(pending, return_when=FIRST_COMPLETED)[0])
-            if batch_jobs:
-                pending[pool.submit(_build_many, batch_jobs)] = batch_issued
-            collect(set(pending))
+            done_chunks = pool.imap(chunks())
+        for chunk, results, reason in done_chunks:
+            for result in results if results is not None else [stopped(job, reason) for job in chunk]:
+                settle(result, issued_for.pop(result[0].record - 1, None))
+            manifest.chunk_done()
         finished = True
     except KeyboardInterrupt:
         report.interrupted = True

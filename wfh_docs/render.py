@@ -43,7 +43,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 _HAS_TAG = re.compile(rb"\{[{%#]")
-_TAG_LEFT = re.compile(r"\{\{|\{%|%\}|\}\}|\{#|#\}")
+_TAG_LEFT = re.compile(rb"\{\{|\{%|%\}|\}\}|\{#|#\}")
 _BODY_END = re.compile(r"</w:sectPr>\s*</w:body>")
 
 # Styles the renderer refers to by id; the template must define each (README, "Changing the
@@ -405,34 +405,33 @@ def document_text(parts: dict[str, bytes]) -> str:
     return "\n".join(chunks)
 
 
-_TEXT_PIECE = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(br|cr)\b[^>]*/>|<w:(tab)/>|(</w:p>)")
+_W_T = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+_W_BREAK = re.compile(rb"<w:(?:br|cr)\b[^>]*/>")
 
 
-def xml_text(xml: str) -> str:
-    """document_text for one well-formed part, read with a regular expression: the same text,
-    several times faster, for the check every rendered letter goes through."""
-    paragraphs: list[str] = []
-    out: list[str] = []
-    for m in _TEXT_PIECE.finditer(xml):
-        if m.group(1) is not None:
-            out.append(m.group(1))
-        elif m.group(2):
-            out.append("\n")
-        elif m.group(3):
-            out.append("\t")
-        else:
-            paragraphs.append("".join(out))
-            out.clear()
-    return html.unescape("\n".join(paragraphs))
+def xml_text(xml: bytes) -> str:
+    """document_text for one well-formed part, read with regular expressions: the same text,
+    several times faster, for the check every rendered letter goes through. Each search starts
+    from a literal ("<w:t", "</w:p>"), which the regular expression engine finds at C speed."""
+    if b"<w:br" in xml or b"<w:cr" in xml:
+        xml = _W_BREAK.sub(b"<w:t>\n</w:t>", xml)
+    if b"<w:tab/>" in xml:
+        xml = xml.replace(b"<w:tab/>", b"<w:t>\t</w:t>")
+    # a paragraph's end reads as a newline; the last one's is dropped (paragraphs are joined)
+    pieces = _W_T.findall(xml.replace(b"</w:p>", b"<w:t>\n</w:t>"))
+    text = b"".join(pieces[:-1] if pieces and pieces[-1] == b"\n" else pieces).decode("utf-8")
+    return html.unescape(text) if "&" in text else text
 
 
-def _verify(letter: Letter, rendered: dict[str, str]) -> None:
+def _verify(letter: Letter, rendered: dict[str, bytes]) -> None:
     for name, xml in rendered.items():
-        m = _TAG_LEFT.search(xml)
+        # every tag has a brace; data's braces were written as character references
+        m = _TAG_LEFT.search(xml) if b"{" in xml or b"}" in xml else None
         if m:
             start = max(0, m.start() - 60)
+            shown = xml[start : m.end() + 60].decode("utf-8", "replace")
             raise RenderError(
-                f"a template tag was left unrendered in {name}: ...{xml[start : m.end() + 60]}... "
+                f"a template tag was left unrendered in {name}: ...{shown}... "
                 "(check the template's tags with the template documentation)"
             )
     text = "\n".join(xml_text(rendered[name]) for name in sorted(rendered))
@@ -590,7 +589,7 @@ class Template:
     def render(self, letter: Letter, *, signature_line: bool = False) -> RenderedLetter:
         """One letter; `signature_line` adds Word's signature line to the signature block."""
         ctx, final_sect = context(letter, self.letter_sect, signature_line=signature_line)
-        rendered: dict[str, str] = {}
+        rendered: dict[str, bytes] = {}
         for name, compiled in self._compiled.items():
             try:
                 xml = compiled.render(ctx)
@@ -600,18 +599,19 @@ class Template:
                 span = _final_sect_span(xml)
                 assert span is not None  # the template was checked to have one
                 xml = xml[: span[0]] + final_sect + xml[span[1] :]
+            data = xml.encode("utf-8")
             try:
                 # a parse without building a tree, namespaces checked: is it XML Word can read?
-                expat.ParserCreate(namespace_separator=" ").Parse(xml.encode("utf-8"), True)
+                expat.ParserCreate(namespace_separator=" ").Parse(data, True)
             except expat.ExpatError as exc:
                 raise RenderError(f"{name} is not well-formed after rendering: {exc}") from None
-            rendered[name] = xml
+            rendered[name] = data
         _verify(letter, rendered)
-        changed = {name: xml.encode("utf-8") for name, xml in rendered.items()}
+        changed = dict(rendered)
         changed["docProps/core.xml"] = core_properties(letter)
         names = [name for name, _ in self._entries]
         if signature_line:
-            if "xmlns:v=" not in rendered["word/document.xml"][:2000]:
+            if b"xmlns:v=" not in rendered["word/document.xml"][:2000]:
                 raise TemplateError(
                     f"{self.path}: the document does not declare the VML namespaces (v:, o:) "
                     "that a signature line needs; rebuild it from tools/make_template.py"
