@@ -372,3 +372,61 @@ def test_signature_line_letter_passes_audit_and_opens_in_libreoffice(
     assert OpenXmlValidator().validate(str(path)).errors == []
     soffice_pdf([path], tmp_path, timeout=180)
     assert (tmp_path / "signature-line.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_template_that_drops_the_body_is_caught(tmp_path: Path) -> None:
+    broken = _template_with(tmp_path, "{{p body }}", "")
+    with pytest.raises(RenderError, match="missing from the rendered letter"):
+        Template(broken).render(letter())
+
+
+def test_a_template_that_writes_broken_xml_is_caught(tmp_path: Path) -> None:
+    # every value reaches the template escaped; only the template itself can break the XML
+    broken = _template_with(tmp_path, "{{ signer.name }}", "{{ '<w:p>'|safe }}{{ signer.name }}")
+    with pytest.raises(RenderError, match="not well-formed after rendering"):
+        Template(broken).render(letter())
+
+
+def _parts_text(data: bytes) -> dict[str, str]:
+    from wfh_docs.render import document_text
+
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
+        return {
+            n: document_text({n: zf.read(n)})
+            for n in zf.namelist()
+            if re.match(r"word/(document|header\d*|footer\d*)\.xml$", n)
+        }
+
+
+def test_the_text_verified_is_the_text_a_reader_sees(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the document is put together from pieces (the body and each phụ lục set aside, checked
+    # and read once); the text the verification searches must be the finished letter's
+    import wfh_docs.render as render_module
+
+    seen: list[str] = []
+    monkeypatch.setattr(render_module, "_verify", lambda _letter, text: seen.append(text))
+    template = Template()
+    data = template.render(letter()).data
+    parts = _parts_text(data)
+    rendered = sorted(template._compiled)  # the parts with tags in them
+    assert rendered == ["word/document.xml", "word/footer1.xml"]
+    # a newline ends the document's last paragraph too
+    assert seen == ["\n".join(parts[n] + "\n" * (n == "word/document.xml") for n in rendered)]
+
+
+def test_a_letter_is_the_same_bytes_whatever_was_rendered_before() -> None:
+    first = Template()
+    alone = first.render(letter()).data
+    other = letter(number=452, recipients=["UBND huyện Gio Linh"])
+    warm = Template()
+    warm.render(other)
+    assert warm.render(letter()).data == alone  # its body and phụ lục were seen, not this letter
+    assert first.render(letter()).data == alone
+    assert warm.render(other).data == first.render(other).data
+
+
+def test_a_set_aside_block_is_checked_before_it_is_used() -> None:
+    with pytest.raises(RenderError, match=r"word/document.xml \(body or phụ lục\) is not well-formed"):
+        Template()._piece(b'<w:p><w:r><w:t xml:space="preserve">a</w:t></w:r>')
+    with pytest.raises(RenderError, match="not well-formed"):
+        Template()._piece(b"<x:p/>")  # a prefix the document does not declare

@@ -53,14 +53,14 @@ def write_in_place(path: Path, data: bytes) -> None:
     name is this run's own, and the file gets the mode any new file gets (the umask applies).
     Not durable: the batch waits for the disk once, at its end."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    done = False
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-    except FileExistsError:
-        write_atomic(path, data, durable=False)  # a stale temporary of a killed run: go the long way
-        return
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
-    try:
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:
+            done = True  # not ours to remove: a stale temporary of a killed run
+            write_atomic(path, data, durable=False)
+            return
         try:
             view = memoryview(data)
             while view:
@@ -68,9 +68,12 @@ def write_in_place(path: Path, data: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
+        done = True
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         if path.is_dir():
             raise OutputError(f"{path}: is a folder; give a file name ending in .docx") from None
         raise OutputError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
+    finally:
+        if not done:  # an error, or Ctrl-C between the write and the rename
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

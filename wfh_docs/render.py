@@ -17,7 +17,10 @@ import datetime as dt
 import functools
 import html
 import re
+import secrets
 import zipfile
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -245,7 +248,7 @@ def _kem_theo(letter: Letter) -> str:
     return f"(Kèm theo Công văn số: {number} ngày {when} của {letter.issuer.short_name})"
 
 
-def _appendices(letter: Letter, letter_sect: str) -> tuple[str, str]:
+def _appendices(letter: Letter, letter_sect: str, fragments: list[str] | None = None) -> tuple[str, str]:
     """The phụ lục pages, and the section properties the document must end with."""
     out: list[str] = []
     previous = letter_sect
@@ -259,10 +262,28 @@ def _appendices(letter: Letter, letter_sect: str) -> tuple[str, str]:
         out.append(_para("PhuLucKemTheo", _run(_kem_theo(letter))))
         width = _text_width(sect)
         out.append(_rule((width - width // 4) // 2))
-        out.append(_blocks(list(appendix.content), width))
+        out.append(_set_aside(_blocks(list(appendix.content), width), fragments))
         previous = sect
     out.append(_tiny_paragraph())
     return "".join(out), previous
+
+
+# A letter of a batch often shares its body and phụ lục with many others (one letter to forty
+# districts): the bulk of the document. Such a block is set aside, and the template renders a
+# marker in its place; the document is then put together from pieces, and a piece already seen
+# is neither parsed, read for its text nor compressed again (Template._piece). The marker holds
+# a token of this process, so no template or data can forge one.
+_FRAGMENT_MIN = 1024
+_FRAGMENT_TOKEN = secrets.token_hex(8)
+_FRAGMENT_MARK = f"<wfh-fragment-{_FRAGMENT_TOKEN}-{{}}/>"
+_FRAGMENT_SPLIT = re.compile(rf"<wfh-fragment-{_FRAGMENT_TOKEN}-(\d+)/>".encode())
+
+
+def _set_aside(xml: str, fragments: list[str] | None) -> str:
+    if fragments is None or len(xml) < _FRAGMENT_MIN:
+        return xml
+    fragments.append(xml)
+    return _FRAGMENT_MARK.format(len(fragments) - 1)
 
 
 # --- the context the template sees --------------------------------------------------------
@@ -311,10 +332,13 @@ def _signature_space(letter: Letter, signature_line: bool) -> str:
     return _para("ChoKy", signatureline.shape_run(letter), ppr_extra=spacing)
 
 
-def context(letter: Letter, letter_sect: str, *, signature_line: bool = False) -> tuple[dict[str, Any], str]:
-    """What the template's tags see, every value already escaped; and the final sectPr."""
+def context(
+    letter: Letter, letter_sect: str, *, signature_line: bool = False, fragments: list[str] | None = None
+) -> tuple[dict[str, Any], str]:
+    """What the template's tags see, every value already escaped; and the final sectPr. With
+    `fragments`, the body and each phụ lục's content are set aside there (see _set_aside)."""
     f = field_text
-    appendices, final_sect = _appendices(letter, letter_sect)
+    appendices, final_sect = _appendices(letter, letter_sect, fragments)
     issuer = letter.issuer
     ctx = {
         "issuer": {
@@ -328,7 +352,9 @@ def context(letter: Letter, letter_sect: str, *, signature_line: bool = False) -
         "subject": f(letter.subject),
         "urgency_box": Markup(_urgency_box(letter)),
         "recipients": [f(r) for r in recipient_lines(letter)],
-        "body": Markup(_blocks(list(letter.body), _text_width(letter_sect), keep_last=True)),
+        "body": Markup(
+            _set_aside(_blocks(list(letter.body), _text_width(letter_sect), keep_last=True), fragments)
+        ),
         "cc_lines": [f(line) for line in cc_lines(letter)],
         "signer": {
             "lines": [f(line) for line in letter.signer.authority_lines()],
@@ -409,32 +435,51 @@ _W_T = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
 _W_BREAK = re.compile(rb"<w:(?:br|cr)\b[^>]*/>")
 
 
-def xml_text(xml: bytes) -> str:
-    """document_text for one well-formed part, read with regular expressions: the same text,
-    several times faster, for the check every rendered letter goes through. Each search starts
-    from a literal ("<w:t", "</w:p>"), which the regular expression engine finds at C speed."""
+def _text_pieces(xml: bytes) -> list[bytes]:
+    """The text of a part in reading order, as raw XML text: each run's text, b"\\n" for a line
+    break and for the end of a paragraph, b"\\t" for a tab. Each search starts from a literal
+    ("<w:t", "</w:p>"), which the regular expression engine finds at C speed; the pieces of a
+    part cut between elements are the pieces of the whole."""
     if b"<w:br" in xml or b"<w:cr" in xml:
         xml = _W_BREAK.sub(b"<w:t>\n</w:t>", xml)
     if b"<w:tab/>" in xml:
         xml = xml.replace(b"<w:tab/>", b"<w:t>\t</w:t>")
-    # a paragraph's end reads as a newline; the last one's is dropped (paragraphs are joined)
-    pieces = _W_T.findall(xml.replace(b"</w:p>", b"<w:t>\n</w:t>"))
-    text = b"".join(pieces[:-1] if pieces and pieces[-1] == b"\n" else pieces).decode("utf-8")
+    return _W_T.findall(xml.replace(b"</w:p>", b"<w:t>\n</w:t>"))
+
+
+def _pieces_text(pieces: list[bytes]) -> str:
+    text = b"".join(pieces).decode("utf-8")
     return html.unescape(text) if "&" in text else text
 
 
-def _verify(letter: Letter, rendered: dict[str, bytes]) -> None:
-    for name, xml in rendered.items():
-        # every tag has a brace; data's braces were written as character references
-        m = _TAG_LEFT.search(xml) if b"{" in xml or b"}" in xml else None
-        if m:
-            start = max(0, m.start() - 60)
-            shown = xml[start : m.end() + 60].decode("utf-8", "replace")
-            raise RenderError(
-                f"a template tag was left unrendered in {name}: ...{shown}... "
-                "(check the template's tags with the template documentation)"
-            )
-    text = "\n".join(xml_text(rendered[name]) for name in sorted(rendered))
+def xml_text(xml: bytes) -> str:
+    """document_text for one well-formed part, read with regular expressions: the same text,
+    several times faster, for the check every rendered letter goes through."""
+    pieces = _text_pieces(xml)
+    # paragraphs are joined by newlines: the last one's end is dropped
+    return _pieces_text(pieces[:-1] if pieces and pieces[-1] == b"\n" else pieces)
+
+
+def _check_xml(name: str, xml: bytes, *, what: str = "") -> None:
+    """Is it XML Word can read (a parse without building a tree, namespaces checked), with no
+    template tag left in it?"""
+    try:
+        expat.ParserCreate(namespace_separator=" ").Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise RenderError(f"{name}{what} is not well-formed after rendering: {exc}") from None
+    # every tag has a brace; data's braces were written as character references
+    m = _TAG_LEFT.search(xml) if b"{" in xml or b"}" in xml else None
+    if m:
+        start = max(0, m.start() - 60)
+        shown = xml[start : m.end() + 60].decode("utf-8", "replace")
+        raise RenderError(
+            f"a template tag was left unrendered in {name}: ...{shown}... "
+            "(check the template's tags with the template documentation)"
+        )
+
+
+def _verify(letter: Letter, text: str) -> None:
+    """Every piece of the input is in the letter's text."""
     missing = [s for s in expected_texts(letter) if s not in text]
     if missing:
         shown = "; ".join(repr(s[:80]) for s in missing[:5])
@@ -442,6 +487,19 @@ def _verify(letter: Letter, rendered: dict[str, bytes]) -> None:
             f"{len(missing)} piece(s) of the input are missing from the rendered letter: {shown}. "
             "This is a bug in wfhdoc or a template that drops a field: please report it"
         )
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A set-aside block of a document, checked, read and compressed once."""
+
+    data: bytes
+    segment: package.Segment
+    text: str
+
+
+_PIECES_KEPT = 32  # set-aside blocks remembered by a template ...
+_PIECES_BYTES = 8 << 20  # ... within this many bytes
 
 
 # --- the template ---------------------------------------------------------------------------
@@ -560,6 +618,13 @@ class Template:
         # the parts no letter changes are compressed once, here
         self._packed = {name: package.compress(name, data, level=9) for name, data in self._entries}
         self._small_packed: dict[tuple[str, bytes], package.Entry] = {}
+        # a set-aside block is checked on its own inside an element declaring the namespaces
+        # the document's root declares
+        root = re.search(rb"<w:document\b[^>]*>", dict(self._entries)["word/document.xml"])
+        declared = b" ".join(re.findall(rb'xmlns(?::[\w.-]+)?="[^"]*"', root.group(0))) if root else b""
+        self._wrap = (b"<wfh-fragment " + declared + b">", b"</wfh-fragment>")
+        self._pieces: OrderedDict[bytes, _Piece] = OrderedDict()
+        self._pieces_bytes = 0
 
     def _pack(self, name: str, data: bytes) -> package.Entry:
         # a header or footer comes out the same for every letter of an agency: compress it once
@@ -586,10 +651,50 @@ class Template:
                 "'Changing the template in Word')"
             )
 
+    def _piece(self, data: bytes) -> _Piece:
+        """A set-aside block: checked, read and compressed the first time it is seen."""
+        piece = self._pieces.get(data)
+        if piece is not None:
+            self._pieces.move_to_end(data)
+            return piece
+        _check_xml("word/document.xml", self._wrap[0] + data + self._wrap[1], what=" (body or phụ lục)")
+        piece = _Piece(data, package.segment(data), _pieces_text(_text_pieces(data)))
+        self._pieces[data] = piece
+        self._pieces_bytes += len(data)
+        while len(self._pieces) > _PIECES_KEPT or self._pieces_bytes > _PIECES_BYTES:
+            self._pieces_bytes -= len(self._pieces.popitem(last=False)[0])
+        return piece
+
+    def _document(self, skeleton: bytes, fragments: list[str]) -> tuple[package.Entry, str]:
+        """document.xml put together from the rendered template (the skeleton, with markers)
+        and the set-aside blocks: the zip entry and the text (as xml_text reads it, but for a
+        newline after the last paragraph)."""
+        _check_xml("word/document.xml", skeleton)
+        cut = _FRAGMENT_SPLIT.split(skeleton)
+        segments: list[package.Segment] = []
+        text: list[str] = []
+        crc = 0
+        for i, part in enumerate(cut):
+            if i % 2:
+                piece = self._piece(fragments[int(part)].encode("utf-8"))
+                segments.append(piece.segment)
+                text.append(piece.text)
+                crc = zlib.crc32(piece.data, crc)
+            elif part:
+                segments.append(package.segment(part))
+                text.append(_pieces_text(_text_pieces(part)))
+                crc = zlib.crc32(part, crc)
+        return package.joined("word/document.xml", segments, crc), "".join(text)
+
     def render(self, letter: Letter, *, signature_line: bool = False) -> RenderedLetter:
         """One letter; `signature_line` adds Word's signature line to the signature block."""
-        ctx, final_sect = context(letter, self.letter_sect, signature_line=signature_line)
-        rendered: dict[str, bytes] = {}
+        fragments: list[str] = []
+        ctx, final_sect = context(
+            letter, self.letter_sect, signature_line=signature_line, fragments=fragments
+        )
+        packed: dict[str, package.Entry] = {}
+        texts: dict[str, str] = {}
+        document_head = b""
         for name, compiled in self._compiled.items():
             try:
                 xml = compiled.render(ctx)
@@ -600,33 +705,33 @@ class Template:
                 assert span is not None  # the template was checked to have one
                 xml = xml[: span[0]] + final_sect + xml[span[1] :]
             data = xml.encode("utf-8")
-            try:
-                # a parse without building a tree, namespaces checked: is it XML Word can read?
-                expat.ParserCreate(namespace_separator=" ").Parse(data, True)
-            except expat.ExpatError as exc:
-                raise RenderError(f"{name} is not well-formed after rendering: {exc}") from None
-            rendered[name] = data
-        _verify(letter, rendered)
-        changed = dict(rendered)
-        changed["docProps/core.xml"] = core_properties(letter)
+            if name == "word/document.xml":
+                document_head = data[:2000]
+                packed[name], texts[name] = self._document(data, fragments)
+            else:
+                _check_xml(name, data)
+                packed[name], texts[name] = self._pack(name, data), xml_text(data)
+        _verify(letter, "\n".join(texts[name] for name in sorted(texts)))
+        packed["docProps/core.xml"] = self._pack("docProps/core.xml", core_properties(letter))
         names = [name for name, _ in self._entries]
         if signature_line:
-            if b"xmlns:v=" not in rendered["word/document.xml"][:2000]:
+            if b"xmlns:v=" not in document_head:
                 raise TemplateError(
                     f"{self.path}: the document does not declare the VML namespaces (v:, o:) "
                     "that a signature line needs; rebuild it from tools/make_template.py"
                 )
             originals = dict(self._entries)
-            changed["[Content_Types].xml"], changed["word/_rels/document.xml.rels"] = (
+            for name, data in zip(
+                ("[Content_Types].xml", "word/_rels/document.xml.rels"),
                 signatureline.add_to_package(
                     originals["[Content_Types].xml"], originals["word/_rels/document.xml.rels"]
-                )
-            )
-            changed[signatureline.MEDIA] = signatureline.line_picture()
+                ),
+                strict=True,
+            ):
+                packed[name] = self._pack(name, data)
+            packed[signatureline.MEDIA] = self._pack(signatureline.MEDIA, signatureline.line_picture())
             names.append(signatureline.MEDIA)
-        entries = [
-            self._pack(name, changed[name]) if name in changed else self._packed[name] for name in names
-        ]
+        entries = [packed[name] if name in packed else self._packed[name] for name in names]
         return RenderedLetter(package.write(entries), _warnings(letter))
 
 
