@@ -273,7 +273,7 @@ def _appendices(letter: Letter, letter_sect: str, fragments: list[str] | None = 
 # marker in its place; the document is then put together from pieces, and a piece already seen
 # is neither parsed, read for its text nor compressed again (Template._piece). The marker holds
 # a token of this process, so no template or data can forge one.
-_FRAGMENT_MIN = 1024
+_FRAGMENT_MIN = 4096
 _FRAGMENT_TOKEN = secrets.token_hex(8)
 _FRAGMENT_MARK = f"<wfh-fragment-{_FRAGMENT_TOKEN}-{{}}/>"
 _FRAGMENT_SPLIT = re.compile(rf"<wfh-fragment-{_FRAGMENT_TOKEN}-(\d+)/>".encode())
