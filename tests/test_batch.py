@@ -405,10 +405,13 @@ def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path, workers:
     assert run.returncode == 130, err.decode()
     assert "interrupted" in err.decode() and "Traceback" not in err.decode()
     rows = manifest(out)
-    # letters are settled in chunks: the manifest lists what was finished and reported
-    assert 8 <= len(rows) < 4000
-    assert all(opens(letter) for letter in out.glob("*.docx"))
+    letters = list(out.glob("*.docx"))
+    assert 20 <= len(rows) < 4000
+    assert all(opens(letter) for letter in letters)
     assert all(opens(out / r["output"]) for r in rows)
+    # the letters the workers had in hand were finished and reported; at most the letters of
+    # a chunk being reported at the moment of Ctrl-C are missing (the next run rebuilds them)
+    assert len(letters) - len(rows) <= 16
     assert not list(out.glob(".*.tmp"))
     time.sleep(0.5)
     assert _session_members(run.pid) == [], "a worker outlived the interrupted batch"

@@ -268,17 +268,19 @@ class _Manifest:
         self._csv_writer = csv.writer(self._csv_buffer, lineterminator="\r\n")
         self.every = every
         self.last = 0.0
+        self._early_sync: threading.Thread | None = None
         self.journal = open(outdir / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
 
     def add(self, row: Row) -> None:
-        self.rows[row.record] = row
         values = [getattr(row, k) for k in _FIELDS]
-        self._json[row.record] = json.dumps(dict(zip(_FIELDS, values, strict=True)), ensure_ascii=False)
+        line = json.dumps(dict(zip(_FIELDS, values, strict=True)), ensure_ascii=False)
         self._csv_buffer.seek(0)
         self._csv_buffer.truncate()
         self._csv_writer.writerow(values)
-        self._csv[row.record] = self._csv_buffer.getvalue()
-        self.journal.write(json.dumps(vars(row), ensure_ascii=False) + "\n")
+        # the row counts once it is whole: Ctrl-C may come between any two of these lines
+        self._json[row.record], self._csv[row.record] = line, self._csv_buffer.getvalue()
+        self.rows[row.record] = row
+        self.journal.write(line + "\n")
 
     def chunk_done(self) -> None:
         """The rows of a chunk are in: to the journal now, to the manifest now and then."""
@@ -297,9 +299,18 @@ class _Manifest:
         write_atomic(self.outdir / MANIFEST_CSV, table.encode("utf-8-sig"))
         self.last = time.monotonic()
 
+    def sync_soon(self) -> None:
+        """Start writing the letters so far to the disk, while the last ones are made: the wait
+        at the end is then for those only."""
+        if self._early_sync is None and hasattr(os, "sync"):
+            self._early_sync = threading.Thread(target=os.sync, name="wfhdoc-sync", daemon=True)
+            self._early_sync.start()
+
     def close(self, *, finished: bool) -> None:
         # the letters were renamed into place without waiting for the disk, one by one; wait
         # once for all of them before the manifest vouches for them
+        if self._early_sync is not None:
+            self._early_sync.join()
         if hasattr(os, "sync"):
             os.sync()
         self.write()
@@ -418,6 +429,8 @@ def _run(
         nonlocal done
         manifest.add(row)
         done += 1
+        if done * 10 >= total * 9 and total >= 200:
+            manifest.sync_soon()
         if progress:
             progress(done, total)
 
@@ -484,22 +497,30 @@ def _run(
         )
         return Row(job.record.index + 1, job.record.origin, key=job.record.key, message=message), []
 
+    def settle_chunk(chunk: list[_Job], results: list[tuple[Row, list[str]]] | None, reason: str) -> None:
+        for result in results if results is not None else [stopped(job, reason) for job in chunk]:
+            settle(result, issued_for.pop(result[0].record - 1, None))
+        manifest.chunk_done()
+
     finished = False
     try:
         if pool is None:
             _init_worker(str(template) if template else None)
-            done_chunks: Iterator[tuple[list[_Job], list[tuple[Row, list[str]]] | None, str]] = (
-                (chunk, _build_many(chunk), "") for chunk in chunks()
-            )
+            for chunk in chunks():
+                for job in chunk:  # each letter reported as soon as it is made
+                    settle(_build(job), issued_for.pop(job.record.index, None))
+                manifest.chunk_done()
         else:
-            done_chunks = pool.imap(chunks())
-        for chunk, results, reason in done_chunks:
-            for result in results if results is not None else [stopped(job, reason) for job in chunk]:
-                settle(result, issued_for.pop(result[0].record - 1, None))
-            manifest.chunk_done()
+            for chunk, results, reason in pool.imap(chunks()):
+                settle_chunk(chunk, results, reason)
         finished = True
     except KeyboardInterrupt:
         report.interrupted = True
+        if pool is not None:
+            # the workers finish the letters in hand: wait for them (a second Ctrl-C stops it)
+            with contextlib.suppress(KeyboardInterrupt):
+                for chunk, results, reason in pool.drain():
+                    settle_chunk(chunk, results, reason)
     finally:
         manifest.close(finished=finished)
         if reg is not None:
