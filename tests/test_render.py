@@ -430,3 +430,20 @@ def test_a_set_aside_block_is_checked_before_it_is_used() -> None:
         Template()._piece(b'<w:p><w:r><w:t xml:space="preserve">a</w:t></w:r>')
     with pytest.raises(RenderError, match="not well-formed"):
         Template()._piece(b"<x:p/>")  # a prefix the document does not declare
+
+
+def test_markup_a_template_lets_through_is_checked_with_its_prefixes(tmp_path: Path) -> None:
+    # a letter is checked without namespace processing only when nothing but the template's
+    # own XML and wfhdoc's can bring markup; a |safe filter brings back the full check
+    assert Template()._namespaces == {"word/document.xml": False, "word/footer1.xml": False}
+    raw = _template_with(tmp_path, "{{ signer.name }}", "{{ '<x:y/>'|safe }}{{ signer.name }}")
+    assert Template(raw)._namespaces["word/document.xml"] is True
+    with pytest.raises(RenderError, match="unbound prefix"):
+        Template(raw).render(letter())
+
+
+def test_a_template_with_an_undeclared_prefix_is_caught(tmp_path: Path) -> None:
+    broken = _template_with(tmp_path, "<w:body>", "<w:body><x:note/>")
+    assert Template(broken)._namespaces["word/document.xml"] is True
+    with pytest.raises(RenderError, match="unbound prefix"):
+        Template(broken).render(letter())

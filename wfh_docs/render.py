@@ -32,6 +32,7 @@ from xml.sax.saxutils import escape as _xml_escape
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 from jinja2 import TemplateError as JinjaTemplateError
+from jinja2 import nodes as jinja_nodes
 from lxml import etree
 from markupsafe import Markup
 
@@ -460,11 +461,12 @@ def xml_text(xml: bytes) -> str:
     return _pieces_text(pieces[:-1] if pieces and pieces[-1] == b"\n" else pieces)
 
 
-def _check_xml(name: str, xml: bytes, *, what: str = "") -> None:
-    """Is it XML Word can read (a parse without building a tree, namespaces checked), with no
-    template tag left in it?"""
+def _check_xml(name: str, xml: bytes, *, what: str = "", namespaces: bool = True) -> None:
+    """Is it XML Word can read (a parse without building a tree; namespaces checked unless the
+    template was found unable to get them wrong, see _namespaces_settled), with no template tag
+    left in it?"""
     try:
-        expat.ParserCreate(namespace_separator=" ").Parse(xml, True)
+        (expat.ParserCreate(namespace_separator=" ") if namespaces else expat.ParserCreate()).Parse(xml, True)
     except expat.ExpatError as exc:
         raise RenderError(f"{name}{what} is not well-formed after rendering: {exc}") from None
     # every tag has a brace; data's braces were written as character references
@@ -564,6 +566,30 @@ def broken_tags(xml: str) -> list[str]:
     return bad
 
 
+_JINJA_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
+_RAW_MARKUP = {"safe", "xmlattr", "urlize"}  # filters whose output is not escaped
+
+
+def _namespaces_settled(env: Environment, xml: str) -> bool:
+    """Can no letter rendered from this part get an XML prefix wrong? Then a letter is checked
+    for well-formedness without namespace processing, at half the cost.
+
+    A letter's elements and attributes come from three places: the template's own XML, which
+    is checked here (its tags taken out, it must parse with namespaces); wfhdoc's own markup
+    for the body, tables and the signature line, which uses the prefixes every template
+    declares (w:, and v:, o: checked where a signature line is added); and the data, which is
+    escaped and so brings no markup at all, unless the template lets raw markup through (the
+    filters above, or autoescape turned off), which sends it back to the full check."""
+    try:
+        expat.ParserCreate(namespace_separator=" ").Parse(_JINJA_TAG.sub("", xml).encode("utf-8"), True)
+    except expat.ExpatError:
+        return False
+    tree = env.parse(xml)
+    if any(f.name in _RAW_MARKUP for f in tree.find_all(jinja_nodes.Filter)):
+        return False
+    return not any(True for _ in tree.find_all((jinja_nodes.EvalContextModifier,)))
+
+
 def _patch(xml: str) -> str:
     # docxtpl's own clean-up of tags split by Word, and of its {%p %}/{{p }} paragraph tags;
     # it uses no instance state, so it serves our compile-once template as it is.
@@ -590,6 +616,7 @@ class Template:
             raise TemplateError(f"{self.path}: not a Word document (no word/document.xml)")
         self._env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
         self._compiled: dict[str, Any] = {}
+        self._namespaces: dict[str, bool] = {}  # does a letter's part need its prefixes checked?
         self.letter_sect = ""
         for name, data in self._entries:
             if not _RENDERED_PART.match(name) or not _HAS_TAG.search(data):
@@ -614,6 +641,7 @@ class Template:
                 raise TemplateError(
                     f"{self.path}: {name}: template error{_where(self._env, xml)}: {exc}"
                 ) from None
+            self._namespaces[name] = not _namespaces_settled(self._env, xml)
         self._check_styles(dict(self._entries).get("word/styles.xml"))
         # the parts no letter changes are compressed once, here
         self._packed = {name: package.compress(name, data, level=9) for name, data in self._entries}
@@ -669,7 +697,7 @@ class Template:
         """document.xml put together from the rendered template (the skeleton, with markers)
         and the set-aside blocks: the zip entry and the text (as xml_text reads it, but for a
         newline after the last paragraph)."""
-        _check_xml("word/document.xml", skeleton)
+        _check_xml("word/document.xml", skeleton, namespaces=self._namespaces["word/document.xml"])
         cut = _FRAGMENT_SPLIT.split(skeleton)
         segments: list[package.Segment] = []
         text: list[str] = []
@@ -709,15 +737,15 @@ class Template:
                 document_head = data[:2000]
                 packed[name], texts[name] = self._document(data, fragments)
             else:
-                _check_xml(name, data)
+                _check_xml(name, data, namespaces=self._namespaces[name])
                 packed[name], texts[name] = self._pack(name, data), xml_text(data)
         _verify(letter, "\n".join(texts[name] for name in sorted(texts)))
         packed["docProps/core.xml"] = self._pack("docProps/core.xml", core_properties(letter))
         names = [name for name, _ in self._entries]
         if signature_line:
-            if b"xmlns:v=" not in document_head:
+            if any(b"xmlns:%s=" % prefix not in document_head for prefix in (b"v", b"o", b"r")):
                 raise TemplateError(
-                    f"{self.path}: the document does not declare the VML namespaces (v:, o:) "
+                    f"{self.path}: the document does not declare the namespaces (v:, o:, r:) "
                     "that a signature line needs; rebuild it from tools/make_template.py"
                 )
             originals = dict(self._entries)
