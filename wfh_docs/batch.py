@@ -46,9 +46,9 @@ JOURNAL = ".wfhdoc-journal.jsonl"
 _FIELDS = ["record", "source", "output", "status", "number", "message", "check", "sha256", "input_sha256"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One line of the manifest."""
+    """One line of the manifest (slots: a batch holds one per letter)."""
 
     record: int  # 1-based position in the batch
     source: str
@@ -255,49 +255,60 @@ def _file_sha(path: Path) -> str:
 
 
 class _Manifest:
-    """The manifest, rewritten atomically at most every `every` seconds and at the end. Each
-    row is formatted once, when it comes in; a rewrite only joins the lines, so a long batch
-    does not spend its time formatting the same rows again."""
+    """The manifest, rewritten atomically now and then while the batch runs, and at the end.
+
+    A rewrite formats every row so far; it waits at least 2 seconds, and 20 times as long as
+    the last one took, so that rewriting costs a long batch no more than a twentieth of its
+    time. The rows themselves are kept, small (a batch of 10,000 letters holds 10,000)."""
 
     def __init__(self, outdir: Path, every: float = 2.0) -> None:
         self.outdir = outdir
         self.rows: dict[int, Row] = {}
-        self._json: dict[int, str] = {}
-        self._csv: dict[int, str] = {}
-        self._csv_buffer = io.StringIO()
-        self._csv_writer = csv.writer(self._csv_buffer, lineterminator="\r\n")
         self.every = every
+        self.pause = every
         self.last = 0.0
         self._early_sync: threading.Thread | None = None
         self.journal = open(outdir / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
 
     def add(self, row: Row) -> None:
-        values = [getattr(row, k) for k in _FIELDS]
-        line = json.dumps(dict(zip(_FIELDS, values, strict=True)), ensure_ascii=False)
-        self._csv_buffer.seek(0)
-        self._csv_buffer.truncate()
-        self._csv_writer.writerow(values)
-        # the row counts once it is whole: Ctrl-C may come between any two of these lines
-        self._json[row.record], self._csv[row.record] = line, self._csv_buffer.getvalue()
         self.rows[row.record] = row
-        self.journal.write(line + "\n")
+        self.journal.write(_row_json(row) + "\n")
 
     def chunk_done(self) -> None:
         """The rows of a chunk are in: to the journal now, to the manifest now and then."""
         self.journal.flush()
-        if time.monotonic() - self.last >= self.every:
+        if time.monotonic() - self.last >= self.pause:
             self.write()
 
     def write(self) -> None:
+        start = time.monotonic()
         order = sorted(self.rows)
-        # a row a line: readable, and quick to write
-        text = "[\n" + ",\n".join(self._json[k] for k in order) + "\n]\n" if order else "[]\n"
-        write_atomic(self.outdir / MANIFEST_JSON, text.encode("utf-8"))
-        header = ",".join(_FIELDS) + "\r\n"
-        # UTF-8 with a BOM: Excel then reads the Vietnamese text right
-        table = header + "".join(self._csv[k] for k in order)
-        write_atomic(self.outdir / MANIFEST_CSV, table.encode("utf-8-sig"))
+        write_atomic(self.outdir / MANIFEST_JSON, self._json(order))
+        write_atomic(self.outdir / MANIFEST_CSV, self._csv(order))
         self.last = time.monotonic()
+        self.pause = max(self.every, 20 * (self.last - start))
+
+    # the manifest is written a thousand rows at a time: a long batch's is never held whole
+
+    def _json(self, order: list[int]) -> Iterator[bytes]:
+        # a row a line: readable, and quick to write
+        for i in range(0, len(order), 1000):
+            lines = ",\n".join(_row_json(self.rows[k]) for k in order[i : i + 1000])
+            yield (("[\n" if i == 0 else ",\n") + lines).encode("utf-8")
+        yield b"\n]\n" if order else b"[]\n"
+
+    def _csv(self, order: list[int]) -> Iterator[bytes]:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(_FIELDS)
+        for i in range(0, len(order), 1000):
+            writer.writerows([getattr(self.rows[k], f) for f in _FIELDS] for k in order[i : i + 1000])
+            # UTF-8 with a BOM: Excel then reads the Vietnamese text right
+            yield buf.getvalue().encode("utf-8-sig" if i == 0 else "utf-8")
+            buf.seek(0)
+            buf.truncate()
+        if not order:
+            yield buf.getvalue().encode("utf-8-sig")
 
     def sync_soon(self) -> None:
         """Start writing the letters so far to the disk, while the last ones are made: the wait
@@ -317,6 +328,10 @@ class _Manifest:
         self.journal.close()
         if finished:
             (self.outdir / JOURNAL).unlink(missing_ok=True)
+
+
+def _row_json(row: Row) -> str:
+    return json.dumps({k: getattr(row, k) for k in _FIELDS}, ensure_ascii=False)
 
 
 def _previous(outdir: Path) -> dict[str, dict[str, Any]]:

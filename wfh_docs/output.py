@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError
@@ -19,9 +20,10 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it: the file at `path` is
-    always whole. `durable` also waits for the disk first (a batch syncs once at its end)."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
+    """Write `data` (bytes, or pieces of it: a large file need not be held whole) to a
+    temporary file beside `path`, then rename it: the file at `path` is always whole.
+    `durable` also waits for the disk first (a batch syncs once at its end)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -34,7 +36,11 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         # mkstemp makes the file private (0600); a letter gets the mode any new file would get
         os.chmod(tmp, _file_mode(path))
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
