@@ -257,22 +257,26 @@ def _file_sha(path: Path) -> str:
 class _Manifest:
     """The manifest, rewritten atomically now and then while the batch runs, and at the end.
 
-    A rewrite formats every row so far; it waits at least 2 seconds, and 20 times as long as
-    the last one took, so that rewriting costs a long batch no more than a twentieth of its
-    time. The rows themselves are kept, small (a batch of 10,000 letters holds 10,000)."""
+    A row's JSON line is made once, for the journal, and kept for the manifest; a rewrite
+    waits at least 2 seconds, and 20 times as long as the last one took, so that rewriting
+    costs a long batch no more than a twentieth of its time. Files are written a thousand rows
+    at a time: a long batch's manifest is never held whole."""
 
     def __init__(self, outdir: Path, every: float = 2.0) -> None:
         self.outdir = outdir
         self.rows: dict[int, Row] = {}
+        self._lines: dict[int, str] = {}
         self.every = every
         self.pause = every
-        self.last = 0.0
+        self.last = time.monotonic()
         self._early_sync: threading.Thread | None = None
         self.journal = open(outdir / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
 
     def add(self, row: Row) -> None:
-        self.rows[row.record] = row
-        self.journal.write(_row_json(row) + "\n")
+        line = _ROW_JSON.encode({k: getattr(row, k) for k in _FIELDS})
+        self._lines[row.record] = line
+        self.rows[row.record] = row  # the row counts once it is whole: Ctrl-C may come anywhere
+        self.journal.write(line + "\n")
 
     def chunk_done(self) -> None:
         """The rows of a chunk are in: to the journal now, to the manifest now and then."""
@@ -288,12 +292,10 @@ class _Manifest:
         self.last = time.monotonic()
         self.pause = max(self.every, 20 * (self.last - start))
 
-    # the manifest is written a thousand rows at a time: a long batch's is never held whole
-
     def _json(self, order: list[int]) -> Iterator[bytes]:
         # a row a line: readable, and quick to write
         for i in range(0, len(order), 1000):
-            lines = ",\n".join(_row_json(self.rows[k]) for k in order[i : i + 1000])
+            lines = ",\n".join(self._lines[k] for k in order[i : i + 1000])
             yield (("[\n" if i == 0 else ",\n") + lines).encode("utf-8")
         yield b"\n]\n" if order else b"[]\n"
 
@@ -330,8 +332,7 @@ class _Manifest:
             (self.outdir / JOURNAL).unlink(missing_ok=True)
 
 
-def _row_json(row: Row) -> str:
-    return json.dumps({k: getattr(row, k) for k in _FIELDS}, ensure_ascii=False)
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps makes one per call
 
 
 def _previous(outdir: Path) -> dict[str, dict[str, Any]]:

@@ -435,5 +435,10 @@ def locate(record: Record, json_path: str) -> str:
     return json_path
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def canonical(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+    """The same bytes for the same data, whatever the order of its keys (json.dumps with
+    these options, without making an encoder per call)."""
+    return _CANONICAL.encode(data).encode("utf-8")
