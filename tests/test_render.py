@@ -427,9 +427,9 @@ def test_a_letter_is_the_same_bytes_whatever_was_rendered_before() -> None:
 
 def test_a_set_aside_block_is_checked_before_it_is_used() -> None:
     with pytest.raises(RenderError, match=r"word/document.xml \(body or phụ lục\) is not well-formed"):
-        Template()._piece(b'<w:p><w:r><w:t xml:space="preserve">a</w:t></w:r>')
+        Template()._piece('<w:p><w:r><w:t xml:space="preserve">a</w:t></w:r>')
     with pytest.raises(RenderError, match="not well-formed"):
-        Template()._piece(b"<x:p/>")  # a prefix the document does not declare
+        Template()._piece("<x:p/>")  # a prefix the document does not declare
 
 
 def test_markup_a_template_lets_through_is_checked_with_its_prefixes(tmp_path: Path) -> None:

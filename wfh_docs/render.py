@@ -379,6 +379,12 @@ def _strings(value: Any, *, rich: bool = False) -> Iterator[str]:
             yield from _strings(v, rich=rich)
 
 
+@functools.lru_cache(maxsize=8192)
+def _lines_read(text: str, markup: bool) -> tuple[str, ...]:
+    """The non-empty lines of a paragraph as the reader sees them (cached, as _paragraphs)."""
+    return tuple(p for p in (inline.plain(text) if markup else text).split("\n") if p.strip())
+
+
 def expected_texts(letter: Letter) -> list[str]:
     """Every piece of the input as the reader must find it in the finished letter."""
     out: list[str] = []
@@ -398,9 +404,9 @@ def expected_texts(letter: Letter) -> list[str]:
     def blocks(bs: Iterable[Block]) -> None:
         for b in bs:
             if isinstance(b, str):
-                out.extend(p for p in inline.plain(b).split("\n") if p.strip())
+                out.extend(_lines_read(b, True))
             elif isinstance(b, Heading):
-                out.extend(p for p in b.heading.split("\n") if p.strip())
+                out.extend(_lines_read(b.heading, False))
             elif isinstance(b, TableBlock):
                 out.extend(b.table.columns)
                 out.extend(inline.plain(_cell_text(c)[0]) for r in b.table.rows for c in r)
@@ -651,7 +657,7 @@ class Template:
         root = re.search(rb"<w:document\b[^>]*>", dict(self._entries)["word/document.xml"])
         declared = b" ".join(re.findall(rb'xmlns(?::[\w.-]+)?="[^"]*"', root.group(0))) if root else b""
         self._wrap = (b"<wfh-fragment " + declared + b">", b"</wfh-fragment>")
-        self._pieces: OrderedDict[bytes, _Piece] = OrderedDict()
+        self._pieces: OrderedDict[str, _Piece] = OrderedDict()
         self._pieces_bytes = 0
 
     def _pack(self, name: str, data: bytes) -> package.Entry:
@@ -679,18 +685,19 @@ class Template:
                 "'Changing the template in Word')"
             )
 
-    def _piece(self, data: bytes) -> _Piece:
+    def _piece(self, xml: str) -> _Piece:
         """A set-aside block: checked, read and compressed the first time it is seen."""
-        piece = self._pieces.get(data)
+        piece = self._pieces.get(xml)
         if piece is not None:
-            self._pieces.move_to_end(data)
+            self._pieces.move_to_end(xml)
             return piece
+        data = xml.encode("utf-8")
         _check_xml("word/document.xml", self._wrap[0] + data + self._wrap[1], what=" (body or phụ lục)")
         piece = _Piece(data, package.segment(data), _pieces_text(_text_pieces(data)))
-        self._pieces[data] = piece
+        self._pieces[xml] = piece
         self._pieces_bytes += len(data)
         while len(self._pieces) > _PIECES_KEPT or self._pieces_bytes > _PIECES_BYTES:
-            self._pieces_bytes -= len(self._pieces.popitem(last=False)[0])
+            self._pieces_bytes -= len(self._pieces.popitem(last=False)[1].data)
         return piece
 
     def _document(self, skeleton: bytes, fragments: list[str]) -> tuple[package.Entry, str]:
@@ -704,7 +711,7 @@ class Template:
         crc = 0
         for i, part in enumerate(cut):
             if i % 2:
-                piece = self._piece(fragments[int(part)].encode("utf-8"))
+                piece = self._piece(fragments[int(part)])
                 segments.append(piece.segment)
                 text.append(piece.text)
                 crc = zlib.crc32(piece.data, crc)
@@ -764,9 +771,19 @@ class Template:
 
 
 def _warnings(letter: Letter) -> list[str]:
+    out = list(_name_warnings(letter.issuer.parent, letter.issuer.name))
+    if letter.appendices and not _mentions_phu_luc(tuple(b for b in letter.body if isinstance(b, str))):
+        out.append(
+            "the body never mentions the phụ lục; ND 30 (Phụ lục I, III.1.a) asks the "
+            "letter to point to it, e.g. '... tại Phụ lục đính kèm.'"
+        )
+    return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_warnings(parent: str | None, name: str) -> tuple[str, ...]:
     out = []
-    names = (("issuer.parent", letter.issuer.parent, False), ("issuer.name", letter.issuer.name, True))
-    for field_name, value, bold in names:
+    for field_name, value, bold in (("issuer.parent", parent, False), ("issuer.name", name, True)):
         for line in (value or "").split("\n"):
             width = text_width_twips(line, LAYOUT.agency_size, bold=bold, caps=True)
             if width > LAYOUT.header_left:
@@ -774,14 +791,12 @@ def _warnings(letter: Letter) -> list[str]:
                     f"{field_name}: '{line}' is wider than the header's left column and will "
                     "wrap where Word decides; put a line break (\\n) where it should break"
                 )
-    if letter.appendices:
-        body = " ".join(inline.plain(b) for b in letter.body if isinstance(b, str)).casefold()
-        if "phụ lục" not in body:
-            out.append(
-                "the body never mentions the phụ lục; ND 30 (Phụ lục I, III.1.a) asks the "
-                "letter to point to it, e.g. '... tại Phụ lục đính kèm.'"
-            )
-    return out
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _mentions_phu_luc(paragraphs: tuple[str, ...]) -> bool:
+    return "phụ lục" in " ".join(inline.plain(p) for p in paragraphs).casefold()
 
 
 def core_properties(letter: Letter) -> bytes:
