@@ -158,9 +158,10 @@ def batch(
 
     Writes OUTDIR/manifest.csv and manifest.json (what was built from where, with each file's
     SHA-256). A bad record is reported with its file, row and field, and the others are still
-    built; the exit code is 1 when any record failed. Running again skips the letters whose
-    input has not changed. The ND 30 checker reads the first letter of each agency (every
-    letter with --check-all); its findings are printed as warnings.
+    built; the exit code is 1 when any record failed. Ctrl-C stops the run with every finished
+    letter in the manifest; running again skips the letters whose input has not changed. The
+    ND 30 checker reads the first letter of each agency (every letter with --check-all); its
+    findings are printed as warnings.
 
     \b
     Example:
