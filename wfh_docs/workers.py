@@ -2,9 +2,10 @@
 
 concurrent.futures' process pool spends three threads of the parent and a few hundred
 microseconds of its time on every chunk, and on a two-core machine that time is taken from the
-workers. Here the parent holds one pipe per worker and no thread. Each worker's next chunk is
-pickled while it works, and sent the moment its results arrive, so a worker never waits for the
-parent. A worker that dies (killed, out of memory, a crash in a C library) is replaced; the
+workers. Here the parent holds two one-way pipes per worker and no thread. A worker has the
+chunk it is building and the next one waiting in the pipe behind it (or, for a chunk too big to
+wait there, pickled and sent the moment the results arrive), so it never waits for the parent.
+A worker that dies (killed, out of memory, a crash in a C library) is replaced; the
 letters of its chunk are tried again one at a time, so that only a letter that itself stops a
 worker fails, and the batch goes on.
 """
@@ -12,7 +13,6 @@ worker fails, and the batch goes on.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import multiprocessing
 import pickle
 import signal
@@ -23,17 +23,22 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
+
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
-# A chunk waits in the pipe behind the one being built, so that the worker goes on without
-# waiting for the parent, when it fits in half the pipe's buffer: sending it never blocks. The
-# buffer is made 1 MiB where the system lets us (Linux), else it is 64 KiB.
+# A chunk waits in the pipe behind the one being built when it fits in half the pipe's buffer:
+# sending it never blocks. The buffer is made 1 MiB where the system lets us (Linux); elsewhere
+# it is taken to be the smallest usual size, 16 KiB.
 _PIPE_BYTES = 1 << 20
 
 
 def _pipe_room(conn: Connection) -> int:
     """How big a chunk may wait in the pipe behind another."""
-    size = 64 << 10
-    if hasattr(fcntl, "F_SETPIPE_SZ"):
+    size = 16 << 10
+    if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
         with contextlib.suppress(OSError):
             size = fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
     return size // 2 - 64
