@@ -4,7 +4,8 @@
     ├── InputError              the data is wrong: problems, each with its place and a hint
     ├── TemplateError           the .docx template is broken or lacks what wfhdoc needs
     ├── RenderError             the finished letter failed wfhdoc's own verification
-    └── OutputError             the letter could not be written where asked
+    ├── OutputError             the letter could not be written where asked
+    └── WorkerError             a batch's worker processes keep dying before they make a letter
 
 No other exception is meant to leave a public function; the CLI treats any other one as
 a bug and says so.
@@ -53,3 +54,7 @@ class RenderError(WfhDocError):
 
 class OutputError(WfhDocError):
     """The letter could not be written."""
+
+
+class WorkerError(WfhDocError):
+    """The worker processes of a batch stop before building anything, again and again."""

@@ -23,6 +23,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from .errors import WorkerError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows
@@ -77,6 +79,7 @@ class _Worker:
     conn: Connection  # to the worker
     back: Connection  # from it
     room: int  # the size of a chunk that can wait in the pipe
+    answered: bool = False  # has it sent any results?
     # the chunks sent to it, in order: the first is the one it is working on
     sent: deque[list[Any]] = field(default_factory=deque)
     ready: tuple[list[Any], bytes] | None = None  # its next chunk, already pickled
@@ -153,6 +156,7 @@ class Workers:
         """(chunk, its results, "") for every chunk, in the order they finish; (chunk, None,
         why) for a single item whose worker died on it."""
         retry: deque[list[Any]] = deque()
+        stillborn = 0  # workers in a row that died before answering once
 
         def prepare(w: _Worker) -> None:
             if w.ready is None:
@@ -188,7 +192,13 @@ class Workers:
                 except (EOFError, OSError):
                     # it died on the chunk it was building; the ones queued behind were not begun
                     chunk, queued = w.sent[0], list(w.sent)[1:]
+                    stillborn = 0 if w.answered else stillborn + 1
                     w, reason = self._replace(w)
+                    if stillborn > 2 * len(self._workers):
+                        raise WorkerError(
+                            f"the worker processes stop before building any letter ({reason}); "
+                            "run again with --workers 1 to see why"
+                        ) from None
                     retry.extendleft(reversed(queued))
                     if len(chunk) > 1:
                         retry.extend([item] for item in chunk)
@@ -198,6 +208,8 @@ class Workers:
                         yield chunk, None, reason
                     continue
                 chunk = w.sent.popleft()
+                w.answered = True
+                stillborn = 0
                 feed(w)  # the worker goes on while the results are used
                 yield chunk, results, ""
                 prepare(w)
