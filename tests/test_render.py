@@ -247,15 +247,24 @@ def _template_with(tmp_path: Path, find: str, replace: str) -> Path:
     return target
 
 
-def test_a_template_that_drops_a_field_is_caught(tmp_path: Path) -> None:
-    broken = _template_with(tmp_path, "{{ signer.name }}", "")
-    with pytest.raises(RenderError, match="missing from the rendered letter"):
-        Template(broken).render(letter())
-
-
-def test_a_template_with_an_unknown_variable_is_refused(tmp_path: Path) -> None:
-    broken = _template_with(tmp_path, "{{ signer.name }}", "{{ signer.nmae }}")
-    with pytest.raises(TemplateError, match="nmae"):
+@pytest.mark.parametrize(
+    ("find", "replace", "error", "match"),
+    [
+        # a field dropped: the letter would lose the signer's name
+        ("{{ signer.name }}", "", RenderError, "missing from the rendered letter"),
+        # the body dropped: it is set aside while rendering, and still missed
+        ("{{p body }}", "", RenderError, "missing from the rendered letter"),
+        ("{{ signer.name }}", "{{ signer.nmae }}", TemplateError, "nmae"),
+        # every value reaches the template escaped; only the template itself can break the XML
+        ("{{ signer.name }}", "{{ '<w:p>'|safe }}{{ signer.name }}", RenderError, "not well-formed after"),
+    ],
+    ids=["drops-a-field", "drops-the-body", "unknown-variable", "writes-broken-xml"],
+)
+def test_a_broken_template_is_caught(
+    tmp_path: Path, find: str, replace: str, error: type[Exception], match: str
+) -> None:
+    broken = _template_with(tmp_path, find, replace)
+    with pytest.raises(error, match=match):
         Template(broken).render(letter())
 
 
@@ -372,19 +381,6 @@ def test_signature_line_letter_passes_audit_and_opens_in_libreoffice(
     assert OpenXmlValidator().validate(str(path)).errors == []
     soffice_pdf([path], tmp_path, timeout=180)
     assert (tmp_path / "signature-line.pdf").read_bytes().startswith(b"%PDF")
-
-
-def test_a_template_that_drops_the_body_is_caught(tmp_path: Path) -> None:
-    broken = _template_with(tmp_path, "{{p body }}", "")
-    with pytest.raises(RenderError, match="missing from the rendered letter"):
-        Template(broken).render(letter())
-
-
-def test_a_template_that_writes_broken_xml_is_caught(tmp_path: Path) -> None:
-    # every value reaches the template escaped; only the template itself can break the XML
-    broken = _template_with(tmp_path, "{{ signer.name }}", "{{ '<w:p>'|safe }}{{ signer.name }}")
-    with pytest.raises(RenderError, match="not well-formed after rendering"):
-        Template(broken).render(letter())
 
 
 def _parts_text(data: bytes) -> dict[str, str]:
