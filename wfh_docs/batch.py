@@ -59,7 +59,6 @@ class Row:
     check: str = ""  # the ND 30 check of the letter: "passed", "2 errors, 1 warning", or "" (not checked)
     sha256: str = ""
     input_sha256: str = ""
-    key: str = ""
 
 
 @dataclass
@@ -156,7 +155,7 @@ def _prepare(record: Record) -> tuple[Letter | None, str, list[str], list[str]]:
 def _build(job: _Job) -> tuple[Row, list[str]]:
     """Validate, render and write one letter (in a worker): its manifest row and warnings."""
     record = job.record
-    row = Row(record.index + 1, record.origin, key=record.key)
+    row = Row(record.index + 1, record.origin)
     try:
         letter, input_sha, problems, warnings = _prepare(record)
         if input_sha:
@@ -511,7 +510,7 @@ def _run(
             f"the worker process stopped while building this letter ({reason}); the other "
             "letters were built: run the batch again, and report it if it happens again"
         )
-        return Row(job.record.index + 1, job.record.origin, key=job.record.key, message=message), []
+        return Row(job.record.index + 1, job.record.origin, message=message), []
 
     def settle_chunk(chunk: list[_Job], results: list[tuple[Row, list[str]]] | None, reason: str) -> None:
         for result in results if results is not None else [stopped(job, reason) for job in chunk]:
