@@ -439,7 +439,10 @@ def test_workers_that_cannot_start_stop_the_batch_with_a_reason(
     source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 41)])
     with pytest.raises(WorkerError, match=r"stop before building any letter \(it exited with code 3\)"):
         run_batch(source, tmp_path / "out", workers=2)
-    assert manifest(tmp_path / "out") == []
+    # the few letters tried alone before giving up are failed with the reason; none was built
+    rows = manifest(tmp_path / "out")
+    assert len(rows) < 40 and all(r["status"] == "failed" and "code 3" in r["message"] for r in rows)
+    assert list((tmp_path / "out").glob("*.docx")) == []
 
 
 def test_a_worker_that_dies_fails_only_the_letter_it_was_building(

@@ -449,7 +449,8 @@ def _run(
         if progress:
             progress(done, total)
 
-    checked: set[bytes] = set()
+    checked: set[str] = set()
+    folder = os.path.join(outdir, "")
 
     def jobs() -> Iterator[tuple[_Job, Issued | None]]:
         for record in records:
@@ -471,14 +472,16 @@ def _run(
                         input_sha256=input_sha,
                     )
                     issued = Issued(letter.issuer.abbreviation, year, number)
-            data = dict(record.data or {})
+            data = record.data or {}
             if number is not None:
-                data["number"] = number
-            target = outdir / names.claim(_stem(data)) if record.data is not None else outdir / ""
-            agency = canonical(data.get("issuer"))
+                data = {**data, "number": number}
+            target = folder + names.claim(_stem(data)) if record.data is not None else str(outdir)
+            # an agency is its issuer block as written (another order of its keys only costs
+            # one more check)
+            agency = repr(data.get("issuer"))
             check = check_all or agency not in checked
             checked.add(agency)
-            yield _Job(record, str(target), template_sha, number, previous.get(record.origin), check), issued
+            yield _Job(record, target, template_sha, number, previous.get(record.origin), check), issued
 
     def settle(result: tuple[Row, list[str]], issued: Issued | None) -> None:
         row, warnings = result
