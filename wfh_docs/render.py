@@ -273,8 +273,9 @@ def _appendices(letter: Letter, letter_sect: str, fragments: list[str] | None = 
 # districts): the bulk of the document. Such a block is set aside, and the template renders a
 # marker in its place; the document is then put together from pieces, and a piece already seen
 # is neither parsed, read for its text nor compressed again (Template._piece). The marker holds
-# a token of this process, so no template or data can forge one.
-_FRAGMENT_MIN = 4096
+# a token of this process, so no template or data can forge one. A block under 2 KB stays in
+# place: a piece of its own costs more than reading it again.
+_FRAGMENT_MIN = 2048
 _FRAGMENT_TOKEN = secrets.token_hex(8)
 _FRAGMENT_MARK = f"<wfh-fragment-{_FRAGMENT_TOKEN}-{{}}/>"
 _FRAGMENT_SPLIT = re.compile(rf"<wfh-fragment-{_FRAGMENT_TOKEN}-(\d+)/>".encode())
@@ -659,6 +660,7 @@ class Template:
         self._wrap = (b"<wfh-fragment " + declared + b">", b"</wfh-fragment>")
         self._pieces: OrderedDict[str, _Piece] = OrderedDict()
         self._pieces_bytes = 0
+        self._small_pieces: dict[bytes, tuple[package.Segment, str]] = {}
 
     def _pack(self, name: str, data: bytes) -> package.Entry:
         # a header or footer comes out the same for every letter of an agency: compress it once
@@ -700,6 +702,18 @@ class Template:
             self._pieces_bytes -= len(self._pieces.popitem(last=False)[1].data)
         return piece
 
+    def _skeleton_piece(self, data: bytes) -> tuple[package.Segment, str]:
+        """A piece of the rendered template between set-aside blocks, compressed and read; a
+        small one (the end of the document, the same in every letter) is remembered."""
+        if len(data) > 2048:
+            return package.segment(data), _pieces_text(_text_pieces(data))
+        known = self._small_pieces.get(data)
+        if known is None:
+            if len(self._small_pieces) >= 64:
+                self._small_pieces.clear()
+            known = self._small_pieces[data] = (package.segment(data), _pieces_text(_text_pieces(data)))
+        return known
+
     def _document(self, skeleton: bytes, fragments: list[str]) -> tuple[package.Entry, str]:
         """document.xml put together from the rendered template (the skeleton, with markers)
         and the set-aside blocks: the zip entry and the text (as xml_text reads it, but for a
@@ -716,8 +730,9 @@ class Template:
                 text.append(piece.text)
                 crc = zlib.crc32(piece.data, crc)
             elif part:
-                segments.append(package.segment(part))
-                text.append(_pieces_text(_text_pieces(part)))
+                segment, part_text = self._skeleton_piece(part)
+                segments.append(segment)
+                text.append(part_text)
                 crc = zlib.crc32(part, crc)
         return package.joined("word/document.xml", segments, crc), "".join(text)
 
