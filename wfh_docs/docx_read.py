@@ -179,6 +179,22 @@ def _ppr(el: etree._Element | None) -> ParaProps:
     return props
 
 
+@dataclass
+class _StyleBook:
+    """A styles part read and resolved: the same for every letter made from one template, so
+    shared by the Docx objects that have it (the batch checks a letter of every agency)."""
+
+    styles: dict[str, etree._Element] = field(default_factory=dict)
+    default_rpr: RunProps = field(default_factory=RunProps)
+    default_ppr: ParaProps = field(default_factory=ParaProps)
+    default_paragraph_style: str | None = None
+    rpr_cache: dict[str | None, RunProps] = field(default_factory=dict)  # style -> resolved props
+    ppr_cache: dict[str | None, ParaProps] = field(default_factory=dict)
+
+
+_STYLE_BOOKS: dict[tuple[bytes | None, tuple[tuple[str, str], ...]], _StyleBook] = {}
+
+
 class Docx:
     """A .docx opened for reading: styles resolved, paragraphs in reading order."""
 
@@ -196,27 +212,39 @@ class Docx:
         self.parse_errors: dict[str, str] = {}
         self.control_chars: dict[str, list[tuple[str, str]]] = {}  # part -> (character, text around it)
         self._trees: dict[str, etree._Element] = {}
-        self._rpr_cache: dict[str | None, RunProps] = {}
-        self._ppr_cache: dict[str | None, ParaProps] = {}
         self._paragraphs: dict[str, list[Paragraph]] = {}
         self.document = self.tree("word/document.xml")
         self.theme_fonts = self._theme_fonts()
-        self._styles: dict[str, etree._Element] = {}
-        self.default_rpr = RunProps()
-        self.default_ppr = ParaProps()
-        self.default_paragraph_style: str | None = None
+        styles = self.parts.get("word/styles.xml")
+        key = (styles, tuple(sorted(self.theme_fonts.items())))
+        book = _STYLE_BOOKS.get(key) if styles is not None else None
+        if book is None:
+            book = self._read_styles()
+            clean = "word/styles.xml" not in self.parse_errors and "word/styles.xml" not in self.control_chars
+            if styles is not None and clean:
+                if len(_STYLE_BOOKS) >= 8:
+                    _STYLE_BOOKS.clear()
+                _STYLE_BOOKS[key] = book
+        self._styles = book.styles
+        self.default_rpr, self.default_ppr = book.default_rpr, book.default_ppr
+        self.default_paragraph_style = book.default_paragraph_style
+        self._rpr_cache, self._ppr_cache = book.rpr_cache, book.ppr_cache
+
+    def _read_styles(self) -> _StyleBook:
+        book = _StyleBook()
         if "word/styles.xml" in self.parts:
             styles = self.tree("word/styles.xml")
             defaults = styles.find(_w("docDefaults"))
             if defaults is not None:
-                self.default_rpr = _rpr(defaults.find(f"{_w('rPrDefault')}/{_w('rPr')}"), self.theme_fonts)
-                self.default_ppr = _ppr(defaults.find(f"{_w('pPrDefault')}/{_w('pPr')}"))
+                book.default_rpr = _rpr(defaults.find(f"{_w('rPrDefault')}/{_w('rPr')}"), self.theme_fonts)
+                book.default_ppr = _ppr(defaults.find(f"{_w('pPrDefault')}/{_w('pPr')}"))
             for st in styles.iter(_w("style")):
                 sid = st.get(_w("styleId"))
                 if sid:
-                    self._styles[sid] = st
+                    book.styles[sid] = st
                     if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true"):
-                        self.default_paragraph_style = sid
+                        book.default_paragraph_style = sid
+        return book
 
     def tree(self, part: str) -> etree._Element:
         """A part's XML, parsed once; a part that is not well-formed is parsed leniently and
