@@ -577,7 +577,7 @@ _JINJA_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
 _RAW_MARKUP = {"safe", "xmlattr", "urlize"}  # filters whose output is not escaped
 
 
-def _namespaces_settled(env: Environment, xml: str) -> bool:
+def _namespaces_settled(tree: jinja_nodes.Template, xml: str) -> bool:
     """Can no letter rendered from this part get an XML prefix wrong? Then a letter is checked
     for well-formedness without namespace processing, at half the cost.
 
@@ -591,7 +591,6 @@ def _namespaces_settled(env: Environment, xml: str) -> bool:
         expat.ParserCreate(namespace_separator=" ").Parse(_JINJA_TAG.sub("", xml).encode("utf-8"), True)
     except expat.ExpatError:
         return False
-    tree = env.parse(xml)
     if any(f.name in _RAW_MARKUP for f in tree.find_all(jinja_nodes.Filter)):
         return False
     return not any(True for _ in tree.find_all((jinja_nodes.EvalContextModifier,)))
@@ -643,12 +642,13 @@ class Template:
                     raise TemplateError(f"{self.path}: the document has no section properties")
                 self.letter_sect = xml[span[0] : span[1]]
             try:
-                self._compiled[name] = self._env.from_string(xml)
+                tree = self._env.parse(xml)
+                self._compiled[name] = self._env.from_string(tree)
             except JinjaTemplateError as exc:
                 raise TemplateError(
                     f"{self.path}: {name}: template error{_where(self._env, xml)}: {exc}"
                 ) from None
-            self._namespaces[name] = not _namespaces_settled(self._env, xml)
+            self._namespaces[name] = not _namespaces_settled(tree, xml)
         self._check_styles(dict(self._entries).get("word/styles.xml"))
         # the parts no letter changes are compressed once, here
         self._packed = {name: package.compress(name, data, level=9) for name, data in self._entries}
