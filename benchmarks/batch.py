@@ -193,7 +193,7 @@ def main() -> int:
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="runs of (b) and (c), taking turns; the best counts (default 3)"
+        "--rounds", type=int, default=5, help="runs of (b) and (c), taking turns; the best counts (default 5)"
     )
     args = parser.parse_args()
     n = args.letters
