@@ -1,6 +1,6 @@
 """How fast wfhdoc batch builds letters, against a plain docxtpl loop, in one run.
 
-    python benchmarks/batch.py [--letters 1000] [--memory-letters 10000] [--no-memory]
+    python benchmarks/batch.py [--letters 1000] [--rounds 5] [--memory-letters 10000] [--no-memory]
 
 Prints letters per second for
   (a) a plain docxtpl loop: validate, load the template, render, save, for each letter;
@@ -9,9 +9,10 @@ Prints letters per second for
 and the ratios b/a (target >= 10) and c/b (target >= 1.7), for two batches: the 27 agencies of
 the sample reporting (one-page letters, no two alike), and the reference letter with its
 four-page phụ lục sent to as many recipients. All three build the same letters from the same
-template, into fresh folders; times are wall-clock on this machine. Then the peak memory of a
-batch of --memory-letters letters against one of 100 (target <= 1.5): letters are streamed to
-disk, not held.
+template, into fresh folders, each in a new Python process; times are wall-clock on this
+machine, and (b) and (c) take --rounds turns, the best of each counting (a shared machine has
+slow spells). Then the peak memory of a batch of --memory-letters letters against one of 100
+(target <= 1.5): letters are streamed to disk, not held.
 """
 
 from __future__ import annotations
