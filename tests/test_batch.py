@@ -470,6 +470,25 @@ def test_a_worker_that_dies_fails_only_the_letter_it_was_building(
     assert all(opens(out / r["output"]) for r in rows if r["status"] == "built")
 
 
+def test_records_too_big_to_wait_in_the_pipe_are_all_built(tmp_path: Path) -> None:
+    # a chunk of big records (here 100 KB of phụ lục each, 1 MB a chunk) is sent when its
+    # worker is free, not queued behind the chunk in hand; every letter is still built
+    def appendix(n: int) -> dict[str, Any]:
+        rows = [[i, f"Đơn vị {n}.{i}: " + "chữ " * 60] for i in range(300)]
+        return {"title": "DANH SÁCH", "content": [{"table": {"columns": ["STT", "Nội dung"], "rows": rows}}]}
+
+    records = [
+        {"number": n, "appendices": [appendix(n)], "body": ["Xem Phụ lục kèm theo."]} for n in range(1, 81)
+    ]
+    import pickle
+
+    assert len(pickle.dumps(records[:10])) > 1 << 20  # a chunk of 10: more than the pipe holds
+    source = write_batch(tmp_path / "b.json", records)
+    report = run_batch(source, tmp_path / "out", workers=2)
+    assert report.count("built") == 80 and report.failed == 0
+    assert sorted(r["record"] for r in manifest(tmp_path / "out")) == list(range(1, 81))
+
+
 def test_a_thousand_letters(tmp_path: Path) -> None:
     source = write_batch(
         tmp_path / "b.json", [{"number": n, "recipients": [f"Đơn vị số {n}"]} for n in range(1, 1001)]
