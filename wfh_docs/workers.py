@@ -233,12 +233,13 @@ class Workers:
                 yield w.sent.popleft(), results, ""
 
     def close(self) -> None:
-        """Close the pipes: each worker finishes the chunk in hand and stops."""
+        """Close the pipes: each worker finishes the chunk in hand and stops; one that is still
+        at it after 10 seconds (a letter that never ends) is killed."""
         for w in self._workers:
             w.conn.close()
             w.back.close()
         for w in self._workers:
-            w.process.join(timeout=30)
+            w.process.join(timeout=10)
             if w.process.is_alive():
                 w.process.kill()
                 w.process.join()
