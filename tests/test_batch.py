@@ -411,7 +411,7 @@ def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path, workers:
     assert all(opens(out / r["output"]) for r in rows)
     # the letters the workers had in hand were finished and reported; at most the letters of
     # a chunk being reported at the moment of Ctrl-C are missing (the next run rebuilds them)
-    assert len(letters) - len(rows) <= 16
+    assert len(letters) - len(rows) <= 32
     assert not list(out.glob(".*.tmp"))
     time.sleep(0.5)
     assert _session_members(run.pid) == [], "a worker outlived the interrupted batch"

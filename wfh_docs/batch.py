@@ -507,7 +507,7 @@ def _run(
             if issued is not None:
                 issued_for[job.record.index] = issued
             chunk.append(job)
-            if len(chunk) >= max(1, min(16, (total - handed) // (workers * 4))):
+            if len(chunk) >= max(1, min(32, (total - handed) // (workers * 4))):
                 handed += len(chunk)
                 yield chunk
                 chunk = []
