@@ -120,9 +120,13 @@ class _Job:
     record: Record
     target: str
     template_sha: str
-    number: int | None = None  # drawn from the register by the parent
+    issued: Issued | None = None  # the number drawn from the register by the parent
     previous: dict[str, Any] | None = None  # the manifest row of an earlier run
     check: bool = False  # run the ND 30 checker on the letter
+
+    @property
+    def number(self) -> int | None:
+        return self.issued.number if self.issued else None
 
 
 def _problem_text(record: Record, where: str, message: str, hint: str) -> str:
@@ -458,9 +462,8 @@ def _run(
     checked: set[str] = set()
     folder = os.path.join(outdir, "")
 
-    def jobs() -> Iterator[tuple[_Job, Issued | None]]:
+    def jobs() -> Iterator[_Job]:
         for record in records:
-            number: int | None = None
             issued: Issued | None = None
             if reg is not None and record.data is not None and record.data.get("number") in (None, ""):
                 # numbers are drawn only for letters that will be built: validate here first
@@ -479,33 +482,30 @@ def _run(
                     )
                     issued = Issued(letter.issuer.abbreviation, year, number)
             data = record.data or {}
-            if number is not None:
-                data = {**data, "number": number}
+            if issued is not None:
+                data = {**data, "number": issued.number}
             target = folder + names.claim(_stem(data)) if record.data is not None else str(outdir)
             # an agency is its issuer block as written (another order of its keys only costs
             # one more check)
             agency = repr(data.get("issuer"))
             check = check_all or agency not in checked
             checked.add(agency)
-            yield _Job(record, target, template_sha, number, previous.get(record.origin), check), issued
+            yield _Job(record, target, template_sha, issued, previous.get(record.origin), check)
 
-    def settle(result: tuple[Row, list[str]], issued: Issued | None) -> None:
+    def settle(job: _Job, result: tuple[Row, list[str]]) -> None:
         row, warnings = result
         report.warnings.extend(warnings)
+        issued = job.issued
         if reg is not None and issued and row.status in ("built", "unchanged"):
             reg.mark_issued(issued.agency, issued.year, issued.number, output=row.output, sha256=row.sha256)
         finish(row)
-
-    issued_for: dict[int, Issued] = {}
 
     def chunks() -> Iterator[list[_Job]]:
         # Letters go to a worker in chunks, one round trip each; smaller towards the end, so
         # that no worker is left with a long chunk while the others have finished.
         chunk: list[_Job] = []
         handed = 0
-        for job, issued in jobs():
-            if issued is not None:
-                issued_for[job.record.index] = issued
+        for job in jobs():
             chunk.append(job)
             if len(chunk) >= max(1, min(32, (total - handed) // (workers * 4))):
                 handed += len(chunk)
@@ -522,8 +522,10 @@ def _run(
         return Row(job.record.index + 1, job.record.origin, message=message), []
 
     def settle_chunk(chunk: list[_Job], results: list[tuple[Row, list[str]]] | None, reason: str) -> None:
-        for result in results if results is not None else [stopped(job, reason) for job in chunk]:
-            settle(result, issued_for.pop(result[0].record - 1, None))
+        if results is None:
+            results = [stopped(job, reason) for job in chunk]
+        for job, result in zip(chunk, results, strict=True):
+            settle(job, result)
         manifest.chunk_done()
 
     finished = False
@@ -532,7 +534,7 @@ def _run(
             _init_worker(str(template) if template else None)
             for chunk in chunks():
                 for job in chunk:  # each letter reported as soon as it is made
-                    settle(_build(job), issued_for.pop(job.record.index, None))
+                    settle(job, _build(job))
                 manifest.chunk_done()
         else:
             for chunk, results, reason in pool.imap(chunks()):
