@@ -498,6 +498,11 @@ def _verify(letter: Letter, text: str) -> None:
         )
 
 
+def _packed_and_read(data: bytes) -> tuple[package.Segment, str]:
+    """A piece of document.xml compressed on its own, and its text."""
+    return package.segment(data), _pieces_text(_text_pieces(data))
+
+
 @dataclass(frozen=True)
 class _Piece:
     """A set-aside block of a document, checked, read and compressed once."""
@@ -695,7 +700,7 @@ class Template:
             return piece
         data = xml.encode("utf-8")
         _check_xml("word/document.xml", self._wrap[0] + data + self._wrap[1], what=" (body or phụ lục)")
-        piece = _Piece(data, package.segment(data), _pieces_text(_text_pieces(data)))
+        piece = _Piece(data, *_packed_and_read(data))
         self._pieces[xml] = piece
         self._pieces_bytes += len(data)
         while len(self._pieces) > _PIECES_KEPT or self._pieces_bytes > _PIECES_BYTES:
@@ -706,12 +711,12 @@ class Template:
         """A piece of the rendered template between set-aside blocks, compressed and read; a
         small one (the end of the document, the same in every letter) is remembered."""
         if len(data) > 2048:
-            return package.segment(data), _pieces_text(_text_pieces(data))
+            return _packed_and_read(data)
         known = self._small_pieces.get(data)
         if known is None:
             if len(self._small_pieces) >= 64:
                 self._small_pieces.clear()
-            known = self._small_pieces[data] = (package.segment(data), _pieces_text(_text_pieces(data)))
+            known = self._small_pieces[data] = _packed_and_read(data)
         return known
 
     def _document(self, skeleton: bytes, fragments: list[str]) -> tuple[package.Entry, str]:
