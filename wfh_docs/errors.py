@@ -5,7 +5,8 @@
     ├── TemplateError           the .docx template is broken or lacks what wfhdoc needs
     ├── RenderError             the finished letter failed wfhdoc's own verification
     ├── OutputError             the letter could not be written where asked
-    └── WorkerError             a batch's worker processes keep dying before they make a letter
+    ├── WorkerError             a batch's worker processes keep dying before they make a letter
+    └── ArchiveError            a .docx/.xlsx archive is damaged or inflates past the limits
 
 No other exception is meant to leave a public function; the CLI treats any other one as
 a bug and says so.
@@ -58,3 +59,14 @@ class OutputError(WfhDocError):
 
 class WorkerError(WfhDocError):
     """The worker processes of a batch stop before building anything, again and again."""
+
+
+class ArchiveError(WfhDocError):
+    """A .docx, .xlsx or template archive is damaged, crafted to explode, or not an archive."""
+
+    def __init__(self, source: str, member: str, message: str) -> None:
+        self.source = source
+        self.member = member
+        self.reason = message
+        where = f"{source}: {member}" if member else source
+        super().__init__(f"{where}: {message}")
