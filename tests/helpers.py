@@ -12,9 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"
 REFERENCE_JSON = EXAMPLES / "cong-van-451-SCT-VP-2020.json"
-# The shared folder sits beside the checkout (../shared), for developers and CI alike.
-SHARED = ROOT.parent / "shared"
-REFERENCE_TXT = SHARED / "reference" / "cong-van-451-SCT-VP-2020.txt"
+# Copies of the project's shared reference material, kept in the repository so that a clone
+# alone passes its tests (tests/data/reference/README.md says where the letter departs from ND 30).
+TEST_DATA = ROOT / "tests" / "data"
+REFERENCE_TXT = TEST_DATA / "reference" / "cong-van-451-SCT-VP-2020.txt"
 
 
 def require_tool(name: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from helpers import REFERENCE_TXT
 
 # Where the letter as received departs from the decree, wfhdoc follows the decree
-# (shared/reference/README.md lists these); the expected text is the reference with exactly
+# (tests/data/reference/README.md lists these); the expected text is the reference with exactly
 # these corrections, and nothing else.
 DECREE_CORRECTIONS = [
     ("Số: 451 /SCT-VP", "Số: 451/SCT-VP"),  # no space before "/" (Phụ lục I, II.3.c)

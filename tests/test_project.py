@@ -1,0 +1,63 @@
+"""The project stands on its own: what a fresh clone needs is declared and inside it."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import json
+import re
+import sys
+from pathlib import Path
+
+from helpers import ROOT
+
+PACKAGE = ROOT / "wfh_docs"
+
+
+def _declared() -> set[str]:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M)
+    assert block, "pyproject.toml has no dependencies list"
+    names = re.findall(r'^\s*"([A-Za-z0-9_.\-]+)', block.group(1), re.M)
+    return {re.sub(r"[-_.]+", "-", n).lower() for n in names}
+
+
+def _imported_top_modules() -> set[str]:
+    found: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"wfh_docs", "__future__"}
+
+
+def test_every_imported_package_is_declared_with_a_range() -> None:
+    declared = _declared()
+    owners = importlib.metadata.packages_distributions()
+    missing = []
+    for module in sorted(_imported_top_modules()):
+        dists = {re.sub(r"[-_.]+", "-", d).lower() for d in owners.get(module, [module])}
+        if not dists & declared:
+            missing.append(f"{module} ({', '.join(sorted(dists))})")
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M)
+    assert block
+    for line in re.findall(r'^\s*"([^"]+)"', block.group(1), re.M):
+        assert "<" in line or "~=" in line, f"no upper bound: {line}"
+
+
+def test_schema_references_resolve() -> None:
+    for path in (ROOT / "data").rglob("*.json"):
+        ref = json.loads(path.read_text(encoding="utf-8")).get("$schema")
+        if isinstance(ref, str) and not ref.startswith("http"):
+            assert (path.parent / ref).is_file(), f"{path.relative_to(ROOT)}: $schema {ref} does not exist"
+
+
+def test_no_test_reads_outside_the_repository() -> None:
+    outside = re.compile(r"ROOT\.parent\b|\.\./shared")
+    for path in (ROOT / "tests").rglob("*.py"):
+        if path.name != "test_project.py":
+            assert not outside.search(path.read_text(encoding="utf-8")), f"{path.name} reads outside the repo"
