@@ -7,7 +7,6 @@ import importlib.metadata
 import json
 import re
 import sys
-from pathlib import Path
 
 from helpers import ROOT
 
