@@ -54,6 +54,7 @@ _DATE = re.compile(
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*\S")
 _APPENDIX = re.compile(r"^Phụ\s+lục(?:\s+(?P<n>[IVXLCDM]+|\d+))?\.?$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PAGE_FIELD = re.compile(r"\s*PAGE\b")
 _URGENCY = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC"}
 
 
@@ -164,6 +165,7 @@ class _Check:
     # -- the rules ---------------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
+        self._read_headers()
         self.page()
         self.fonts()
         self.text()
@@ -179,6 +181,15 @@ class _Check:
         self.page_numbers()
         self.appendices()
         return self.findings
+
+    def _read_headers(self) -> None:
+        """Parse the headers and footers first, so that a damaged one is reported with the
+        other damaged parts (and the rest of the letter still checked)."""
+        for section in self.docx.sections():
+            for rel_id in [*section.header_refs.values(), *section.footer_refs.values()]:
+                part = self.docx.part_for_rel(rel_id)
+                if part and part in self.docx.parts:
+                    self.docx.tree(part)
 
     def page(self) -> None:
         for n, s in enumerate(self.docx.sections(), start=1):
@@ -880,10 +891,15 @@ class _Check:
             )
 
     def _has_page(self, part: str | None) -> bool:
+        """Whether the part holds a PAGE field (complex or simple), read from its parsed XML,
+        so that a header in UTF-16 or another encoding is read like one in UTF-8."""
         if not part or part not in self.docx.parts:
             return False
-        xml = self.docx.parts[part]
-        return bool(re.search(rb"instr(?:Text[^>]*>|=\")\s*PAGE\b", xml))
+        for el in self.docx.tree(part).iter(f"{_W}instrText", f"{_W}fldSimple"):
+            code = el.text if el.tag == f"{_W}instrText" else el.get(f"{_W}instr")
+            if code and _PAGE_FIELD.match(code):
+                return True
+        return False
 
     def page_numbers(self) -> None:
         sections = self.docx.sections()
@@ -1014,16 +1030,16 @@ class _Check:
         return True  # the first thing in the document
 
 
-def check_docx(source: Path | str | bytes | Docx) -> list[Finding]:
-    """Every departure from ND 30 that can be read from the file."""
-    docx = source if isinstance(source, Docx) else Docx(source if isinstance(source, bytes) else Path(source))
+def check_docx(source: Path | str | bytes | Docx, *, name: str | None = None) -> list[Finding]:
+    """Every departure from ND 30 that can be read from the file; a file that cannot be read
+    as a letter (damaged, not a .docx, a zip bomb) is an ArchiveError naming it (`name`, or
+    the path) and the part."""
+    docx = source if isinstance(source, Docx) else Docx(source, name=name)
     return _Check(docx).run()
 
 
 def check_file(path: Path) -> list[Finding]:
     """check_docx for a file a user names: a missing or broken file is a WfhDocError."""
-    import zipfile
-
     from .errors import InputError, Problem
 
     try:
@@ -1034,9 +1050,10 @@ def check_file(path: Path) -> list[Finding]:
         ) from None
     except IsADirectoryError:
         raise InputError(str(path), [Problem("", "this is a folder", "give .docx files")]) from None
-    except (zipfile.BadZipFile, KeyError):
+    except OSError as exc:
         raise InputError(
-            str(path), [Problem("", "not a .docx file", "a Word document saved as .docx")]
+            str(path),
+            [Problem("", f"the file cannot be read ({exc.strerror or exc})", "check that you may read it")],
         ) from None
 
 

@@ -9,12 +9,16 @@ whether wfhdoc made it or a clerk typed it in Word.
 
 from __future__ import annotations
 
+import codecs
 import re
-import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+
+from .errors import ArchiveError
+from .safezip import Archive
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -22,17 +26,75 @@ _W = f"{{{W_NS}}}"
 _ON_OFF_FALSE = {"0", "false", "off"}
 
 
-# characters XML 1.0 does not allow, as raw bytes or as character references
+# characters XML 1.0 does not allow, raw or as character references (matched in the decoded text)
 _ILLEGAL = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:x0*[0-8bBcCeEfF]|x0*1[0-9a-fA-F]|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:x0*[0-8bBcCeEfF]|x0*1[0-9a-fA-F]|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+)
+_TAG = re.compile(r"<[^>]*>")
+_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml\b[^>]*\?>")
+_ENCODING = re.compile(rb"\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})[\"']")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose mark it starts with
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"<\x00?\x00", "utf-16-le"),  # UTF-16 without a byte order mark
+    (b"\x00<\x00?", "utf-16-be"),
 )
 
+# The parts a letter's check reads are XML of a few hundred KB (the reference letter with its
+# phụ lục: 0.3 MB); a part read for checking may inflate to this much, well under safezip's
+# own cap, so that its parsed tree and paragraphs stay within a few hundred MB.
+PART_LIMIT = 32 << 20
 
-def _text_around(data: bytes, at: int) -> str:
-    """The document's text on each side of a byte position, without the XML tags."""
-    before = re.sub(rb"<[^>]*>", b"", data[max(0, at - 400) : at]).decode("utf-8", "replace")
-    after = re.sub(rb"<[^>]*>", b"", data[at + 1 : at + 400]).decode("utf-8", "replace")
+
+def _encoding(data: bytes) -> str:
+    """The encoding a part's XML is in: its byte order mark, else its declaration, else UTF-8."""
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            return name
+    m = _ENCODING.match(data[:256])
+    if m:
+        name = m.group(1).decode("ascii")
+        try:
+            codecs.lookup(name)
+            return name
+        except LookupError:
+            pass
+    return "utf-8"
+
+
+def _decode(data: bytes) -> str:
+    """The part's text as the XML parser reads it, whatever encoding it declares (UTF-16 and
+    ISO-8859-1 are as legal as UTF-8); what cannot be decoded becomes U+FFFD."""
+    return data.decode(_encoding(data), "replace")
+
+
+def _utf8(text: str) -> bytes:
+    """Decoded XML back to bytes for the parser: UTF-8, without a declaration naming another
+    encoding."""
+    return _DECLARATION.sub("", text, count=1).encode("utf-8")
+
+
+def _text_around(text: str, start: int, end: int) -> str:
+    """The document's text on each side of a character, without the XML tags."""
+    before = _TAG.sub("", text[max(0, start - 400) : start])
+    after = _TAG.sub("", text[end : end + 400])
     return f"{before[-30:]}␣{after[:30]}".strip()
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    """An attribute's whole number; what is not one (a crafted or damaged part) is `default`."""
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return int(float(value))
+        except (ValueError, OverflowError):
+            return default
 
 
 def _w(tag: str) -> str:
@@ -141,7 +203,7 @@ def _rpr(el: etree._Element | None, theme: dict[str, str]) -> RunProps:
                 props.fonts[slot] = name
     sz = el.find(_w("sz"))
     if sz is not None and sz.get(_w("val")):
-        props.size = int(sz.get(_w("val"), "0")) / 2
+        props.size = _int(sz.get(_w("val"))) / 2
     props.bold = _on(el.find(_w("b")))
     props.italic = _on(el.find(_w("i")))
     props.caps = _on(el.find(_w("caps")))
@@ -163,7 +225,7 @@ def _ppr(el: etree._Element | None) -> ParaProps:
         for key in ("left", "right", "firstLine", "hanging", "start", "end"):
             value = ind.get(_w(key))
             if value is not None:
-                props.ind[{"start": "left", "end": "right"}.get(key, key)] = int(value)
+                props.ind[{"start": "left", "end": "right"}.get(key, key)] = _int(value)
     spacing = el.find(_w("spacing"))
     if spacing is not None:
         for key in ("before", "after", "line", "lineRule"):
@@ -195,25 +257,123 @@ class _StyleBook:
 _STYLE_BOOKS: dict[tuple[bytes | None, tuple[tuple[str, str], ...]], _StyleBook] = {}
 
 
+def _parser(*, recover: bool = False) -> etree.XMLParser:
+    """A parser for a part from outside: no DTD, entities or network, lxml's default bounds on
+    depth and text size; `recover` reads what it can of a damaged part."""
+    return etree.XMLParser(
+        recover=recover, resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False
+    )
+
+
+def _clip(text: str, n: int = 120) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class _PartError(ArchiveError):
+    """An ArchiveError whose message already says how to fix it."""
+
+
+def _hint(exc: ArchiveError) -> str:
+    """What a clerk can do about a letter safezip refused."""
+    if "inflates" in exc.reason:
+        return "this is not a letter as Word saves one: do not open it, ask its sender for it again"
+    if not exc.member:
+        return "give a Word document saved as .docx"
+    return "open the letter in Word, which repairs what it can, and save it again as .docx"
+
+
+class _Parts(Mapping[str, bytes]):
+    """A letter's parts by name, each inflated from the archive the first time it is asked for
+    (under safezip's caps and PART_LIMIT), so that media and other parts the checker never
+    reads are never inflated. A part asked for after the Docx is made reopens the archive."""
+
+    def __init__(self, source: Path | bytes, what: str, archive: Archive) -> None:
+        self._source = source
+        self._what = what
+        self._names = archive.names()
+        self._known = set(self._names)
+        self._data: dict[str, bytes] = {}
+        self._archive: Archive | None = archive  # open while the Docx is being made
+
+    def __getitem__(self, name: str) -> bytes:
+        data = self._data.get(name)
+        if data is None:
+            if name not in self._known:
+                raise KeyError(name)
+            if self._archive is not None:
+                data = self._archive.read(name, limit=PART_LIMIT)
+            else:
+                with Archive(self._source, what=self._what) as archive:
+                    data = archive.read(name, limit=PART_LIMIT)
+            self._data[name] = data
+        return data
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 class Docx:
-    """A .docx opened for reading: styles resolved, paragraphs in reading order."""
+    """A .docx opened for reading: styles resolved, paragraphs in reading order.
 
-    def __init__(self, source: Path | str | bytes) -> None:
-        if isinstance(source, bytes):
-            import io
+    Only the parts asked for are inflated, each under safezip's caps; a damaged archive, or a
+    document.xml that is missing, empty or not XML, is an ArchiveError naming the file and
+    the part. Other parts that are damaged are read leniently and noted in `parse_errors`,
+    so that the rest of the letter can still be checked."""
 
-            zf = zipfile.ZipFile(io.BytesIO(source))
-        else:
-            zf = zipfile.ZipFile(source)
-        with zf:
-            self.parts = {n: zf.read(n) for n in zf.namelist()}
+    def __init__(self, source: Path | str | bytes, *, name: str | None = None) -> None:
+        if not isinstance(source, bytes):
+            source = Path(source)
+        self.name = name or (str(source) if isinstance(source, Path) else "the letter")
         # what a strict parser refused, by part; such a part is read leniently so that the
         # rest of the letter can still be looked at
         self.parse_errors: dict[str, str] = {}
         self.control_chars: dict[str, list[tuple[str, str]]] = {}  # part -> (character, text around it)
         self._trees: dict[str, etree._Element] = {}
         self._paragraphs: dict[str, list[Paragraph]] = {}
-        self.document = self.tree("word/document.xml")
+        self._rels: dict[str, str] | None = None
+        try:
+            with Archive(source, what=self.name) as archive:
+                self.parts = _Parts(source, self.name, archive)
+                try:
+                    self._open()
+                finally:
+                    self.parts._archive = None
+        except _PartError:
+            raise
+        except ArchiveError as exc:
+            raise _PartError(exc.source, exc.member, f"{exc.reason}; {_hint(exc)}") from None
+
+    def _open(self) -> None:
+        main = "word/document.xml"
+        if main not in self.parts:
+            raise _PartError(
+                self.name, main, "missing: this is not a Word document; save the letter from Word as .docx"
+            )
+        if not self.parts[main].strip():
+            raise _PartError(
+                self.name,
+                main,
+                "empty: the letter's text is not in the file; open it in Word, which repairs what it "
+                "can, and save it again as .docx, or ask its sender for it again",
+            )
+        self.document = self.tree(main)
+        if main in self.parse_errors and not len(self.document):
+            raise _PartError(
+                self.name,
+                main,
+                f"not readable XML ({_clip(self.parse_errors[main])}); open the letter in Word, "
+                "which repairs what it can, and save it again as .docx",
+            )
+        # the headers and footers, read now while the archive is open: the checker reads them
+        for target in self._relationships(("/header", "/footer")).values():
+            if target in self.parts:
+                self.parts[target]
         self.theme_fonts = self._theme_fonts()
         styles = self.parts.get("word/styles.xml")
         key = (styles, tuple(sorted(self.theme_fonts.items())))
@@ -248,33 +408,56 @@ class Docx:
 
     def tree(self, part: str) -> etree._Element:
         """A part's XML, parsed once; a part that is not well-formed is parsed leniently and
-        the parser's complaint kept in `parse_errors`."""
+        the parser's complaint kept in `parse_errors` (a part with nothing to recover is an
+        empty element)."""
         if part not in self._trees:
-            data = self.parts[part]
-            try:
-                self._trees[part] = etree.fromstring(data)
-            except etree.XMLSyntaxError as exc:
-                # control characters are the usual cause (pasted from old software): note each
-                # with the text around it, and read the part without them
-                found = list(_ILLEGAL.finditer(data))
-                if found:
-                    self.control_chars[part] = [
-                        (m.group().decode("latin-1"), _text_around(data, m.start())) for m in found[:5]
-                    ]
-                    try:
-                        self._trees[part] = etree.fromstring(_ILLEGAL.sub(b"", data))
-                        return self._trees[part]
-                    except etree.XMLSyntaxError:
-                        pass
-                self.parse_errors[part] = str(exc)
-                self._trees[part] = etree.fromstring(data, etree.XMLParser(recover=True))
+            self._trees[part] = self._parse(part, self.parts[part])
         return self._trees[part]
+
+    def _parse(self, part: str, data: bytes) -> etree._Element:
+        try:
+            return etree.fromstring(data, _parser())
+        except etree.XMLSyntaxError as exc:
+            complaint = str(exc)
+        # control characters are the usual cause (pasted from old software): note each with
+        # the text around it, and read the part without them. The scan runs on the decoded
+        # text, so a part in UTF-16 or ISO-8859-1 is read as its declaration says.
+        text = _decode(data)
+        found = [m for _, m in zip(range(5), _ILLEGAL.finditer(text), strict=False)]
+        if found:
+            self.control_chars[part] = [(m.group(), _text_around(text, m.start(), m.end())) for m in found]
+            try:
+                return etree.fromstring(_utf8(_ILLEGAL.sub("", text)), _parser())
+            except etree.XMLSyntaxError:
+                pass
+        del text
+        self.parse_errors[part] = complaint
+        try:
+            root = etree.fromstring(data, _parser(recover=True))
+        except etree.XMLSyntaxError:
+            root = None
+        return root if root is not None else etree.Element("empty")
+
+    def _relationships(self, kinds: tuple[str, ...] | None = None) -> dict[str, str]:
+        """The document's relationships, id -> part name (of the kinds asked for, by the end
+        of their type)."""
+        rels = "word/_rels/document.xml.rels"
+        out: dict[str, str] = {}
+        if rels not in self.parts:
+            return out
+        for rel in self.tree(rels):
+            rid, target = rel.get("Id"), rel.get("Target")
+            if not rid or target is None or rel.get("TargetMode") == "External":
+                continue
+            if kinds is None or rel.get("Type", "").endswith(kinds):
+                out.setdefault(rid, "word/" + target.lstrip("/").removeprefix("word/"))
+        return out
 
     def _theme_fonts(self) -> dict[str, str]:
         name = next((n for n in self.parts if re.match(r"word/theme/theme\d*\.xml$", n)), None)
         if not name:
             return {}
-        root = etree.fromstring(self.parts[name])
+        root = self.tree(name)
         out: dict[str, str] = {}
         for kind in ("major", "minor"):
             font = root.find(f".//{{{A_NS}}}{kind}Font")
@@ -415,18 +598,18 @@ class Docx:
             num = sp.find(_w("pgNumType"))
             out.append(
                 Section(
-                    page_width=int(size.get(_w("w"), "0")) if size is not None else 0,
-                    page_height=int(size.get(_w("h"), "0")) if size is not None else 0,
+                    page_width=_int(size.get(_w("w"))) if size is not None else 0,
+                    page_height=_int(size.get(_w("h"))) if size is not None else 0,
                     orient=(size.get(_w("orient")) or "portrait") if size is not None else "portrait",
                     margins={
-                        k: int(mar.get(_w(k), "0"))
+                        k: _int(mar.get(_w(k)))
                         for k in ("top", "bottom", "left", "right", "header", "footer")
                     }
                     if mar is not None
                     else {},
                     title_page=bool(_on(sp.find(_w("titlePg")))),
-                    page_start=int(num.get(_w("start")))
-                    if num is not None and num.get(_w("start"))
+                    page_start=_int(num.get(_w("start")), -1)
+                    if num is not None and (num.get(_w("start")) or "").isdigit()
                     else None,
                     header_refs={
                         h.get(_w("type"), ""): h.get(f"{{{_R}}}id", "")
@@ -441,14 +624,9 @@ class Docx:
         return out
 
     def part_for_rel(self, rel_id: str) -> str | None:
-        rels = self.parts.get("word/_rels/document.xml.rels")
-        if not rels:
-            return None
-        root = etree.fromstring(rels)
-        for rel in root:
-            if rel.get("Id") == rel_id:
-                return "word/" + rel.get("Target", "").lstrip("/").removeprefix("word/")
-        return None
+        if self._rels is None:
+            self._rels = self._relationships()
+        return self._rels.get(rel_id)
 
     def text_lines(self) -> list[str]:
         """Every paragraph's text in reading order (tables row by row, cell by cell)."""
