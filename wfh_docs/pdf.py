@@ -15,6 +15,16 @@ and the files it never reached go back to the queue. PDFs are checked (%PDF ... 
 private folder and written to their final names atomically, so a failed or interrupted run
 never leaves a half-written PDF behind.
 
+Everything a run makes (staged inputs, profiles, LibreOffice's own temporary files: its TMPDIR is
+set there) lives in one private folder, `wfhdoc-pdf-<pid>-<start>-*` in the system's temporary
+folder, removed on every way out. When wfhdoc itself is killed (SIGKILL, or a signal nobody
+catches) a guard process cleans up after it: it blocks reading a pipe whose write end only wfhdoc
+holds, and when that pipe closes without wfhdoc's "end" it kills every LibreOffice of the run
+(their process groups, and on Linux every process whose environment names the run) and removes
+the folder. A folder left by a run whose process no longer lives (guard killed too) is removed
+by the next run. LibreOffice fetches nothing from the network or from other files: external
+images and other links of the staged copy are cut, and its profile blocks linked content.
+
 Importable without LibreOffice: it is looked for only when a conversion starts.
 """
 
@@ -25,12 +35,15 @@ import glob
 import math
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +84,89 @@ _TAIL_LINES = 6
 _TAIL_CHARS = 600
 # Printed by every Debian LibreOffice without Java; says nothing about the conversion.
 _NOISE = ("Warning: failed to launch javaldx",)
+# The private folder of a run: the pid and start time of the process that made it, so that a later
+# run can tell a folder whose process is gone (killed before it could clean up) from a live one.
+_ROOT_PREFIX = "wfhdoc-pdf-"
+_ROOT_NAME = re.compile(r"wfhdoc-pdf-(\d+)-(\d+)-")
+# In the environment of every LibreOffice of a run: how the guard and later runs find them.
+_RUN_ENV = "WFHDOC_PDF_RUN"
+# The profile every LibreOffice of a run starts with: no linked content (an image or a frame
+# given by URL or by a path outside the document) is loaded, links are never updated, no macros.
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
+xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update">\
+<prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update">\
+<prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+</oor:items>
+"""
+# External relationships of an OOXML package that only point somewhere: kept (a hyperlink in the
+# letter becomes a link in the PDF; LibreOffice never fetches it). Any other external one (an
+# image, an OLE object, a frame, an attached template) would be loaded: it is cut.
+_LINK_ONLY_TYPES = ("/hyperlink",)
+_EXTERNAL_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>", re.S)
+_BLOCKED_TARGET = "wfhdoc-blocked-external-link"
+
+# The guard of a run (see the module's docstring), run as `python -I -S -c _GUARD root`. Lines on
+# its standard input: "+PGID" (a LibreOffice started), "-PGID" (it was killed and is being reaped),
+# "end" (wfhdoc cleaned up itself). End of input without "end": wfhdoc died.
+_GUARD = r"""
+import os, shutil, signal, sys, time
+for name in ("SIGINT", "SIGHUP", "SIGTSTP"):
+    if hasattr(signal, name):
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
+root = sys.argv[1]
+marker = ("%s=%s" % (sys.argv[2], root)).encode()
+groups = set()
+for line in sys.stdin.buffer:
+    word = line.strip().decode("ascii", "replace")
+    if word == "end":
+        sys.exit(0)
+    if word[:1] in "+-" and word[1:].isdigit():
+        (groups.add if word[0] == "+" else groups.discard)(int(word[1:]))
+def marked():
+    found = []
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in names:
+        if name.isdigit() and int(name) != os.getpid():
+            try:
+                with open("/proc/%s/environ" % name, "rb") as fh:
+                    if marker in fh.read().split(b"\0"):
+                        found.append(int(name))
+            except OSError:
+                pass
+    return found
+for group in groups:
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except OSError:
+        pass
+for _ in range(100):
+    pids = marked()
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if not pids:
+        break
+    time.sleep(0.05)
+for _ in range(3):
+    shutil.rmtree(root, ignore_errors=True)
+    if not os.path.exists(root):
+        break
+    time.sleep(0.2)
+"""
 
 # Where LibreOffice installs itself when it is not on PATH. Globs: versions are in the names.
 _INSTALL_PATHS: tuple[str, ...] = (
@@ -210,14 +306,144 @@ def _has_exited(proc: subprocess.Popen[bytes]) -> bool:
     return proc.poll() is not None
 
 
+def _start_time(pid: int) -> int:
+    """When the process started (clock ticks since boot, Linux), 0 where that cannot be known:
+    with the pid, what tells a run's process from a later one given the same pid."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return int(fh.read().rsplit(b")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _alive(pid: int, start: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process now has the pid: perhaps the run's, keep its folder
+    except OSError:
+        return True
+    return not (start and _start_time(pid) and _start_time(pid) != start)
+
+
+def _marked(root: Path) -> list[int]:
+    """The processes (Linux) whose environment names the run at `root`: its LibreOffices."""
+    marker = f"{_RUN_ENV}={root}".encode()
+    found: list[int] = []
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in names:
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/environ", "rb") as fh:
+                    if marker in fh.read().split(b"\0"):
+                        found.append(int(name))
+            except OSError:
+                pass
+    return found
+
+
+def _sweep_stale(folder: Path) -> None:
+    """Remove the private folders (and kill the LibreOffices) of runs whose process is gone:
+    what a run killed together with its guard left behind."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = _ROOT_NAME.match(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not entry.is_dir(follow_symlinks=False) or (uid is not None and info.st_uid != uid):
+            continue  # not a folder of ours: another user's run, or something else by that name
+        if _alive(int(match.group(1)), int(match.group(2))):
+            continue
+        root = Path(entry.path)
+        for _ in range(20):
+            pids = _marked(root)
+            if not pids:
+                break
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.05)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+class _Guard:
+    """The process that kills the run's LibreOffices and removes its folder if wfhdoc dies
+    without doing so (see the module's docstring). None of it on Windows or in a frozen app."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.lock = threading.Lock()
+        if root is None or os.name != "posix" or getattr(sys, "frozen", False) or not sys.executable:
+            return
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _GUARD, str(root), _RUN_ENV],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a signal to wfhdoc's process group does not reach it
+            )
+        except OSError:
+            self.proc = None  # without a guard the run still cleans up on every exit it sees
+
+    def tell(self, line: str) -> None:
+        if self.proc is None or self.proc.stdin is None:
+            return
+        with self.lock, contextlib.suppress(OSError, ValueError):
+            self.proc.stdin.write(f"{line}\n".encode("ascii"))
+            self.proc.stdin.flush()
+
+    def end(self) -> None:
+        """wfhdoc has cleaned up: the guard leaves without doing anything."""
+        if self.proc is None:
+            return
+        self.tell("end")
+        with contextlib.suppress(OSError, ValueError):
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _make_root() -> Path:
+    pid = os.getpid()
+    prefix = f"{_ROOT_PREFIX}{pid}-{_start_time(pid)}-"
+    return Path(tempfile.mkdtemp(prefix=prefix)).absolute()  # soffice gets absolute paths only
+
+
 class _Converter:
     """The queue of chunks, the worker threads that feed them to LibreOffice, and what they report."""
 
-    def __init__(self, program: str, conversion: str, timeout: float, root: Path) -> None:
+    def __init__(
+        self, program: str, conversion: str, timeout: float, root: Path, guard: _Guard | None = None
+    ) -> None:
         self.program = program
         self.conversion = conversion
         self.timeout = timeout
         self.root = root
+        self.guard = guard or _Guard(None)
+        # LibreOffice's own temporary files (lu*.tmp ...) go to the run's folder, not to $TMPDIR,
+        # where a killed or stopped LibreOffice would leave them; the marker names the run
+        scratch = root / "tmp"
+        scratch.mkdir(exist_ok=True)
+        self.env = dict(os.environ, TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
+        self.env[_RUN_ENV] = str(root)
         self.chunks: queue.Queue[list[_Item] | None] = queue.Queue()
         self.results: queue.Queue[tuple[int, PdfResult]] = queue.Queue()
         self.stopping = threading.Event()
@@ -233,7 +459,8 @@ class _Converter:
     def _profile(self, worker: int, generation: int) -> Path:
         # one profile per worker, reused across its chunks: creating one is LibreOffice's slowest start
         path = self.root / f"profile-{worker}-{generation}"
-        path.mkdir()
+        (path / "user").mkdir(parents=True)
+        (path / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
         return path
 
     def work(self, worker: int) -> None:
@@ -333,12 +560,23 @@ class _Converter:
             if os.name == "posix":
                 # its own process group, so that a kill reaches oosplash and soffice.bin too
                 proc = subprocess.Popen(
-                    args, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, start_new_session=True
+                    args,
+                    stdin=subprocess.DEVNULL,
+                    stdout=stdout,
+                    stderr=stderr,
+                    env=self.env,
+                    start_new_session=True,
                 )
+                self.guard.tell(f"+{proc.pid}")
             else:
                 flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
                 proc = subprocess.Popen(
-                    args, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, creationflags=flags
+                    args,
+                    stdin=subprocess.DEVNULL,
+                    stdout=stdout,
+                    stderr=stderr,
+                    env=self.env,
+                    creationflags=flags,
                 )
             with self.lock:
                 self.live.add(proc)
@@ -346,6 +584,8 @@ class _Converter:
                 status = self._watch(proc, out, names, progressed)
             finally:
                 _kill_group(proc)  # also sweeps up anything a finished soffice left behind
+                # told before the leader is reaped: until then its group id cannot be reused
+                self.guard.tell(f"-{proc.pid}")
                 proc.wait()
                 with self.lock:
                     self.live.discard(proc)
@@ -470,7 +710,8 @@ def _default_workers() -> int:
 def _stage(item: _Item, folder: Path) -> str:
     """Copy the input under an ASCII name unique in the run: LibreOffice names its PDF after the
     file, so two inputs `a.docx` must not meet in one call, and names with '#', '%', a leading
-    '-' or Vietnamese letters under a C locale are not all taken the same way by soffice."""
+    '-' or Vietnamese letters under a C locale are not all taken the same way by soffice. Links
+    to outside content are cut in the copy (see _cut_external_links)."""
     if not item.source.is_file():
         return "no such file" if not item.source.exists() else "not a file"
     slug = ascii_slug(item.source.stem)[:40] or "letter"
@@ -479,7 +720,58 @@ def _stage(item: _Item, folder: Path) -> str:
         shutil.copyfile(item.source, item.staged)
     except OSError as exc:
         return f"cannot read the file ({exc.strerror or exc})"
+    # a package zipfile cannot read: LibreOffice says what is wrong; its profile still blocks links
+    with contextlib.suppress(
+        OSError, zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, ValueError, EOFError
+    ):
+        _cut_external_links(item.staged)
     return ""
+
+
+def _cut_external_links(path: Path) -> None:
+    """Point every external relationship of an OOXML package (.docx ...) that LibreOffice would
+    load (`<a:blip r:link>` images, OLE objects, frames, attached templates: by URL, UNC or local
+    path) at a part that does not exist, so that converting makes no request and reads no other
+    file; hyperlinks stay. Reads only the small .rels parts; rewrites the copy only when needed."""
+    if not zipfile.is_zipfile(path):
+        return
+    with zipfile.ZipFile(path) as package:
+        infos = package.infolist()
+        changed: dict[str, bytes] = {}
+        for info in infos:
+            if not info.filename.endswith(".rels") or info.file_size > 4 << 20:
+                continue
+            data = package.read(info)
+            if b"External" not in data:
+                continue
+            cut = _EXTERNAL_RELATIONSHIP.sub(_cut_relationship, data)
+            if cut != data:
+                changed[info.filename] = cut
+        if not changed:
+            return
+        tmp = path.with_name(path.name + ".cut")
+        with zipfile.ZipFile(tmp, "w") as copy:
+            for info in infos:
+                if info.filename in changed:
+                    copy.writestr(info, changed[info.filename])
+                else:
+                    with package.open(info) as src, copy.open(info, "w") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+    os.replace(tmp, path)
+
+
+def _cut_relationship(match: re.Match[bytes]) -> bytes:
+    element = match.group(0)
+    mode = re.search(rb"""\bTargetMode\s*=\s*["']\s*External\s*["']""", element)
+    kind = re.search(rb"""\bType\s*=\s*["']([^"']*)["']""", element)
+    if mode is None or (
+        kind is not None and kind.group(1).decode("ascii", "replace").endswith(_LINK_ONLY_TYPES)
+    ):
+        return element
+    element = element[: mode.start()] + element[mode.end() :]  # an internal target, and a missing one
+    return re.sub(
+        rb"""\bTarget\s*=\s*(["'])[^"']*\1""", b'Target="' + _BLOCKED_TARGET.encode() + b'"', element, count=1
+    )
 
 
 def convert(
@@ -530,13 +822,16 @@ def convert(
 
     # the private folder (inputs, profiles, PDFs before they are checked) lives outside `outdir`,
     # which only ever gets finished PDFs, renamed into place
+    _sweep_stale(Path(tempfile.gettempdir()))
     try:
-        root = Path(tempfile.mkdtemp(prefix="wfhdoc-pdf-")).absolute()  # soffice gets absolute paths only
+        root = _make_root()
     except OSError as exc:
         raise OutputError(f"cannot make a temporary folder ({exc.strerror or exc}); set TMPDIR") from None
     threads: list[threading.Thread] = []
-    converter = _Converter(program, PDFA_FILTER if pdfa else PDF_FILTER, timeout, root)
+    guard = _Guard(root)
+    converter: _Converter | None = None
     try:
+        converter = _Converter(program, PDFA_FILTER if pdfa else PDF_FILTER, timeout, root, guard)
         staging = root / "in"
         staging.mkdir()
         items: list[_Item] = []
@@ -568,8 +863,14 @@ def convert(
                 finish(index, result)
                 pending -= 1
     finally:
-        converter.stop(threads)  # on Ctrl-C too: no LibreOffice outlives the call
-        shutil.rmtree(root, ignore_errors=True)
+        # on every way out (Ctrl-C, SIGTERM made KeyboardInterrupt, SystemExit, a bug): no
+        # LibreOffice outlives the call and nothing of the run is left on disk
+        try:
+            if converter is not None:
+                converter.stop(threads)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+            guard.end()
     if hasattr(os, "sync") and any(r is not None and r.ok for r in results):
         os.sync()  # the PDFs were renamed into place without waiting for the disk; wait once
     return [
