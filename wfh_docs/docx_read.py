@@ -47,6 +47,11 @@ _BOMS = (
 # phụ lục: 0.3 MB); a part read for checking may inflate to this much, well under safezip's
 # own cap, so that its parsed tree and paragraphs stay within a few hundred MB.
 PART_LIMIT = 32 << 20
+# What a part may hold, for the same reason: the size alone does not bound it (32 MB of
+# "<w:p/>" are 5 million paragraphs, 4 GB once read). A real letter with a long phụ lục has
+# some ten thousand paragraphs and runs and a few hundred thousand tags.
+TAG_LIMIT = 2_000_000  # "<" in a part: its parsed tree
+PIECE_LIMIT = 200_000  # paragraphs and runs in a part: what the checker reads of it
 
 
 def _encoding(data: bytes) -> str:
@@ -265,6 +270,17 @@ def _parser(*, recover: bool = False) -> etree.XMLParser:
     )
 
 
+def _place(
+    places: dict[etree._Element, int], el: etree._Element, parent: etree._Element, tag: str
+) -> int | None:
+    """The element's place among its parent's children of its tag (None when it is not one
+    of them, as a cell inside a content control), each parent's children counted once."""
+    if el not in places:
+        for i, child in enumerate(parent.iterchildren(tag)):
+            places[child] = i
+    return places.get(el)
+
+
 def _clip(text: str, n: int = 120) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -415,6 +431,14 @@ class Docx:
         return self._trees[part]
 
     def _parse(self, part: str, data: bytes) -> etree._Element:
+        if data.count(b"<") > TAG_LIMIT:
+            complaint = f"more than {TAG_LIMIT:,} tags, far more than a letter has"
+            if part == "word/document.xml":
+                raise _PartError(
+                    self.name, part, f"{complaint}; check a letter, not a book (or split the document)"
+                )
+            self.parse_errors[part] = f"{complaint}; not read"
+            return etree.Element("empty")
         try:
             return etree.fromstring(data, _parser())
         except etree.XMLSyntaxError as exc:
@@ -528,8 +552,10 @@ class Docx:
     def _read_paragraphs(self, part: str) -> list[Paragraph]:
         root = self.tree(part)
         out: list[Paragraph] = []
-        # keeping the list alive keeps lxml's element proxies, so identity lookups hold
-        tables = list(root.iter(_w("tbl")))
+        # keeping the elements in these dicts keeps lxml's proxies alive, so identity lookups hold
+        tables = {t: i for i, t in enumerate(root.iter(_w("tbl")))}
+        places: dict[etree._Element, int] = {}  # a row's place in its table, a cell's in its row
+        pieces = 0
         for p in root.iter(_w("p")):
             ppr = p.find(_w("pPr"))
             style_el = ppr.find(_w("pStyle")) if ppr is not None else None
@@ -537,7 +563,11 @@ class Docx:
             pprops = self._base_ppr(style).merged(_ppr(ppr))
             base_rpr = self._base_rpr(style)
             runs: list[Run] = []
+            pieces += 1
             for r in p.iter(_w("r")):
+                pieces += 1
+                if pieces > PIECE_LIMIT:
+                    raise self._too_long(part)
                 rpr = r.find(_w("rPr"))
                 rstyle_el = rpr.find(_w("rStyle")) if rpr is not None else None
                 props = base_rpr
@@ -553,6 +583,8 @@ class Docx:
                     elif el.tag in (_w("br"), _w("cr")):
                         text.append("\n")
                 runs.append(Run("".join(text), props))
+            if pieces > PIECE_LIMIT:
+                raise self._too_long(part)
             tc = next((a for a in p.iterancestors(_w("tc"))), None)
             para = Paragraph("".join(r.text for r in runs), style, pprops, runs, part, tc is not None)
             if ppr is not None:
@@ -577,9 +609,9 @@ class Docx:
                 tr = tc.getparent()
                 tbl = tr.getparent() if tr is not None else None
                 if tr is not None and tbl is not None:
-                    para.table_index = next((i for i, t in enumerate(tables) if t is tbl), None)
-                    para.row = list(tbl.iterchildren(_w("tr"))).index(tr)
-                    para.cell = list(tr.iterchildren(_w("tc"))).index(tc)
+                    para.table_index = tables.get(tbl)
+                    para.row = _place(places, tr, tbl, _w("tr"))
+                    para.cell = _place(places, tc, tr, _w("tc"))
                 tcw = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
                 if (
                     tcw is not None
@@ -589,6 +621,14 @@ class Docx:
                     para.cell_width = int(tcw.get(_w("w"), "0"))
             out.append(para)
         return out
+
+    def _too_long(self, part: str) -> ArchiveError:
+        return _PartError(
+            self.name,
+            part,
+            f"more than {PIECE_LIMIT:,} paragraphs and runs, far more than a letter has; "
+            "check a letter, not a book (or split the document)",
+        )
 
     def sections(self) -> list[Section]:
         out = []
