@@ -1,0 +1,134 @@
+"""The input workbook a văn thư fills in Excel (`wfhdoc mau-excel`): one row a letter, the
+headers in the clerk's terms and in the order of the letter, each with a note saying what goes
+there, drop-down lists where the decree gives the choices, date and text formats so that Excel
+keeps what was typed (leading zeros, dates), one filled example row, and a sheet explaining
+every column. `wfhdoc batch` reads the workbook back as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .labels import COLUMNS, Column
+
+SHEET = "Văn bản"
+GLOSSARY_SHEET = "Giải thích"
+# how many rows the formats and drop-down lists are set for (Excel applies them as typed)
+ROWS = 1000
+
+_HEADER_FONT = Font(name="Times New Roman", bold=True, size=12)
+_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_CELL_FONT = Font(name="Times New Roman", size=12)
+
+
+def _lookup(data: Mapping[str, Any], field: str) -> Any:
+    node: Any = data
+    for part in field.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _cell(column: Column, value: Any) -> Any:
+    """The example letter's value as the clerk would type it in the cell."""
+    if value is None:
+        return None
+    if column.kind == "date":
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    if column.kind == "lines":
+        if isinstance(value, list):
+            lines = [v for v in value if isinstance(v, str)]  # a body's headings and tables need a file
+            return "\n".join(lines) if lines else None
+        return str(value)
+    if isinstance(value, (dict, list)):
+        return None
+    return value
+
+
+def example_row(letter: Mapping[str, Any]) -> dict[str, Any]:
+    """The cells of one row for a letter given as data (dotted fields to cell values)."""
+    row = {c.field: _cell(c, _lookup(letter, c.field)) for c in COLUMNS}
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def workbook_bytes(example: Mapping[str, Any] | None = None) -> bytes:
+    """The workbook's .xlsx bytes, with `example` (a letter as data) in its first row."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    validations: dict[tuple[str, ...], DataValidation] = {}
+    for i, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(i)
+        head = ws.cell(row=1, column=i, value=column.label + (" *" if column.required else ""))
+        head.font = _HEADER_FONT
+        head.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
+        head.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        note = column.note + ("\n(Bắt buộc)" if column.required else "") + f"\n[{column.field}]"
+        head.comment = Comment(note, "wfhdoc", width=320, height=140)
+        ws.column_dimensions[letter].width = column.width
+        cell_range = f"{letter}2:{letter}{ROWS + 1}"
+        if column.choices:
+            dv = validations.get(column.choices)
+            if dv is None:
+                dv = DataValidation(
+                    type="list",
+                    formula1='"' + ",".join(column.choices) + '"',
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorTitle=column.label,
+                    error="Chọn một giá trị trong danh sách: " + ", ".join(column.choices),
+                )
+                validations[column.choices] = dv
+                ws.add_data_validation(dv)
+            dv.add(cell_range)
+        number_format = {"date": "DD/MM/YYYY", "number": "0"}.get(column.kind, "@")
+        for row in range(2, ROWS + 2):
+            cell = ws.cell(row=row, column=i)
+            cell.number_format = number_format
+            if column.kind == "lines":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 36
+    for field, value in example_row(example or {}).items():
+        index = next(i for i, c in enumerate(COLUMNS, start=1) if c.field == field)
+        cell = ws.cell(row=2, column=index, value=value)
+        cell.font = _CELL_FONT
+    _glossary(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _glossary(wb: Workbook) -> None:
+    ws = wb.create_sheet(GLOSSARY_SHEET)
+    heads = ("Cột", "Tên trường (JSON)", "Ghi gì", "Bắt buộc", "Tên khác được chấp nhận")
+    for i, text in enumerate(heads, start=1):
+        cell = ws.cell(row=1, column=i, value=text)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+    for r, column in enumerate(COLUMNS, start=2):
+        values = (
+            column.label,
+            column.field,
+            column.note,
+            "có" if column.required else "",
+            "; ".join(column.aliases),
+        )
+        for i, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=i, value=value)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDE", (28, 22, 70, 10, 34), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
