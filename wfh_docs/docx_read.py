@@ -10,6 +10,7 @@ whether wfhdoc made it or a clerk typed it in Word.
 from __future__ import annotations
 
 import codecs
+import html
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -83,9 +84,10 @@ def _utf8(text: str) -> bytes:
 
 
 def _text_around(text: str, start: int, end: int) -> str:
-    """The document's text on each side of a character, without the XML tags."""
-    before = _TAG.sub("", text[max(0, start - 400) : start])
-    after = _TAG.sub("", text[end : end + 400])
+    """The document's text on each side of a character, without the XML tags, and with
+    character references (how ISO-8859-1 writes "ộ") as the characters they stand for."""
+    before = html.unescape(_TAG.sub("", text[max(0, start - 400) : start]))
+    after = html.unescape(_TAG.sub("", text[end : end + 400]))
     return f"{before[-30:]}␣{after[:30]}".strip()
 
 
