@@ -208,6 +208,19 @@ def test_damaged_side_part_is_a_finding_and_the_rest_is_checked(
     assert rest == [], rest
 
 
+@pytest.mark.parametrize("part", ["word/theme/theme1.xml", "header", "word/styles.xml"])
+def test_side_part_with_a_bad_crc_is_a_finding(reference_bytes: bytes, tmp_path: Path, part: str) -> None:
+    if part == "header":
+        part = _header_with_page(reference_bytes)
+    path = rewrite(reference_bytes, tmp_path / "crc.docx", stored={part})
+    flip_in_member(path, part)
+    run = check(path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    damaged = [line for line in run.stdout.splitlines() if f"{part} is damaged" in line]
+    assert damaged and "CRC" in damaged[0], run.stdout
+
+
 def test_damaged_theme_with_a_mistake_in_the_letter_reports_both(
     reference_bytes: bytes, tmp_path: Path
 ) -> None:

@@ -274,7 +274,8 @@ class _Check:
                 "text.control",
                 "error",
                 "file",
-                f"{part} is damaged and was read in part only",
+                f"{part} is damaged and was read in part only; open the letter in Word, which "
+                "repairs what it can, and save it again as .docx",
                 found=_short(err),
                 expected="well-formed XML",
             )
@@ -1094,31 +1095,59 @@ REQUIRED_VARIABLES = {
 
 
 def check_template(path: Path | str) -> list[Finding]:
-    """A template's variables against the data model, and tags Word split or broke."""
-    import zipfile
-
-    from jinja2 import Environment, nodes
+    """A template's variables against the data model, tags Word split or broke, and what the
+    template sandbox would refuse."""
     from jinja2 import TemplateError as JinjaTemplateError
 
-    from .render import _RENDERED_PART, _patch, broken_tags
+    from .errors import ArchiveError
+    from .render import _RENDERED_PART, _patch, broken_tags, numbered_source, paragraph_at
+    from .safezip import Archive
+    from .sandbox import LetterSandbox, unsafe_accesses
 
-    findings: list[Finding] = []
-    used: set[str] = set()
-    loop_names: set[str] = set()  # a loop's own variables, in any part
-    try:
-        with zipfile.ZipFile(path) as zf:
-            parts = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if _RENDERED_PART.match(n)}
-    except (OSError, zipfile.BadZipFile) as exc:
+    def file_error(found: str, message: str = "not a .docx file") -> list[Finding]:
         return [
             Finding(
                 "template.file",
                 "error",
                 "template",
-                found=str(exc),
+                found=found,
                 expected="a .docx template",
-                message="not a .docx file",
+                message=message,
             )
         ]
+
+    findings: list[Finding] = []
+    used: dict[str, str] = {}  # variable -> the paragraph it is first used in
+    parts: dict[str, str] = {}
+    try:
+        with Archive(path, what=str(path)) as archive:
+            for name in archive.names():
+                if not _RENDERED_PART.match(name):
+                    continue
+                data = archive.read(name)
+                try:
+                    parts[name] = data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    findings.append(
+                        Finding(
+                            "template.encoding",
+                            "error",
+                            name,
+                            found=f"byte {exc.start}: {data[exc.start : exc.start + 4]!r}",
+                            expected="UTF-8 text",
+                            message="the part is not UTF-8 text; open the template in Word or "
+                            "LibreOffice and save it again as .docx",
+                        )
+                    )
+    except FileNotFoundError:
+        return file_error(str(path), "template not found")
+    except IsADirectoryError:
+        return file_error(str(path), "this is a folder, not a .docx template")
+    except ArchiveError as exc:
+        return file_error(exc.reason)
+    except OSError as exc:
+        return file_error(str(exc))
+    env = LetterSandbox()
     for name, xml in sorted(parts.items()):
         for text in broken_tags(xml):
             findings.append(
@@ -1150,8 +1179,9 @@ def check_template(path: Path | str) -> list[Finding]:
                             "wfhdoc joins it, but retyping it in one go keeps the template clean",
                         )
                     )
+        source = numbered_source(_patch(xml))
         try:
-            ast = Environment().parse(_patch(xml))
+            ast = env.parse(source)
         except JinjaTemplateError as exc:
             findings.append(
                 Finding(
@@ -1161,19 +1191,31 @@ def check_template(path: Path | str) -> list[Finding]:
                     found=str(exc),
                     expected="valid docxtpl/Jinja tags",
                     message=f"template syntax error: {exc}",
+                    where=_where_in(source, getattr(exc, "lineno", None), paragraph_at),
                 )
             )
             continue
-        loop_names |= {n.name for f in ast.find_all(nodes.For) for n in f.target.find_all(nodes.Name)}
-        for node in ast.find_all(nodes.Getattr):
-            if isinstance(node.node, nodes.Name):
-                used.add(f"{node.node.name}.{node.attr}")
-        for name_node in ast.find_all(nodes.Name):
-            if name_node.ctx == "load" and name_node.name not in loop_names and name_node.name != "loop":
-                used.add(name_node.name)
-    for var in sorted(used):
+        for line, attr in unsafe_accesses(ast):
+            findings.append(
+                Finding(
+                    "template.unsafe",
+                    "error",
+                    name,
+                    found=attr,
+                    expected="the fields the README lists",
+                    message=f"the tag reaches for {attr!r}, one of Python's internals (names starting "
+                    "with '_', mro, frames and code); the template sandbox refuses it and the "
+                    "letter would not be built: remove it",
+                    where=_where_in(source, line, paragraph_at),
+                )
+            )
+        uses: list[tuple[str, int]] = []
+        _template_names(ast, frozenset(_part_bound(ast)), uses)
+        for var, line in uses:
+            used.setdefault(var, _where_in(source, line, paragraph_at))
+    for var, where in sorted(used.items()):
         top, _, attr = var.partition(".")
-        if top in loop_names or top == "loop":
+        if top in _TEMPLATE_GLOBALS:
             continue
         if top not in CONTEXT or (attr and attr not in CONTEXT[top]):
             near = [k for k in CONTEXT] + [f"{k}.{a}" for k, attrs in CONTEXT.items() for a in attrs]
@@ -1189,6 +1231,7 @@ def check_template(path: Path | str) -> list[Finding]:
                     expected=close[0] if close else "a variable the README lists",
                     message=f"{var} is not something wfhdoc provides"
                     + (f"; did you mean {close[0]}?" if close else ""),
+                    where=where,
                 )
             )
     for var in sorted(REQUIRED_VARIABLES):
@@ -1205,6 +1248,76 @@ def check_template(path: Path | str) -> list[Finding]:
                 )
             )
     return findings
+
+
+# Names every template sees besides CONTEXT: the sandbox's globals.
+_TEMPLATE_GLOBALS = {"range", "lipsum", "dict", "cycler", "joiner", "namespace"}
+
+
+def _where_in(source: str, line: int | None, paragraph_at: Any) -> str:
+    shown: str = paragraph_at(source, line)
+    return _short(shown.removeprefix(", in the paragraph '").removesuffix("'")) if shown else ""
+
+
+def _stored(target: Any) -> set[str]:
+    from jinja2 import nodes
+
+    if isinstance(target, nodes.Name):
+        return {target.name}
+    return {n.name for n in target.find_all(nodes.Name)}
+
+
+def _part_bound(ast: Any) -> set[str]:
+    """Names a part defines for all its tags: {% set %}, macros, imports."""
+    from jinja2 import nodes
+
+    bound: set[str] = set()
+    for node in ast.find_all((nodes.Assign, nodes.AssignBlock)):
+        bound |= _stored(node.target)
+    for macro in ast.find_all(nodes.Macro):
+        bound.add(macro.name)
+    for imp in ast.find_all(nodes.Import):
+        bound.add(imp.target)
+    for from_imp in ast.find_all(nodes.FromImport):
+        bound |= {n if isinstance(n, str) else n[1] for n in from_imp.names}
+    return bound
+
+
+def _template_names(node: Any, bound: frozenset[str], uses: list[tuple[str, int]]) -> None:
+    """The variables a part reads from what wfhdoc gives it, with their lines: `x` and `x.attr`,
+    a loop's own variables (and `loop`) known inside the loop only, a macro's arguments inside
+    the macro."""
+    from jinja2 import nodes
+
+    def walk_all(children: Iterable[Any], names: frozenset[str]) -> None:
+        for child in children:
+            _template_names(child, names, uses)
+
+    if isinstance(node, nodes.For):
+        _template_names(node.iter, bound, uses)
+        inner = bound | _stored(node.target) | {"loop"}
+        walk_all([*node.body, *([node.test] if node.test else [])], inner)
+        walk_all(node.else_, bound)
+    elif isinstance(node, (nodes.Macro, nodes.CallBlock)):
+        if isinstance(node, nodes.CallBlock):
+            _template_names(node.call, bound, uses)
+        walk_all(node.defaults, bound)
+        inner = bound | {a.name for a in node.args} | {"varargs", "kwargs", "caller"}
+        walk_all(node.body, inner)
+    elif isinstance(node, nodes.With):
+        walk_all(node.values, bound)
+        walk_all(node.body, bound | {n for t in node.targets for n in _stored(t)})
+    elif (
+        isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name not in bound
+    ):
+        if node.node.ctx == "load":
+            uses.append((node.node.name, node.lineno))
+            uses.append((f"{node.node.name}.{node.attr}", node.lineno))
+    elif isinstance(node, nodes.Name):
+        if node.ctx == "load" and node.name not in bound:
+            uses.append((node.name, node.lineno))
+    else:
+        walk_all(node.iter_child_nodes(), bound)
 
 
 __all__ = ["Finding", "check_docx", "check_template", "errors", "RunProps"]

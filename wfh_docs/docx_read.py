@@ -261,6 +261,8 @@ class _StyleBook:
     ppr_cache: dict[str | None, ParaProps] = field(default_factory=dict)
 
 
+_MAIN = "word/document.xml"
+_STYLE_BOOK_BYTES = 2 << 20  # the largest styles part whose book is kept for other letters
 _STYLE_BOOKS: dict[tuple[bytes | None, tuple[tuple[str, str], ...]], _StyleBook] = {}
 
 
@@ -368,7 +370,7 @@ class Docx:
             raise _PartError(exc.source, exc.member, f"{exc.reason}; {_hint(exc)}") from None
 
     def _open(self) -> None:
-        main = "word/document.xml"
+        main = _MAIN
         if main not in self.parts:
             raise _PartError(
                 self.name, main, "missing: this is not a Word document; save the letter from Word as .docx"
@@ -391,15 +393,16 @@ class Docx:
         # the headers and footers, read now while the archive is open: the checker reads them
         for target in self._relationships(("/header", "/footer")).values():
             if target in self.parts:
-                self.parts[target]
+                self._side_part(target)
         self.theme_fonts = self._theme_fonts()
-        styles = self.parts.get("word/styles.xml")
+        styles = self._side_part("word/styles.xml") if "word/styles.xml" in self.parts else None
         key = (styles, tuple(sorted(self.theme_fonts.items())))
         book = _STYLE_BOOKS.get(key) if styles is not None else None
         if book is None:
             book = self._read_styles()
             clean = "word/styles.xml" not in self.parse_errors and "word/styles.xml" not in self.control_chars
-            if styles is not None and clean:
+            # a real styles part is tens of KB; a huge one is not kept for other letters
+            if styles is not None and clean and len(styles) <= _STYLE_BOOK_BYTES:
                 if len(_STYLE_BOOKS) >= 8:
                     _STYLE_BOOKS.clear()
                 _STYLE_BOOKS[key] = book
@@ -429,13 +432,23 @@ class Docx:
         the parser's complaint kept in `parse_errors` (a part with nothing to recover is an
         empty element)."""
         if part not in self._trees:
-            self._trees[part] = self._parse(part, self.parts[part])
+            data = self.parts[part] if part == _MAIN else self._side_part(part)
+            self._trees[part] = etree.Element("empty") if data is None else self._parse(part, data)
         return self._trees[part]
+
+    def _side_part(self, part: str) -> bytes | None:
+        """A part other than document.xml; one the archive cannot give (damaged, or inflating
+        past the caps) is noted in `parse_errors` and None, so the rest of the letter is read."""
+        try:
+            return self.parts[part]
+        except ArchiveError as exc:
+            self.parse_errors[part] = exc.reason
+            return None
 
     def _parse(self, part: str, data: bytes) -> etree._Element:
         if data.count(b"<") > TAG_LIMIT:
             complaint = f"more than {TAG_LIMIT:,} tags, far more than a letter has"
-            if part == "word/document.xml":
+            if part == _MAIN:
                 raise _PartError(
                     self.name, part, f"{complaint}; check a letter, not a book (or split the document)"
                 )
