@@ -18,7 +18,6 @@ import functools
 import html
 import re
 import secrets
-import zipfile
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -30,17 +29,18 @@ from xml.parsers import expat
 from xml.sax.saxutils import escape as _xml_escape
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import nodes as jinja_nodes
+from jinja2.exceptions import SecurityError
 from lxml import etree
 from markupsafe import Markup
 
-from . import inline, package, signatureline, vn
-from .errors import RenderError, TemplateError
+from . import inline, package, sandbox, signatureline, vn
+from .errors import ArchiveError, RenderError, TemplateError
 from .layout import LAYOUT, agency_rule_indent
 from .metrics import text_width_twips
 from .model import Appendix, Block, Heading, Letter, Table, TableBlock
+from .safezip import Archive
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "cong-van.docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -525,18 +525,44 @@ class RenderedLetter:
     warnings: list[str] = field(default_factory=list)
 
 
-def _where(env: Environment, xml: str) -> str:
-    """The paragraph a template's syntax error is in: compiled again with a line per paragraph,
-    so that the error's line number names it (only when there is an error to place)."""
-    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
-    try:
-        env.from_string(lines)
-    except JinjaTemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        if line:
-            para = lines.splitlines()[max(0, line - 1)]
-            return f" in the paragraph '{re.sub(r'<[^>]+>', '', para)[:120]}'"
-    return ""
+_BEFORE_PARAGRAPH = re.compile(r"(?<!\{)<w:p(?=[ >])")
+_RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
+_RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+_LINE = "{#\n#}"  # a Jinja comment with a newline: no output, one line more
+
+
+def numbered_source(xml: str) -> str:
+    """A part's source with each paragraph on a line of its own, through comments that render
+    to nothing, so that the line of a syntax or runtime error names its paragraph; the output is
+    byte for byte the same (never inside a tag, nor inside {% raw %})."""
+    out: list[str] = []
+    pos = 0
+    raw = False
+    for m in _JINJA_TAG.finditer(xml):
+        between = xml[pos : m.start()]
+        out.append(between if raw else _BEFORE_PARAGRAPH.sub(_LINE + "<w:p", between))
+        tag = m.group()
+        if _RAW_START.fullmatch(tag):
+            raw = True
+        elif _RAW_END.fullmatch(tag):
+            raw = False
+        out.append(tag)
+        pos = m.end()
+    rest = xml[pos:]
+    out.append(rest if raw else _BEFORE_PARAGRAPH.sub(_LINE + "<w:p", rest))
+    return "".join(out)
+
+
+def paragraph_at(source: str, line: int | None) -> str:
+    """ ", in the paragraph '...'" for a line of numbered_source, as the clerk sees it."""
+    if not line:
+        return ""
+    lines = source.split("\n")
+    if not 0 < line <= len(lines):
+        return ""
+    text = lines[line - 1].removeprefix("#}").removesuffix("{#")
+    shown = re.sub(r"<[^>]+>", "", text).strip()
+    return f", in the paragraph '{shown[:120]}'" if shown else ""
 
 
 def _final_sect_span(xml: str) -> tuple[int, int] | None:
@@ -613,26 +639,26 @@ class Template:
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else DEFAULT_TEMPLATE
-        try:
-            with zipfile.ZipFile(self.path) as zf:
-                self._entries = [(info.filename, zf.read(info)) for info in zf.infolist()]
-        except FileNotFoundError:
-            raise TemplateError(f"{self.path}: template not found") from None
-        except IsADirectoryError:
-            raise TemplateError(f"{self.path}: is a folder, not a .docx template") from None
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise TemplateError(f"{self.path}: not a .docx file ({exc})") from None
+        self._entries = self._read(self.path)
         names = {n for n, _ in self._entries}
         if "word/document.xml" not in names:
             raise TemplateError(f"{self.path}: not a Word document (no word/document.xml)")
-        self._env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        self._env = sandbox.LetterSandbox()
         self._compiled: dict[str, Any] = {}
+        self._sources: dict[str, str] = {}  # each compiled part's source, a line per paragraph
         self._namespaces: dict[str, bool] = {}  # does a letter's part need its prefixes checked?
         self.letter_sect = ""
         for name, data in self._entries:
             if not _RENDERED_PART.match(name) or not _HAS_TAG.search(data):
                 continue  # a part without tags is copied as it is
-            raw = data.decode("utf-8")
+            try:
+                raw = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise TemplateError(
+                    f"{self.path}: {name}: the part is not UTF-8 text (byte {exc.start}: "
+                    f"{data[exc.start : exc.start + 4]!r}); Word writes UTF-8: open the template in "
+                    "Word or LibreOffice and save it again as .docx"
+                ) from None
             broken = broken_tags(raw)
             if broken:
                 shown = "; ".join(repr(t[:100]) for t in broken[:3])
@@ -646,14 +672,25 @@ class Template:
                 if span is None:
                     raise TemplateError(f"{self.path}: the document has no section properties")
                 self.letter_sect = xml[span[0] : span[1]]
+            source = self._sources[name] = numbered_source(xml)
             try:
-                tree = self._env.parse(xml)
-                self._compiled[name] = self._env.from_string(tree)
+                tree = self._env.parse(source)
             except JinjaTemplateError as exc:
+                where = paragraph_at(source, getattr(exc, "lineno", None))
+                raise TemplateError(f"{self.path}: {name}: template error{where}: {exc}") from None
+            for line, attr in sandbox.unsafe_accesses(tree):
                 raise TemplateError(
-                    f"{self.path}: {name}: template error{_where(self._env, xml)}: {exc}"
-                ) from None
+                    f"{self.path}: {name}{paragraph_at(source, line)}: the tag reaches for {attr!r}, "
+                    "one of Python's internals, which templates may not use (names starting with "
+                    "'_', mro, frames and code); a letter template needs only the fields the README "
+                    "lists ('Changing the template in Word'): remove it"
+                )
             self._namespaces[name] = not _namespaces_settled(tree, xml)
+            try:
+                self._compiled[name] = self._env.from_string(sandbox.guard_loops(tree, self._env))
+            except JinjaTemplateError as exc:
+                where = paragraph_at(source, getattr(exc, "lineno", None))
+                raise TemplateError(f"{self.path}: {name}: template error{where}: {exc}") from None
         self._check_styles(dict(self._entries).get("word/styles.xml"))
         # the parts no letter changes are compressed once, here
         self._packed = {name: package.compress(name, data, level=9) for name, data in self._entries}
@@ -666,6 +703,59 @@ class Template:
         self._pieces: OrderedDict[str, _Piece] = OrderedDict()
         self._pieces_bytes = 0
         self._small_pieces: dict[bytes, tuple[package.Segment, str]] = {}
+
+    @staticmethod
+    def _read(path: Path) -> list[tuple[str, bytes]]:
+        """Every member of the template, read within safezip's bounds."""
+        try:
+            with Archive(path, what=str(path)) as archive:
+                return [(name, archive.read(name)) for name in archive.names()]
+        except FileNotFoundError:
+            raise TemplateError(f"{path}: template not found") from None
+        except IsADirectoryError:
+            raise TemplateError(f"{path}: is a folder, not a .docx template") from None
+        except ArchiveError as exc:
+            raise TemplateError(f"{exc}; a template is a .docx file saved by Word or LibreOffice") from None
+        except OSError as exc:
+            raise TemplateError(f"{path}: not a .docx file ({exc})") from None
+
+    def _render_part(self, name: str, ctx: dict[str, Any]) -> str:
+        """One part rendered in the sandbox; whatever goes wrong is the template's, said with
+        the paragraph it happened in."""
+        compiled = self._compiled[name]
+        try:
+            return sandbox.render_part(compiled.root_render_func, compiled.new_context(ctx))
+        except Exception as exc:  # noqa: BLE001 - only the template's own code runs here
+            raise TemplateError(self._render_failure(name, compiled, exc)) from None
+
+    def _render_failure(self, name: str, compiled: Any, exc: Exception) -> str:
+        line = None
+        tb = exc.__traceback__
+        while tb is not None:  # the innermost frame of the template's own code
+            if tb.tb_frame.f_code.co_filename == "<template>":
+                line = compiled.get_corresponding_lineno(tb.tb_lineno)
+            tb = tb.tb_next
+        where = f"{self.path}: {name}{paragraph_at(self._sources[name], line)}"
+        if isinstance(exc, sandbox.LimitError):
+            return f"{where}: {exc}"
+        if isinstance(exc, SecurityError):
+            return (
+                f"{where}: refused by the template sandbox: {exc} Templates may not reach "
+                "Python's internals; a letter template needs only the fields the README lists"
+            )
+        if isinstance(exc, JinjaTemplateError):
+            return (
+                f"{where}: {exc}; the README lists the fields a template can use "
+                "('Changing the template in Word'), and `wfhdoc check --template` checks them"
+            )
+        if isinstance(exc, RecursionError):
+            return f"{where}: a macro calls itself without end; make it stop"
+        if isinstance(exc, MemoryError):
+            return f"{where}: the template ran out of memory; remove what makes such large values"
+        return (
+            f"{where}: the template failed while rendering ({type(exc).__name__}: {exc}); "
+            "check the expression in this paragraph"
+        )
 
     def _pack(self, name: str, data: bytes) -> package.Entry:
         # a header or footer comes out the same for every letter of an agency: compress it once
@@ -682,7 +772,13 @@ class Template:
     def _check_styles(self, styles: bytes | None) -> None:
         found: set[str] = set()
         if styles:
-            root = etree.fromstring(styles)
+            try:
+                root = etree.fromstring(styles)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateError(
+                    f"{self.path}: word/styles.xml is not well-formed XML ({exc}); open the "
+                    "template in Word or LibreOffice and save it again as .docx"
+                ) from None
             found = {s.get(f"{_W}styleId") or "" for s in root.iter(f"{_W}style")}
         missing = [s for s in REQUIRED_STYLES if s not in found]
         if missing:
@@ -750,11 +846,8 @@ class Template:
         packed: dict[str, package.Entry] = {}
         texts: dict[str, str] = {}
         document_head = b""
-        for name, compiled in self._compiled.items():
-            try:
-                xml = compiled.render(ctx)
-            except JinjaTemplateError as exc:
-                raise TemplateError(f"{self.path}: {name}: {exc}") from None
+        for name in self._compiled:
+            xml = self._render_part(name, ctx)
             if name == "word/document.xml" and final_sect != self.letter_sect:
                 span = _final_sect_span(xml)
                 assert span is not None  # the template was checked to have one
