@@ -274,8 +274,7 @@ class _Check:
                 "text.control",
                 "error",
                 "file",
-                f"{part} is damaged and was read in part only; open the letter in Word, which "
-                "repairs what it can, and save it again as .docx",
+                f"{part} is damaged and was read in part only",
                 found=_short(err),
                 expected="well-formed XML",
             )
