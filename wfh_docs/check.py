@@ -274,7 +274,8 @@ class _Check:
                 "text.control",
                 "error",
                 "file",
-                f"{part} is damaged and was read in part only",
+                f"{part} is damaged and was read in part only; open the letter in Word, which "
+                "repairs what it can, and save it again as .docx",
                 found=_short(err),
                 expected="well-formed XML",
             )
