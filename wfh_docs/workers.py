@@ -7,7 +7,11 @@ chunk it is building and the next one waiting in the pipe behind it (or, for a c
 wait there, pickled and sent the moment the results arrive), so it never waits for the parent.
 A worker that dies (killed, out of memory, a crash in a C library) is replaced; the
 letters of its chunk are tried again one at a time, so that only a letter that itself stops a
-worker fails, and the batch goes on.
+worker fails, and the batch goes on. A worker that makes no progress for `timeout` seconds (a
+letter that never ends, a process stopped with SIGSTOP) is killed and replaced the same way:
+each worker counts the items it has finished in a word of shared memory, which the parent
+reads when it wakes, so that the count costs the workers nothing. Workers die with the parent,
+even when it is killed with SIGKILL (PR_SET_PDEATHSIG on Linux).
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
 import pickle
 import signal
+import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -47,27 +54,52 @@ def _pipe_room(conn: Connection) -> int:
     return size // 2 - 64
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux the kernel kills this process when its parent dies, however the parent dies
+    (the parent's own watch is the fallback elsewhere)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before that
+        os._exit(1)
+
+
 def _serve(
     conn: Connection,
     back: Connection,
     inherited: list[Connection],
     setup: Callable[..., None],
     setup_args: tuple[Any, ...],
-    work: Callable[[list[Any]], list[Any]],
+    work: Callable[[Any], Any],
+    progress: Any,
+    parent: int,
 ) -> None:
     """A worker's life: a chunk in, its results out, until the parent closes the pipe."""
+    _die_with_parent(parent)
     for other in inherited:  # a forked worker holds copies of the parent's ends of the pipes
         other.close()
-    # Ctrl-C reaches every process of the terminal; the parent handles it, and a worker
-    # finishes the chunk in hand (its letters are whole) and stops when the pipe closes
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C reaches every process of the terminal, SIGTERM and SIGHUP every process of a
+    # service or a session; the parent handles them, and a worker finishes the chunk in hand
+    # (its letters are whole) and stops when the pipe closes
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     setup(*setup_args)
     while True:
         try:
             chunk = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
-        results = pickle.dumps(work(chunk), protocol=_PROTOCOL)
+        done = []
+        for item in chunk:
+            done.append(work(item))
+            progress.value += 1  # read by the parent's timeout
+        results = pickle.dumps(done, protocol=_PROTOCOL)
         try:
             back.send_bytes(results)
         except OSError:
@@ -80,10 +112,25 @@ class _Worker:
     conn: Connection  # to the worker
     back: Connection  # from it
     room: int  # the size of a chunk that can wait in the pipe
+    progress: Any  # a shared counter: the items it has finished
     answered: bool = False  # has it sent any results?
+    reported: int = 0  # the items of the chunks whose results came back
+    seen: int = 0  # the count when the parent last looked
+    since: float = 0.0  # when the count last moved (or the worker got work)
     # the chunks sent to it, in order: the first is the one it is working on
     sent: deque[list[Any]] = field(default_factory=deque)
     ready: tuple[list[Any], bytes] | None = None  # its next chunk, already pickled
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Why the worker building an item stopped: it died, or it made no progress for too long."""
+
+    reason: str
+    timed_out: bool = False
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 def _why_stopped(process: BaseProcess) -> str:
@@ -99,17 +146,21 @@ def _why_stopped(process: BaseProcess) -> str:
 
 
 class Workers:
-    """`count` processes, each running `setup(*setup_args)` once and then `work(chunk)` on
-    chunk after chunk. Processes are forked where the system can: they start with the parent's
-    memory (a compiled template) instead of building their own."""
+    """`count` processes, each running `setup(*setup_args)` once and then `work(item)` on
+    the items of chunk after chunk. Processes are forked where the system can: they start with
+    the parent's memory (a compiled template) instead of building their own. A worker that
+    finishes no item for `timeout` seconds is killed and replaced."""
 
     def __init__(
         self,
         count: int,
-        work: Callable[[list[Any]], list[Any]],
+        work: Callable[[Any], Any],
         setup: Callable[..., None],
         setup_args: tuple[Any, ...] = (),
+        *,
+        timeout: float | None = None,
     ) -> None:
+        self.timeout = timeout
         methods = multiprocessing.get_all_start_methods()
         self._ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         self._work = work
@@ -133,16 +184,26 @@ class Workers:
         mine_back, theirs_back = self._ctx.Pipe(duplex=False)
         forked = self._ctx.get_start_method() == "fork"
         inherited = [c for w in self._workers for c in (w.conn, w.back)] + [mine, mine_back] if forked else []
+        progress = self._ctx.RawValue("Q", 0)
         process = self._ctx.Process(
             target=_serve,
-            args=(theirs, theirs_back, inherited, self._setup, self._setup_args, self._work),
+            args=(
+                theirs,
+                theirs_back,
+                inherited,
+                self._setup,
+                self._setup_args,
+                self._work,
+                progress,
+                os.getpid(),
+            ),
             name="wfhdoc-worker",
             daemon=True,
         )
         process.start()
         theirs.close()
         theirs_back.close()
-        return _Worker(process, mine, mine_back, _pipe_room(mine))
+        return _Worker(process, mine, mine_back, _pipe_room(mine), progress)
 
     def _replace(self, dead: _Worker) -> tuple[_Worker, str]:
         dead.conn.close()
@@ -157,9 +218,51 @@ class Workers:
         self._workers[self._workers.index(dead)] = fresh
         return fresh, reason
 
-    def imap(self, chunks: Iterator[list[Any]]) -> Iterator[tuple[list[Any], list[Any] | None, str]]:
-        """(chunk, its results, "") for every chunk, in the order they finish; (chunk, None,
-        why) for a single item whose worker died on it."""
+    def _hung(self, now: float) -> list[_Worker]:
+        """The busy workers whose count has not moved for `timeout` seconds."""
+        if self.timeout is None:
+            return []
+        out = []
+        for w in self._workers:
+            if not w.sent:
+                continue
+            count = w.progress.value
+            if count != w.seen:
+                w.seen, w.since = count, now
+            elif now - w.since >= self.timeout:
+                out.append(w)
+        return out
+
+    def _wait(self, conns: list[Any]) -> list[Any]:
+        if self.timeout is None:
+            return wait(conns)
+        now = time.monotonic()
+        busy = [w.since for w in self._workers if w.sent]
+        # wake when the first busy worker would reach the limit, to look at its count
+        left = min(busy) + self.timeout - now if busy else self.timeout
+        return wait(conns, timeout=max(0.05, min(left, self.timeout)))
+
+    def _kill_hung(self, w: _Worker) -> tuple[_Worker, list[Any], list[Any], list[list[Any]], Stopped]:
+        """Kill a worker that stopped making progress and start another: the item it was on,
+        the items of its chunk finished before it (their results are lost with it: done again),
+        and the ones after, with the chunks queued behind."""
+        chunk, queued = w.sent[0], list(w.sent)[1:]
+        k = min(max(0, w.progress.value - w.reported), len(chunk) - 1)
+        with contextlib.suppress(OSError):
+            w.process.kill()  # SIGKILL: a stopped process dies too
+        fresh, _ = self._replace(w)
+        assert self.timeout is not None
+        stop = Stopped(f"it made no progress for {self.timeout:g} seconds and was killed", timed_out=True)
+        return fresh, chunk[k], chunk[:k] + chunk[k + 1 :], queued, stop
+
+    def _mark_busy(self, w: _Worker) -> None:
+        w.seen, w.since = w.progress.value, time.monotonic()
+
+    def imap(
+        self, chunks: Iterator[list[Any]]
+    ) -> Iterator[tuple[list[Any], list[Any] | None, Stopped | None]]:
+        """(chunk, its results, None) for every chunk, in the order they finish; ([item], None,
+        why) for a single item whose worker died on it or made no progress on it for `timeout`."""
         retry: deque[list[Any]] = deque()
         stillborn = 0  # workers in a row that died before answering once
 
@@ -179,6 +282,8 @@ class Workers:
                 if w.sent and (len(w.sent) > 1 or len(payload) > w.room):
                     return
                 w.ready = None
+                if not w.sent:
+                    self._mark_busy(w)
                 w.sent.append(chunk)
                 # if the worker is gone, wait() sees its pipe close, and it is replaced
                 with contextlib.suppress(OSError):
@@ -190,8 +295,21 @@ class Workers:
             busy: dict[object, _Worker] = {w.back: w for w in self._workers if w.sent}
             if not busy:
                 return
-            for ready in wait([w.back for w in busy.values()]):
+            ready_ones = self._wait(list(busy))
+            for w in self._hung(time.monotonic()):
+                if w.back in ready_ones or w.back.poll():
+                    continue  # its results are in after all
+                fresh, item, others, queued, stop = self._kill_hung(w)
+                retry.extendleft(reversed(queued))
+                if others:
+                    retry.appendleft(others)
+                for idle in [fresh] + [x for x in self._workers if not x.sent and x is not fresh]:
+                    feed(idle)
+                yield [item], None, stop
+            for ready in ready_ones:
                 w = busy[ready]
+                if w not in self._workers:
+                    continue  # killed above
                 try:
                     results = pickle.loads(w.back.recv_bytes())
                 except (EOFError, OSError):
@@ -210,27 +328,64 @@ class Workers:
                     for idle in [w] + [x for x in self._workers if not x.sent and x is not w]:
                         feed(idle)
                     if len(chunk) == 1:
-                        yield chunk, None, reason
+                        yield chunk, None, Stopped(reason)
                     continue
                 chunk = w.sent.popleft()
                 w.answered = True
+                w.reported += len(chunk)
                 stillborn = 0
+                if w.sent:
+                    self._mark_busy(w)
                 feed(w)  # the worker goes on while the results are used
-                yield chunk, results, ""
+                yield chunk, results, None
                 prepare(w)
 
-    def drain(self) -> Iterator[tuple[list[Any], list[Any], str]]:
+    def drain(self) -> Iterator[tuple[list[Any], list[Any] | None, Stopped | None]]:
         """After Ctrl-C: no new work, and the results of the chunks the workers hold, which
-        they finish (their letters are written by then, and so get into the manifest)."""
+        they finish (their letters are written by then, and so get into the manifest). A
+        worker that makes no progress for `timeout` is killed: the item it was on is reported
+        as stopped, the rest of what it held is left (not begun, or its results lost)."""
         for w in self._workers:
             w.conn.close()
+            w.ready = None
         for w in self._workers:
-            while w.sent:
+            if w.sent:
+                self._mark_busy(w)
+        while True:
+            busy = {w.back: w for w in self._workers if w.sent}
+            if not busy:
+                return
+            ready_ones = self._wait(list(busy))
+            for w in self._hung(time.monotonic()):
+                if w.back in ready_ones or w.back.poll():
+                    continue
+                chunk = w.sent[0]
+                k = min(max(0, w.progress.value - w.reported), len(chunk) - 1)
+                with contextlib.suppress(OSError):
+                    w.process.kill()
+                w.sent.clear()
+                assert self.timeout is not None
+                yield (
+                    [chunk[k]],
+                    None,
+                    Stopped(
+                        f"it made no progress for {self.timeout:g} seconds and was killed", timed_out=True
+                    ),
+                )
+            for ready in ready_ones:
+                w = busy[ready]
+                if not w.sent:
+                    continue
                 try:
                     results = pickle.loads(w.back.recv_bytes())
                 except Exception:  # noqa: BLE001 - a chunk never sent, or a read cut by Ctrl-C
-                    break
-                yield w.sent.popleft(), results, ""
+                    w.sent.clear()
+                    continue
+                chunk = w.sent.popleft()
+                w.reported += len(chunk)
+                if w.sent:
+                    self._mark_busy(w)
+                yield chunk, results, None
 
     def close(self) -> None:
         """Close the pipes: each worker finishes the chunk in hand and stops; one that is still
