@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .check import check_docx
 from .errors import OutputError
 from .naming import letter_stem
-from .output import write_atomic
+from .output import made_by_wfhdoc, write_atomic
 from .render import Template
 from .sources import load_letter
 
@@ -39,10 +40,18 @@ def build(
     template: Path | None = None,
     *,
     signature_line: bool = False,
+    overwrite: bool = True,
 ) -> Built:
+    """Build the letter of `data` at `output`. Without `overwrite`, a file there that is not a
+    letter wfhdoc wrote (typed in Word, or edited and saved since) is kept: OutputError."""
     loaded = load_letter(data)
     rendered = Template(template).render(loaded.letter, signature_line=signature_line)
     target = output_path(output, letter_stem(loaded.letter))
+    if not overwrite and os.path.lexists(target) and not target.is_dir() and not made_by_wfhdoc(target):
+        raise OutputError(
+            f"{target}: already exists and is not a letter written by wfhdoc (a file typed in Word, "
+            "or a letter edited and saved since); give another -o, or --overwrite to replace it"
+        )
     write_atomic(target, rendered.data)
     findings = [f"{target}: check: {f}" for f in check_docx(rendered.data)]
     return Built(target, loaded.warnings + [f"{data}: {w}" for w in rendered.warnings] + findings)

@@ -1,7 +1,8 @@
 """The command line: thin click commands, and the one place that turns errors into exit codes.
 
 Exit codes: 0 done; 1 the job failed (bad data, template or output; the message says what and
-where); 2 bad usage (click's own). Tracebacks only with --verbose.
+where); 2 bad usage (click's own); 128 + the signal for a run stopped by one: 130 Ctrl-C
+(SIGINT), 143 SIGTERM, 129 SIGHUP. Tracebacks only with --verbose.
 """
 
 from __future__ import annotations
@@ -9,23 +10,27 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__, vn
-from .batch import run_batch
+from .batch import DEFAULT_LETTER_TIMEOUT, JOURNAL, run_batch
 from .build import build as build_letter
 from .check import Finding, check_file, check_template
 from .errors import WfhDocError
 from .model import json_schema
 from .register import Register
 
-_state = {"verbose": False}
+_state = {"verbose": False, "signal": int(signal.SIGINT)}
 
 
 @click.group(
@@ -63,14 +68,25 @@ def cli(verbose: bool) -> None:
     help="Put Word's signature line (Insert > Signature Line) in the signature block, with the "
     "signer's name and title, so that Word offers to sign the letter when it is opened.",
 )
-def build(data: Path, output: str | None, template: Path | None, signature_line: bool) -> None:
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace the output file even when it is not a letter wfhdoc wrote (a file typed in "
+    "Word, or a letter edited and saved since). Without it such a file is kept.",
+)
+def build(
+    data: Path, output: str | None, template: Path | None, signature_line: bool, overwrite: bool
+) -> None:
     """Build one letter from DATA, a JSON file.
+
+    A letter that wfhdoc wrote before is replaced; any other file at the output path is kept
+    (the build fails and says so) unless --overwrite.
 
     \b
     Example:
       wfhdoc build data/examples/cong-van-451-SCT-VP-2020.json -o out/451-SCT-VP.docx
     """
-    result = build_letter(data, output, template, signature_line=signature_line)
+    result = build_letter(data, output, template, signature_line=signature_line, overwrite=overwrite)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {result.path}")
@@ -138,6 +154,21 @@ class _ProgressLine:
     is_flag=True,
     help="Run the ND 30 checker on every letter, not only on the first letter of each agency.",
 )
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace files in OUTDIR that wfhdoc did not write (and a manifest.csv or manifest.json "
+    "that is not wfhdoc's). Without it such a file is kept, and the letter that would have had "
+    "its name goes beside it (451-SCT-VP-2.docx), as its manifest row says.",
+)
+@click.option(
+    "--letter-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_LETTER_TIMEOUT,
+    show_default=True,
+    help="Seconds a worker process may go without finishing a letter; then it is killed and "
+    "replaced, its letter failed, and the batch goes on.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, only the summary and the errors.")
 def batch(
     source: Path,
@@ -151,6 +182,8 @@ def batch(
     make_pdf: bool,
     pdfa: bool,
     check_all: bool,
+    overwrite: bool,
+    letter_timeout: float,
     quiet: bool,
 ) -> None:
     """Build a letter for every record of SOURCE: a folder of .json letters, a .json batch file
@@ -158,10 +191,12 @@ def batch(
 
     Writes OUTDIR/manifest.csv and manifest.json (what was built from where, with each file's
     SHA-256). A bad record is reported with its file, row and field, and the others are still
-    built; the exit code is 1 when any record failed. Ctrl-C stops the run with every finished
-    letter in the manifest; running again skips the letters whose input has not changed. The
-    ND 30 checker reads the first letter of each agency (every letter with --check-all); its
-    findings are printed as warnings.
+    built; the exit code is 1 when any record failed. Ctrl-C (or SIGTERM, SIGHUP) stops the run
+    with every finished letter in the manifest (exit code 130, 143, 129); running again skips
+    the letters whose input has not changed. A full disk stops it too, with the manifest of what
+    was built and what failed. A file in OUTDIR that wfhdoc did not write is never replaced
+    (unless --overwrite): the letter goes beside it. The ND 30 checker reads the first letter
+    of each agency (every letter with --check-all); its findings are printed as warnings.
 
     \b
     Example:
@@ -179,6 +214,8 @@ def batch(
         register=register_path,
         progress=_ProgressLine() if show else None,
         check_all=check_all,
+        overwrite=overwrite,
+        letter_timeout=letter_timeout,
     )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -186,10 +223,29 @@ def batch(
         if row.status == "failed":
             click.echo(f"error: {row.source}: {row.message}", err=True)
     built, same, failed = report.count("built"), report.count("unchanged"), report.failed
-    summary = f"{built} built, {same} unchanged, {failed} failed; manifest: {outdir / 'manifest.csv'}"
+    where = (
+        f"manifest: {outdir / 'manifest.csv'}"
+        if not report.manifest_error
+        else f"no manifest ({report.manifest_error}); {outdir / JOURNAL} lists the letters finished"
+    )
+    summary = f"{built} built, {same} unchanged, {failed} failed; {where}"
     if report.interrupted:
-        click.echo(f"interrupted: {summary}; run the same command again to finish", err=True)
-        raise SystemExit(130)
+        name = signal.Signals(_state["signal"]).name
+        how = "interrupted" if name == "SIGINT" else f"interrupted by {name}"
+        click.echo(f"{how}: {summary}; run the same command again to finish", err=True)
+        raise SystemExit(128 + _state["signal"])
+    if report.stopped:
+        left = report.total - len(report.rows)
+        click.echo(
+            f"stopped: {report.stopped}\n{built + same} letters are whole ({built} built, {same} "
+            f"unchanged), {failed} failed, {left} not begun; {where}; run the same command again "
+            "to finish",
+            err=True,
+        )
+        raise SystemExit(1)
+    if report.manifest_error:
+        click.echo(f"error: {summary}", err=True)
+        raise SystemExit(1)
     click.echo(summary)
     pdf_failed = 0
     if make_pdf:
@@ -612,10 +668,43 @@ def _console_utf8() -> None:
                 stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[None]:
+    """SIGTERM (a service stopped, `kill`) and SIGHUP (the terminal closed) stop a command as
+    Ctrl-C does: each command finishes or abandons the work in hand, writes what it must and
+    removes its temporaries. The exit code is 128 + the signal. Installed for the run of one
+    command only, by the command line: the library changes no process-wide state. A signal
+    ignored when wfhdoc started (nohup) stays ignored."""
+    _state["signal"] = int(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        _state["signal"] = signum  # for the exit code
+        raise KeyboardInterrupt
+
+    before: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) in (signal.SIG_DFL, signal.default_int_handler):
+            before[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (the console script exits with it)."""
     _console_utf8()
     _state["verbose"] = "--verbose" in (argv if argv is not None else sys.argv[1:])
+    with _stop_signals():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="wfhdoc", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -630,7 +719,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
-        return 130
+        return 128 + _state["signal"]
     except WfhDocError as exc:
         if _state["verbose"]:
             traceback.print_exc()
