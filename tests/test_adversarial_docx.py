@@ -145,6 +145,22 @@ def test_not_a_zip(tmp_path: Path) -> None:
     assert run.returncode == 1 and f"{path}:" in run.stderr and "Traceback" not in run.stderr, run.stderr
 
 
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.docx"
+    path.write_bytes(b"")
+    run = check(path)
+    assert run.returncode == 1 and f"{path}: not a zip archive" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_device_is_not_read(tmp_path: Path) -> None:
+    run = check(Path("/dev/zero"), limit_memory=True)
+    assert run.returncode == 1 and "/dev/zero" in run.stderr and "not a regular file" in run.stderr, (
+        run.stderr
+    )
+
+
 # --- the document part: missing, empty, not XML -----------------------------------------------------
 
 

@@ -1043,6 +1043,11 @@ def check_file(path: Path) -> list[Finding]:
     """check_docx for a file a user names: a missing or broken file is a WfhDocError."""
     from .errors import InputError, Problem
 
+    if path.exists() and not path.is_dir() and not path.is_file():
+        # a device such as /dev/zero or a pipe: zipfile would read it without end
+        raise InputError(
+            str(path), [Problem("", "not a regular file (a device or a pipe)", "give .docx files")]
+        )
     try:
         return check_docx(path)
     except FileNotFoundError:

@@ -71,10 +71,15 @@ def _encoding(data: bytes) -> str:
     return "utf-8"
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes) -> tuple[str, bool]:
     """The part's text as the XML parser reads it, whatever encoding it declares (UTF-16 and
-    ISO-8859-1 are as legal as UTF-8); what cannot be decoded becomes U+FFFD."""
-    return data.decode(_encoding(data), "replace")
+    ISO-8859-1 are as legal as UTF-8), and whether it decoded exactly: what cannot be decoded
+    (bytes wrong for the encoding, or one Python does not know) becomes U+FFFD."""
+    encoding = _encoding(data)
+    try:
+        return data.decode(encoding), True
+    except UnicodeDecodeError:
+        return data.decode(encoding, "replace"), False
 
 
 def _utf8(text: str) -> bytes:
@@ -461,10 +466,11 @@ class Docx:
         # control characters are the usual cause (pasted from old software): note each with
         # the text around it, and read the part without them. The scan runs on the decoded
         # text, so a part in UTF-16 or ISO-8859-1 is read as its declaration says.
-        text = _decode(data)
+        text, exact = _decode(data)
         found = [m for _, m in zip(range(5), _ILLEGAL.finditer(text), strict=False)]
         if found:
             self.control_chars[part] = [(m.group(), _text_around(text, m.start(), m.end())) for m in found]
+        if found and exact:  # not when the text could not be decoded: that would hide the damage
             try:
                 return etree.fromstring(_utf8(_ILLEGAL.sub("", text)), _parser())
             except etree.XMLSyntaxError:
