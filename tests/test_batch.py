@@ -619,7 +619,10 @@ def test_register_can_continue_a_sequence_begun_by_hand(
     assert capsys.readouterr().out == "SCT 2020: the next number is 413\n"
     defaults = base_letter()
     defaults.pop("number")
-    source = write_batch(tmp_path / "b.json", [{}, {}], defaults)
+    # two letters, to two recipients (one letter twice would be refused: it keeps one number)
+    source = write_batch(
+        tmp_path / "b.json", [{"recipients": ["UBND huyện A"]}, {"recipients": ["UBND huyện B"]}], defaults
+    )
     report = run_batch(source, tmp_path / "out", register=register, workers=1)
     assert [r.number for r in report.rows] == ["413/SCT-VP", "414/SCT-VP"]
     # going back would reuse a number: refused

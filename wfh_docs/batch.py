@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -56,7 +55,7 @@ from .output import (
     write_in_place,
 )
 from .records import OUTPUT_NAME, Record, canonical, load_defaults, locate, read_records
-from .register import Register
+from .register import Register, Seen, draw_number
 from .render import DEFAULT_TEMPLATE, Template
 from .sources import clean_tree, problem_from_error, tidy_list_items
 from .workers import Stopped, Workers
@@ -120,6 +119,7 @@ class Issued:
     agency: str
     year: int
     number: int
+    note: str = ""  # the register's word to the user: the letter was issued before, with other data
 
 
 # --- in the workers ---------------------------------------------------------------------------
@@ -701,6 +701,8 @@ def _run(
 ) -> Report:
     base = load_defaults(defaults)
     records = read_records(source, base, sheet)
+    # before anything is made in the output folder: a file that is not a register is refused
+    reg = Register(register) if register else None
     template_sha = hashlib.sha256(Path(template or DEFAULT_TEMPLATE).read_bytes()).hexdigest()
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(
@@ -731,7 +733,6 @@ def _run(
     previous = {} if force else earlier.rows
     names = _Names(outdir, earlier, overwrite=overwrite)
     manifest = _Manifest(outdir, temp=temp)
-    reg = Register(register) if register else None
     done = 0
     report = Report([], outdir, total=total)
 
@@ -747,6 +748,8 @@ def _run(
     checked: set[str] = set()
     folder = os.path.join(outdir, "")
 
+    seen: Seen = {}
+
     def jobs() -> Iterator[_Job]:
         for record in records:
             issued: Issued | None = None
@@ -754,18 +757,11 @@ def _run(
                 # numbers are drawn only for letters that will be built: validate here first
                 letter, input_sha, problems, _ = _prepare(record)
                 if letter is not None:
-                    year = (letter.date or dt.date.today()).year
-                    number = reg.allocate(
-                        agency=letter.issuer.abbreviation,
-                        year=year,
-                        symbol=letter.symbol,
-                        date=letter.date.isoformat() if letter.date else None,
-                        subject=letter.subject,
-                        recipient="\n".join(letter.recipients),
-                        record=f"{source.name}:{record.key}",
-                        input_sha256=input_sha,
-                    )
-                    issued = Issued(letter.issuer.abbreviation, year, number)
+                    # by the letter's identity, not its row; a problem (the same letter twice, no
+                    # number left) goes into the record, which then fails
+                    drawn = draw_number(reg, seen, source.name, record, letter, input_sha)
+                    if drawn is not None:
+                        issued = Issued(letter.issuer.abbreviation, drawn.year, drawn.number, drawn.note)
             data = record.data or {}
             if issued is not None:
                 data = {**data, "number": issued.number}
@@ -788,6 +784,9 @@ def _run(
         issued = job.issued
         if reg is not None and issued and row.status in ("built", "unchanged"):
             reg.mark_issued(issued.agency, issued.year, issued.number, output=row.output, sha256=row.sha256)
+            if issued.note:
+                row.message = issued.note
+                report.warnings.append(f"{row.source}: {issued.note}")
         finish(row)
 
     def chunks() -> Iterator[list[_Job]]:

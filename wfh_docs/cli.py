@@ -28,7 +28,7 @@ from .build import build as build_letter
 from .check import Finding, check_file, check_template
 from .errors import WfhDocError
 from .model import json_schema
-from .register import Register
+from .register import NUMBER_MAX, YEAR_MAX, YEAR_MIN, Register
 
 _state = {"verbose": False, "signal": int(signal.SIGINT)}
 
@@ -273,7 +273,7 @@ def register_list(path: Path, agency: str | None, year: int | None, as_json: boo
     Example:
       wfhdoc register list out/register.sqlite --year 2020
     """
-    reg = Register(path)
+    reg = Register(path, read_only=True)
     try:
         entries = reg.entries(agency=agency, year=year)
     finally:
@@ -295,11 +295,13 @@ def register_list(path: Path, agency: str | None, year: int | None, as_json: boo
 @click.option(
     "--agency", required=True, help="The agency's abbreviation, as in issuer.abbreviation (e.g. SNV)."
 )
-@click.option("--year", type=int, required=True, help="The year of the sequence.")
+@click.option(
+    "--year", type=click.IntRange(YEAR_MIN, YEAR_MAX), required=True, help="The year of the sequence."
+)
 @click.option(
     "--next",
     "next_number",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, NUMBER_MAX),
     required=True,
     help="The next number to give (the agency issued the ones before it elsewhere).",
 )

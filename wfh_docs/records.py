@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +27,8 @@ from .sources import parse_json, read_bytes
 OUTPUT_NAME = "output_name"
 BODY_FILE = "body_file"
 APPENDICES_FILE = "appendices_file"
+# The fields (casefolded) that name a letter for the register: a key column or a "key" field.
+KEY_FIELDS = {"key", "mã", "ma"}
 # Fields whose cell holds one item per line.
 LIST_FIELDS = {"recipients", "cc"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -40,7 +43,54 @@ class Record:
     data: dict[str, Any] | None
     problems: list[Problem] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # "$.issuer.name" -> "D (issuer.name)"
-    key: str = ""  # stable identity of the record across runs (file and row, or file and index)
+    key: str = ""  # the record's place in its source (file and row, or file and index)
+    # The letter's own name for the register, whatever its place: "key:..." (a key column or
+    # field), "name:..." (output_name), "file:..." (a letter file of a folder); "" when the
+    # letter is known by its agency and recipients (see identity()).
+    identity: str = ""
+    identity_where: str = ""  # where the identity was read, for messages: "column A (key)"
+
+
+def is_key_field(name: str) -> bool:
+    """A column or field that names the letter: key, Mã, ma (any case)."""
+    return unicodedata.normalize("NFC", name).casefold() in KEY_FIELDS
+
+
+def _identified(record: Record, fallback: str = "") -> Record:
+    """The record with its identity: its key (taken out of its data: it is not a letter's
+    field), else its output_name, else `fallback` (a folder's file name)."""
+    data = record.data
+    if data is None:
+        return record
+    found = [k for k in data if isinstance(k, str) and is_key_field(k)]
+    for name in found:
+        value = data.pop(name)
+        text = "" if value is None else str(value).strip()
+        if text and not record.identity:
+            record.identity = f"key:{text}"
+            record.identity_where = record.identity_where or f"$.{name}"
+    if not record.identity:
+        wish = data.get(OUTPUT_NAME)
+        if wish not in (None, ""):
+            record.identity = f"name:{str(wish).strip()}"
+            record.identity_where = record.columns.get(f"$.{OUTPUT_NAME}", f"$.{OUTPUT_NAME}")
+        elif fallback:
+            record.identity = fallback
+    return record
+
+
+def identity(record: Record, source: str, agency: str, recipients: list[str]) -> tuple[str, str]:
+    """The letter's identity in the register and what it is, in the user's words.
+
+    The source's file name and the record's own key (key column, output_name, a folder's file
+    name), else its agency and recipients (spaces and case aside): not its row, so that rows
+    inserted, deleted or moved leave every letter its number."""
+    if record.identity:
+        kind, _, value = record.identity.partition(":")
+        what = {"key": "key", "name": "output_name", "file": "file"}.get(kind, kind)
+        return f"{source}\x1f{record.identity}", f"{what} {value!r}"
+    people = "\n".join(" ".join(r.split()).casefold() for r in recipients)
+    return f"{source}\x1fto:{agency}\x1f{people}", f"agency {agency} and recipients " + "; ".join(recipients)
 
 
 def deep_merge(base: Any, override: Any) -> Any:
@@ -99,7 +149,9 @@ def _folder_items(files: list[Path], defaults: dict[str, Any]) -> Iterator[Recor
                 key=path.name,
             )
             continue
-        yield Record(i, str(path), deep_merge(defaults, data), key=path.name)
+        yield _identified(
+            Record(i, str(path), deep_merge(defaults, data), key=path.name), f"file:{path.name}"
+        )
 
 
 def json_list_records(path: Path, defaults: dict[str, Any]) -> Records:
@@ -157,7 +209,7 @@ def _list_items(path: Path, base: dict[str, Any], items: list[Any]) -> Iterator[
                 key=f"records[{i}]",
             )
         else:
-            yield Record(i, origin, deep_merge(base, item), key=f"records[{i}]")
+            yield _identified(Record(i, origin, deep_merge(base, item), key=f"records[{i}]"))
         i += 1
 
 
@@ -257,6 +309,8 @@ def row_record(
     # list items: numbered columns (recipients.1, recipients.2) first by number, then cells of
     # plain or repeated columns (a merged header) left to right, one item per line
     lists: dict[str, list[tuple[tuple[int, int, int], Any]]] = {}
+    identity = ""
+    identity_where = ""
     for col, (name, raw) in enumerate(zip(names, cells, strict=False)):
         if not name:
             continue
@@ -264,6 +318,10 @@ def row_record(
         if value is None:
             continue
         letter_col = f"{_column_letter(col)} ({name})"
+        if is_key_field(name):
+            identity = identity or f"key:{str(value).strip()}"
+            identity_where = identity_where or f"column {letter_col}"
+            continue
         m = re.fullmatch(r"(.+?)\.(\d+)", name)
         if m and m.group(1) in LIST_FIELDS:
             lists.setdefault(m.group(1), []).append(((0, int(m.group(2)), 0), value))
@@ -288,14 +346,18 @@ def row_record(
             value = [value] if isinstance(value, str) else value
         if name == OUTPUT_NAME:
             data[OUTPUT_NAME] = str(value)
+            columns[_json_path(OUTPUT_NAME)] = letter_col
             continue
         _set_path(data, name.split("."), value)
         columns[_json_path(name)] = letter_col
     for name, found in lists.items():
         data[name] = [v for _, v in sorted(found, key=lambda t: t[0])]
-    if not data and not problems:
+    if not data and not problems and not identity:
         return None  # an empty row
-    return Record(index, origin, deep_merge(defaults, data), problems, columns, key)
+    record = Record(
+        index, origin, deep_merge(defaults, data), problems, columns, key, identity, identity_where
+    )
+    return _identified(record)
 
 
 def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, list[Any]]]]:

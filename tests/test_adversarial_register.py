@@ -1,0 +1,441 @@
+"""The register and the batch sources against rows that move, data that is corrected, files that
+are not registers, sequences that run out, side files that point elsewhere, and workbooks built
+to hurt: all through the real CLI, checking what a user sees (messages, exit codes, the numbers
+in the letters and in the register, no traceback)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import EXAMPLES
+from openpyxl import Workbook, load_workbook
+
+from wfh_docs.cli import main
+from wfh_docs.docx_read import Docx
+from wfh_docs.errors import OutputError
+from wfh_docs.register import Register
+
+SNV = EXAMPLES / "batch" / "so-noi-vu-gui-huyen.json"
+SAMPLE_XLSX = EXAMPLES / "bao-cao-wfh-quang-tri.xlsx"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+class Cli:
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.capsys = capsys
+
+    def __call__(self, *args: str | Path) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = self.capsys.readouterr()
+        assert "Traceback" not in err and "internal error" not in err, err
+        return code, out, err
+
+    def batch(self, source: Path, out: Path, register: Path, *extra: str) -> tuple[int, str, str]:
+        return self("batch", source, "-o", out, "--register", register, "-q", "--workers", "1", *extra)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(capsys)
+
+
+def register_rows(path: Path) -> list[dict[str, Any]]:
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute("SELECT * FROM issued ORDER BY agency, year, number")]
+    finally:
+        db.close()
+
+
+def manifest(outdir: Path) -> list[dict[str, Any]]:
+    return json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def letter_text(path: Path) -> str:
+    return "\n".join(p.text for p in Docx(path).paragraphs())
+
+
+def snv() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    data = json.loads(SNV.read_text(encoding="utf-8"))
+    return data["defaults"], data["records"]
+
+
+def write_json_batch(path: Path, defaults: dict[str, Any], records: list[dict[str, Any]]) -> Path:
+    path.write_text(json.dumps({"defaults": defaults, "records": records}, ensure_ascii=False), "utf-8")
+    return path
+
+
+def write_sheet(path: Path, header: list[str], rows: list[list[Any]], title: str = "Đơn vị") -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def snv_sheet(
+    path: Path, recipients: list[str], *, keys: list[str] | None = None, subjects: list[str] | None = None
+) -> tuple[Path, Path]:
+    """A workbook of Sở Nội vụ's letters, one recipient a row, and its defaults file."""
+    defaults, _ = snv()
+    defaults_path = path.with_name("defaults.json")
+    defaults_path.write_text(json.dumps(defaults, ensure_ascii=False), "utf-8")
+    header = (["Mã"] if keys else []) + ["recipients", "subject"]
+    rows = [
+        ([keys[i]] if keys else []) + [r, subjects[i] if subjects else defaults["subject"]]
+        for i, r in enumerate(recipients)
+    ]
+    return write_sheet(path, header, rows), defaults_path
+
+
+def numbers_by(rows: list[dict[str, Any]], field: str) -> dict[str, int]:
+    return {r[field]: r["number"] for r in rows}
+
+
+DISTRICTS = [r["recipients"][0] for r in snv()[1]]
+
+
+# --- a number belongs to its letter, not to its row -----------------------------------------
+
+
+def test_a_row_inserted_at_the_top_of_the_sample_workbook_leaves_every_letter_its_number(
+    tmp_path: Path, cli: Cli
+) -> None:
+    wb = load_workbook(SAMPLE_XLSX)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    number_col = header.index("number") + 1
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, number_col).value = None  # the register numbers them
+    book = tmp_path / "bao-cao.xlsx"
+    wb.save(book)
+    register, out = tmp_path / "register.sqlite", tmp_path / "out"
+    code, _, err = cli.batch(book, out, register)
+    assert code == 0, err
+    first = register_rows(register)
+    assert len(first) == 27
+    by_name = {r["output"]: (r["agency"], r["number"]) for r in first}
+
+    # a new agency's letter typed in the first row
+    ws.insert_rows(2)
+    for col, value in enumerate([c.value for c in ws[3]], start=1):
+        ws.cell(2, col).value = value
+    ws.cell(2, header.index("output_name") + 1).value = "bao-cao-wfh-so-moi"
+    ws.cell(2, header.index("issuer.abbreviation") + 1).value = "SMT"
+    ws.cell(2, header.index("issuer.name") + 1).value = "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
+    wb.save(book)
+    code, _, err = cli.batch(book, out, register)
+    assert code == 0, err
+    again = register_rows(register)
+    assert len(again) == 27 + 1
+    assert {r["output"]: (r["agency"], r["number"]) for r in again if r["agency"] != "SMT"} == by_name
+    assert [(r["agency"], r["number"], r["status"]) for r in again if r["agency"] == "SMT"] == [
+        ("SMT", 1, "issued")
+    ]
+    rows = manifest(out)
+    assert len(rows) == 28 and all(r["status"] in ("built", "unchanged") for r in rows)
+    # no second file for any letter: one file per letter, and each says its number
+    assert sorted(p.name for p in out.glob("*.docx")) == sorted(r["output"] for r in rows)
+    for r in rows:
+        assert r["number"] in letter_text(out / r["output"]), r
+
+
+@pytest.mark.parametrize("keyed", [False, True], ids=["by-recipients", "by-key-column"])
+def test_rows_inserted_deleted_and_reordered_keep_their_numbers(
+    tmp_path: Path, cli: Cli, keyed: bool
+) -> None:
+    keys = [f"CV-{i:03d}" for i in range(len(DISTRICTS))] if keyed else None
+    book, defaults = snv_sheet(tmp_path / "snv.xlsx", DISTRICTS, keys=keys)
+    register, out = tmp_path / "register.sqlite", tmp_path / "out"
+    code, _, err = cli.batch(book, out, register, "--defaults", str(defaults))
+    assert code == 0, err
+    first = numbers_by(register_rows(register), "recipient")
+    assert sorted(first.values()) == list(range(1, 11))
+
+    # one letter added at the top, the fifth deleted, the others in reverse order
+    kept = [i for i in range(len(DISTRICTS)) if i != 4][::-1]
+    recipients = ["Ban Quản lý Khu kinh tế tỉnh", *(DISTRICTS[i] for i in kept)]
+    new_keys = ["CV-NEW", *(keys[i] for i in kept)] if keys else None
+    snv_sheet(book, recipients, keys=new_keys)
+    code, _, err = cli.batch(book, out, register, "--defaults", str(defaults))
+    assert code == 0, err
+    again = register_rows(register)
+    assert len(again) == 10 + 1
+    assert numbers_by(again, "recipient") == {**first, "Ban Quản lý Khu kinh tế tỉnh": 11}
+    # the deleted letter keeps its number: it was issued
+    assert next(r for r in again if r["recipient"] == DISTRICTS[4])["status"] == "issued"
+    for row in manifest(out):
+        text = letter_text(out / row["output"])
+        recipient = next(r for r in recipients if r in text)
+        assert row["number"] == f"{(first | {'Ban Quản lý Khu kinh tế tỉnh': 11})[recipient]:02d}/SNV-CCVC"
+        assert row["number"] in text
+
+
+def test_json_records_keep_their_numbers_by_output_name(tmp_path: Path, cli: Cli) -> None:
+    defaults, records = snv()
+    source = write_json_batch(tmp_path / "snv.json", defaults, records)
+    register, out = tmp_path / "register.sqlite", tmp_path / "out"
+    assert cli.batch(source, out, register)[0] == 0
+    first = numbers_by(register_rows(register), "output")
+    write_json_batch(source, defaults, records[::-1][:-1])  # reversed, the first one gone
+    code, _, err = cli.batch(source, out, register)
+    assert code == 0, err
+    assert numbers_by(register_rows(register), "output") == first
+    assert {r["output"]: int(r["number"][:2]) for r in manifest(out)} == {
+        k: v for k, v in first.items() if k != f"{records[0]['output_name']}.docx"
+    }
+
+
+def test_a_typo_corrected_before_the_letter_was_issued_keeps_its_number(tmp_path: Path, cli: Cli) -> None:
+    book, defaults = snv_sheet(tmp_path / "snv.xlsx", DISTRICTS)
+    register, out = tmp_path / "register.sqlite", tmp_path / "out"
+    assert cli.batch(book, out, register, "--defaults", str(defaults))[0] == 0
+    # as if the run had been killed after the numbers were drawn and before the letters were written
+    db = sqlite3.connect(register)
+    db.execute("UPDATE issued SET status = 'reserved', output = NULL, sha256 = NULL, issued_at = NULL")
+    db.commit()
+    db.close()
+    subjects = [snv()[0]["subject"]] * 10
+    subjects[2] = "đề nghị báo cáo tình hình làm việc tại nhà (đã sửa)"
+    snv_sheet(book, DISTRICTS, subjects=subjects)
+    code, _, err = cli.batch(book, out, register, "--defaults", str(defaults))
+    assert code == 0, err
+    assert "already issued" not in err
+    rows = register_rows(register)
+    assert [r["number"] for r in rows] == list(range(1, 11))
+    third = rows[2]
+    assert third["recipient"] == DISTRICTS[2] and third["subject"] == subjects[2]
+    assert third["status"] == "issued" and third["sha256"] == manifest(out)[2]["sha256"]
+    assert subjects[2] in letter_text(out / "03-SNV-CCVC.docx")
+
+
+def test_a_correction_to_an_issued_letter_keeps_its_number_and_is_reported(tmp_path: Path, cli: Cli) -> None:
+    book, defaults = snv_sheet(tmp_path / "snv.xlsx", DISTRICTS)
+    register, out = tmp_path / "register.sqlite", tmp_path / "out"
+    assert cli.batch(book, out, register, "--defaults", str(defaults))[0] == 0
+    before = register_rows(register)[2]
+    subjects = [snv()[0]["subject"]] * 10
+    subjects[2] = "đề nghị báo cáo tình hình làm việc tại nhà (đã sửa)"
+    snv_sheet(book, DISTRICTS, subjects=subjects)
+    code, out_text, err = cli.batch(book, out, register, "--defaults", str(defaults))
+    assert code == 0, err
+    assert "1 built, 9 unchanged, 0 failed" in out_text
+    warning = next(line for line in err.splitlines() if "already issued" in line)
+    assert warning.startswith("warning: ") and "row 4" in warning
+    assert "number 03/SNV-CCVC was already issued for this letter on " in warning
+    assert "rebuilt with the corrected data under the same number" in warning
+    row = manifest(out)[2]
+    assert row["number"] == "03/SNV-CCVC" and "already issued" in row["message"]
+    after = register_rows(register)
+    assert len(after) == 10 and after[2]["number"] == 3 and after[2]["subject"] == subjects[2]
+    assert after[2]["sha256"] == row["sha256"] != before["sha256"]
+    db = sqlite3.connect(register)
+    revisions = db.execute("SELECT number, subject, sha256 FROM revisions").fetchall()
+    db.close()
+    assert revisions == [(3, before["subject"], before["sha256"])]
+    # run again: nothing new to say
+    code, _, err = cli.batch(book, out, register, "--defaults", str(defaults))
+    assert code == 0 and "already issued" not in err
+
+
+def test_two_rows_for_the_same_letter_are_an_error_naming_both(tmp_path: Path, cli: Cli) -> None:
+    recipients = [*DISTRICTS[:3], DISTRICTS[1]]
+    book, defaults = snv_sheet(tmp_path / "snv.xlsx", recipients)
+    register, out = tmp_path / "register.sqlite", tmp_path / "out"
+    code, _, err = cli.batch(book, out, register, "--defaults", str(defaults))
+    assert code == 1
+    error = next(line for line in err.splitlines() if line.startswith("error:"))
+    assert "sheet 'Đơn vị', row 5: column A (recipients): the same letter as row 3" in error
+    assert "agency SNV and recipients " + DISTRICTS[1] in error and "'key'" in error
+    assert [r["status"] for r in manifest(out)] == ["built", "built", "built", "failed"]
+    assert len(register_rows(register)) == 3  # no number for the second one
+    # a key column tells them apart
+    book2, _ = snv_sheet(tmp_path / "keyed.xlsx", recipients, keys=["a", "b", "c", "d"])
+    code, _, err = cli.batch(book2, tmp_path / "out2", register, "--defaults", str(defaults))
+    assert code == 0, err
+    # the same key twice
+    snv_sheet(book2, recipients, keys=["a", "b", "c", "a"])
+    code, _, err = cli.batch(book2, tmp_path / "out2", register, "--defaults", str(defaults))
+    assert (
+        code == 1
+        and "row 5: column A (Mã): the same letter as row 2 for the register: both have key 'a'" in err
+    )
+
+
+def test_an_old_register_is_migrated_and_keeps_its_numbers(tmp_path: Path, cli: Cli) -> None:
+    register = tmp_path / "old.sqlite"
+    db = sqlite3.connect(register)
+    db.executescript(
+        """
+        CREATE TABLE issued (agency TEXT NOT NULL, year INTEGER NOT NULL, number INTEGER NOT NULL,
+            symbol TEXT NOT NULL, date TEXT, subject TEXT NOT NULL, recipient TEXT NOT NULL,
+            output TEXT, sha256 TEXT, status TEXT NOT NULL, record TEXT NOT NULL,
+            input_sha256 TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (agency, year, number));
+        CREATE INDEX issued_record ON issued (record, input_sha256);
+        CREATE TABLE starts (agency TEXT NOT NULL, year INTEGER NOT NULL, next INTEGER NOT NULL,
+            PRIMARY KEY (agency, year));
+        """
+    )
+    defaults, records = snv()
+    for i, record in enumerate(records):
+        db.execute(
+            "INSERT INTO issued VALUES ('SNV', 2020, ?, 'SNV-CCVC', '2020-04-06', ?, ?, ?, 'x', 'issued', ?, "
+            "'old', '2020-04-06T01:00:00+00:00')",
+            (
+                i + 1,
+                defaults["subject"],
+                record["recipients"][0],
+                f"{record['output_name']}.docx",
+                f"so-noi-vu-gui-huyen.json:records[{i}]",
+            ),
+        )
+    db.commit()
+    db.close()
+    # the old register lists as it is, read-only
+    code, out_text, err = cli("register", "list", register)
+    assert code == 0 and err == "10 entries\n"
+    source = write_json_batch(tmp_path / "so-noi-vu-gui-huyen.json", defaults, records[::-1])
+    code, _, err = cli.batch(source, tmp_path / "out", register)
+    assert code == 0, err
+    rows = register_rows(register)
+    assert len(rows) == 10 and all(r["identity"] for r in rows)
+    assert numbers_by(rows, "recipient") == {r["recipients"][0]: i + 1 for i, r in enumerate(records)}
+    assert {r["output"]: r["number"] for r in manifest(tmp_path / "out")} == {
+        f"{r['output_name']}.docx": f"{i + 1:02d}/SNV-CCVC" for i, r in enumerate(records)
+    }
+
+
+# --- what is not a register is left alone ---------------------------------------------------
+
+
+def foreign_database(path: Path) -> bytes:
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); "
+        "INSERT INTO customers (name) VALUES ('Công ty A'), ('Công ty B');"
+    )
+    db.commit()
+    db.close()
+    return path.read_bytes()
+
+
+def test_register_list_on_another_programs_database_changes_nothing(tmp_path: Path, cli: Cli) -> None:
+    other = tmp_path / "customers.db"
+    data = foreign_database(other)
+    code, out, err = cli("register", "list", other)
+    assert code == 1 and out == ""
+    assert err.startswith(
+        f"error: {other}: not a wfhdoc register: an SQLite database with the tables 'customers'"
+    )
+    assert "left it as it is" in err
+    assert other.read_bytes() == data and sorted(p.name for p in tmp_path.iterdir()) == ["customers.db"]
+
+
+@pytest.mark.parametrize("command", ["start", "batch"])
+def test_start_and_batch_refuse_another_programs_database(tmp_path: Path, cli: Cli, command: str) -> None:
+    other = tmp_path / "customers.db"
+    data = foreign_database(other)
+    if command == "start":
+        code, _, err = cli("register", "start", other, "--agency", "SNV", "--year", "2020", "--next", "5")
+    else:
+        code, _, err = cli.batch(SNV, tmp_path / "out", other)
+    assert code == 1 and "not a wfhdoc register" in err and "'customers'" in err
+    assert other.read_bytes() == data
+    assert not list((tmp_path / "out").glob("*.docx")) if command == "batch" else True
+
+
+def test_a_table_named_issued_of_another_program_is_not_a_register(tmp_path: Path, cli: Cli) -> None:
+    other = tmp_path / "shop.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE issued (invoice INTEGER, amount REAL)")
+    db.commit()
+    db.close()
+    data = other.read_bytes()
+    code, _, err = cli("register", "list", other)
+    assert code == 1 and "its 'issued' table lacks the columns agency, created" in err
+    assert other.read_bytes() == data
+
+
+def test_a_file_that_is_not_a_database(tmp_path: Path, cli: Cli) -> None:
+    other = tmp_path / "notes.sqlite"
+    other.write_text("a text file, not a database\n" * 100, "utf-8")
+    data = other.read_bytes()
+    for args in (["list"], ["start", "--agency", "SNV", "--year", "2020", "--next", "5"]):
+        code, _, err = cli("register", args[0], other, *args[1:])
+        assert code == 1 and "not a wfhdoc register: the file is not an SQLite database" in err
+    assert other.read_bytes() == data
+
+
+def test_an_empty_file_is_an_empty_register(tmp_path: Path, cli: Cli) -> None:
+    empty = tmp_path / "new.sqlite"
+    empty.touch()
+    assert cli("register", "list", empty) == (0, "", "0 entries\n")
+    assert empty.read_bytes() == b""  # listing does not make it a register
+    code, out, _ = cli("register", "start", empty, "--agency", "SNV", "--year", "2020", "--next", "7")
+    assert code == 0 and out == "SNV 2020: the next number is 07\n"
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--year", "0"), ("--year", "-5"), ("--year", "99999"), ("--next", "0"), ("--next", str(10**12))],
+)
+def test_register_start_refuses_years_and_numbers_out_of_range(
+    tmp_path: Path, cli: Cli, option: str, value: str
+) -> None:
+    register = tmp_path / "register.sqlite"
+    args = {"--year": "2020", "--next": "413"} | {option: value}
+    code, _, err = cli(
+        "register", "start", register, "--agency", "SNV", *(x for kv in args.items() for x in kv)
+    )
+    assert code == 2
+    assert f"Invalid value for '{option}': {value} is not in the range" in err
+    assert ("1900<=x<=2999" if option == "--year" else "1<=x<=999999") in err
+    assert not register.exists()
+
+
+def test_the_register_api_refuses_them_too(tmp_path: Path) -> None:
+    reg = Register(tmp_path / "register.sqlite")
+    try:
+        with pytest.raises(OutputError, match="the year 0 is not between 1900 and 2999"):
+            reg.start_at("SNV", 0, 5)
+        with pytest.raises(OutputError, match="the next number 1000000000000 is not between 1 and 999999"):
+            reg.start_at("SNV", 2020, 10**12)
+    finally:
+        reg.close()
+
+
+def test_a_sequence_used_up_at_999999_fails_the_letters_it_cannot_number(tmp_path: Path, cli: Cli) -> None:
+    register, out = tmp_path / "register.sqlite", tmp_path / "out"
+    assert cli("register", "start", register, "--agency", "SNV", "--year", "2020", "--next", "999999")[0] == 0
+    code, _, err = cli.batch(SNV, out, register)
+    assert code == 1
+    rows = manifest(out)
+    assert rows[0]["status"] == "built" and rows[0]["number"] == "999999/SNV-CCVC"
+    assert [r["status"] for r in rows[1:]] == ["failed"] * 9
+    assert all("the register has no number left for SNV in 2020" in r["message"] for r in rows[1:])
+    assert "a number has at most six digits (up to 999999)" in rows[1]["message"]
+    assert err.count("error: ") == 9 and "records[1]: register register.sqlite: " in err
+    assert [r["number"] for r in register_rows(register)] == [999999]
+    # a register whose start was set past the end by an older wfhdoc
+    db = sqlite3.connect(register)
+    db.execute("INSERT INTO starts VALUES ('SCT', 2020, 1000000000000)")
+    db.commit()
+    db.close()
+    defaults, records = snv()
+    defaults["issuer"] = {**defaults["issuer"], "abbreviation": "SCT"}
+    source = write_json_batch(tmp_path / "sct.json", defaults, records[:2])
+    code, _, err = cli.batch(source, tmp_path / "sct", register)
+    assert code == 1 and err.count("the next one would be 1000000000000") == 2
+    assert [r["number"] for r in register_rows(register)] == [999999]
