@@ -6,12 +6,17 @@ in the letters and in the register, no traceback)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES
+from helpers import EXAMPLES, ROOT
 from openpyxl import Workbook, load_workbook
 
 from wfh_docs.cli import main
@@ -439,3 +444,214 @@ def test_a_sequence_used_up_at_999999_fails_the_letters_it_cannot_number(tmp_pat
     code, _, err = cli.batch(source, tmp_path / "sct", register)
     assert code == 1 and err.count("the next one would be 1000000000000") == 2
     assert [r["number"] for r in register_rows(register)] == [999999]
+
+
+# --- side files stay beside the sheet ---------------------------------------------------------
+
+
+def test_side_files_outside_the_sheets_folder_are_refused(tmp_path: Path, cli: Cli) -> None:
+    folder = tmp_path / "sheet"
+    folder.mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text("BÍ MẬT: mật khẩu 1234\n", "utf-8")
+    (folder / "body.txt").write_text("Nội dung đúng của công văn.\n", "utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "in-sub.txt").write_text("Nội dung trong thư mục con.\n", "utf-8")
+    (folder / "link-in.txt").symlink_to(folder / "body.txt")
+    (folder / "link-out.txt").symlink_to(tmp_path / "outside" / "secret.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "big.txt").write_bytes(b"x" * ((8 << 20) + 1))
+    os.mkfifo(folder / "pipe.txt")
+    wishes = [
+        "body.txt",
+        "sub/in-sub.txt",
+        "link-in.txt",
+        "../outside/secret.txt",
+        str(tmp_path / "outside" / "secret.txt"),
+        "/etc/passwd",
+        "link-out.txt",
+        "/dev/zero",
+        "zero.txt",
+        "/dev/urandom",
+        "big.txt",
+        "pipe.txt",
+        "sub",
+        "missing.txt",
+    ]
+    defaults, _ = snv()
+    defaults_path = tmp_path / "defaults.json"
+    defaults_path.write_text(json.dumps(defaults, ensure_ascii=False), "utf-8")
+    book = write_sheet(
+        folder / "book.xlsx",
+        ["output_name", "recipients", "body_file"],
+        [[f"cv-{i}", f"Đơn vị {i}", w] for i, w in enumerate(wishes)],
+    )
+    start = time.monotonic()
+    code, _, err = cli.batch(book, tmp_path / "out", tmp_path / "r.sqlite", "--defaults", str(defaults_path))
+    assert time.monotonic() - start < 60
+    assert code == 1
+    rows = manifest(tmp_path / "out")
+    assert [r["status"] for r in rows] == ["built"] * 3 + ["failed"] * 11
+    errors = {
+        int(line.split(", row ")[1].split(":")[0]): line for line in err.splitlines() if "error:" in line
+    }
+    for row in range(5, 16):
+        assert (
+            f"{book}, sheet 'Đơn vị', row {row}: column C (body_file): the body file {wishes[row - 2]!r}"
+            in errors[row]
+        ), errors[row]
+    assert (
+        "is outside the sheet's folder" in errors[5]
+        and "wfhdoc reads only files beside the sheet" in errors[5]
+    )
+    assert "is outside the sheet's folder" in errors[6] and "is outside the sheet's folder" in errors[7]
+    assert (
+        f"is a link that leads out of the sheet's folder, to {tmp_path / 'outside' / 'secret.txt'}"
+        in errors[8]
+    )
+    assert "put the file in the sheet's folder" in errors[8]
+    assert "is outside the sheet's folder (/dev/zero)" in errors[9]
+    assert "is a link that leads out of the sheet's folder, to /dev/zero" in errors[10]
+    assert "is outside the sheet's folder (/dev/urandom)" in errors[11]
+    assert "is 8.0 MB, more than 8 MB" in errors[12]
+    assert "is a device, pipe or socket, not a file" in errors[13]
+    assert "is a folder, not a file" in errors[14]
+    assert "not found" in errors[15]
+    texts = [letter_text(tmp_path / "out" / r["output"]) for r in rows[:3]]
+    assert "Nội dung đúng của công văn./." in texts[0] and "Nội dung trong thư mục con./." in texts[1]
+    assert "Nội dung đúng của công văn./." in texts[2]
+    assert "BÍ MẬT" not in err and "root:" not in err
+
+
+# --- workbooks built to hurt ------------------------------------------------------------------
+
+
+def _bomb(path: Path, sheet_mb: int) -> Path:
+    """A real workbook whose sheet is `sheet_mb` MB of repeated rows: a few MB on disk."""
+    plain = write_sheet(path.with_name("plain.xlsx"), ["recipients"], [["UBND huyện Gio Linh"]])
+    row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>UBND huyen Gio Linh</t></is></c></row>'
+    block = row * ((1 << 20) // len(row))
+    with (
+        zipfile.ZipFile(plain) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
+    ):
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(info, src.read(info))
+                continue
+            with out.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+                fh.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/')
+                fh.write(b'spreadsheetml/2006/main"><sheetData>')
+                fh.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>recipients</t></is></c></row>')
+                for _ in range(sheet_mb):
+                    fh.write(block)
+                fh.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_an_xlsx_bomb_is_refused_before_openpyxl_reads_it(tmp_path: Path) -> None:
+    bomb = _bomb(tmp_path / "bomb.xlsx", 300)
+    assert bomb.stat().st_size < 4 << 20
+    start = time.monotonic()
+    with open(tmp_path / "stderr", "wb") as stderr:
+        run = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "wfh_docs",
+                "batch",
+                str(bomb),
+                "-o",
+                str(tmp_path / "out"),
+                "-q",
+                "--workers",
+                "1",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            cwd=ROOT,
+        )
+        _, status, usage = os.wait4(run.pid, 0)
+    err = (tmp_path / "stderr").read_text("utf-8")
+    run.returncode = os.waitstatus_to_exitcode(status)
+    assert run.returncode == 1, err
+    assert time.monotonic() - start < 30
+    assert usage.ru_maxrss < 400 << 10, f"peak memory {usage.ru_maxrss >> 10} MB"  # KB on Linux
+    assert err.startswith(f"error: {bomb}: 1 problem in the data\n  - xl/worksheets/sheet1.xml: ")
+    assert "the workbook cannot be read: inflates to more than 64 MB" in err
+    assert "open it in Excel and save it again" in err and "Traceback" not in err
+    assert not list((tmp_path / "out").glob("*.docx")) if (tmp_path / "out").exists() else True
+
+
+def test_a_workbook_within_the_limits_still_reads(tmp_path: Path, cli: Cli) -> None:
+    # 9 MB of sheet, past where the ratio is checked: a big batch, and still read
+    book = _bomb(tmp_path / "big.xlsx", 9)
+    defaults, _ = snv()
+    defaults_path = tmp_path / "defaults.json"
+    defaults_path.write_text(json.dumps(defaults, ensure_ascii=False), "utf-8")
+    from wfh_docs.records import read_records
+
+    records = read_records(book, defaults)
+    assert records.total >= 1
+
+
+def _with_cached_values(path: Path, values: dict[bytes, bytes]) -> None:
+    """Store values with the formulas of `path`'s first sheet, as Excel does when it saves."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {i: zf.read(i) for i in zf.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts.items():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                for formula, cached in values.items():
+                    assert formula in data, formula
+                    data = data.replace(formula, cached)
+            zf.writestr(info, data)
+
+
+def test_a_formula_without_a_computed_value_is_an_error_naming_the_cell(tmp_path: Path, cli: Cli) -> None:
+    defaults, _ = snv()
+    defaults.pop("subject")
+    defaults_path = tmp_path / "defaults.json"
+    defaults_path.write_text(json.dumps(defaults, ensure_ascii=False), "utf-8")
+    book = write_sheet(
+        tmp_path / "book.xlsx",
+        ["recipients", "subject", "number", "cc"],
+        [
+            ["UBND huyện Gio Linh", "báo cáo", "=10+2", None],  # no value: never computed
+            ["UBND huyện Cam Lộ", '="bao cao "&"thang 4"', 7, None],  # a formula Excel computed
+            ["UBND huyện Hải Lăng", "báo cáo", 8, '=IF(1=2,"x","")'],  # computed to nothing
+        ],
+    )
+    _with_cached_values(
+        book,
+        {
+            b'<c r="B3"><f>"bao cao "&amp;"thang 4"</f><v></v>': (
+                '<c r="B3" t="str"><f>"bao cao "&amp;"thang 4"</f><v>báo cáo tháng 4</v>'.encode()
+            ),
+            b'<c r="D4"><f>': b'<c r="D4" t="str"><f>',
+        },
+    )
+    register, out = tmp_path / "r.sqlite", tmp_path / "out"
+    code, _, err = cli.batch(book, out, register, "--defaults", str(defaults_path))
+    assert code == 1
+    assert (
+        f"error: {book}, sheet 'Đơn vị', row 2: column C (number): the cell holds the formula =10+2 but no "
+        "value: it was never computed (open the workbook in Excel or LibreOffice and save it, so that the "
+        "values of its formulas are computed and stored, or type the value instead of the formula)"
+    ) in err
+    rows = manifest(out)
+    assert [r["status"] for r in rows] == ["failed", "built", "built"]
+    assert rows[1]["number"] == "07/SNV-CCVC" and "báo cáo tháng 4" in letter_text(out / rows[1]["output"])
+    assert register_rows(register) == []  # every letter had its number, or none
+
+
+def test_a_header_formula_without_a_value(tmp_path: Path, cli: Cli) -> None:
+    book = write_sheet(
+        tmp_path / "book.xlsx", ["recipients", '="sub"&"ject"'], [["UBND huyện Gio Linh", "x"]]
+    )
+    code, _, err = cli("batch", book, "-o", tmp_path / "out", "-q", "--workers", "1")
+    assert code == 1
+    assert (
+        f"error: {book}: 1 problem in the data\n  - sheet 'Đơn vị', row 1, column B: the header cell" in err
+    )
+    assert "open the workbook in Excel" in err

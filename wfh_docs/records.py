@@ -12,7 +12,9 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem
+from .errors import ArchiveError, InputError, Problem
+from .safezip import Archive, Limits
 from .sources import parse_json, read_bytes
 
 # Fields a spreadsheet cell may name that are not part of a letter.
@@ -32,6 +35,11 @@ KEY_FIELDS = {"key", "mã", "ma"}
 # Fields whose cell holds one item per line.
 LIST_FIELDS = {"recipients", "cc"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+# A body or appendices file is text or JSON for one letter: far below this.
+SIDE_FILE_MAX = 8 << 20
+# A workbook may inflate to far less than a letter's archive (openpyxl holds a loaded sheet in
+# memory at many times its XML's size): a 10,000-row sheet is about 8 MB of XML.
+WORKBOOK_LIMITS = Limits(member=64 << 20, total=160 << 20, ratio=1000, ratio_from=8 << 20)
 
 
 @dataclass
@@ -277,21 +285,92 @@ def _json_path(name: str) -> str:
 
 
 def _side_file(base: Path, name: str, want: str) -> tuple[Any, Problem | None]:
-    path = (base.parent / name).resolve()
+    """A body or appendices file named in a cell: only a regular file inside the sheet's
+    folder (after following links), of at most SIDE_FILE_MAX bytes, read with a bounded read."""
+    folder = base.parent.resolve()
+    inside = (
+        f"put the file in the sheet's folder {folder} (or a folder under it) and give its path "
+        "relative to the sheet"
+    )
     try:
-        raw = read_bytes(path)
-    except InputError as exc:
-        return None, Problem(
-            "", f"{want} file {name}: {exc.problems[0].message}", "the path is relative to the sheet"
+        given = folder / name
+        path = given.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        return None, Problem("", f"{want} file {name!r} cannot be found ({exc})", inside)
+    if not path.is_relative_to(folder):
+        lexical = Path(os.path.normpath(given))
+        how = (
+            "is a link that leads out of the sheet's folder, to " + str(path)
+            if lexical.is_relative_to(folder)
+            else f"is outside the sheet's folder ({path})"
         )
+        return None, Problem(
+            "", f"{want} file {name!r} {how}; wfhdoc reads only files beside the sheet", inside
+        )
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    )
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None, Problem(
+            "", f"{want} file {name!r} not found ({path})", "the path is relative to the sheet"
+        )
+    except PermissionError:
+        return None, Problem(
+            "", f"{want} file {name!r}: permission denied ({path})", "check that you may read the file"
+        )
+    except OSError as exc:
+        return None, Problem("", f"{want} file {name!r} cannot be opened ({exc.strerror}: {path})", inside)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        return None, Problem(
+            "", f"{want} file {name!r} is {kind}, not a file ({path})", "name a .txt or .json file"
+        )
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            raw = fh.read(SIDE_FILE_MAX + 1) if info.st_size <= SIDE_FILE_MAX else b""
+        except OSError as exc:
+            return None, Problem("", f"{want} file {name!r} cannot be read ({exc.strerror}: {path})", "")
+        if info.st_size > SIDE_FILE_MAX or len(raw) > SIDE_FILE_MAX:
+            return None, Problem(
+                "",
+                f"{want} file {name!r} is {max(info.st_size, len(raw)) / (1 << 20):.1f} MB, more than "
+                f"{SIDE_FILE_MAX >> 20} MB ({path})",
+                "a letter's body or appendices file is text or JSON of a few pages: check that the "
+                "right file is named",
+            )
     if path.suffix.lower() == ".json":
         try:
             return parse_json(raw, str(path)), None
         except InputError as exc:
-            return None, Problem("", f"{want} file {name}: {exc.problems[0]}", "")
-    text = raw.decode("utf-8-sig", errors="strict") if raw else ""
+            return None, Problem("", f"{want} file {name!r}: {exc.problems[0]}", "")
+    try:
+        text = raw.decode("utf-8-sig") if raw else ""
+    except UnicodeDecodeError:
+        return None, Problem(
+            "", f"{want} file {name!r} is not UTF-8 text ({path})", "save it as UTF-8, or name a .json file"
+        )
     # a text file: one paragraph per line
     return [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()], None
+
+
+@dataclass(frozen=True)
+class Uncomputed:
+    """A workbook cell holding a formula that was never computed (no value stored with it)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+_UNCOMPUTED_HINT = (
+    "open the workbook in Excel or LibreOffice and save it, so that the values of its formulas "
+    "are computed and stored, or type the value instead of the formula"
+)
 
 
 def row_record(
@@ -313,6 +392,15 @@ def row_record(
     identity_where = ""
     for col, (name, raw) in enumerate(zip(names, cells, strict=False)):
         if not name:
+            continue
+        if isinstance(raw, Uncomputed):
+            problems.append(
+                Problem(
+                    f"column {_column_letter(col)} ({name})",
+                    f"the cell holds the formula {raw.formula} but no value: it was never computed",
+                    _UNCOMPUTED_HINT,
+                )
+            )
             continue
         value = _cell_value(raw, name)
         if value is None:
@@ -337,7 +425,7 @@ def row_record(
                 base, str(value), "the body" if name == BODY_FILE else "the appendices"
             )
             if problem:
-                problems.append(Problem(letter_col, problem.message, problem.hint))
+                problems.append(Problem(f"column {letter_col}", problem.message, problem.hint))
             else:
                 data["body" if name == BODY_FILE else "appendices"] = loaded
                 columns[_json_path("body" if name == BODY_FILE else "appendices")] = letter_col
@@ -367,9 +455,13 @@ def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, 
         raise InputError(
             str(path), [Problem("", "openpyxl is not installed", "pip install openpyxl")]
         ) from None
+    formulas = _check_workbook(path)
     try:
         # not read-only: merged header cells are only known to a full load
         wb = load_workbook(path, data_only=True)
+        # a formula's value is what Excel stored with it; a workbook written by a program may
+        # have none, which data_only reads as an empty cell: the formulas are read to know
+        wf = load_workbook(path, data_only=False) if formulas else None
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise InputError(
             str(path),
@@ -404,11 +496,58 @@ def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, 
             for col in range(merged.min_col, merged.max_col + 1):
                 ws.cell(row, col).value = top_left
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield number, list(row)
+    if wf is None:
 
-    return ws.title, rows()
+        def rows() -> Iterator[tuple[int, list[Any]]]:
+            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield number, list(row)
+
+        return ws.title, rows()
+    fs = wf[ws.title]
+
+    def rows_with_formulas() -> Iterator[tuple[int, list[Any]]]:
+        for number, row in enumerate(ws.iter_rows(), start=1):
+            values: list[Any] = []
+            for cell in row:
+                # no value stored, and not a formula whose value is the empty text (t="str")
+                if cell.value is None and cell.data_type != "str":
+                    formula = fs.cell(cell.row, cell.column)
+                    if formula.data_type == "f":
+                        text = getattr(formula.value, "text", formula.value)  # an ArrayFormula
+                        values.append(Uncomputed(str(text)))
+                        continue
+                values.append(cell.value)
+            yield number, values
+
+    return ws.title, rows_with_formulas()
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _check_workbook(path: Path) -> bool:
+    """Refuse a workbook that inflates past WORKBOOK_LIMITS (a zip bomb) before openpyxl opens
+    it; whether any of its sheets holds a formula."""
+    try:
+        with Archive(path, limits=WORKBOOK_LIMITS) as archive:
+            archive.check_all()
+            return any(
+                _FORMULA.search(archive.read(name))
+                for name in archive.names()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+    except ArchiveError as exc:
+        raise InputError(
+            str(path),
+            [
+                Problem(
+                    exc.member,
+                    f"the workbook cannot be read: {exc.reason}",
+                    "a workbook of letters is a few MB; this one is damaged or built to exhaust "
+                    "the memory: open it in Excel and save it again, or check where it came from",
+                )
+            ],
+        ) from None
 
 
 def _rows_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
@@ -444,7 +583,21 @@ def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None
         raise InputError(
             str(path), [Problem("", "the sheet is empty", "put the field names in the first row")]
         )
-    names = _header_names(rows[start][1])
+    header_row, header = rows[start]
+    for col, cell in enumerate(header):
+        if isinstance(cell, Uncomputed):
+            raise InputError(
+                str(path),
+                [
+                    Problem(
+                        f"sheet '{title}', row {header_row}, column {_column_letter(col)}",
+                        f"the header cell holds the formula {cell.formula} but no value: it was never "
+                        "computed, so the column has no field name",
+                        _UNCOMPUTED_HINT,
+                    )
+                ],
+            )
+    names = _header_names(header)
     body = rows[start + 1 :]
     total = sum(1 for _, cells in body if not _blank(cells))
     return Records(total, _sheet_items(path, title, names, body, defaults))
