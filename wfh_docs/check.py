@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .docx_read import Docx, Paragraph, RunProps
+from .docx_read import Docx, Paragraph, RunProps, as_int
 from .metrics import text_width_twips
 
 TNR = "Times New Roman"
@@ -479,7 +479,7 @@ class _Check:
                     where=p,
                 )
             n = number.strip()
-            if n.isdigit() and int(n) < 10 and len(n) == 1:
+            if len(n) == 1 and n.isdecimal() and int(n) < 10:
                 self.add(
                     "number.format",
                     "error",
@@ -564,7 +564,7 @@ class _Check:
                 where=p,
             )
         d, mo = m.group("d"), m.group("m")
-        if d.isdigit() and int(d) < 10 and len(d) == 1:
+        if len(d) == 1 and d.isdecimal() and int(d) < 10:
             self.add(
                 "date.format",
                 "error",
@@ -574,7 +574,7 @@ class _Check:
                 expected=f"ngày 0{d}",
                 where=p,
             )
-        if mo.isdigit():
+        if mo.isdecimal() and len(mo) <= 4:  # a longer one is no month (and int() refuses 4,300 digits)
             month = int(mo)
             if month in (1, 2) and len(mo) == 1:
                 self.add(
@@ -702,7 +702,7 @@ class _Check:
             if seen["size"] < 3 and not self.size_range(p, "body.size", "body", 13, 14):
                 seen["size"] += 1
             rule = p.props.spacing.get("lineRule", "auto")
-            line = int(p.props.spacing.get("line", "240") or 240)
+            line = as_int(p.props.spacing.get("line"), 240)
             size = max(_sizes(p) or {14})
             if rule == "auto":
                 lines_ = line / 240
@@ -724,9 +724,7 @@ class _Check:
                     where=p,
                 )
             if previous is not None:
-                gap = int(previous.props.spacing.get("after", "0") or 0) + int(
-                    p.props.spacing.get("before", "0") or 0
-                )
+                gap = as_int(previous.props.spacing.get("after")) + as_int(p.props.spacing.get("before"))
                 if gap < 120 and seen["spacing"] < 3:
                     seen["spacing"] += 1
                     self.add(

@@ -96,7 +96,7 @@ def _text_around(text: str, start: int, end: int) -> str:
     return f"{before[-30:]}␣{after[:30]}".strip()
 
 
-def _int(value: str | None, default: int = 0) -> int:
+def as_int(value: str | None, default: int = 0) -> int:
     """An attribute's whole number; what is not one (a crafted or damaged part) is `default`."""
     if value is None:
         return default
@@ -215,7 +215,7 @@ def _rpr(el: etree._Element | None, theme: dict[str, str]) -> RunProps:
                 props.fonts[slot] = name
     sz = el.find(_w("sz"))
     if sz is not None and sz.get(_w("val")):
-        props.size = _int(sz.get(_w("val"))) / 2
+        props.size = as_int(sz.get(_w("val"))) / 2
     props.bold = _on(el.find(_w("b")))
     props.italic = _on(el.find(_w("i")))
     props.caps = _on(el.find(_w("caps")))
@@ -237,7 +237,7 @@ def _ppr(el: etree._Element | None) -> ParaProps:
         for key in ("left", "right", "firstLine", "hanging", "start", "end"):
             value = ind.get(_w(key))
             if value is not None:
-                props.ind[{"start": "left", "end": "right"}.get(key, key)] = _int(value)
+                props.ind[{"start": "left", "end": "right"}.get(key, key)] = as_int(value)
     spacing = el.find(_w("spacing"))
     if spacing is not None:
         for key in ("before", "after", "line", "lineRule"):
@@ -639,7 +639,7 @@ class Docx:
                     and tcw.get(_w("type"), "dxa") == "dxa"
                     and (tcw.get(_w("w")) or "").isdigit()
                 ):
-                    para.cell_width = int(tcw.get(_w("w"), "0"))
+                    para.cell_width = as_int(tcw.get(_w("w")))
             out.append(para)
         return out
 
@@ -659,17 +659,17 @@ class Docx:
             num = sp.find(_w("pgNumType"))
             out.append(
                 Section(
-                    page_width=_int(size.get(_w("w"))) if size is not None else 0,
-                    page_height=_int(size.get(_w("h"))) if size is not None else 0,
+                    page_width=as_int(size.get(_w("w"))) if size is not None else 0,
+                    page_height=as_int(size.get(_w("h"))) if size is not None else 0,
                     orient=(size.get(_w("orient")) or "portrait") if size is not None else "portrait",
                     margins={
-                        k: _int(mar.get(_w(k)))
+                        k: as_int(mar.get(_w(k)))
                         for k in ("top", "bottom", "left", "right", "header", "footer")
                     }
                     if mar is not None
                     else {},
                     title_page=bool(_on(sp.find(_w("titlePg")))),
-                    page_start=_int(num.get(_w("start")), -1)
+                    page_start=as_int(num.get(_w("start")), -1)
                     if num is not None and (num.get(_w("start")) or "").isdigit()
                     else None,
                     header_refs={
