@@ -95,6 +95,8 @@ class Archive:
     def _inflate(self, name: str, cap: int, out: bytearray | None) -> None:
         info = self._infos[name]
         size = 0
+        if info.flag_bits & 0x1:  # zipfile would raise RuntimeError asking for a password
+            raise ArchiveError(self.what, name, "the member is encrypted (protected by a password)")
         try:
             with self._zf.open(info) as stream:
                 while True:
