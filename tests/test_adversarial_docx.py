@@ -102,6 +102,20 @@ def flip_in_member(path: Path, name: str) -> None:
     path.write_bytes(bytes(raw))
 
 
+def mark_encrypted(path: Path, name: str) -> None:
+    """Set the member's "encrypted" flag in its local and central headers, in the raw file."""
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        raw[zf.getinfo(name).header_offset + 6] |= 1
+    at = raw.find(b"PK\x01\x02")
+    while at != -1:
+        (length,) = struct.unpack("<H", raw[at + 28 : at + 30])
+        if raw[at + 46 : at + 46 + length] == name.encode():
+            raw[at + 8] |= 1
+        at = raw.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(raw))
+
+
 # --- the reference letter, and that it is clean ---------------------------------------------------
 
 
@@ -136,6 +150,12 @@ def test_two_members_with_one_name(reference_bytes: bytes, tmp_path: Path) -> No
         warnings.simplefilter("ignore", UserWarning)  # zipfile: "Duplicate name"
         rewrite(reference_bytes, path, extra=[(DOCUMENT, member(reference_bytes, DOCUMENT))])
     refused(check(path), path, DOCUMENT, "two members")
+
+
+def test_encrypted_member(reference_bytes: bytes, tmp_path: Path) -> None:
+    path = rewrite(reference_bytes, tmp_path / "locked.docx")
+    mark_encrypted(path, DOCUMENT)
+    refused(check(path), path, DOCUMENT, "encrypted", "without a password")
 
 
 def test_not_a_zip(tmp_path: Path) -> None:

@@ -303,7 +303,12 @@ def _hint(exc: ArchiveError) -> str:
     if "inflates" in exc.reason:
         return "this is not a letter as Word saves one: do not open it, ask its sender for it again"
     if not exc.member:
-        return "give a Word document saved as .docx"
+        return (
+            "give a Word document saved as .docx (one protected by a password: open it in Word "
+            "and save it without)"
+        )
+    if "encrypted" in exc.reason:
+        return "open it in Word and save it without a password"
     return "open the letter in Word, which repairs what it can, and save it again as .docx"
 
 
