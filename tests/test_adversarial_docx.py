@@ -9,6 +9,7 @@ another legal encoding (UTF-16, ISO-8859-1) is read like the UTF-8 original.
 from __future__ import annotations
 
 import io
+import json
 import re
 import resource
 import struct
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import pytest
@@ -64,8 +65,8 @@ def rewrite(
     path: Path,
     replace: dict[str, bytes | None] | None = None,
     *,
-    extra: list[tuple[zipfile.ZipInfo | str, bytes]] = (),  # type: ignore[assignment]
-    stored: set[str] = frozenset(),  # type: ignore[assignment]
+    extra: Sequence[tuple[str, bytes]] = (),
+    stored: Collection[str] = frozenset(),
 ) -> Path:
     """The letter `source` with members replaced (None: left out) or added, saved at `path`."""
     replace = replace or {}
@@ -234,8 +235,6 @@ def test_damaged_side_part_is_a_finding_and_the_rest_is_checked(
     path = rewrite(reference_bytes, tmp_path / "side.docx", {part: data})
     run = check(path, "--json")
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
-    import json
-
     found = json.loads(run.stdout)
     assert run.returncode == 1
     assert any(f["rule"] == "text.control" and part in f["message"] for f in found), found
