@@ -250,6 +250,15 @@ def test_a_correction_to_an_issued_letter_keeps_its_number_and_is_reported(tmp_p
     revisions = db.execute("SELECT number, subject, sha256 FROM revisions").fetchall()
     db.close()
     assert revisions == [(3, before["subject"], before["sha256"])]
+    # the corrected letter's run killed before it was written: the next run still says it
+    db = sqlite3.connect(register)
+    db.execute("UPDATE issued SET status = 'reserved', sha256 = NULL, issued_at = NULL WHERE number = 3")
+    db.commit()
+    db.close()
+    (out / "03-SNV-CCVC.docx").unlink()
+    code, _, err = cli.batch(book, out, register, "--defaults", str(defaults))
+    assert code == 0 and "number 03/SNV-CCVC was already issued for this letter" in err
+    assert register_rows(register)[2]["status"] == "issued"
     # run again: nothing new to say
     code, _, err = cli.batch(book, out, register, "--defaults", str(defaults))
     assert code == 0 and "already issued" not in err
@@ -381,6 +390,15 @@ def test_a_file_that_is_not_a_database(tmp_path: Path, cli: Cli) -> None:
         code, _, err = cli("register", args[0], other, *args[1:])
         assert code == 1 and "not a wfhdoc register: the file is not an SQLite database" in err
     assert other.read_bytes() == data
+    # a file too short for SQLite to see it is not one (it would take it for an empty database)
+    short = tmp_path / "short.sqlite"
+    short.write_bytes(b"x")
+    code, _, err = cli.batch(SNV, tmp_path / "out", short)
+    assert code == 1 and "not a wfhdoc register" in err and short.read_bytes() == b"x"
+    # a pipe is not waited on
+    os.mkfifo(tmp_path / "pipe.sqlite")
+    code, _, err = cli("register", "list", tmp_path / "pipe.sqlite")
+    assert code == 1 and "is a folder, a device or a pipe, not a register file" in err
 
 
 def test_an_empty_file_is_an_empty_register(tmp_path: Path, cli: Cli) -> None:

@@ -19,7 +19,9 @@ program's SQLite database is refused, and `list` opens the file read-only.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +48,7 @@ CREATE TABLE IF NOT EXISTS issued (
     record TEXT NOT NULL,          -- where the record came from (source and row), last seen
     input_sha256 TEXT NOT NULL,    -- of the record's data
     created TEXT NOT NULL,
-    identity TEXT,                 -- the letter, whatever its row: see batch.py (NULL: before 0.x)
+    identity TEXT,                 -- the letter, whatever its row (NULL: a row from before identities)
     issued_at TEXT,                -- when the letter's file was first recorded
     PRIMARY KEY (agency, year, number)
 );
@@ -142,10 +144,39 @@ def check_year(year: int) -> str:
     return f"the year {year} is not between {YEAR_MIN} and {YEAR_MAX}"
 
 
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _sqlite_or_empty(path: Path) -> None:
+    """Refuse a file that is neither empty nor an SQLite database before SQLite opens it (SQLite
+    takes a short file of any bytes for an empty database, and would write over it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return  # a new register
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot open the register ({exc.strerror or exc})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OutputError(
+                f"{path}: is a folder, a device or a pipe, not a register file (give the path of a "
+                ".sqlite file)"
+            )
+        head = os.read(fd, len(_SQLITE_HEADER))
+    finally:
+        os.close(fd)
+    if head and head != _SQLITE_HEADER:
+        raise NotARegister(
+            f"{path}: not a wfhdoc register: the file is not an SQLite database; wfhdoc left it as it "
+            "is (give the register that wfhdoc batch --register made, or a new file name)"
+        )
+
+
 class Register:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        _sqlite_or_empty(path)
         try:
             if read_only:
                 # a URI with mode=ro: SQLite neither creates nor changes the file
@@ -343,18 +374,19 @@ class Register:
     ) -> Allocation:
         """A letter the register knows: its number, its row brought up to date (in the caller's
         transaction)."""
-        number, status, sha256, old_input, old_record, output, issued_at, created = row
+        number, status, sha256, old_input, old_record, _, _, _ = row
         db = self._db
         key = (agency, year, number)
+        issued = status == "issued" and bool(sha256)
         if old_input == input_sha256:
             if old_record != record:  # the same letter, moved to another row
                 db.execute(
                     "UPDATE issued SET record = ? WHERE agency = ? AND year = ? AND number = ?",
                     (record, *key),
                 )
-            return Allocation(int(number))
-        note = ""
-        if status == "issued" and sha256:
+            # a corrected letter whose rebuild did not finish is still told of the first version
+            return Allocation(int(number), "" if issued else self._revised(key, symbol))
+        if issued:
             # the letter went out with other data: the number stays (it is the letter's), the
             # earlier version is kept, and the user is told
             db.execute(
@@ -364,20 +396,30 @@ class Register:
                 "created), ? FROM issued WHERE agency = ? AND year = ? AND number = ?",
                 (_now(), *key),
             )
-            when = str(issued_at or created)[:10]
-            note = (
-                f"number {int(number):02d}/{symbol} was already issued for this letter on {when}"
-                f" ({output}); the letter was rebuilt with the corrected data under the same number: "
-                "send it as the corrected letter (the register keeps the earlier version's hash in "
-                "its revisions)"
-            )
         db.execute(
             "UPDATE issued SET symbol = ?, date = ?, subject = ?, recipient = ?, record = ?, "
             "input_sha256 = ?, status = 'reserved', output = NULL, sha256 = NULL, issued_at = NULL "
             "WHERE agency = ? AND year = ? AND number = ?",
             (symbol, date, subject, recipient, record, input_sha256, *key),
         )
-        return Allocation(int(number), note)
+        return Allocation(int(number), self._revised(key, symbol))
+
+    def _revised(self, key: tuple[str, int, int], symbol: str) -> str:
+        """What to tell of a letter that was issued before, with other data ('' if it was not)."""
+        found = self._db.execute(
+            "SELECT issued_at, output FROM revisions WHERE agency = ? AND year = ? AND number = ? "
+            "ORDER BY rowid DESC LIMIT 1",
+            key,
+        ).fetchone()
+        if found is None:
+            return ""
+        when, output = found
+        return (
+            f"number {key[2]:02d}/{symbol} was already issued for this letter on {str(when)[:10]}"
+            f" ({output}); the letter was rebuilt with the corrected data under the same number: "
+            "send it as the corrected letter (the register keeps the earlier version's hash in "
+            "its revisions)"
+        )
 
     def mark_issued(self, agency: str, year: int, number: int, *, output: str, sha256: str) -> None:
         try:
