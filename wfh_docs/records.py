@@ -531,6 +531,8 @@ def _check_workbook(path: Path) -> bool:
     try:
         with Archive(path, limits=WORKBOOK_LIMITS) as archive:
             archive.check_all()
+        # a second pass, with its own total: the sheets are read again, to look for formulas
+        with Archive(path, limits=WORKBOOK_LIMITS) as archive:
             return any(
                 _FORMULA.search(archive.read(name))
                 for name in archive.names()
