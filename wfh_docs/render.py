@@ -487,15 +487,59 @@ def _check_xml(name: str, xml: bytes, *, what: str = "", namespaces: bool = True
         )
 
 
+class _LetterText(str):
+    """A letter's text, with the texts known to stand whole in it (the parts of the document
+    between its set-aside blocks, the headers and footers), which _verify searches first."""
+
+    known: tuple[str, ...] = ()
+
+
 def _verify(letter: Letter, text: str) -> None:
     """Every piece of the input is in the letter's text."""
-    missing = [s for s in expected_texts(letter) if s not in text]
+    known = list(text.known) if isinstance(text, _LetterText) else []
+    missing = list(_absent(expected_texts(letter), text, known))
     if missing:
         shown = "; ".join(repr(s[:80]) for s in missing[:5])
         raise RenderError(
             f"{len(missing)} piece(s) of the input are missing from the rendered letter: {shown}. "
             "This is a bug in wfhdoc or a template that drops a field: please report it"
         )
+
+
+_SEARCH_WHOLE = 1 << 16  # a text up to this size is searched for each string as it is
+
+
+def _absent(expected: list[str], text: str, known: list[str]) -> Iterator[str]:
+    """The strings of `expected` that are not substrings of `text`, in time linear in the text.
+
+    Searching the whole text for each string costs the text's length times their number, which
+    grows with the square of a letter's paragraphs. Nearly every string is a whole paragraph,
+    a table cell or a run of them, so it is looked up in the set of the text's lines (or as a run
+    of consecutive lines); then in the small texts known to stand whole in `text` (where the
+    recipients and Nơi nhận are); only what none of these finds is searched for in the whole
+    text. Each of the first steps proves the string is in the text, so the answer is the same."""
+    if len(text) <= _SEARCH_WHOLE:
+        yield from (s for s in expected if s not in text)
+        return
+    lines = text.split("\n")
+    line_set = set(lines)
+    firsts = {s.split("\n", 1)[0] for s in expected if "\n" in s}
+    starts: dict[str, list[int]] = {}
+    if firsts:
+        for i, line in enumerate(lines):
+            if line in firsts:
+                starts.setdefault(line, []).append(i)
+    for s in expected:
+        if "\n" not in s:
+            if s in line_set:
+                continue
+        else:
+            run = s.split("\n")
+            if any(lines[i : i + len(run)] == run for i in starts.get(run[0], ())[:16]):
+                continue
+        if any(s in k for k in known) or s in text:
+            continue
+        yield s
 
 
 def _packed_and_read(data: bytes) -> tuple[package.Segment, str]:
@@ -815,14 +859,15 @@ class Template:
             known = self._small_pieces[data] = _packed_and_read(data)
         return known
 
-    def _document(self, skeleton: bytes, fragments: list[str]) -> tuple[package.Entry, str]:
+    def _document(self, skeleton: bytes, fragments: list[str]) -> tuple[package.Entry, str, list[str]]:
         """document.xml put together from the rendered template (the skeleton, with markers)
         and the set-aside blocks: the zip entry and the text (as xml_text reads it, but for a
-        newline after the last paragraph)."""
+        newline after the last paragraph); and the texts of the pieces between the blocks."""
         _check_xml("word/document.xml", skeleton, namespaces=self._namespaces["word/document.xml"])
         cut = _FRAGMENT_SPLIT.split(skeleton)
         segments: list[package.Segment] = []
         text: list[str] = []
+        between: list[str] = []
         crc = 0
         for i, part in enumerate(cut):
             if i % 2:
@@ -834,8 +879,9 @@ class Template:
                 segment, part_text = self._skeleton_piece(part)
                 segments.append(segment)
                 text.append(part_text)
+                between.append(part_text)
                 crc = zlib.crc32(part, crc)
-        return package.joined("word/document.xml", segments, crc), "".join(text)
+        return package.joined("word/document.xml", segments, crc), "".join(text), between
 
     def render(self, letter: Letter, *, signature_line: bool = False) -> RenderedLetter:
         """One letter; `signature_line` adds Word's signature line to the signature block."""
@@ -845,6 +891,7 @@ class Template:
         )
         packed: dict[str, package.Entry] = {}
         texts: dict[str, str] = {}
+        known: list[str] = []  # texts that stand whole in the letter's, besides the body's
         document_head = b""
         for name in self._compiled:
             xml = self._render_part(name, ctx)
@@ -855,11 +902,15 @@ class Template:
             data = xml.encode("utf-8")
             if name == "word/document.xml":
                 document_head = data[:2000]
-                packed[name], texts[name] = self._document(data, fragments)
+                packed[name], texts[name], between = self._document(data, fragments)
+                known += between
             else:
                 _check_xml(name, data, namespaces=self._namespaces[name])
                 packed[name], texts[name] = self._pack(name, data), xml_text(data)
-        _verify(letter, "\n".join(texts[name] for name in sorted(texts)))
+                known.append(texts[name])
+        text = _LetterText("\n".join(texts[name] for name in sorted(texts)))
+        text.known = tuple(known)
+        _verify(letter, text)
         packed["docProps/core.xml"] = self._pack("docProps/core.xml", core_properties(letter))
         names = [name for name, _ in self._entries]
         if signature_line:
