@@ -53,17 +53,24 @@ def parse(s: str) -> tuple[Span, ...]:
     if "*" not in s and "\\" not in s:
         return (Span(s),) if s else ()
     toks = _tokens(s)
-    stack: list[int] = []
+    # the open delimiters, a stack for each kind: a closer pairs with the latest opener of its
+    # kind, and the openers of the other kind above that one stay literal. Each opener is pushed
+    # and dropped once, so a paragraph of many unpaired asterisks costs no more than its length.
+    stacks: dict[str, list[int]] = {"*": [], "**": []}
     for idx, tok in enumerate(toks):
         if not tok.delim:
             continue
-        opener = next((j for j in reversed(stack) if toks[j].text == tok.text), None)
+        same = stacks[tok.text]
+        opener = same[-1] if same else None
         if tok.can_close and opener is not None and opener != idx - 1:
             # pair, and drop openers above it: they stay literal
             tok.paired = toks[opener].paired = True
-            del stack[stack.index(opener) :]
+            same.pop()
+            other = stacks["**" if tok.text == "*" else "*"]
+            while other and other[-1] > opener:
+                other.pop()
         elif tok.can_open:
-            stack.append(idx)
+            same.append(idx)
     spans: list[Span] = []
     bold = italic = False
     buf: list[str] = []
