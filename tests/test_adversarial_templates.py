@@ -300,3 +300,65 @@ def test_a_template_using_ordinary_jinja_still_builds(
         assert "1 XY 1, 2, 3 ababab  1024 3" in zf.read("word/document.xml").decode()
     data = json.loads(REFERENCE_JSON.read_text(encoding="utf-8"))
     assert len(data["recipients"]) == 1
+
+
+# --- big letters: verification in linear time, and as strict as before ------------------------
+
+
+def _big_letter(n: int) -> dict[str, object]:
+    data = json.loads(REFERENCE_JSON.read_text(encoding="utf-8"))
+    data["body"] = [f"Đoạn {i}: " + "nội dung báo cáo, " * 20 for i in range(n)] + ["Chi tiết tại Phụ lục."]
+    return data
+
+
+def test_a_template_dropping_a_field_of_a_big_letter_is_still_caught(tmp_path: Path) -> None:
+    from wfh_docs.errors import RenderError
+    from wfh_docs.sources import validate
+
+    dropped = hostile(tmp_path, "", raw=b"")  # no {{ signer.name }}
+    letter = validate(_big_letter(3000), "big.json")
+    with pytest.raises(RenderError, match=r"^1 piece\(s\) of the input are missing .*'Nguyễn Hữu Hưng'"):
+        Template(dropped).render(letter)
+    Template().render(letter)  # the shipped template keeps every paragraph
+
+
+def test_the_fast_presence_check_answers_as_the_plain_search() -> None:
+    import random
+
+    from wfh_docs.render import _SEARCH_WHOLE, _absent
+
+    rng = random.Random(7)
+    words = ["Sở", "Công", "Thương", "báo cáo", "./.", "-", ";", " ", "Phụ lục", "x"]
+    lines = ["".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    text = "\n".join(lines)
+    assert len(text) > _SEARCH_WHOLE
+    expected = []
+    for _ in range(3000):
+        i = rng.randrange(len(lines) - 3)
+        kind = rng.randrange(6)
+        if kind == 0:
+            expected.append(lines[i])  # a whole line
+        elif kind == 1:
+            expected.append("\n".join(lines[i : i + 3]))  # a run of lines
+        elif kind == 2:
+            expected.append(lines[i][1:-1] or "x")  # inside a line
+        elif kind == 3:
+            expected.append(lines[i][2:] + "\n" + lines[i + 1][:3])  # across a line's end
+        elif kind == 4:
+            expected.append(lines[i] + "\n" + lines[i + 2])  # lines that do not follow
+        else:
+            expected.append(lines[i] + "Hà Nội")  # nowhere
+    known = ["\n".join(lines[100:140])]
+    assert list(_absent(expected, text, known)) == [s for s in expected if s not in text]
+    assert any(s not in text for s in expected) and any(s in text for s in expected)
+
+
+def test_emphasis_pairs_the_same_with_many_unpaired_asterisks() -> None:
+    from wfh_docs import inline
+
+    # each closer finds no opener of its kind: once a scan of every opener before it
+    text = "*y " * 3000 + "z** " * 3000 + "**bold** and *it*"
+    spans = inline.parse(text)
+    assert [s.text for s in spans if s.bold] == ["bold"]
+    assert [s.text for s in spans if s.italic] == ["it"]
+    assert inline.plain(text) == "*y " * 3000 + "z** " * 3000 + "bold and it"
