@@ -36,9 +36,16 @@ def po_path(lang: str = "vi") -> Path:
 
 def extract() -> Catalog:
     catalog = Catalog(project="wfhdoc", creation_date=EPOCH, revision_date=EPOCH, fuzzy=False)
-    method_map = [("**.py", "python")]
+    # the browser app's page templates too: {{ _("...") }} read by Jinja's own extractor
+    method_map = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+    options_map = {"**/templates/**.html": {"trimmed": "false"}}
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(PACKAGE), method_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
+        str(PACKAGE),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
+        strip_comment_tags=True,
     ):
         catalog.add(
             message, None, [(f"wfh_docs/{filename}", lineno)], auto_comments=comments, context=context

@@ -649,6 +649,64 @@ def verify(
 
 
 @cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on; any other than this computer's (127.0.0.1) needs a password.",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8750, show_default=True, help="The port to listen on."
+)
+@click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@click.option(
+    "--token",
+    envvar="WFHDOC_WEB_TOKEN",
+    help="The password the pages ask for (better from WFHDOC_WEB_TOKEN, which others cannot see); "
+    "needed with --host.",
+)
+@click.option(
+    "--register",
+    "register_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The register of outgoing documents (SQLite) that numbers the batches' letters and that "
+    "the Sổ đăng ký page shows.",
+)
+@click.option(
+    "--pkcs12",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A PKCS#12 key file for the Ký số page; its passphrase from WFHDOC_P12_PASSPHRASE or a prompt.",
+)
+def web(
+    host: str, port: int, no_browser: bool, token: str | None, register_path: Path | None, pkcs12: Path | None
+) -> None:
+    """Open wfhdoc in a browser, in Vietnamese: write a letter, build a workbook's letters, check
+    letters typed in Word, see the register, sign PDFs.
+
+    Listens on this computer only (127.0.0.1) unless --host, which then needs a password
+    (WFHDOC_WEB_TOKEN or --token). Ctrl-C stops it.
+
+    \b
+    Examples:
+      wfhdoc web
+      WFHDOC_WEB_TOKEN=... wfhdoc web --host 0.0.0.0 --register so-dang-ky.sqlite
+    """
+    from wfh_docs.web.config import WebConfig
+    from wfh_docs.web.server import serve
+
+    passphrase = _secret("WFHDOC_P12_PASSPHRASE", "Passphrase of the key file").encode() if pkcs12 else None
+    config = WebConfig(
+        host=host,
+        port=port,
+        token=token or None,
+        register=register_path,
+        pkcs12=pkcs12,
+        passphrase=passphrase,
+    )
+    serve(config, open_browser=not no_browser, say=click.echo)
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of a letter file, for editors to check and autocomplete.
 
