@@ -203,6 +203,41 @@ def test_json_records_keep_their_numbers_by_output_name(tmp_path: Path, cli: Cli
     }
 
 
+def test_json_records_with_a_key_field_and_a_folder_of_letters(tmp_path: Path, cli: Cli) -> None:
+    defaults, records = snv()
+    # the same recipient twice, told apart by their keys; output_name in the defaults names no letter
+    same = [{"key": f"K{i}", "recipients": [DISTRICTS[0]], "subject": f"việc thứ {i}"} for i in range(3)]
+    source = write_json_batch(tmp_path / "keyed.json", {**defaults, "output_name": "cv"}, same)
+    register, out = tmp_path / "register.sqlite", tmp_path / "out"
+    code, _, err = cli.batch(source, out, register)
+    assert code == 0, err
+    first = numbers_by(register_rows(register), "subject")
+    assert sorted(first.values()) == [1, 2, 3]
+    write_json_batch(source, {**defaults, "output_name": "cv"}, same[::-1])
+    code, _, err = cli.batch(source, out, register)
+    assert code == 0, err
+    assert numbers_by(register_rows(register), "subject") == first
+    # a folder of letters: each file is a letter, by its name
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for name, recipient in (("b.json", DISTRICTS[1]), ("c.json", DISTRICTS[1])):
+        (folder / name).write_text(
+            json.dumps({**defaults, "recipients": [recipient]}, ensure_ascii=False), "utf-8"
+        )
+    register2 = tmp_path / "folder.sqlite"
+    assert cli.batch(folder, tmp_path / "out2", register2)[0] == 0
+    (folder / "a.json").write_text(
+        json.dumps({**defaults, "recipients": [DISTRICTS[2]]}, ensure_ascii=False), "utf-8"
+    )
+    assert cli.batch(folder, tmp_path / "out2", register2)[0] == 0
+    rows = register_rows(register2)
+    assert [(r["record"], r["number"]) for r in rows] == [
+        ("letters:b.json", 1),
+        ("letters:c.json", 2),
+        ("letters:a.json", 3),
+    ]
+
+
 def test_a_typo_corrected_before_the_letter_was_issued_keeps_its_number(tmp_path: Path, cli: Cli) -> None:
     book, defaults = snv_sheet(tmp_path / "snv.xlsx", DISTRICTS)
     register, out = tmp_path / "register.sqlite", tmp_path / "out"

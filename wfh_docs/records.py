@@ -64,24 +64,26 @@ def is_key_field(name: str) -> bool:
     return unicodedata.normalize("NFC", name).casefold() in KEY_FIELDS
 
 
-def _identified(record: Record, fallback: str = "") -> Record:
+def _identified(record: Record, own: dict[str, Any] | None, fallback: str = "") -> Record:
     """The record with its identity: its key (taken out of its data: it is not a letter's
-    field), else its output_name, else `fallback` (a folder's file name)."""
+    field), else its output_name, else `fallback` (a folder's file name). Only the record's
+    own fields (`own`, before the defaults) name it: a key or output_name in the defaults is
+    every letter's, and names none."""
     data = record.data
     if data is None:
         return record
-    found = [k for k in data if isinstance(k, str) and is_key_field(k)]
-    for name in found:
+    own = data if own is None else own
+    for name in [k for k in data if isinstance(k, str) and is_key_field(k)]:
         value = data.pop(name)
         text = "" if value is None else str(value).strip()
-        if text and not record.identity:
+        if text and not record.identity and name in own:
             record.identity = f"key:{text}"
             record.identity_where = record.identity_where or f"$.{name}"
     if not record.identity:
-        wish = data.get(OUTPUT_NAME)
+        wish = own.get(OUTPUT_NAME)
         if wish not in (None, ""):
             record.identity = f"name:{str(wish).strip()}"
-            record.identity_where = record.columns.get(f"$.{OUTPUT_NAME}", f"$.{OUTPUT_NAME}")
+            record.identity_where = f"$.{OUTPUT_NAME}"
         elif fallback:
             record.identity = fallback
     return record
@@ -158,7 +160,7 @@ def _folder_items(files: list[Path], defaults: dict[str, Any]) -> Iterator[Recor
             )
             continue
         yield _identified(
-            Record(i, str(path), deep_merge(defaults, data), key=path.name), f"file:{path.name}"
+            Record(i, str(path), deep_merge(defaults, data), key=path.name), data, f"file:{path.name}"
         )
 
 
@@ -217,7 +219,7 @@ def _list_items(path: Path, base: dict[str, Any], items: list[Any]) -> Iterator[
                 key=f"records[{i}]",
             )
         else:
-            yield _identified(Record(i, origin, deep_merge(base, item), key=f"records[{i}]"))
+            yield _identified(Record(i, origin, deep_merge(base, item), key=f"records[{i}]"), item)
         i += 1
 
 
@@ -445,7 +447,7 @@ def row_record(
     record = Record(
         index, origin, deep_merge(defaults, data), problems, columns, key, identity, identity_where
     )
-    return _identified(record)
+    return _identified(record, data)
 
 
 def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, list[Any]]]]:
