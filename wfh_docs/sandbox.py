@@ -109,14 +109,18 @@ class Budget:
 
     def step(self, what: str) -> None:
         self.steps += 1
+        if self.steps > MAX_STEPS or not self.steps & 63:
+            self.checkpoint(what)
+
+    def checkpoint(self, what: str) -> None:
+        """Past the count of steps, or past the time? (every 64 steps, and at the last)"""
         if self.steps > MAX_STEPS:
             raise LimitError(
                 f"the template runs more than {_n(MAX_STEPS)} {what} in one part; a letter "
                 "template loops over the recipients and Nơi nhận lines, not over numbers: "
                 "remove the loop or the range"
             )
-        if not self.steps & 63:
-            self.check_time()
+        self.check_time()
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -142,18 +146,18 @@ def render_part(root: Callable[[Context], Iterator[str]], context: Context) -> s
     token = _BUDGET.set(budget)
     try:
         out: list[str] = []
+        append = out.append
         size = 0
-        deadline = budget.deadline
-        clock = time.monotonic
+        limit = MAX_OUTPUT
         for chunk in root(context):
             size += len(chunk)
-            if size > MAX_OUTPUT:
+            append(chunk)
+            if size > limit:
                 raise LimitError(
                     f"the part renders to more than {_n(MAX_OUTPUT)} characters; a letter's "
                     f"part is a few hundred kilobytes ({_HINT})"
                 )
-            out.append(chunk)
-            if clock() > deadline:
+            if not len(out) & 255:
                 budget.check_time()
         return "".join(out)
     finally:
@@ -422,7 +426,9 @@ def _loop_guard(iterable: Any) -> Iterator[Any]:
         yield from iterable
         return
     for item in iterable:
-        budget.step("loop iterations")
+        budget.steps += 1
+        if budget.steps > MAX_STEPS or not budget.steps & 63:
+            budget.checkpoint("loop iterations")
         yield item
 
 
@@ -476,7 +482,8 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
 
     @staticmethod
     def _finalize(value: Any) -> Any:
-        if isinstance(value, _CONTAINERS):
+        # what a {{ tag }} prints: a list or dict is measured before it is made text
+        if not isinstance(value, str) and isinstance(value, _CONTAINERS):
             printed_size(value)
         return value
 
