@@ -192,6 +192,8 @@ MEMORY = {
     "batch-fill": ("{{ [1]|batch(10**9, 0)|list }}", "items"),
     "sum-of-lists": ("{{ ([[0] * 10**5] * 100)|sum(start=[]) }}", "items"),
     "lipsum": ("{{ lipsum(10**9) }}", "placeholder text"),
+    "sort-a-string": ("{{ ('a' * 60000000)|sort|length }}", "items"),
+    "split": ("{{ ('a ' * 30000000).split()|length }}", "items"),
     "set-block": (
         "{% set x %}{% for i in range(100000) %}{{ 'y' * 1000 }}{% endfor %}{% endset %}",
         "characters",
@@ -231,7 +233,7 @@ LOOPS = {
         "{% for x in [0] * 999999 %}{% for y in [0] * 999999 %}{% endfor %}{% endfor %}",
         "loop iterations",
     ),
-    "recursive-macro": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "calls itself"),
+    "recursive-macro": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "calls itself without end"),
 }
 
 

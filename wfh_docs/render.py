@@ -793,7 +793,10 @@ class Template:
                 "('Changing the template in Word'), and `wfhdoc check --template` checks them"
             )
         if isinstance(exc, RecursionError):
-            return f"{where}: a macro calls itself without end; make it stop"
+            return (
+                f"{where}: the template nests too deeply (a macro that calls itself without end, "
+                "or lists inside lists); make the macro stop"
+            )
         if isinstance(exc, MemoryError):
             return f"{where}: the template ran out of memory; remove what makes such large values"
         return (

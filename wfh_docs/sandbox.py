@@ -356,6 +356,16 @@ def _method_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tu
             _check_replace(owner, args[0], args[1], args[2] if len(args) > 2 else kwargs.get("count"))
         elif name == "join" and args:
             return (_check_join(owner, args[0]),)
+        elif name in {"split", "rsplit", "splitlines"} and isinstance(owner, str):
+            sep = args[0] if args and name != "splitlines" else kwargs.get("sep")
+            if name == "splitlines":
+                pieces = owner.count("\n") + owner.count("\r") + 1
+            elif isinstance(sep, str) and sep:
+                pieces = owner.count(sep) + 1
+            else:
+                pieces = len(owner) // 2 + 1
+            if pieces > MAX_ITEMS:
+                raise _too_many(pieces)
         elif name == "translate" and args and isinstance(args[0], dict):
             longest = max((printed_size(v) for v in args[0].values()), default=1)
             if len(owner) * longest > MAX_TEXT:
@@ -366,6 +376,10 @@ def _method_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tu
 
 
 # --- the filters -----------------------------------------------------------------------------
+
+
+# filters that make a list of what they are given: of its characters when it is a string
+_ITERATING = frozenset({"list", "sort", "batch", "slice", "groupby", "join", "sum", "dictsort", "unique"})
 
 
 def _guarded(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
@@ -381,6 +395,8 @@ def _guarded(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
         _check_printable(kwargs.values())
         value = given[0] if given else None
         rest = given[1:]
+        if name in _ITERATING and isinstance(value, str) and len(value) > MAX_ITEMS:
+            raise _too_many(len(value))  # a list of its characters
         if name == "center":
             _width(rest[0] if rest else kwargs.get("width", 80), "a width of")
         elif name == "indent":
@@ -412,8 +428,6 @@ def _guarded(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
                 if total > MAX_ITEMS:
                     raise _too_many(total)
                 args = (*args[:skip], items, *rest)
-        elif name == "list" and isinstance(value, str) and len(value) > MAX_ITEMS:
-            raise _too_many(len(value))
         return _check_result(f(*args, **kwargs))
 
     return checked
