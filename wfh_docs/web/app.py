@@ -215,6 +215,12 @@ def protected(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def wrapper(request: Request) -> Response:
+        try:
+            return await _checked(request)
+        finally:
+            await request.close()  # the uploads' spooled files
+
+    async def _checked(request: Request) -> Response:
         cookie = str(request.scope.get("wfhdoc", {}).get("cookie_csrf", ""))
         given = request.headers.get(CSRF_HEADER, "")
         if not given and request.headers.get("content-type", "").startswith(
