@@ -189,6 +189,7 @@ MEMORY = {
         "{% set c = [b, b, b, b, b, b, b, b, b, b] %}{{ c }}",
         "printed list",
     ),
+    "dict-view-printed": ("{{ {}.fromkeys(range(100000), 'x' * 10**6).items() }}", "printed list"),
     "batch-fill": ("{{ [1]|batch(10**9, 0)|list }}", "items"),
     "sum-of-lists": ("{{ ([[0] * 10**5] * 100)|sum(start=[]) }}", "items"),
     "lipsum": ("{{ lipsum(10**9) }}", "placeholder text"),

@@ -166,7 +166,8 @@ def render_part(root: Callable[[Context], Iterator[str]], context: Context) -> s
 
 # --- sizes -----------------------------------------------------------------------------------
 
-_CONTAINERS = (list, tuple, dict, set, frozenset, deque, Namespace)
+_VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
+_CONTAINERS = (list, tuple, dict, set, frozenset, deque, Namespace, *_VIEWS)
 
 
 def printed_size(value: Any) -> int:
@@ -196,7 +197,7 @@ def printed_size(value: Any) -> int:
             stack.extend(item.values())
         elif isinstance(item, _CONTAINERS):
             size += 2
-            stack.extend(item)
+            stack.extend(item)  # type: ignore[call-overload,arg-type]
         elif isinstance(item, int):
             size += item.bit_length() // 3 + 4
         else:
@@ -220,7 +221,7 @@ def _check_result(value: Any) -> Any:
     if isinstance(value, (str, bytes)):
         if len(value) > MAX_TEXT:
             raise _too_long(len(value))
-    elif isinstance(value, (list, tuple)) and len(value) > MAX_ITEMS:
+    elif isinstance(value, (list, tuple, dict, set, frozenset)) and len(value) > MAX_ITEMS:
         raise _too_many(len(value))
     elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
         raise _too_big_int(value.bit_length())
