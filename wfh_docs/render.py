@@ -4,6 +4,11 @@ A Template is loaded once: its parts are patched with docxtpl's own tag clean-up
 split across runs, {%p %} and {{p }} tags) and compiled by Jinja once, so rendering a letter
 costs a Jinja render and a zip write, not a reload and recompile as docxtpl's render() does.
 
+The template is a file from outside, so it is read through safezip and renders in Jinja's
+immutable sandbox with limits on loops, calls, values, output and time (wfh_docs.sandbox); a
+tag reaching for Python's internals is refused when the template is loaded, and whatever goes
+wrong while rendering is a TemplateError naming the template, the part and the paragraph.
+
 Data never meets the template as raw text. Every string is escaped here (&, <, >, and the
 braces too, as character references, so that text looking like a tag stays text and cannot be
 mistaken for a leftover tag), newlines become paragraphs or line breaks by design, and after
