@@ -202,6 +202,21 @@ def test_the_sample_batch_keeps_a_file_of_the_same_name(
     assert len(manifest(out)) == 10 and {r["status"] for r in manifest(out)} == {"built"}
 
 
+def test_a_numbered_letter_beside_the_users_file_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / CAM_LO).write_bytes(b"notes")
+    register = tmp_path / "register.sqlite"
+    code, _, err = run(["batch", str(SNV), "-o", str(out), "-q", "--register", str(register)], capsys)
+    assert code == 0, err
+    row = by_output(out)["snv-gui-ubnd-cam-lo-2.docx"]
+    assert row["message"].startswith(f"{CAM_LO} already existed and was not written by wfhdoc")
+    assert row["number"].split("/")[0].isdigit()
+    assert (out / CAM_LO).read_bytes() == b"notes"
+
+
 def test_overwrite_replaces_the_users_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     out.mkdir()

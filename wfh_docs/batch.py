@@ -785,7 +785,8 @@ def _run(
         if reg is not None and issued and row.status in ("built", "unchanged"):
             reg.mark_issued(issued.agency, issued.year, issued.number, output=row.output, sha256=row.sha256)
             if issued.note:
-                row.message = issued.note
+                # after what the name says (a file kept beside it), if anything
+                row.message = f"{row.message}; {issued.note}" if row.message else issued.note
                 report.warnings.append(f"{row.source}: {issued.note}")
         finish(row)
 
