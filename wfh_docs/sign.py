@@ -126,6 +126,10 @@ PKCS11_HINT = (
     "Bit4id libbit4xpki.so (bit4xpki.dll), SoftHSM2 /usr/lib/softhsm/libsofthsm2.so"
 )
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# A seal scanned at 1200 dpi is about 1900 pixels across, a signature 4000 x 2000: an image above
+# this is not one, and decoding it would take gigabytes. Checked from the PNG's header first.
+MAX_IMAGE_PIXELS = 25_000_000
+MAX_IMAGE_BYTES = 50 << 20
 _PAD = 2.0  # points kept free between an image and the text around it
 _FONT_RECIPE = "r1"  # in the cached font's name: a change to _font_1000 must not reuse old files
 
@@ -434,17 +438,38 @@ def _load_png(path: Path, what: str, colour: Literal["blue", "red"]) -> _Picture
         if colour == "blue"
         else "(the seal in red at its real size, II.8.a)"
     )
+    too_big = (
+        f"save it smaller: at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels and "
+        f"{MAX_IMAGE_BYTES >> 20} MB (a seal scanned at 600 dpi is about 1000 x 1000 pixels)"
+    )
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_IMAGE_BYTES + 1)
     except OSError as exc:
         raise _bad(path, where, f"cannot read the file ({exc.strerror or exc})") from None
     if not data.startswith(PNG_MAGIC):
         kind = "a JPEG image" if data.startswith(b"\xff\xd8\xff") else "not a PNG image"
         raise _bad(path, where, f"is {kind}", hint)
+    if len(data) > MAX_IMAGE_BYTES:
+        raise _bad(path, where, f"is larger than {MAX_IMAGE_BYTES >> 20} MB", too_big)
+    # the first chunk is IHDR: width and height, read before anything is decoded
+    if len(data) < 24 or data[12:16] != b"IHDR":
+        raise _bad(path, where, "is a damaged PNG (no IHDR header)", hint)
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _bad(
+            path,
+            where,
+            f"is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels): too large to be "
+            "a signature or seal image",
+            too_big,
+        )
     try:
         img: Any = Image.open(io.BytesIO(data))
         img.load()
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise _bad(path, where, f"is too large to decode safely ({exc})", too_big) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise _bad(path, where, f"is a damaged PNG ({exc})", hint) from None
     dpi_info = img.info.get("dpi")
     has_alpha = img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
