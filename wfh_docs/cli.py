@@ -454,17 +454,19 @@ def check(files: tuple[Path, ...], templates: tuple[Path, ...], as_json: bool) -
         raise SystemExit(1)
 
 
-def _secret(env: str, prompt: str) -> str:
+def _secret(env: str, prompt: str, *, empty_ok: bool = True) -> str:
     """A PIN or passphrase: from the environment, a hidden prompt on a terminal, or a line of
-    standard input; never from the command line, where other users and the history see it."""
+    standard input; never from the command line, where other users and the history see it.
+    Without `empty_ok` an empty value counts as none (an empty PIN costs one of a token's tries)."""
     value = os.environ.get(env)
-    if value is not None:
+    if value is not None and (value or empty_ok):
         return value
     if sys.stdin is not None and sys.stdin.isatty():
         return str(click.prompt(prompt, hide_input=True, err=True))
     line = sys.stdin.readline() if sys.stdin is not None else ""
-    if not line:
-        raise click.UsageError(f"{prompt} needed: set {env}, or type it when asked")
+    if not line or not (line.rstrip("\r\n") or empty_ok):
+        empty = f" ({env} is set but empty)" if value == "" else ""
+        raise click.UsageError(f"{prompt} needed{empty}: set {env}, or type it when asked")
     return line.rstrip("\r\n")
 
 
@@ -571,7 +573,7 @@ def sign(
         raise click.UsageError("--signature-image goes with --as signer, --seal-image with --as agency")
     target = output or pdf_file.with_name(f"{pdf_file.stem}-{role}.pdf")
     passphrase = _secret("WFHDOC_P12_PASSPHRASE", "Passphrase of the key file").encode() if pkcs12 else None
-    pin = None if pkcs12 or pin_pad else _secret("WFHDOC_PIN", "PIN of the token")
+    pin = None if pkcs12 or pin_pad else _secret("WFHDOC_PIN", "PIN of the token", empty_ok=False)
     result = sign_pdf(
         pdf_file,
         target,

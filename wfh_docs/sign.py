@@ -809,7 +809,7 @@ def _pkcs11_key(
         elif len(tokens) > 1:
             raise _bad(source, "token", "several tokens found", f"choose one by label: {', '.join(labels)}")
         token = tokens[0]
-        if pin is None:
+        if not pin:  # None, or empty (refused by sign_pdf too): no empty PIN reaches the token
             if token.flags & pkcs11.TokenFlag.PROTECTED_AUTHENTICATION_PATH:
                 user_pin: Any = pkcs11.PROTECTED_AUTH  # the PIN is typed on the token's own pad
             else:
@@ -1027,6 +1027,15 @@ def sign_pdf(
     if moment.tzinfo is None:
         moment = dt.datetime.fromisoformat(iso_vn_time(moment))  # naive: Vietnam time
     vn_time = dt.datetime.fromisoformat(iso_vn_time(moment))
+    if pin is not None and not pin:
+        # an empty PIN is a wrong PIN to the token, and costs one of its few tries: never sent
+        raise _bad(
+            f"PKCS#11 {pkcs11_lib}" if pkcs11_lib else "PIN",
+            "PIN",
+            "the PIN is empty (WFHDOC_PIN set to nothing?)",
+            "set WFHDOC_PIN to the token's PIN, or unset it to be asked "
+            "(--pin-pad for a token with its own keypad)",
+        )
     if level != "B-B" and timestamper is None and not tsa_url:
         raise _bad(
             "level", level, "needs a time-stamp", "give the time-stamping service URL of your CA (--tsa-url)"
