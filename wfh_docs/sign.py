@@ -1083,6 +1083,7 @@ def sign_pdf(
             role, data, input, picture, widgets, n_pages, page, box, common_name, signer_name,
             agency_name, document_number, vn_time, font, warnings,
         )  # fmt: skip
+        warnings.extend(_covered(layout_, widgets))
         field_name = _unique_name(FIELD_NAMES[role], {w[0] for w in widgets})
         stamp = _Nd30StampStyle(
             picture=layout_.picture,
@@ -1139,6 +1140,7 @@ class _Layout:
     image_on_page: _Box | None
     text: _Text | None
     text_origin: tuple[float, float]
+    over: str | None = None  # the signature the seal is meant to cover a third of (agency)
 
 
 def _layout(
@@ -1241,7 +1243,29 @@ def _layout(
         seal,
         text,
         (text_box.x0 - widget.x0, text_box.y0 - widget.y0),
+        signer_widget[0] if signer_widget is not None and explicit is None else None,
     )
+
+
+def _covered(layout_: _Layout, widgets: list[tuple[str, int, _Box, bool]]) -> list[str]:
+    """Warnings for the signatures already on the page that the new one would lie over: a reader
+    would see one on top of the other (a second signer's signature placed like the first). The
+    seal over a third of the signer's signature is what ND 30 asks: only more than half counts."""
+    found = []
+    new = layout_.widget
+    for name, page, box, signed in widgets:
+        if not signed or page != layout_.page or not new.intersects(box):
+            continue
+        overlap = (min(new.x1, box.x1) - max(new.x0, box.x0)) * (min(new.y1, box.y1) - max(new.y0, box.y0))
+        area = max(1e-6, box.width * box.height)
+        limit = 0.5 if name == layout_.over else 0.1
+        if overlap / max(1e-6, min(area, new.width * new.height)) > limit:
+            found.append(
+                f"the new signature on page {layout_.page + 1} at {new.as_tuple()} covers "
+                f"{overlap / area:.0%} of the existing signature {name!r} at {box.as_tuple()}: one "
+                "would hide the other; give --page and --box to put it elsewhere"
+            )
+    return found
 
 
 def _appendix_box(page: _Page, text: _Text) -> _Box:
