@@ -23,7 +23,9 @@ never written to, and the output appears whole or not at all.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -550,18 +552,70 @@ def _find_font(font: Path | None) -> Path:
     )
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "wfhdoc" / "fonts"
+def _private_dir(path: Path) -> bool:
+    """Make `path` (and its missing parents) a folder only this user can use, or say it is not:
+    it must be a real folder (no symlink), owned by this user, with no group or other rights. A
+    folder that another user could write into may hold a font planted for the agency's stamp."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        if os.access(path, os.W_OK):
-            return path
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=0o700)
+        info = path.lstat()
     except OSError:
-        pass
-    path = Path(tempfile.gettempdir()) / f"wfhdoc-fonts-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if hasattr(os, "getuid"):
+        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+            return False  # someone else's, or others may write into it: nothing in it is trusted
+        if info.st_mode & 0o077:
+            # ours and only readable by others (made by an older wfhdoc with the umask): close it
+            try:
+                os.chmod(path, 0o700)
+            except OSError:
+                return False
+        return os.access(path, os.W_OK | os.X_OK)
+    return os.access(path, os.W_OK)
+
+
+_FRESH_CACHE: list[Path] = []
+
+
+def _cache_dir() -> Path:
+    """Where the rescaled stamp font is kept: ~/.cache/wfhdoc/fonts ($XDG_CACHE_HOME), else
+    $TMPDIR/wfhdoc-fonts-<uid>, each only if private to this user (see _private_dir); else a
+    fresh private folder for this process, removed at its exit."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    for path in (Path(base) / "wfhdoc" / "fonts", Path(tempfile.gettempdir()) / f"wfhdoc-fonts-{uid}"):
+        if _private_dir(path):
+            return path
+    if not _FRESH_CACHE:
+        fresh = Path(tempfile.mkdtemp(prefix="wfhdoc-fonts-"))  # 0700, made anew: nobody else's
+        atexit.register(shutil.rmtree, fresh, True)
+        _FRESH_CACHE.append(fresh)
+    return _FRESH_CACHE[0]
+
+
+def _cached(folder: Path, prefix: str) -> Path | None:
+    """A cached font `prefix-<content hash>.ttf` that is still what was written: a regular file of
+    this user's, not writable by others, whose content has the hash in its name."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(prefix + "-") and entry.name.endswith(".ttf")):
+                continue
+            info = entry.stat(follow_symlinks=False)
+            if (
+                not stat.S_ISREG(info.st_mode)
+                or info.st_mode & 0o022
+                or (uid is not None and info.st_uid != uid)
+            ):
+                continue
+            data = Path(entry.path).read_bytes()
+            if entry.name == f"{prefix}-{hashlib.sha256(data).hexdigest()[:32]}.ttf":
+                return Path(entry.path)
+    return None
 
 
 def _font_1000(path: Path) -> Path:
@@ -569,14 +623,18 @@ def _font_1000(path: Path) -> Path:
 
     pyHanko (0.38) writes a CID font's /W widths and TJ adjustments in font units as if there
     were 1000 per em; Times New Roman and Liberation Serif have 2048, so letters came out spread
-    twice too wide. fontTools' scale_upem rewrites the font at 1000 units per em."""
+    twice too wide. fontTools' scale_upem rewrites the font at 1000 units per em. The cached file
+    is named after the source font's hash (and the recipe) and its own content's hash, checked on
+    every use, in a folder private to the user."""
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()[:16]
-    target = _cache_dir() / f"{path.stem}-{digest}-1000upem-{_FONT_RECIPE}.ttf"
-    if target.is_file():
-        return target
+    folder = _cache_dir()
+    prefix = f"{path.stem}-{digest}-1000upem-{_FONT_RECIPE}"
+    found = _cached(folder, prefix)
+    if found is not None:
+        return found
     try:
-        font = TTFont(io.BytesIO(data))
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # the same bytes each time
     except Exception as exc:  # fontTools raises many kinds for a bad file
         raise _bad(path, "font", f"not a TrueType/OpenType font ({exc})") from None
     if font["head"].unitsPerEm == 1000:
@@ -585,10 +643,14 @@ def _font_1000(path: Path) -> Path:
     # FontForge's timestamp table: the subsetter cannot subset it and says so on stderr
     if "FFTM" in font:
         del font["FFTM"]
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    out = io.BytesIO()
+    font.save(out)
+    rescaled = out.getvalue()
+    target = folder / f"{prefix}-{hashlib.sha256(rescaled).hexdigest()[:32]}.ttf"
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            font.save(fh)
+            fh.write(rescaled)
         os.replace(tmp, target)  # another process making the same file at once is harmless
     finally:
         with contextlib.suppress(OSError):
