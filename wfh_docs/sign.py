@@ -32,6 +32,8 @@ import io
 import logging
 import os
 import re
+import shutil
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterator, Sequence
