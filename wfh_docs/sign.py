@@ -197,6 +197,9 @@ class SignatureReport:
     modified_after: bool  # changed after this signature in a way that is not allowed
     changes: str  # in plain words, what happened to the document after this signature
     problems: tuple[str, ...] = ()
+    # bytes at the end of the file after its last revision (its last %%EOF): in no revision, so no
+    # signature covers them and no PDF reader shows them (pdfsig: "Not total document signed")
+    unsigned_bytes: int = 0
 
     @property
     def ok(self) -> bool:
@@ -216,6 +219,10 @@ class SignatureReport:
             f"  covers: {self.coverage}",
             f"  after signing: {self.changes}",
         ]
+        if self.unsigned_bytes:
+            lines.append(
+                f"  unsigned bytes: {self.unsigned_bytes} after the end of the PDF, covered by no signature"
+            )
         lines += [f"  problem: {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -1469,6 +1476,7 @@ def verify_pdf(
         embedded = list(reader.embedded_signatures)
     except (PdfError, KeyError, ValueError, TypeError) as exc:
         raise _bad(path, "", f"cannot read the PDF ({exc})") from None
+    tail = _unsigned_tail(data, reader)
     reports = []
     for sig in embedded:
         # a fresh context per signature: pyHanko's contexts cache what they found
@@ -1477,8 +1485,44 @@ def verify_pdf(
             crls=revocation,
             allow_fetching=allow_fetching,
         )
-        reports.append(_report(sig, context, trust_known=bool(roots)))
+        report = _report(sig, context, trust_known=bool(roots))
+        if tail:
+            report = dataclasses.replace(
+                report,
+                coverage="partial" if report.coverage == "entire file" else report.coverage,
+                modified_after=True,
+                changes=f"{report.changes}; then {tail} bytes were appended after the end of the PDF "
+                "(after the %%EOF of its last revision), which no signature covers",
+                problems=(
+                    *report.problems,
+                    f"{tail} unsigned bytes after the end of the PDF: the file is not the one that was "
+                    "signed (get the original from the sender)",
+                ),
+                unsigned_bytes=tail,
+            )
+        reports.append(report)
     return reports
+
+
+_WHITESPACE = b" \t\r\n\x00\x0c"
+
+
+def _unsigned_tail(data: bytes, reader: Any) -> int:
+    """How many bytes follow the end of the PDF's last revision (the `startxref N %%EOF` of its
+    last cross-reference section), not counting blank space: bytes that are in no revision, so
+    that no signature can cover them and readers ignore them."""
+    try:
+        xrefs = reader.xrefs
+        last = xrefs.total_revisions - 1
+        startxref = int(xrefs.get_startxref_for_revision(last))
+    except Exception:  # a damaged file pyHanko opened in its lenient mode
+        return 0
+    found = re.compile(rb"startxref\s+%d\s+%%%%EOF" % startxref).search(data, max(0, startxref))
+    if found is None:
+        return 0
+    end = found.end()
+    end += 2 if data[end : end + 2] == b"\r\n" else 1 if data[end : end + 1] in (b"\n", b"\r") else 0
+    return len(data) - end if data[end:].strip(_WHITESPACE) else 0
 
 
 def _report(sig: EmbeddedPdfSignature, context: Any, trust_known: bool) -> SignatureReport:
