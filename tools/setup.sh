@@ -2,8 +2,8 @@
 # Set up wfhdoc in .venv (a fresh virtual environment beside the code).
 #   bash tools/setup.sh          the tool itself
 #   bash tools/setup.sh --test   also what the tests need: the test packages, and LibreOffice,
-#                                Liberation fonts and poppler from Debian (installed with apt-get
-#                                when missing; needs root or sudo)
+#                                Liberation fonts, poppler, Chromium and its driver from Debian
+#                                (installed with apt-get when missing; needs root or sudo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,9 @@ if [ "$want_test" = 1 ]; then
   # the signing tests: a software PKCS#11 token, and the tool that writes a certificate to it
   command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
   command -v pkcs11-tool >/dev/null 2>&1 || missing+=(opensc)
+  # the browser tests of wfhdoc web: Debian's Chromium and its driver (no browser downloaded)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "installing ${missing[*]} with apt-get" >&2
     sudo=""

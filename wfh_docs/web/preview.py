@@ -47,7 +47,7 @@ def to_pdf(docx: list[Path], outdir: Path) -> list[PdfResult]:
     return convert(docx, outdir, workers=1, timeout=120.0)
 
 
-def png_pages(pdf: Path, outdir: Path, *, max_pages: int = MAX_PAGES, dpi: int = 60) -> list[bytes]:
+def png_pages(pdf: Path, outdir: Path, *, max_pages: int = MAX_PAGES, dpi: int = 80) -> list[bytes]:
     """The first pages of `pdf` as PNG bytes (none when pdftoppm fails)."""
     program = shutil.which("pdftoppm")
     if program is None:

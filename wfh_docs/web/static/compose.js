@@ -412,16 +412,18 @@
     var section = document.getElementById("preview"), status = document.getElementById("preview-status");
     var pages = document.getElementById("pages");
     section.hidden = false;
+    section.removeAttribute("data-done");
     pages.textContent = "";
     status.textContent = T.previewing;
     fetch("/soan/xem-truoc", { method: "POST", body: new FormData(form) }).then(function (r) { return r.json(); }).then(function (answer) {
+      section.setAttribute("data-done", "1");
       if (answer.problems) show(answer.problems, answer.warnings);
       if (answer.error) { status.textContent = answer.error; return; }
       status.textContent = answer.message || (answer.pages.length ? "" : T.no_pages);
       answer.pages.forEach(function (src, i) {
         pages.appendChild(el("figure", {}, [el("img", { src: src, alt: f(T.page, { n: i + 1 }) }), el("figcaption", { text: f(T.page, { n: i + 1 }) })]));
       });
-    }).catch(function () { status.textContent = T.network; });
+    }).catch(function () { section.setAttribute("data-done", "1"); status.textContent = T.network; });
   });
 
   var initial = JSON.parse(document.getElementById("initial-letter").textContent);
