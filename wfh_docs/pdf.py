@@ -325,7 +325,8 @@ def _alive(pid: int, start: int) -> bool:
         return True  # another user's process now has the pid: perhaps the run's, keep its folder
     except OSError:
         return True
-    return not (start and _start_time(pid) and _start_time(pid) != start)
+    now = _start_time(pid) if start else 0
+    return not (now and now != start)  # the same pid, a later process: the run's is gone
 
 
 def _marked(root: Path) -> list[int]:
