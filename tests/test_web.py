@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 from docx import Document
-from helpers import EXAMPLES, REFERENCE_JSON, ROOT
+from helpers import EXAMPLES, REFERENCE_JSON, ROOT, require_tool
 
 from wfh_docs.check import check_docx
 from wfh_docs.cli import main
@@ -555,3 +555,47 @@ def test_the_signing_page_says_how_to_configure_it(client: TestClient) -> None:
     r = client.get("/ky-so")
     assert "--pkcs12" in r.text and "WFHDOC_P12_PASSPHRASE" in r.text
     assert client.post("/ky-so", data={"csrf": _csrf(client)}).status_code == 404
+
+
+def test_a_pdf_made_here_is_signed_here(tmp_path: Path) -> None:
+    require_tool("soffice")
+    from pki import PASSPHRASE, make_pki
+
+    (tmp_path / "pki").mkdir()
+    pki = make_pki(tmp_path / "pki")
+    with _client(pkcs12=pki.signer.p12, passphrase=PASSPHRASE) as c:
+        page = c.get("/ky-so")
+        assert "Chưa có bản PDF nào" in page.text
+        r = c.post("/soan/pdf", data={"csrf": _csrf(c), "letter": json.dumps(_letter())})
+        assert r.status_code == 200, r.text
+        assert r.headers["content-disposition"] == 'attachment; filename="451-SCT-VP.pdf"'
+        assert r.content.startswith(b"%PDF")
+        page = c.get("/ky-so").text
+        key = page.split('<select id="pdf" name="pdf"><option value="', 1)[1].split('"', 1)[0]
+        assert "451-SCT-VP.pdf" in page
+        r = c.post("/ky-so", data={"csrf": _csrf(c), "pdf": key, "role": "signer"})
+        assert r.status_code == 400 and "451-SCT-VP.pdf" in r.text and "/tmp" not in r.text
+        image = (EXAMPLES / "signing" / "chu-ky-nguyen-huu-hung.png").read_bytes()
+        files = {"image": ("chu-ky.png", image, "image/png")}
+        r = c.post("/ky-so", data={"csrf": _csrf(c), "pdf": key, "role": "signer"}, files=files)
+        assert r.status_code == 200, r.text
+        assert r.headers["content-disposition"] == 'attachment; filename="451-SCT-VP-signer.pdf"'
+        assert b"/ByteRange" in r.content
+        r = c.post("/ky-so", data={"csrf": _csrf(c), "pdf": "../../etc/passwd", "role": "signer"})
+        assert r.status_code == 400 and "Hãy chọn một tệp PDF" in r.text
+        r = c.post("/ky-so", data={"csrf": _csrf(c), "pdf": key, "role": "admin"})
+        assert r.status_code == 400 and "Hãy chọn người ký" in r.text
+
+
+def test_a_batch_with_pdfs(client: TestClient) -> None:
+    require_tool("soffice")
+    wb = openpyxl.load_workbook(SAMPLE_XLSX)
+    ws = wb.active
+    assert ws is not None
+    ws.delete_rows(4, ws.max_row)  # two letters are enough
+    buf = io.BytesIO()
+    wb.save(buf)
+    status = _run_batch(client, buf.getvalue(), pdf="1")
+    assert status["state"] == "done" and status["counts"]["built"] == 2, status
+    with zipfile.ZipFile(io.BytesIO(client.get(status["zip"]).content)) as zf:
+        assert sum(n.startswith("pdf/") and n.endswith(".pdf") for n in zf.namelist()) == 2

@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from starlette import formparsers
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -41,7 +42,7 @@ from wfh_docs.i18n import N_, _, normalise, using
 from wfh_docs.model import Letter
 from wfh_docs.naming import letter_stem, safe_stem
 from wfh_docs.register import Entry, Register
-from wfh_docs.render import Template
+from wfh_docs.render import RenderedLetter, Template
 from wfh_docs.sources import clean_tree, parse_json, tidy_list_items, validate
 from wfh_docs.web.config import LOOPBACK_NAMES, WebConfig
 from wfh_docs.web.files import Saved, Scratch, save_upload, shown_name
@@ -461,7 +462,7 @@ class App:
                 )
                 template = saved.path
             try:
-                rendered = Template(template).render(checked.letter)
+                rendered = await run_in_threadpool(_render, template, checked.letter)
             except WfhDocError as exc:
                 raise WfhDocError(str(exc).replace(str(template), _("the uploaded template"))) from None
         return data, checked, rendered.data, rendered.warnings
@@ -506,7 +507,7 @@ class App:
         with self.scratch.request_folder() as folder:
             docx = folder / f"{stem}.docx"
             docx.write_bytes(data)
-            result = to_pdf([docx], folder / "pdf")[0]
+            result = (await run_in_threadpool(to_pdf, [docx], folder / "pdf"))[0]
             if not result.ok or result.output is None:
                 raise WfhDocError(
                     _("LibreOffice could not make the PDF: {reason}").format(reason=result.message)
@@ -531,7 +532,7 @@ class App:
         with self.scratch.request_folder() as folder:
             docx = folder / "xem-truoc.docx"
             docx.write_bytes(data)
-            pages = pages_of([docx], folder)[0]
+            pages = (await run_in_threadpool(pages_of, [docx], folder))[0]
         return JSONResponse({"pages": pages.images, "message": pages.message, "warnings": warnings})
 
     # --- Tạo hàng loạt ------------------------------------------------------------------
@@ -656,7 +657,7 @@ class App:
                         limit=self.config.max_file_bytes,
                         name=f"van-ban-{i + 1}",
                     )
-                    findings = check_file(saved.path)
+                    findings = await run_in_threadpool(check_file, saved.path)
                 except WfhDocError as exc:
                     item["error"] = str(exc).replace(str(folder), "")
                     continue
@@ -665,9 +666,8 @@ class App:
                 item["groups"] = grouped(findings)
                 readable.append((item, saved))
             if readable and form.get("pages") == "1":
-                for (item, _saved), pages in zip(
-                    readable, pages_of([s.path for _i, s in readable], folder), strict=True
-                ):
+                drawn = await run_in_threadpool(pages_of, [s.path for _i, s in readable], folder)
+                for (item, _saved), pages in zip(readable, drawn, strict=True):
                     item["pages"] = pages
         return self.page(request, "check.html", results=results, soffice=soffice_missing())
 
@@ -773,15 +773,20 @@ class App:
                     )
                 ).path
             target = folder / "da-ky.pdf"
-            sign_pdf(
-                source,
-                target,
-                role=role,
-                pkcs12=self.config.pkcs12,
-                passphrase=self.config.passphrase,
-                image=image,
-                document_number=number if isinstance(number, str) and number.strip() else None,
-            )
+            try:
+                await run_in_threadpool(  # pyHanko runs its own event loop
+                    sign_pdf,
+                    source,
+                    target,
+                    role=role,
+                    pkcs12=self.config.pkcs12,
+                    passphrase=self.config.passphrase,
+                    image=image,
+                    document_number=number if isinstance(number, str) and number.strip() else None,
+                )
+            except WfhDocError as exc:  # said with the names the clerk knows, not the app's
+                shown = str(exc).replace(str(source), name).replace(str(folder), "")
+                raise WfhDocError(shown) from None
             data = target.read_bytes()
         out_name = f"{safe_stem(name.rsplit('.', 1)[0])}-{role}.pdf"
         self.keep_pdf(data, out_name)
@@ -847,6 +852,11 @@ class App:
                 "again tell the person who looks after wfhdoc (the details are in the server's log)."
             ),
         )
+
+
+def _render(template: Path | None, letter: Letter) -> RenderedLetter:
+    """Only through the library's Template, which renders in Jinja's sandbox."""
+    return Template(template).render(letter)
 
 
 def _next(value: str | None) -> str:
