@@ -136,6 +136,14 @@ def test_unknown_page_is_a_vietnamese_404(client: TestClient) -> None:
     assert r.status_code == 404 and "Không có trang này" in r.text
 
 
+def test_pages_carry_a_content_security_policy(client: TestClient) -> None:
+    r = client.get("/soan")
+    assert "script-src" not in r.headers["content-security-policy"]  # default-src 'self' covers it
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+    assert r.headers["x-frame-options"] == "DENY"
+    assert "<script>" not in r.text and " style=" not in r.text  # nothing inline for the policy to block
+
+
 def test_static_files_are_served(client: TestClient) -> None:
     for name in ("style.css", "common.js", "compose.js", "job.js", "check.js"):
         assert client.get(f"/static/{name}").status_code == 200

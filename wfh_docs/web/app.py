@@ -90,6 +90,19 @@ _PART_TITLE = dict(PARTS)
 # --- the guard ------------------------------------------------------------------------------
 
 
+# Only this server's own files run or load; page images come as data: URLs; no framing.
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
+        b"form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
 class RequestTooLarge(WfhDocError):
     """The request body went past the app's limit while it was being read."""
 
@@ -178,9 +191,10 @@ class Guard:
             return message
 
         async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start" and cookies:
+            if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers += [(b"set-cookie", c.encode("latin-1")) for c in cookies]
+                headers += SECURITY_HEADERS
                 message = {**message, "headers": headers}
             await send(message)
 

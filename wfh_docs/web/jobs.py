@@ -125,6 +125,8 @@ class Jobs:
         job.report = report
         job.total = report.total
         job.done = len(report.rows)
+        if report.stopped or report.manifest_error:
+            job.note = report.stopped or report.manifest_error
         if job.pdf:
             self._pdfs(job, report)
         job.zip_path = self._zip(job)
