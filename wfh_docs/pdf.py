@@ -31,7 +31,9 @@ Importable without LibreOffice: it is looked for only when a conversion starts.
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
+import io
 import math
 import os
 import queue
@@ -47,6 +49,8 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
+from xml.sax.saxutils import quoteattr
 
 from .errors import OutputError, WfhDocError
 from .naming import ascii_slug
@@ -111,7 +115,10 @@ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XM
 # letter becomes a link in the PDF; LibreOffice never fetches it). Any other external one (an
 # image, an OLE object, a frame, an attached template) would be loaded: it is cut.
 _LINK_ONLY_TYPES = ("/hyperlink",)
-_EXTERNAL_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>", re.S)
+# The elements that use a hyperlink relationship as a link (WordprocessingML, DrawingML).
+_HYPERLINK_ELEMENTS = frozenset({"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"})
+_MAX_PART = 256 << 20  # a part larger than this, inflated, is not read for its hyperlinks
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _BLOCKED_TARGET = "wfhdoc-blocked-external-link"
 
 # The guard of a run (see the module's docstring), run as `python -I -S -c _GUARD root`. Lines on
@@ -733,20 +740,18 @@ def _cut_external_links(path: Path) -> None:
     """Point every external relationship of an OOXML package (.docx ...) that LibreOffice would
     load (`<a:blip r:link>` images, OLE objects, frames, attached templates: by URL, UNC or local
     path) at a part that does not exist, so that converting makes no request and reads no other
-    file; hyperlinks stay. Reads only the small .rels parts; rewrites the copy only when needed."""
+    file; hyperlinks used as hyperlinks only stay. Reads the small .rels parts (and, for a package
+    with external hyperlinks, the parts using them); rewrites the copy only when needed."""
     if not zipfile.is_zipfile(path):
         return
     with zipfile.ZipFile(path) as package:
         infos = package.infolist()
         changed: dict[str, bytes] = {}
         for info in infos:
-            if not info.filename.endswith(".rels") or info.file_size > 4 << 20:
+            if not info.filename.lower().endswith(".rels") or info.file_size > 4 << 20:
                 continue
-            data = package.read(info)
-            if b"External" not in data:
-                continue
-            cut = _EXTERNAL_RELATIONSHIP.sub(_cut_relationship, data)
-            if cut != data:
+            cut = _cut_rels(package.read(info), functools.partial(_hyperlinks_only, package, info.filename))
+            if cut is not None:
                 changed[info.filename] = cut
         if not changed:
             return
@@ -761,18 +766,65 @@ def _cut_external_links(path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _cut_relationship(match: re.Match[bytes]) -> bytes:
-    element = match.group(0)
-    mode = re.search(rb"""\bTargetMode\s*=\s*["']\s*External\s*["']""", element)
-    kind = re.search(rb"""\bType\s*=\s*["']([^"']*)["']""", element)
-    if mode is None or (
-        kind is not None and kind.group(1).decode("ascii", "replace").endswith(_LINK_ONLY_TYPES)
-    ):
-        return element
-    element = element[: mode.start()] + element[mode.end() :]  # an internal target, and a missing one
-    return re.sub(
-        rb"""\bTarget\s*=\s*(["'])[^"']*\1""", b'Target="' + _BLOCKED_TARGET.encode() + b'"', element, count=1
-    )
+def _hyperlinks_only(package: zipfile.ZipFile, rels: str, ids: set[str]) -> set[str]:
+    """Of the relationship ids `ids` of the .rels part `rels`, those that the part it belongs to
+    (word/_rels/document.xml.rels: word/document.xml) uses from hyperlink elements only."""
+    folder, _, name = rels.rpartition("_rels/")
+    try:
+        with package.open(folder + name[: -len(".rels")]) as fh:
+            data = fh.read(_MAX_PART + 1)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return set()  # no such part: nothing needs them
+    if len(data) > _MAX_PART:
+        return set()
+    misused: set[str] = set()
+    try:
+        for _, element in ElementTree.iterparse(io.BytesIO(data)):
+            local = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+            for value in element.attrib.values():
+                if value in ids and local not in _HYPERLINK_ELEMENTS:
+                    misused.add(value)
+            element.clear()
+    except ElementTree.ParseError:
+        return set()
+    return ids - misused
+
+
+def _cut_rels(data: bytes, hyperlinks_only: Callable[[set[str]], set[str]]) -> bytes | None:
+    """A .rels part with its external relationships that LibreOffice would load pointed at a part
+    that does not exist (an internal target), written anew; None when there is none to cut. Read
+    as XML, so that an attribute written with character references is seen as LibreOffice sees it.
+    A hyperlink stays only if `hyperlinks_only` says its part uses it from hyperlinks alone:
+    LibreOffice loads a picture from a relationship of any type."""
+    if b"External" not in data and b"&" not in data:
+        return None
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return None  # LibreOffice cannot read it either; its profile still blocks the links
+    rels = [el for el in root if el.tag.rsplit("}", 1)[-1] == "Relationship"]
+    external = [rel for rel in rels if (rel.get("TargetMode") or "").strip().casefold() == "external"]
+    links = {
+        rel.get("Id", "") for rel in external if (rel.get("Type") or "").strip().endswith(_LINK_ONLY_TYPES)
+    }
+    kept = hyperlinks_only(links) if links else set()
+    cut = False
+    for rel in external:
+        if rel.get("Id", "") in kept:
+            continue
+        rel.attrib.pop("TargetMode", None)
+        for key in [k for k in rel.attrib if k.casefold() == "targetmode"]:
+            del rel.attrib[key]
+        rel.set("Target", _BLOCKED_TARGET)
+        cut = True
+    if not cut:
+        return None
+    lines = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', f'<Relationships xmlns="{_RELS_NS}">']
+    for rel in rels:
+        attrs = " ".join(f"{k}={quoteattr(v)}" for k, v in rel.attrib.items() if "}" not in k)
+        lines.append(f"<Relationship {attrs}/>")
+    lines.append("</Relationships>")
+    return "".join(lines).encode("utf-8")
 
 
 def convert(
