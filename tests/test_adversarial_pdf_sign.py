@@ -370,22 +370,30 @@ _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 _IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 
 
-def _linked_letter(folder: Path, name: str, targets: list[str], link: str | None = None) -> Path:
-    """The letter with a picture linked (not embedded) from each target, TargetMode External,
-    and with `link` as a hyperlink relationship too."""
+def _linked_letter(
+    folder: Path, name: str, targets: list[str], link: str | None = None, disguised: tuple[str, ...] = ()
+) -> Path:
+    """The letter with a picture linked (not embedded) from each target, TargetMode External;
+    pictures linked from each of `disguised` through a relationship typed as a hyperlink (which
+    LibreOffice loads all the same); and a real hyperlink to `link`."""
     folder.mkdir(parents=True, exist_ok=True)
     source = zipfile.ZipFile(io.BytesIO(_letter_bytes()))
+    everything = [(t, _IMAGE) for t in targets] + [(t, _HYPERLINK) for t in disguised]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "word/document.xml":
-                pictures = "".join(_PICTURE.format(rid=f"rIdExt{i}") for i in range(len(targets)))
-                data = data.replace(b"<w:body>", b"<w:body>" + pictures.encode(), 1)
+                body = "".join(_PICTURE.format(rid=f"rIdExt{i}") for i in range(len(everything)))
+                if link:
+                    body += (
+                        '<w:p><w:hyperlink r:id="rIdLink"><w:r><w:t>trang web</w:t></w:r></w:hyperlink></w:p>'
+                    )
+                data = data.replace(b"<w:body>", b"<w:body>" + body.encode(), 1)
             elif info.filename == "word/_rels/document.xml.rels":
                 rels = "".join(
-                    f'<Relationship Id="rIdExt{i}" Type="{_IMAGE}" Target="{t}" TargetMode="External"/>'
-                    for i, t in enumerate(targets)
+                    f'<Relationship Id="rIdExt{i}" Type="{kind}" Target="{t}" TargetMode="External"/>'
+                    for i, (t, kind) in enumerate(everything)
                 )
                 if link:
                     rels += f'<Relationship Id="rIdLink" Type="{_HYPERLINK}" Target="{link}" '
@@ -408,7 +416,13 @@ def test_pdf_fetches_no_externally_linked_image(tmp_path: Path, web: tuple[str, 
     require_tool("soffice")
     base, requests = web
     local = EXAMPLES / "signing" / "con-dau-so-cong-thuong.png"  # a local file is no better
-    letter = _linked_letter(tmp_path / "in", "linked", [f"{base}/x.png", f"{base}/y.png?z=1", local.as_uri()])
+    letter = _linked_letter(
+        tmp_path / "in",
+        "linked",
+        [f"{base}/x.png", f"{base}/y.png?z=1", local.as_uri()],
+        link=f"{base}/a-real-link",  # a hyperlink: never fetched either
+        disguised=(f"{base}/disguised.png",),
+    )
     before = letter.read_bytes()
     done = _run("pdf", str(letter), "-o", str(tmp_path / "out"), env=_env(tmp_path))
     assert done.returncode == 0, done.stderr
@@ -420,15 +434,21 @@ def test_pdf_fetches_no_externally_linked_image(tmp_path: Path, web: tuple[str, 
     assert letter.read_bytes() == before  # the letter itself is not changed, only its staged copy
 
 
-def test_the_profile_alone_blocks_linked_images(
-    tmp_path: Path, web: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("layer", ["the profile", "the staged copy"])
+def test_each_layer_alone_blocks_linked_images(
+    layer: str, tmp_path: Path, web: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two layers: with the staged copy's links left as they are, the profile still blocks them."""
+    """Two layers, each enough: with the staged copy's links left as they are, the profile blocks
+    them; with a profile that allows them, the staged copy has none."""
     require_tool("soffice")
     base, requests = web
-    monkeypatch.setattr(pdf, "_cut_external_links", lambda path: None)
+    if layer == "the profile":
+        monkeypatch.setattr(pdf, "_cut_external_links", lambda path: None)
+    else:
+        monkeypatch.setattr(pdf, "_PROFILE_SETTINGS", '<?xml version="1.0" encoding="UTF-8"?>\n'
+                            '<oor:items xmlns:oor="http://openoffice.org/2001/registry"/>\n')  # fmt: skip
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    letter = _linked_letter(tmp_path / "in", "linked", [f"{base}/x.png"])
+    letter = _linked_letter(tmp_path / "in", "linked", [f"{base}/x.png"], disguised=(f"{base}/d.png",))
     (result,) = pdf.convert([letter], tmp_path / "out", workers=1)
     assert result.ok, result.message
     assert requests == []
@@ -439,16 +459,33 @@ def test_the_staged_copy_has_no_external_link_but_keeps_hyperlinks(tmp_path: Pat
         tmp_path / "in",
         "linked",
         ["http://127.0.0.1:9/x.png", r"file://///server/share/x.png"],
-        "https://example.org/",
+        link="https://example.org/",
+        disguised=("http://127.0.0.1:9/disguised.png",),
     )
     item = pdf._Item(0, letter, tmp_path / "out.pdf")
     (tmp_path / "stage").mkdir()
     assert pdf._stage(item, tmp_path / "stage") == ""
-    with zipfile.ZipFile(item.staged) as package:
+    with zipfile.ZipFile(item.staged) as package, zipfile.ZipFile(letter) as original:
         rels = package.read("word/_rels/document.xml.rels").decode()
-        assert package.read("word/document.xml") == zipfile.ZipFile(letter).read("word/document.xml")
-    assert "127.0.0.1" not in rels and "server/share" not in rels
+        assert package.read("word/document.xml") == original.read("word/document.xml")
+        assert package.namelist() == original.namelist()
+    assert "127.0.0.1" not in rels and "server/share" not in rels and "disguised" not in rels
+    # the real hyperlink, used by w:hyperlink only, stays a link
     assert rels.count('TargetMode="External"') == 1 and 'Target="https://example.org/"' in rels
+    assert 'Target="styles.xml"' in rels
+    # character references do not hide an external relationship
+    sneaky = _linked_letter(tmp_path / "in", "sneaky", ["http://127.0.0.1:9/y.png"])
+    data = sneaky.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(sneaky, "w") as package:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.endswith("document.xml.rels"):
+                part = part.replace(b'TargetMode="External"', b'TargetMode="&#69;xternal"')
+            package.writestr(info, part)
+    item = pdf._Item(2, sneaky, tmp_path / "sneaky.pdf")
+    assert pdf._stage(item, tmp_path / "stage") == ""
+    with zipfile.ZipFile(item.staged) as package:
+        assert "127.0.0.1" not in package.read("word/_rels/document.xml.rels").decode()
     # a letter with no external link is copied as it is
     plain = _letter(tmp_path / "in", "plain")
     item = pdf._Item(1, plain, tmp_path / "plain.pdf")
