@@ -283,13 +283,32 @@ def test_a_bad_date_is_shown_beside_its_field(server: str, browser: WebDriver) -
     _wait(browser, lambda d: message.text == "", what="the message to go")
 
 
-def test_an_example_opens_in_the_form(server: str, browser: WebDriver) -> None:
+def test_an_example_opens_saves_and_opens_again(server: str, browser: WebDriver, downloads: Path) -> None:
     _page(browser, server + "/soan", "example")
     Select(_field(browser, "example")).select_by_value("cong-van-hai-phu-luc")
     _field(browser, "use-example").click()
     _wait(browser, lambda d: _field(d, "f-issuer-name").get_attribute("value") == "SỞ GIÁO DỤC VÀ ĐÀO TẠO")
     _wait(browser, lambda d: d.find_elements(By.ID, "f-appendices-1-title"), what="the second phụ lục")
-    assert browser.find_elements(By.CSS_SELECTOR, ".table-editor")
+    editor = browser.find_elements(By.CSS_SELECTOR, ".table-editor")[0]
+    rows = len(editor.find_elements(By.CSS_SELECTOR, "tbody tr"))
+    _wait(browser, lambda d: "Không có lỗi" in _field(d, "check-status").text)
+    editor.find_element(By.XPATH, ".//button[text()='Thêm dòng']").click()
+    editor = browser.find_elements(By.CSS_SELECTOR, ".table-editor")[0]
+    assert len(editor.find_elements(By.CSS_SELECTOR, "tbody tr")) == rows + 1
+    editor.find_element(By.XPATH, ".//button[text()='Xóa dòng cuối']").click()
+    _wait(browser, lambda d: "Không có lỗi" in _field(d, "check-status").text)
+
+    # saved as a file, and opened again into a new form
+    _field(browser, "save-json").click()
+    saved = _downloaded(browser, downloads, ".json")
+    letter = json.loads(saved.read_text(encoding="utf-8"))
+    original = json.loads((EXAMPLES / "cong-van-hai-phu-luc.json").read_text(encoding="utf-8"))
+    assert letter["appendices"] == original["appendices"] and letter["body"] == original["body"]
+    _field(browser, "new-letter").click()
+    _wait(browser, lambda d: _field(d, "f-issuer-name").get_attribute("value") == "")
+    _field(browser, "open-file").send_keys(str(saved))
+    _wait(browser, lambda d: _field(d, "f-issuer-name").get_attribute("value") == "SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    assert saved.name in _field(browser, "open-status").text
     _wait(browser, lambda d: "Không có lỗi" in _field(d, "check-status").text)
 
 
