@@ -672,8 +672,9 @@ class App:
                         name=f"van-ban-{i + 1}",
                     )
                     findings = await run_in_threadpool(check_file, saved.path)
-                except WfhDocError as exc:
-                    item["error"] = str(exc).replace(str(folder), "")
+                except WfhDocError as exc:  # named as the clerk knows the file
+                    saved_as = str(folder / f"van-ban-{i + 1}.docx")
+                    item["error"] = str(exc).replace(saved_as, item["name"]).replace(str(folder), "")
                     continue
                 item["errors"] = sum(f.severity == "error" for f in findings)
                 item["warnings"] = len(findings) - item["errors"]
