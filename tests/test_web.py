@@ -544,6 +544,7 @@ def test_numbers_from_the_register_and_the_register_page(tmp_path: Path) -> None
         assert status["state"] == "done" and status["counts"]["failed"] == 0
         page = c.get("/so-dang-ky")
         assert "27 văn bản" in page.text, page.text[page.text.find("<main") :]
+        assert "đã phát hành" in page.text
         agency = page.text.split('<select id="agency"', 1)[1].split('<option value="', 3)[2].split('"', 1)[0]
         one = c.get(f"/so-dang-ky?year=2020&agency={agency}")
         assert one.status_code == 200

@@ -83,6 +83,8 @@ PARTS: list[tuple[str, str]] = [
     ("text", N_("Text and characters")),
     ("template", N_("Template tags")),
 ]
+# The register's states of a number, as the văn thư says them.
+STATUSES = {"issued": N_("issued"), "reserved": N_("reserved, letter not yet made")}
 _PART_ORDER = {key: i for i, (key, _) in enumerate(PARTS)}
 _PART_TITLE = dict(PARTS)
 
@@ -345,6 +347,10 @@ def example_data(key: str) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def status_text(status: str) -> str:
+    return _(STATUSES[status]) if status in STATUSES else status
+
+
 def _finding_part(f: Finding) -> str:
     return f.rule.split(".", 1)[0]
 
@@ -378,6 +384,7 @@ class App:
         # a letter's decimals (parse_json reads them as Decimal) go back to the page as numbers
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "default": json_default}
         self.env.globals["version"] = __version__
+        self.env.globals["status_text"] = status_text
 
     def close(self) -> None:
         self.jobs.close()
@@ -749,7 +756,7 @@ class App:
                     e.subject,
                     e.recipient,
                     e.output or "",
-                    e.status,
+                    status_text(e.status),
                     e.sha256 or "",
                 ]
             )
