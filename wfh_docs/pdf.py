@@ -124,7 +124,7 @@ _BLOCKED_TARGET = "wfhdoc-blocked-external-link"
 # The guard of a run (see the module's docstring), run as `python -I -S -c _GUARD root`. Lines on
 # its standard input: "+PGID" (a LibreOffice started), "-PGID" (it was killed and is being reaped),
 # "end" (wfhdoc cleaned up itself). End of input without "end": wfhdoc died.
-_GUARD = r"""
+_GUARD = r"""# wfhdoc pdf: the guard of a run (wfh_docs/pdf.py)
 import os, shutil, signal, sys, time
 for name in ("SIGINT", "SIGHUP", "SIGTSTP"):
     if hasattr(signal, name):
