@@ -434,6 +434,33 @@ def test_pdf_fetches_no_externally_linked_image(tmp_path: Path, web: tuple[str, 
     assert letter.read_bytes() == before  # the letter itself is not changed, only its staged copy
 
 
+def test_an_opendocument_file_fetches_nothing_either(
+    tmp_path: Path, web: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a package whose links can be cut: the profile alone keeps LibreOffice off the network."""
+    require_tool("soffice")
+    base, requests = web
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    letter = tmp_path / "in" / "thu.fodt"
+    letter.parent.mkdir()
+    letter.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<office:document xmlns:office="urn:oasis:names:tc:'
+        'opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/'
+        '1999/xlink" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version='
+        '"1.3" office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+        '<text:p>Kính gửi<draw:frame svg:width="2cm" svg:height="2cm" text:anchor-type="as-char">'
+        f'<draw:image xlink:href="{base}/odt.png" xlink:type="simple" xlink:show="embed" '
+        'xlink:actuate="onLoad"/></draw:frame></text:p></office:text></office:body></office:document>',
+        encoding="utf-8",
+    )
+    # the command line takes .docx only; convert() takes whatever LibreOffice reads
+    (result,) = pdf.convert([letter], tmp_path / "out", workers=1)
+    assert result.ok, result.message
+    assert pdf.looks_like_pdf((tmp_path / "out" / "thu.pdf").read_bytes())
+    assert requests == []
+
+
 @pytest.mark.parametrize("layer", ["the profile", "the staged copy"])
 def test_each_layer_alone_blocks_linked_images(
     layer: str, tmp_path: Path, web: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
