@@ -328,13 +328,12 @@ def test_a_template_dropping_a_field_of_a_big_letter_is_still_caught(tmp_path: P
 def test_the_fast_presence_check_answers_as_the_plain_search() -> None:
     import random
 
-    from wfh_docs.render import _SEARCH_WHOLE, _absent
+    from wfh_docs.render import _absent
 
     rng = random.Random(7)
     words = ["Sở", "Công", "Thương", "báo cáo", "./.", "-", ";", " ", "Phụ lục", "x"]
     lines = ["".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
     text = "\n".join(lines)
-    assert len(text) > _SEARCH_WHOLE
     expected = []
     for _ in range(3000):
         i = rng.randrange(len(lines) - 3)
