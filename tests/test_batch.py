@@ -264,8 +264,8 @@ def test_choose_the_sheet(tmp_path: Path) -> None:
     wb = Workbook()
     wb.active.title = "Ghi chú"
     ws = wb.create_sheet("Đơn vị")
-    ws.append(["number", "recipients"])
-    ws.append([9, "Sở Tư pháp"])
+    ws.append(["number", "date", "recipients"])  # a numbered letter has its date
+    ws.append([9, "08/04/2020", "Sở Tư pháp"])
     path = tmp_path / "two.xlsx"
     wb.save(path)
     report = run_batch(path, tmp_path / "out", defaults=_defaults(tmp_path), sheet="Đơn vị", workers=1)

@@ -57,7 +57,7 @@ from .output import (
 from .records import OUTPUT_NAME, Record, canonical, load_defaults, locate, read_records
 from .register import Register, Seen, draw_number
 from .render import DEFAULT_TEMPLATE, Template
-from .sources import clean_tree, problem_from_error, tidy_list_items
+from .sources import prepare_data, problem_from_error
 from .workers import Stopped, Workers
 
 try:
@@ -171,19 +171,20 @@ def _problem_text(record: Record, where: str, message: str, hint: str) -> str:
     return f"{place}: {message}" + (f" ({hint})" if hint else "")
 
 
-def _prepare(record: Record) -> tuple[Letter | None, str, list[str], list[str]]:
+def _prepare(
+    record: Record, *, numbered_later: bool = False
+) -> tuple[Letter | None, str, list[str], list[str]]:
     """Clean and validate one record: the letter (or None), the hash of its input, its
-    problems and its warnings."""
+    problems and its warnings. `numbered_later`: the register is about to give the number."""
     if record.data is None:
         return None, "", [str(p) for p in record.problems], []
     data = {k: v for k, v in record.data.items() if k != OUTPUT_NAME}
-    warnings: list[str] = []
-    cleaned = clean_tree(data, (), warnings)
-    tidy_list_items(cleaned, warnings)
+    cleaned, warnings = prepare_data(data)
+    warnings = record.warnings + warnings
     input_sha = hashlib.sha256(canonical(cleaned)).hexdigest()
     problems = [_problem_text(record, p.where, p.message, p.hint) for p in record.problems]
     try:
-        letter = Letter.model_validate(cleaned)
+        letter = Letter.model_validate(cleaned, context={"numbered_later": numbered_later})
     except ValidationError as exc:
         for err in exc.errors():
             p = problem_from_error(dict(err))
@@ -735,6 +736,7 @@ def _run(
     manifest = _Manifest(outdir, temp=temp)
     done = 0
     report = Report([], outdir, total=total)
+    report.warnings.extend(records.warnings)
 
     def finish(row: Row) -> None:
         nonlocal done
@@ -755,7 +757,7 @@ def _run(
             issued: Issued | None = None
             if reg is not None and record.data is not None and record.data.get("number") in (None, ""):
                 # numbers are drawn only for letters that will be built: validate here first
-                letter, input_sha, problems, _ = _prepare(record)
+                letter, input_sha, problems, _ = _prepare(record, numbered_later=True)
                 if letter is not None:
                     # by the letter's identity, not its row; a problem (the same letter twice, no
                     # number left) goes into the record, which then fails

@@ -19,6 +19,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -26,7 +27,8 @@ from pydantic import (
 # A ký hiệu group: letters (Vietnamese Đ included) and digits, groups joined by "-" (ND 30,
 # Phụ lục I, II.3.c: "-" between abbreviation groups, no spaces).
 _SYMBOL = re.compile(r"^[0-9A-Za-zĐđ]+(-[0-9A-Za-zĐđ]+)*$")
-_DATE_VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# 08/04/2020, 8/4/2020, 08.04.2020, 08-04-2020: day first, as Vietnamese write it
+_DATE_VN = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -348,15 +350,27 @@ class Letter(_Model):
         else:
             m = _DATE_VN.match(text)
             if not m:
-                raise ValueError(f"'{value}' is not a date: write '2020-04-08' or '08/04/2020'")
-            d, mo, y = (int(x) for x in m.groups())
+                raise ValueError(f"'{value}' is not a date: write '08/04/2020' (or '2020-04-08')")
+            d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
         try:
             return dt.date(y, mo, d)
         except ValueError as exc:
             raise ValueError(f"'{value}' is not a real date ({exc})") from None
 
     @model_validator(mode="after")
-    def _needs(self) -> Letter:
+    def _needs(self, info: ValidationInfo) -> Letter:
+        # Điều 15.3: the number and the date are given together, by the document system for an
+        # electronic letter; one without the other is a mistake (a cell left empty)
+        if self.number is not None and self.date is None:
+            raise ValueError(
+                f"the letter has the number {self.number:02d} but no date: give 'date' "
+                "(08/04/2020), or leave both empty for the document system to fill in"
+            )
+        if info.context and info.context.get("numbered_later") and self.date is None:
+            raise ValueError(
+                "the register gives this letter its number, and the number goes with the date: "
+                "give 'date' (08/04/2020)"
+            )
         if self.appendices and not self.issuer.short_name:
             raise ValueError(
                 "a letter with a phụ lục needs issuer.short_name (e.g. 'Sở Công Thương') for "

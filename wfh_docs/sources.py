@@ -403,14 +403,47 @@ def tidy_list_items(data: dict[str, Any], warnings: list[str]) -> None:
             data["cc"] = kept
 
 
-def load_letter(path: Path | str) -> Loaded:
-    """Read, clean and validate one letter file."""
-    path = Path(path)
-    source = str(path)
-    data = parse_json(read_bytes(path), source)
+# "kt", "Kt.", "KT" -> "KT.": the prefixes of ô 7a as the decree writes them (II.7.b)
+_AUTHORITIES = {a.rstrip(".").casefold(): a for a in ("TM.", "KT.", "TL.", "TUQ.", "Q.")}
+
+
+def tidy_authority(data: dict[str, Any], warnings: list[str]) -> None:
+    """An authority prefix typed in another case or without its dot is read as the decree's."""
+    signer = data.get("signer")
+    if not isinstance(signer, dict) or not isinstance(signer.get("authority"), str):
+        return
+    typed = signer["authority"]
+    found = _AUTHORITIES.get(typed.strip().rstrip(".").strip().casefold())
+    if found and found != typed:
+        signer["authority"] = found
+        warnings.append(f"$.signer.authority: {json.dumps(typed, ensure_ascii=False)} read as {found!r}")
+
+
+def note_unnumbered(data: dict[str, Any], warnings: list[str]) -> None:
+    if data.get("date") not in (None, "") and data.get("number") in (None, ""):
+        warnings.append(
+            "$.number: the letter has a date but no number: 'Số:' is left blank for the document "
+            "system (or the register) to fill in"
+        )
+
+
+def prepare_data(data: Any) -> tuple[Any, list[str]]:
+    """A letter's data as read, cleaned and tidied by the steps build, batch and the browser app
+    share: control characters out and NFC (clean_tree), then the list items' own dashes and the
+    authority prefix; with the warnings saying what changed."""
     warnings: list[str] = []
     cleaned = clean_tree(data, (), warnings)
     if isinstance(cleaned, dict):
         tidy_list_items(cleaned, warnings)
+        tidy_authority(cleaned, warnings)
+        note_unnumbered(cleaned, warnings)
+    return cleaned, warnings
+
+
+def load_letter(path: Path | str) -> Loaded:
+    """Read, clean and validate one letter file."""
+    path = Path(path)
+    source = str(path)
+    cleaned, warnings = prepare_data(parse_json(read_bytes(path), source))
     letter = validate(cleaned, source)
     return Loaded(letter, [f"{source}: {w}" for w in warnings])

@@ -43,7 +43,7 @@ from wfh_docs.model import Letter
 from wfh_docs.naming import letter_stem, safe_stem
 from wfh_docs.register import Entry, Register
 from wfh_docs.render import RenderedLetter, Template
-from wfh_docs.sources import clean_tree, parse_json, tidy_list_items, validate
+from wfh_docs.sources import parse_json, prepare_data, validate
 from wfh_docs.web.config import LOOPBACK_NAMES, WebConfig
 from wfh_docs.web.files import Saved, Scratch, save_upload, shown_name
 from wfh_docs.web.jobs import Job, Jobs
@@ -290,10 +290,7 @@ class Checked:
 
 def check_letter(data: Any) -> Checked:
     """The CLI's validation (sources: clean, tidy, validate) of a letter given as data."""
-    warnings: list[str] = []
-    cleaned = clean_tree(data, (), warnings)
-    if isinstance(cleaned, dict):
-        tidy_list_items(cleaned, warnings)
+    cleaned, warnings = prepare_data(data)
     try:
         return Checked(validate(cleaned, _("the letter")), [], warnings)
     except InputError as exc:
