@@ -319,7 +319,7 @@ def test_two_rows_for_the_same_letter_are_an_error_naming_both(tmp_path: Path, c
     code, _, err = cli.batch(book2, tmp_path / "out2", register, "--defaults", str(defaults))
     assert (
         code == 1
-        and "row 5: column A (Mã): the same letter as row 2 for the register: both have key 'a'" in err
+        and "row 5: column A \"Mã\" (key): the same letter as row 2 for the register: both have key 'a'" in err
     )
 
 

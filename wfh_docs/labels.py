@@ -91,6 +91,14 @@ COLUMNS: tuple[Column, ...] = (
         width=14,
     ),
     Column(
+        "issuer.contact",
+        "Địa chỉ liên hệ",
+        "Địa chỉ, điện thoại, thư điện tử, trang thông tin (ô 13), in cuối trang 1; không bắt buộc",
+        kind="lines",
+        aliases=("Thông tin liên hệ", "Địa chỉ"),
+        width=24,
+    ),
+    Column(
         "number",
         "Số",
         "Số của văn bản (ô 3), chỉ chữ số; để trống để hệ thống (sổ đăng ký) cấp số. Ví dụ: 451",
@@ -202,6 +210,13 @@ COLUMNS: tuple[Column, ...] = (
         kind="lines",
         aliases=("Nơi nhận khác",),
         width=26,
+    ),
+    Column(
+        "archive.unit",
+        "Đơn vị lưu",
+        "Đơn vị lưu bản chính trong dòng Lưu, nếu khác đơn vị soạn thảo. Ví dụ: VP",
+        aliases=("Đơn vị lưu hồ sơ",),
+        width=10,
     ),
     Column(
         "archive.copies",

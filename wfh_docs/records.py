@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import json
 import os
@@ -22,7 +23,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from . import labels
 from .errors import ArchiveError, InputError, Problem
+from .model import Letter
 from .safezip import Archive, Limits
 from .sources import parse_json, read_bytes
 
@@ -57,6 +62,7 @@ class Record:
     # letter is known by its agency and recipients (see identity()).
     identity: str = ""
     identity_where: str = ""  # where the identity was read, for messages: "column A (key)"
+    warnings: list[str] = field(default_factory=list)  # what reading the record changed
 
 
 def is_key_field(name: str) -> bool:
@@ -131,6 +137,7 @@ class Records:
 
     total: int
     items: Iterator[Record]
+    warnings: list[str] = field(default_factory=list)  # about the source as a whole, said once
 
     def __iter__(self) -> Iterator[Record]:
         return self.items
@@ -235,12 +242,74 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _header_names(cells: list[Any]) -> list[str]:
-    names = []
-    for value in cells:
-        text = "" if value is None else str(value)
-        names.append(re.sub(r"\s+", "", text.strip()))
-    return names
+def _field_paths(model: type[BaseModel] = Letter, prefix: str = "") -> set[str]:
+    """Every dotted field a cell can fill: issuer.name, signer.title, archive.copies ..."""
+    paths: set[str] = set()
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key.startswith("$"):
+            continue
+        paths.add(prefix + key)
+        sub = info.annotation
+        for candidate in (sub, *getattr(sub, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and prefix == "":
+                paths |= _field_paths(candidate, f"{key}.")
+    return paths
+
+
+_FIELDS = _field_paths() | {BODY_FILE, APPENDICES_FILE, OUTPUT_NAME}
+_NUMBERED = re.compile(r"^(.*?)[\s.]*(\d+)$")
+
+
+@dataclass(frozen=True)
+class Header:
+    """A sheet's first row read: the field of each column ("" when none), how a message names
+    each column ('C "Số" (number)'), and the columns wfhdoc does not know."""
+
+    fields: list[str]
+    shown: list[str]
+    unknown: list[str]
+
+
+def read_header(cells: list[Any]) -> Header:
+    fields: list[str] = []
+    shown: list[str] = []
+    unknown: list[str] = []
+    for col, value in enumerate(cells):
+        typed = "" if value is None else re.sub(r"\s+", " ", str(value)).strip()
+        letter = _column_letter(col)
+        name = _header_field(typed)
+        if typed and name is None:
+            unknown.append(f'{letter} "{typed}"' + _suggestion(typed))
+        fields.append(name or "")
+        plain = typed.replace(" ", "")
+        shown.append(f"{letter} ({name})" if plain == name else f'{letter} "{typed}" ({name})')
+    return Header(fields, shown, unknown)
+
+
+def _header_field(typed: str) -> str | None:
+    if not typed:
+        return None
+    if is_key_field(typed):
+        return "key"
+    found = labels.field_for_header(typed)
+    if found:
+        return found
+    plain = typed.replace(" ", "")
+    if plain in _FIELDS:
+        return plain
+    m = _NUMBERED.match(typed)
+    if m:  # recipients.1, Kính gửi 2, Nơi nhận.3: one item of a list per column
+        base = labels.field_for_header(m.group(1)) or m.group(1).replace(" ", "")
+        if base in LIST_FIELDS:
+            return f"{base}.{m.group(2)}"
+    return None
+
+
+def _suggestion(typed: str) -> str:
+    known = [c.label for c in labels.COLUMNS] + sorted(_FIELDS)
+    close = difflib.get_close_matches(typed, known, n=1, cutoff=0.75)
+    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def _cell_value(value: Any, name: str) -> Any:
@@ -379,7 +448,7 @@ def row_record(
     index: int,
     origin: str,
     key: str,
-    names: list[str],
+    head: Header,
     cells: list[Any],
     base: Path,
     defaults: dict[str, Any],
@@ -392,13 +461,15 @@ def row_record(
     lists: dict[str, list[tuple[tuple[int, int, int], Any]]] = {}
     identity = ""
     identity_where = ""
-    for col, (name, raw) in enumerate(zip(names, cells, strict=False)):
+    warnings: list[str] = []
+    for col, (name, raw) in enumerate(zip(head.fields, cells, strict=False)):
         if not name:
             continue
+        letter_col = head.shown[col]
         if isinstance(raw, Uncomputed):
             problems.append(
                 Problem(
-                    f"column {_column_letter(col)} ({name})",
+                    f"column {letter_col}",
                     f"the cell holds the formula {raw.formula} but no value: it was never computed",
                     _UNCOMPUTED_HINT,
                 )
@@ -407,7 +478,6 @@ def row_record(
         value = _cell_value(raw, name)
         if value is None:
             continue
-        letter_col = f"{_column_letter(col)} ({name})"
         if is_key_field(name):
             identity = identity or f"key:{str(value).strip()}"
             identity_where = identity_where or f"column {letter_col}"
@@ -419,6 +489,14 @@ def row_record(
             continue
         if name in LIST_FIELDS:
             lines = [line.strip() for line in str(value).split("\n") if line.strip()]
+            if any(";" in line for line in lines):
+                # several recipients typed on one line: one item at each ';' (ND 30, II.9.d:
+                # wfhdoc writes the ';' between items itself)
+                lines = [part.strip() for line in lines for part in line.split(";") if part.strip()]
+                warnings.append(
+                    f"column {letter_col}: read as {len(lines)} items, one at each ';' (put each on "
+                    "its own line in the cell with Alt+Enter)"
+                )
             lists.setdefault(name, []).extend(((1, col, i), v) for i, v in enumerate(lines))
             columns.setdefault(_json_path(name), letter_col)
             continue
@@ -445,7 +523,15 @@ def row_record(
     if not data and not problems and not identity:
         return None  # an empty row
     record = Record(
-        index, origin, deep_merge(defaults, data), problems, columns, key, identity, identity_where
+        index,
+        origin,
+        deep_merge(defaults, data),
+        problems,
+        columns,
+        key,
+        identity,
+        identity_where,
+        warnings,
     )
     return _identified(record, data)
 
@@ -601,23 +687,31 @@ def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None
                     )
                 ],
             )
-    names = _header_names(header)
+    head = read_header(header)
+    warnings = []
+    if head.unknown:
+        place = f"{path}, sheet '{title}', row {header_row}" if title else f"{path}, row {header_row}"
+        warnings.append(
+            f"{place}: column(s) {', '.join(head.unknown)} ignored: wfhdoc does not know these "
+            "headers (the sheet 'Giải thích' of a workbook made by wfhdoc mau-excel lists the ones "
+            "it reads)"
+        )
     body = rows[start + 1 :]
     total = sum(1 for _, cells in body if not _blank(cells))
-    return Records(total, _sheet_items(path, title, names, body, defaults))
+    return Records(total, _sheet_items(path, title, head, body, defaults), warnings)
 
 
 def _sheet_items(
     path: Path,
     title: str | None,
-    names: list[str],
+    head: Header,
     rows: list[tuple[int, list[Any]]],
     defaults: dict[str, Any],
 ) -> Iterator[Record]:
     index = 0
     for number, cells in rows:
         where = f"{path}, sheet '{title}', row {number}" if title else f"{path}, row {number}"
-        record = row_record(index, where, f"row {number}", names, cells, path, defaults)
+        record = row_record(index, where, f"row {number}", head, cells, path, defaults)
         if record is not None:
             yield record
             index += 1
