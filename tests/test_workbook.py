@@ -115,3 +115,12 @@ def test_labels_are_unique() -> None:
         for name in (column.label, *column.aliases):
             key = labels.normalise_header(name)
             assert seen.setdefault(key, column.field) == column.field, name
+
+
+def test_the_readme_lists_every_sheet_header() -> None:
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for column in labels.COLUMNS:
+        aliases = ", ".join(column.aliases)
+        assert f"| {column.label} | `{column.field}` | {aliases} |" in readme, column.field

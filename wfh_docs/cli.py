@@ -29,6 +29,7 @@ from .check import Finding, check_file, check_template
 from .errors import WfhDocError
 from .model import json_schema
 from .register import NUMBER_MAX, YEAR_MAX, YEAR_MIN, Register
+from .workbook import write_workbook
 
 _state = {"verbose": False, "signal": int(signal.SIGINT)}
 
@@ -706,6 +707,37 @@ def web(
         passphrase=passphrase,
     )
     serve(config, open_browser=not no_browser, say=click.echo)
+
+
+@cli.command("mau-excel")
+@click.argument("output", metavar="OUT.xlsx", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--example",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A letter (.json) for the example row (default: the reference letter 451/SCT-VP).",
+)
+@click.option(
+    "--defaults",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Shared fields (.json) filled into the example row, e.g. the agency and the signer.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace OUT.xlsx if it exists.")
+def mau_excel(output: Path, example: Path | None, defaults: Path | None, overwrite: bool) -> None:
+    """Write the input workbook a clerk fills in Excel, one row a letter (alias: excel-template).
+
+    The headers are the decree's terms in the order of the letter, each with a note saying what
+    goes there; drop-down lists for thẩm quyền ký and độ khẩn; one example row; and a sheet
+    'Giải thích' listing every column. `wfhdoc batch OUT.xlsx -o DIR` builds its letters.
+
+    \b
+    Example:
+      wfhdoc mau-excel mau-cong-van.xlsx --defaults data/examples/batch/defaults-quang-tri.json
+    """
+    write_workbook(output, example=example, defaults=defaults, overwrite=overwrite)
+    click.echo(f"wrote {output}")
+
+
+cli.add_command(mau_excel, name="excel-template")
 
 
 @cli.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -18,7 +19,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .errors import OutputError
 from .labels import COLUMNS, Column
+from .output import write_atomic
+from .records import deep_merge, load_defaults
+from .sources import parse_json, read_bytes
+
+# The example row, when none is given: the reference letter (công văn 451/SCT-VP), shipped
+# with the package so that an installed wfhdoc has it.
+DEFAULT_EXAMPLE = Path(__file__).resolve().parent / "web" / "examples" / "cong-van-451-SCT-VP-2020.json"
 
 SHEET = "Văn bản"
 GLOSSARY_SHEET = "Giải thích"
@@ -132,3 +141,22 @@ def _glossary(wb: Workbook) -> None:
     for letter, width in zip("ABCDE", (28, 22, 70, 10, 34), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+
+
+def write_workbook(
+    path: Path, *, example: Path | None = None, defaults: Path | None = None, overwrite: bool = False
+) -> None:
+    """Write the input workbook to `path`: the example letter (`example`, else the reference
+    letter) with the shared fields of `defaults` over it in the example row. An existing file is
+    kept unless `overwrite`: it may be a workbook the clerk has already filled."""
+    source = example or DEFAULT_EXAMPLE
+    data = parse_json(read_bytes(source), str(source))
+    if not isinstance(data, dict):
+        raise OutputError(f"{source}: the example is not a letter (a JSON object)")
+    shared = load_defaults(defaults)
+    if path.exists() and not overwrite:
+        raise OutputError(
+            f"{path}: already exists; wfhdoc keeps it (it may be a filled workbook): give another "
+            "name, or --overwrite to replace it"
+        )
+    write_atomic(path, workbook_bytes(deep_merge(data, shared)))
