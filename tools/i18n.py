@@ -4,6 +4,8 @@
     python tools/i18n.py update     extract, then merge into wfh_docs/locale/vi/LC_MESSAGES/wfhdoc.po
                                     (new messages arrive untranslated; the test lists them)
     python tools/i18n.py compile    wfhdoc.po -> wfhdoc.mo, byte for byte the same on every machine
+    python tools/i18n.py missing    the messages without a translation, as JSON {msgid: ""}
+    python tools/i18n.py translate F.json   put F's {msgid: msgstr} into the .po (then compile)
 
 Babel's own `pybabel extract/update/compile` do the same; this script fixes their options (no
 line numbers, no dates that change on every run) so that the catalogs only change with the text.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import struct
 import sys
 from pathlib import Path
@@ -142,6 +145,20 @@ def main(argv: list[str]) -> int:
         catalog = update()
         missing = [m.id for m in catalog if m.id and not m.string]
         print(f"wrote {po_path().relative_to(ROOT)}: {len(missing)} message(s) without a translation")
+    elif verb == "missing":
+        catalog = read_catalog(po_path())
+        print(json.dumps({m.id: "" for m in catalog if m.id and not m.string}, ensure_ascii=False, indent=1))
+    elif verb == "translate" and len(argv) == 2:
+        given = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+        catalog = read_catalog(po_path())
+        unknown = [k for k in given if k not in catalog]
+        for msgid, text in given.items():
+            if msgid in catalog and text:
+                catalog[msgid].string = text
+        _write_po(catalog, po_path())
+        print(f"translated {len(given) - len(unknown)}; not in the catalog: {len(unknown)}")
+        for k in unknown:
+            print(f"  {k!r}")
     elif verb == "compile":
         print(f"wrote {compile_mo().relative_to(ROOT)}")
     else:
