@@ -190,6 +190,16 @@ MEMORY = {
         "printed list",
     ),
     "dict-view-printed": ("{{ {}.fromkeys(range(100000), 'x' * 10**6).items() }}", "printed list"),
+    "compare-shared-tuples": (
+        "{% set ns = namespace(x=(1,), y=(1,)) %}{% for i in range(40) %}{% set a = (ns.x, ns.y) %}"
+        "{% set b = (ns.y, ns.x) %}{% set ns.x = a %}{% set ns.y = b %}{% endfor %}{{ ns.x == ns.y }}",
+        "a list held twice counts twice",
+    ),
+    "hash-shared-tuples": (
+        "{% set ns = namespace(t=(1,)) %}{% for i in range(60) %}{% set ns.t = (ns.t, ns.t) %}{% endfor %}"
+        "{{ {ns.t: 1}|length }}",
+        "a list held twice counts twice",
+    ),
     "batch-fill": ("{{ [1]|batch(10**9, 0)|list }}", "items"),
     "sum-of-lists": ("{{ ([[0] * 10**5] * 100)|sum(start=[]) }}", "items"),
     "lipsum": ("{{ lipsum(10**9) }}", "placeholder text"),

@@ -44,6 +44,7 @@ from jinja2.sandbox import (
     ImmutableSandboxedEnvironment,
 )
 from jinja2.utils import Namespace, generate_lorem_ipsum
+from jinja2.visitor import NodeTransformer
 
 MAX_STEPS = 1_000_000  # loop iterations and calls a part may make
 MAX_TEXT = 64 << 20  # characters in one string a template makes
@@ -101,11 +102,12 @@ def _too_many(size: int) -> LimitError:
 class Budget:
     """What one part's rendering has spent: steps (loop iterations and calls), and time."""
 
-    __slots__ = ("deadline", "steps")
+    __slots__ = ("deadline", "steps", "sizes")
 
     def __init__(self) -> None:
         self.steps = 0
         self.deadline = time.monotonic() + RENDER_SECONDS
+        self.sizes: dict[int, tuple[Any, int]] = {}  # id -> (container, tree_size), see tree_size
 
     def step(self, what: str) -> None:
         self.steps += 1
@@ -217,12 +219,82 @@ def _check_printable(values: Iterable[Any]) -> int:
     return total
 
 
+_NESTING = (list, tuple, dict, set, frozenset, deque, *_VIEWS)  # what == and hash() walk into
+
+
+def tree_size(value: Any) -> int:
+    """How many containers and items `value` holds, a shared one counted each time it is held:
+    what comparing or hashing it walks. `[a, a]` holds `a` twice, so ten lines of such literals
+    make 2**10 times `a`, and `x == y` on two such values walks all of it in one uninterruptible
+    call. Measured once a container (the part's budget remembers it: a template cannot change a
+    list, tuple or dict); a namespace counts as one item, since == and hash() do not look into
+    it. Raises LimitError past MAX_ITEMS."""
+    if not isinstance(value, _NESTING):
+        return 1
+    budget = _BUDGET.get()
+    memo = budget.sizes if budget is not None else {}
+    if len(memo) > 65536:
+        memo.clear()
+    hit = memo.get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    open_ids = {id(value)}
+    frames: list[list[Any]] = [[value, _members(value), 1]]
+    visits = 0
+    while True:
+        frame = frames[-1]
+        for child in frame[1]:
+            visits += 1
+            if not isinstance(child, _NESTING) or id(child) in open_ids:
+                frame[2] += 1
+                continue
+            hit = memo.get(id(child))
+            if hit is not None and hit[0] is child:
+                frame[2] += hit[1]
+                if frame[2] > MAX_ITEMS:
+                    raise _too_many_nested(frame[2])
+                continue
+            open_ids.add(id(child))
+            frames.append([child, _members(child), 1])
+            break
+        else:
+            frames.pop()
+            obj, _, size = frame
+            open_ids.discard(id(obj))
+            memo[id(obj)] = (obj, size)
+            if not frames:
+                return int(size)
+            frames[-1][2] += size
+            if frames[-1][2] > MAX_ITEMS:
+                raise _too_many_nested(frames[-1][2])
+        if visits > MAX_ITEMS:
+            raise _too_many_nested(visits)
+
+
+def _members(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield item
+    else:
+        yield from value
+
+
+def _too_many_nested(size: int) -> LimitError:
+    return LimitError(
+        f"the template builds lists or dicts holding more than {_n(MAX_ITEMS)} items in all "
+        f"(a list held twice counts twice; found {_n(size)}) ({_HINT})"
+    )
+
+
 def _check_result(value: Any) -> Any:
     if isinstance(value, (str, bytes)):
         if len(value) > MAX_TEXT:
             raise _too_long(len(value))
-    elif isinstance(value, (list, tuple, dict, set, frozenset)) and len(value) > MAX_ITEMS:
-        raise _too_many(len(value))
+    elif isinstance(value, _NESTING):
+        if isinstance(value, (list, tuple, dict, set, frozenset)) and len(value) > MAX_ITEMS:
+            raise _too_many(len(value))
+        tree_size(value)
     elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
         raise _too_big_int(value.bit_length())
     return value
@@ -492,6 +564,7 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         self.concat = self._concat  # type: ignore[method-assign,assignment]
         self.filters = {name: _guarded(name, f) for name, f in FILTERS.items()}
         self.filters[LOOP_GUARD] = _loop_guard
+        self.filters[MEASURED] = _measure
         self.globals["range"] = _range
         self.globals["lipsum"] = _lipsum
 
@@ -550,12 +623,34 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         return checked
 
 
+class _MeasureLiterals(NodeTransformer):
+    """Each list, tuple or dict a template writes, [a, b], (a, b), {'k': v}, goes through the
+    measuring filter (tree_size)."""
+
+    def _measured(self, node: nodes.Node) -> nodes.Node:
+        node = self.generic_visit(node)
+        if getattr(node, "ctx", "load") != "load":
+            return node  # the target of a {% for %} or {% set %}
+        return nodes.Filter(node, MEASURED, [], [], None, None, lineno=node.lineno)
+
+    visit_List = visit_Tuple = visit_Dict = _measured
+
+
+def _measure(value: Any) -> Any:
+    tree_size(value)
+    return value
+
+
+MEASURED = "wfh_measured"
+
+
 def guard_loops(tree: nodes.Template, env: LetterSandbox) -> nodes.Template:
-    """Every {% for %} of a parsed template iterates through the counting filter."""
+    """Every {% for %} of a parsed template iterates through the counting filter, and every
+    list, tuple or dict it writes is measured."""
+    tree = _MeasureLiterals().visit(tree)
     for loop in tree.find_all(nodes.For):
-        guarded = nodes.Filter(loop.iter, LOOP_GUARD, [], [], None, None, lineno=loop.iter.lineno)
-        guarded.set_environment(env)
-        loop.iter = guarded
+        loop.iter = nodes.Filter(loop.iter, LOOP_GUARD, [], [], None, None, lineno=loop.iter.lineno)
+    tree.set_environment(env)
     return tree
 
 
