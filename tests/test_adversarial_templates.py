@@ -275,6 +275,18 @@ def test_a_slow_template_is_stopped_by_the_clock(
     assert_refused(hostile(tmp_path, tag), tmp_path, capsys, "took more than 1 seconds")
 
 
+def test_slow_code_without_loops_is_stopped_by_the_clock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two thousand comparisons of two lists of a million numbers, in a row, no loop, no call
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+    tag = (
+        "{% set a = range(1000000)|list %}{% set b = range(1000000)|list %}"
+        + "{% if a == b %}{% endif %}" * 2000
+    )
+    assert_refused(hostile(tmp_path, tag), tmp_path, capsys, "took more than 1 seconds")
+
+
 # --- encodings and archives -------------------------------------------------------------------
 
 

@@ -511,6 +511,9 @@ def _verify(letter: Letter, text: str) -> None:
         )
 
 
+_SEARCH_PLAIN = 100_000
+
+
 def _absent(expected: list[str], text: str, known: list[str]) -> Iterator[str]:
     """The strings of `expected` that are not substrings of `text`, in time linear in the text.
 
@@ -520,7 +523,12 @@ def _absent(expected: list[str], text: str, known: list[str]) -> Iterator[str]:
     of consecutive lines); then in the small texts known to stand whole in `text` (where the
     recipients and Nơi nhận are); only what none of these finds is searched for in the whole
     text. Each of the first steps proves the string is in the text, so the answer is the same.
-    (Even a one-page letter is checked faster so: 23 us instead of 51 for the reference.)"""
+    A short letter with few strings (under _SEARCH_PLAIN characters searched in all) is searched
+    plainly, which is faster there: 7 us against 10 for a one-page report; 51 against 23 for
+    the reference letter."""
+    if len(text) * len(expected) <= _SEARCH_PLAIN:
+        yield from (s for s in expected if s not in text)
+        return
     lines = text.split("\n")
     line_set = set(lines)
     firsts = {s.split("\n", 1)[0] for s in expected if "\n" in s}

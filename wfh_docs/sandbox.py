@@ -11,8 +11,10 @@ what a template may spend, so that no template can take the machine:
   integer MAX_INT_BITS bits, each checked before the value is made where it could be large;
   a list or dict printed as text is measured first;
 - output: a part at most MAX_OUTPUT characters, counted as it is generated;
-- time: RENDER_SECONDS of wall-clock time a part, checked as output is generated, at every loop
-  iteration and at every call.
+- time: RENDER_SECONDS of wall-clock time a part, checked as output is generated, at loop
+  iterations and calls, and at filters, tests, comparisons and operators;
+- lists, tuples and dicts: at most MAX_ITEMS items in all, a shared one counted each time it is
+  held (what == and hash() walk).
 
 Each limit raises LimitError with what was refused and how to fix it; render.Template turns
 it, and the sandbox's SecurityError, into a TemplateError naming the template, part and
@@ -102,10 +104,11 @@ def _too_many(size: int) -> LimitError:
 class Budget:
     """What one part's rendering has spent: steps (loop iterations and calls), and time."""
 
-    __slots__ = ("deadline", "steps", "sizes")
+    __slots__ = ("deadline", "steps", "ticks", "sizes")
 
     def __init__(self) -> None:
         self.steps = 0
+        self.ticks = 0  # filters, tests, comparisons, operators: timed, not counted as steps
         self.deadline = time.monotonic() + RENDER_SECONDS
         self.sizes: dict[int, tuple[Any, int]] = {}  # id -> (container, tree_size), see tree_size
 
@@ -141,9 +144,19 @@ def _step(what: str) -> None:
         budget.step(what)
 
 
+def _tick() -> None:
+    """An operation that may take a while on a large value: the clock is read every 64."""
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.ticks += 1
+        if not budget.ticks & 63:
+            budget.check_time()
+
+
 def render_part(root: Callable[[Context], Iterator[str]], context: Context) -> str:
     """The part, rendered from its compiled root function under a fresh budget; the output is
-    counted and the clock read as it is generated."""
+    counted as it is generated, and the clock read every 256 pieces of it, at every 64th loop
+    iteration or call, and every 64th filter, test, comparison or operator."""
     budget = Budget()
     token = _BUDGET.set(budget)
     try:
@@ -501,9 +514,19 @@ def _guarded(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
                 if total > MAX_ITEMS:
                     raise _too_many(total)
                 args = (*args[:skip], items, *rest)
+        _tick()
         return _check_result(f(*args, **kwargs))
 
     return checked
+
+
+def _timed_test(f: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(f)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        _tick()
+        return f(*args, **kwargs)
+
+    return timed
 
 
 def _loop_guard(iterable: Any) -> Iterator[Any]:
@@ -543,6 +566,12 @@ def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str
 
 
 class _CodeGenerator(CodeGenerator):
+    def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
+        # a comparison of large values takes time: it ticks the clock
+        self.write("environment.wfh_timed(")
+        super().visit_Compare(node, frame)
+        self.write(")")
+
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         # `a ~ b` goes through the environment's measured join (Jinja's calls markup_join)
         self.write("environment.wfh_concat(context.eval_ctx, (")
@@ -563,6 +592,7 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         self.finalize = self._finalize
         self.concat = self._concat  # type: ignore[method-assign,assignment]
         self.filters = {name: _guarded(name, f) for name, f in FILTERS.items()}
+        self.tests = {name: _timed_test(f) for name, f in self.tests.items()}  # type: ignore[arg-type]
         self.filters[LOOP_GUARD] = _loop_guard
         self.filters[MEASURED] = _measure
         self.globals["range"] = _range
@@ -585,12 +615,19 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         return "".join(parts)
 
     def wfh_concat(self, eval_ctx: nodes.EvalContext, items: tuple[Any, ...]) -> str:
+        _tick()
         size = _check_printable(items) + 32 * len(items)
         if size > MAX_TEXT:
             raise _too_long(size)
         return markup_join(items) if eval_ctx.autoescape else str_join(items)
 
+    @staticmethod
+    def wfh_timed(value: Any) -> Any:
+        _tick()
+        return value
+
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _tick()
         if operator == "*":
             _check_mul(left, right)
         elif operator == "**":
