@@ -256,6 +256,18 @@ def test_long_loops_are_stopped(
     assert_refused(evil, tmp_path, capsys, "word/document.xml", says)
 
 
+def test_a_paragraph_loop_is_named_by_its_own_tag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # docxtpl moves a {%p for %} out of its paragraph; the message still shows that tag alone
+    target = tmp_path / "evil.docx"
+    with zipfile.ZipFile(SHIPPED) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"{%p for line in cc_lines %}", b"{%p for line in range(10**9) %}", 1)
+            zout.writestr(info, data)
+    assert_refused(target, tmp_path, capsys, "in the paragraph '{% for line in range(10**9) %}': range(")
+
+
 def test_a_macro_fanning_out_is_stopped_by_the_count_of_calls(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -577,22 +577,23 @@ class RenderedLetter:
     warnings: list[str] = field(default_factory=list)
 
 
-_BEFORE_PARAGRAPH = re.compile(r"(?<!\{)<w:p(?=[ >])")
+_PARAGRAPH_EDGE = re.compile(r"(?<!\{)(?=<w:p[ >])|(?<=</w:p>)")
 _RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _LINE = "{#\n#}"  # a Jinja comment with a newline: no output, one line more
 
 
 def numbered_source(xml: str) -> str:
-    """A part's source with each paragraph on a line of its own, through comments that render
-    to nothing, so that the line of a syntax or runtime error names its paragraph; the output is
-    byte for byte the same (never inside a tag, nor inside {% raw %})."""
+    """A part's source with each paragraph, and each tag between paragraphs ({%p for %} once
+    docxtpl moved it), on a line of its own, through comments that render to nothing, so that
+    the line of a syntax or runtime error names its paragraph; the output is byte for byte the
+    same (never inside a tag, nor inside {% raw %})."""
     out: list[str] = []
     pos = 0
     raw = False
     for m in _JINJA_TAG.finditer(xml):
         between = xml[pos : m.start()]
-        out.append(between if raw else _BEFORE_PARAGRAPH.sub(_LINE + "<w:p", between))
+        out.append(between if raw else _PARAGRAPH_EDGE.sub(_LINE, between))
         tag = m.group()
         if _RAW_START.fullmatch(tag):
             raw = True
@@ -601,7 +602,7 @@ def numbered_source(xml: str) -> str:
         out.append(tag)
         pos = m.end()
     rest = xml[pos:]
-    out.append(rest if raw else _BEFORE_PARAGRAPH.sub(_LINE + "<w:p", rest))
+    out.append(rest if raw else _PARAGRAPH_EDGE.sub(_LINE, rest))
     return "".join(out)
 
 
