@@ -170,7 +170,7 @@ def test_a_file_the_user_owns_is_kept_and_the_letter_goes_beside_it(
     assert opens(out / "451-SCT-VP-2.docx")
     # the CSV says it too
     csv_rows = list(csv.DictReader(io.StringIO((out / "manifest.csv").read_text(encoding="utf-8-sig"))))
-    assert csv_rows[1]["message"] == message
+    assert csv_rows[1]["Thông báo"] == message
     # again: the letter keeps its name beside the user's file, nothing is rebuilt
     code, stdout, err = run(["batch", str(source), "-o", str(out), "-q"], capsys)
     assert code == 0 and "0 built, 3 unchanged" in stdout
@@ -607,7 +607,7 @@ def test_names_that_excel_would_run_are_text_in_manifest_csv(
         code, _, err = run(["batch", "-o", str(out), "-q", "--", name], capsys)
         assert code == 0, err
         cells = list(csv.reader(io.StringIO((out / "manifest.csv").read_text(encoding="utf-8-sig"))))
-        source = cells[1][cells[0].index("source")]
+        source = cells[1][cells[0].index("Nguồn dữ liệu")]
         assert source == f"'{name}, records[0]"
         assert manifest(out)[0]["source"] == f"{name}, records[0]"  # the JSON keeps it as it is
     # a failed record's message starts with its source: made text too
@@ -617,5 +617,5 @@ def test_names_that_excel_would_run_are_text_in_manifest_csv(
     assert code == 1
     cells = list(csv.reader(io.StringIO((tmp_path / "bad" / "manifest.csv").read_text(encoding="utf-8-sig"))))
     row = dict(zip(cells[0], cells[1], strict=True))
-    assert row["source"].startswith("'=1+1.json") and row["status"] == "failed"
+    assert row["Nguồn dữ liệu"].startswith("'=1+1.json") and row["Trạng thái"] == "lỗi"
     assert all(not v.startswith(("=", "+", "-", "@")) for v in row.values())

@@ -98,19 +98,22 @@ def test_manifest_csv_opens_in_excel(tmp_path: Path) -> None:
     raw = (tmp_path / "out" / "manifest.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads Vietnamese right
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    # in the clerk's language; manifest.json keeps the field names for programs
     assert list(rows[0]) == [
-        "record",
-        "source",
-        "output",
-        "status",
-        "number",
-        "message",
-        "check",
-        "sha256",
-        "input_sha256",
+        "STT",
+        "Nguồn dữ liệu",
+        "Tệp văn bản",
+        "Trạng thái",
+        "Số, ký hiệu",
+        "Thông báo",
+        "Kiểm tra theo Nghị định 30",
+        "Cảnh báo và kết quả kiểm tra",
+        "SHA-256 của văn bản",
+        "SHA-256 của dữ liệu",
     ]
-    assert rows[0]["check"] == "passed"  # the first letter of the agency was checked
-    assert rows[0]["number"] == "07/SCT-VP" and rows[0]["status"] == "built"
+    assert rows[0]["Kiểm tra theo Nghị định 30"] == "đạt"  # the first letter of the agency was checked
+    assert rows[0]["Số, ký hiệu"] == "07/SCT-VP" and rows[0]["Trạng thái"] == "đã tạo"
+    assert manifest(tmp_path / "out")[0]["check"] == "passed"
 
 
 @pytest.mark.parametrize(
@@ -639,3 +642,19 @@ def test_progress_line_shows_count_and_rate(capsys: pytest.CaptureFixture[str]) 
     err = capsys.readouterr().err
     assert "\r[############------------] 5/10 letters" in err
     assert "10/10 letters" in err and "/s" in err and err.endswith("left \n")
+
+
+def test_the_manifest_keeps_each_letters_warnings_and_check_on_a_rerun(tmp_path: Path) -> None:
+    source = write_batch(tmp_path / "b.json", [{"number": 8, "cc": ["- Sở Nội vụ;"]}])
+    out = tmp_path / "out"
+    run_batch(source, out, workers=1)
+    first = manifest(out)[0]
+    assert first["status"] == "built" and first["check"] == "passed"
+    assert "wfhdoc adds the dash and the ';' or '.' itself" in first["notes"]
+    run_batch(source, out, workers=1)
+    again = manifest(out)[0]
+    assert again["status"] == "unchanged"
+    assert (again["check"], again["notes"]) == (first["check"], first["notes"])
+    rows = list(csv.DictReader((out / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0]["Trạng thái"] == "không đổi"
+    assert "wfhdoc adds the dash" in rows[0]["Cảnh báo và kết quả kiểm tra"]

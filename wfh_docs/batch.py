@@ -28,6 +28,7 @@ import io
 import json
 import operator
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -72,7 +73,33 @@ RUN_FOLDER_PREFIX = ".wfhdoc-run-"
 _LOCK = "lock"
 _RESERVE = "reserve"
 DEFAULT_LETTER_TIMEOUT = 120.0  # seconds a worker may go without finishing a letter
-_FIELDS = ["record", "source", "output", "status", "number", "message", "check", "sha256", "input_sha256"]
+_FIELDS = [
+    "record",
+    "source",
+    "output",
+    "status",
+    "number",
+    "message",
+    "check",
+    "notes",
+    "sha256",
+    "input_sha256",
+]
+# manifest.csv is for the clerk, in Excel: its headers and statuses in Vietnamese (manifest.json,
+# for programs, keeps the field names and statuses above)
+_CSV_HEADERS = [
+    "STT",
+    "Nguồn dữ liệu",
+    "Tệp văn bản",
+    "Trạng thái",
+    "Số, ký hiệu",
+    "Thông báo",
+    "Kiểm tra theo Nghị định 30",
+    "Cảnh báo và kết quả kiểm tra",
+    "SHA-256 của văn bản",
+    "SHA-256 của dữ liệu",
+]
+_CSV_STATUS = {"built": "đã tạo", "unchanged": "không đổi", "failed": "lỗi"}
 
 
 @dataclass(slots=True)
@@ -86,6 +113,7 @@ class Row:
     number: str = ""
     message: str = ""
     check: str = ""  # the ND 30 check of the letter: "passed", "2 errors, 1 warning", or "" (not checked)
+    notes: str = ""  # the letter's warnings and check findings, one a line
     sha256: str = ""
     input_sha256: str = ""
     disk_full: bool = False  # not in the manifest: the letter failed because the disk is full
@@ -224,6 +252,8 @@ def _build(job: _Job) -> tuple[Row, list[str]]:
             and _file_sha(Path(job.target)) == before["sha256"]
         ):
             row.status, row.sha256 = "unchanged", before["sha256"]
+            # what the check and the warnings said of the letter when it was built still holds
+            row.check, row.notes = str(before.get("check") or ""), str(before.get("notes") or "")
             return row, warnings
         assert _worker_template is not None
         rendered = _worker_template.render(letter)
@@ -242,6 +272,8 @@ def _build(job: _Job) -> tuple[Row, list[str]]:
                 else "passed"
             )
             warnings += [f"{record.origin}: check: {f}" for f in findings]
+        prefix = f"{record.origin}: "
+        row.notes = "\n".join(w.removeprefix(prefix) for w in warnings)
         return row, warnings
     except DiskFull as exc:
         row.status, row.message, row.output, row.disk_full = "failed", str(exc), "", True
@@ -444,7 +476,7 @@ class _Manifest:
     def _csv(self, order: list[int]) -> Iterator[bytes]:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(_FIELDS)
+        writer.writerow(_CSV_HEADERS)
         for i in range(0, len(order), 1000):
             writer.writerows(map(_csv_values, map(self.rows.__getitem__, order[i : i + 1000])))
             # UTF-8 with a BOM: Excel then reads the Vietnamese text right
@@ -497,10 +529,20 @@ def _csv_values(row: Row) -> tuple[Any, ...]:
     # A cell that starts with = + - @ (or a tab, a CR) is a formula to Excel: a source file or
     # a value named so would run as one. A ' before it makes it text, as OWASP advises; the
     # JSON manifest keeps the value as it is.
-    values = _row_values(row)
+    values = list(_row_values(row))
+    values[3] = _CSV_STATUS.get(values[3], values[3])
+    values[6] = _csv_check(values[6])
     if any(isinstance(v, str) and v.startswith(_FORMULA) for v in values):
         return tuple("'" + v if isinstance(v, str) and v.startswith(_FORMULA) else v for v in values)
-    return values
+    return tuple(values)
+
+
+def _csv_check(check: str) -> str:
+    """'passed' -> 'đạt', '2 errors, 1 warning' -> '2 lỗi, 1 cảnh báo'."""
+    if check == "passed":
+        return "đạt"
+    m = re.fullmatch(r"(\d+) errors?, (\d+) warnings?", check)
+    return f"{m.group(1)} lỗi, {m.group(2)} cảnh báo" if m else check
 
 
 def _is_wfhdoc_manifest(path: Path) -> bool:
@@ -508,7 +550,10 @@ def _is_wfhdoc_manifest(path: Path) -> bool:
     if data is None:
         return False
     if path.name == MANIFEST_CSV:
-        return data.removeprefix(b"\xef\xbb\xbf").startswith(b"record,source,output,status")
+        head = data.removeprefix(b"\xef\xbb\xbf")
+        return head.startswith(b"record,source,output,status") or head.startswith(
+            ",".join(_CSV_HEADERS[:4]).encode("utf-8")
+        )
     try:
         rows = json.loads(data)
     except ValueError:
