@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 from docxtpl import DocxTemplate  # noqa: E402
 from jinja2 import Environment  # noqa: E402
 
-from wfh_docs.batch import run_batch  # noqa: E402
-from wfh_docs.records import deep_merge  # noqa: E402
-from wfh_docs.render import DEFAULT_TEMPLATE, Template, context  # noqa: E402
-from wfh_docs.sources import validate  # noqa: E402
+from wfh_docs.batch.records import deep_merge  # noqa: E402
+from wfh_docs.batch.run import run_batch  # noqa: E402
+from wfh_docs.letter.sources import validate  # noqa: E402
+from wfh_docs.render.template import DEFAULT_TEMPLATE, Template, context  # noqa: E402
 
 REFERENCE = ROOT / "data" / "examples" / "cong-van-451-SCT-VP-2020.json"
 SAMPLE = ROOT / "data" / "examples" / "batch" / "bao-cao-wfh-quang-tri.json"
@@ -105,7 +105,7 @@ _PEAK = """
 import json, resource, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from wfh_docs.batch import run_batch
+from wfh_docs.batch.run import run_batch
 report = run_batch(Path({source!r}), Path({out!r}), workers={workers})
 assert report.count("built") == {n}
 self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

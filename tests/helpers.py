@@ -30,7 +30,7 @@ def require_tool(name: str) -> str:
 
 def soffice_pdf(docs: list[Path], outdir: Path, timeout: int = 300) -> list[Path]:
     """PDFs of `docs` made by one plain `soffice --convert-to pdf` call with a private profile:
-    LibreOffice itself, independent of wfh_docs.pdf, so tests see what any reader would."""
+    LibreOffice itself, independent of wfh_docs.pdf.convert, so tests see what any reader would."""
     soffice = require_tool("soffice")
     subprocess.run(
         [soffice, f"-env:UserInstallation={(outdir / 'lo-profile').absolute().as_uri()}", "--headless",

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from wfh_docs.check import check_docx
+from wfh_docs.check.rules import check_docx
 
 PYTHON = (
     str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable

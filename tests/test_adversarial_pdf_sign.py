@@ -29,9 +29,9 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, ROOT, require_tool
 
-from wfh_docs import pdf
-from wfh_docs.render import Template
-from wfh_docs.sources import load_letter
+from wfh_docs.letter.sources import load_letter
+from wfh_docs.pdf import convert as pdf
+from wfh_docs.render.template import Template
 
 PYTHON = (
     str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
@@ -670,8 +670,8 @@ def test_pillows_own_decompression_bomb_error_is_a_clear_message(
 ) -> None:
     from PIL import Image
 
-    from wfh_docs import sign
     from wfh_docs.errors import InputError
+    from wfh_docs.sign import sign
 
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # a Pillow stricter than our own cap
     with pytest.raises(InputError, match="too large to decode safely") as info:
@@ -707,8 +707,8 @@ def test_an_empty_pin_is_never_sent_to_the_token(letter_pdf: Path, pki, softhsm,
 def test_sign_pdf_never_calls_the_token_with_an_empty_pin(
     letter_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wfh_docs import sign
     from wfh_docs.errors import InputError
+    from wfh_docs.sign import sign
 
     opened: list[object] = []
 
@@ -791,7 +791,7 @@ def _fonts(path: Path) -> str:
 
 def _planted_name(font: Path, planted: bytes) -> str:
     """What the cache would call the rescaled `font`, for a file holding `planted`."""
-    from wfh_docs import sign
+    from wfh_docs.sign import sign
 
     digest = hashlib.sha256(font.read_bytes()).hexdigest()[:16]
     return f"{font.stem}-{digest}-1000upem-{sign._FONT_RECIPE}-{hashlib.sha256(planted).hexdigest()[:32]}.ttf"
@@ -805,7 +805,7 @@ def test_a_font_planted_in_a_shared_cache_folder_is_not_used(
     pki,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    from wfh_docs import sign
+    from wfh_docs.sign import sign
 
     real_font = sign._find_font(None)
     dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -845,7 +845,7 @@ def test_a_font_planted_in_a_shared_cache_folder_is_not_used(
 def test_a_cached_font_that_does_not_match_its_name_is_made_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wfh_docs import sign
+    from wfh_docs.sign import sign
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     font = sign._find_font(None)
@@ -913,7 +913,7 @@ def test_bytes_appended_after_the_last_eof_are_reported(
 def test_a_blank_line_after_the_eof_is_not_reported(letter_pdf: Path, pki, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from pki import PASSPHRASE
 
-    from wfh_docs import sign
+    from wfh_docs.sign import sign
 
     signed = tmp_path / "signed.pdf"
     sign.sign_pdf(

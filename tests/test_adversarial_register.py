@@ -19,10 +19,10 @@ import pytest
 from helpers import EXAMPLES, ROOT
 from openpyxl import Workbook, load_workbook
 
+from wfh_docs.batch.register import Register
+from wfh_docs.check.docx import Docx
 from wfh_docs.cli import main
-from wfh_docs.docx_read import Docx
 from wfh_docs.errors import OutputError
-from wfh_docs.register import Register
 
 SNV = EXAMPLES / "batch" / "so-noi-vu-gui-huyen.json"
 SAMPLE_XLSX = EXAMPLES / "bao-cao-wfh-quang-tri.xlsx"
@@ -319,7 +319,8 @@ def test_two_rows_for_the_same_letter_are_an_error_naming_both(tmp_path: Path, c
     code, _, err = cli.batch(book2, tmp_path / "out2", register, "--defaults", str(defaults))
     assert (
         code == 1
-        and "row 5: column A \"Mã\" (key): the same letter as row 2 for the register: both have key 'a'" in err
+        and "row 5: column A \"Mã\" (key): the same letter as row 2 for the register: both have key 'a'"
+        in err
     )
 
 
@@ -642,7 +643,7 @@ def test_a_workbook_within_the_limits_still_reads(tmp_path: Path, cli: Cli) -> N
     defaults, _ = snv()
     defaults_path = tmp_path / "defaults.json"
     defaults_path.write_text(json.dumps(defaults, ensure_ascii=False), "utf-8")
-    from wfh_docs.records import read_records
+    from wfh_docs.batch.records import read_records
 
     records = read_records(book, defaults)
     assert records.total >= 1

@@ -1,6 +1,6 @@
 """Templates written to attack: code execution, memory and time bombs, broken encodings.
 
-Every hostile template is the shipped templates/cong-van.docx with one tag added to the
+Every hostile template is the shipped wfh_docs/templates/cong-van.docx with one tag added to the
 signer's paragraph. Each must be refused with a message naming the template (and, where it
 can, the part and paragraph), exit code 1, no traceback and no letter, both by `wfhdoc build`
 and, where it can be seen without rendering, by `wfhdoc check --template`. The limits are what
@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from helpers import REFERENCE_JSON, ROOT
 
-from wfh_docs import sandbox
-from wfh_docs.check import check_template
+from wfh_docs.check.rules import check_template
 from wfh_docs.cli import main
 from wfh_docs.errors import TemplateError
-from wfh_docs.render import Template, numbered_source
-from wfh_docs.sources import load_letter
+from wfh_docs.letter.sources import load_letter
+from wfh_docs.render import sandbox
+from wfh_docs.render.template import Template, numbered_source
 
-SHIPPED = ROOT / "templates" / "cong-van.docx"
+SHIPPED = ROOT / "wfh_docs" / "templates" / "cong-van.docx"
 ANCHOR = "{{ signer.name }}"  # the signer's name: the tag the hostile one is put beside
 
 
@@ -350,7 +350,7 @@ def _big_letter(n: int) -> dict[str, object]:
 
 def test_a_template_dropping_a_field_of_a_big_letter_is_still_caught(tmp_path: Path) -> None:
     from wfh_docs.errors import RenderError
-    from wfh_docs.sources import validate
+    from wfh_docs.letter.sources import validate
 
     dropped = hostile(tmp_path, "", raw=b"")  # no {{ signer.name }}
     letter = validate(_big_letter(3000), "big.json")
@@ -362,7 +362,7 @@ def test_a_template_dropping_a_field_of_a_big_letter_is_still_caught(tmp_path: P
 def test_the_fast_presence_check_answers_as_the_plain_search() -> None:
     import random
 
-    from wfh_docs.render import _absent
+    from wfh_docs.render.template import _absent
 
     rng = random.Random(7)
     words = ["Sở", "Công", "Thương", "báo cáo", "./.", "-", ";", " ", "Phụ lục", "x"]
@@ -390,7 +390,7 @@ def test_the_fast_presence_check_answers_as_the_plain_search() -> None:
 
 
 def test_emphasis_pairs_the_same_with_many_unpaired_asterisks() -> None:
-    from wfh_docs import inline
+    from wfh_docs.render import inline
 
     # each closer finds no opener of its kind: once a scan of every opener before it
     text = "*y " * 3000 + "z** " * 3000 + "**bold** and *it*"

@@ -8,8 +8,8 @@ import pytest
 from helpers import EXAMPLES, ROOT
 from openxml_audit import OpenXmlValidator
 
-from wfh_docs.render import Template
-from wfh_docs.sources import load_letter
+from wfh_docs.letter.sources import load_letter
+from wfh_docs.render.template import Template
 
 
 def findings(path: Path) -> list[str]:
@@ -25,4 +25,4 @@ def test_sample_letters_have_no_findings(source: Path, tmp_path: Path) -> None:
 
 
 def test_the_template_itself_has_no_findings() -> None:
-    assert findings(ROOT / "templates" / "cong-van.docx") == []
+    assert findings(ROOT / "wfh_docs" / "templates" / "cong-van.docx") == []

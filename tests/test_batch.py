@@ -20,10 +20,10 @@ from helpers import REFERENCE_JSON, ROOT
 from lxml import etree
 from openpyxl import Workbook
 
-from wfh_docs.batch import run_batch
+from wfh_docs.batch.register import Register
+from wfh_docs.batch.run import run_batch
+from wfh_docs.check.docx import Docx
 from wfh_docs.cli import main
-from wfh_docs.docx_read import Docx
-from wfh_docs.register import Register
 
 
 def base_letter() -> dict[str, Any]:
@@ -435,7 +435,7 @@ def _session_members(session: int) -> list[int]:
 def test_workers_that_cannot_start_stop_the_batch_with_a_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wfh_docs.batch as batch_module
+    import wfh_docs.batch.run as batch_module
     from wfh_docs.errors import WorkerError
 
     monkeypatch.setattr(batch_module, "_init_worker", lambda *args: os._exit(3))
@@ -452,7 +452,7 @@ def test_a_worker_that_dies_fails_only_the_letter_it_was_building(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # as if rendering letter 7 crashed a C library or the kernel killed the worker for memory
-    from wfh_docs.render import Template
+    from wfh_docs.render.template import Template
 
     render = Template.render
 

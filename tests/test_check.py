@@ -21,11 +21,11 @@ import handmade as hm
 import pytest
 from helpers import EXAMPLES, require_tool, soffice_pdf
 
-from wfh_docs.check import Finding, check_docx
+from wfh_docs.check.docx import Docx
+from wfh_docs.check.rules import Finding, check_docx
 from wfh_docs.cli import main
-from wfh_docs.docx_read import Docx
-from wfh_docs.render import Template
-from wfh_docs.sources import load_letter
+from wfh_docs.letter.sources import load_letter
+from wfh_docs.render.template import Template
 
 # The clean letters: name -> clean_letter() options.
 CLEAN = {

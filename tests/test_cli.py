@@ -13,7 +13,7 @@ from helpers import REFERENCE_JSON, ROOT
 
 from wfh_docs import __version__
 from wfh_docs.cli import cli, main
-from wfh_docs.model import json_schema
+from wfh_docs.letter.model import json_schema
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -52,7 +52,7 @@ def test_build_with_an_explicit_template(tmp_path: Path, capsys: pytest.CaptureF
             "-o",
             str(tmp_path / "a.docx"),
             "--template",
-            str(ROOT / "templates" / "cong-van.docx"),
+            str(ROOT / "wfh_docs" / "templates" / "cong-van.docx"),
         ],
         capsys,
     )

@@ -1,7 +1,7 @@
 """Each element's effective formatting, read back from the built letter's XML, against ND 30.
 
 The values are resolved through document defaults, styles and direct formatting (see
-wfh_docs.docx_read), so a test fails whether the template or the renderer gets it wrong.
+wfh_docs.check.docx), so a test fails whether the template or the renderer gets it wrong.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from wfh_docs.docx_read import Docx, Paragraph
-from wfh_docs.metrics import text_width_twips
+from wfh_docs.check.docx import Docx, Paragraph
+from wfh_docs.letter.metrics import text_width_twips
 
 TNR = "Times New Roman"
 MM = 56.7  # twips per millimetre

@@ -14,8 +14,8 @@ import pytest
 from helpers import EXAMPLES, require_tool, soffice_pdf
 from test_reference import expected_lines
 
-from wfh_docs.render import Template
-from wfh_docs.sources import load_letter
+from wfh_docs.letter.sources import load_letter
+from wfh_docs.render.template import Template
 
 convert = soffice_pdf
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from wfh_docs.metrics import text_width_twips
-from wfh_docs.metrics_data import WIDTHS
+from wfh_docs.letter.metrics import text_width_twips
+from wfh_docs.letter.metrics_data import WIDTHS
 
 FONTS = Path("/usr/share/fonts/truetype/liberation2")
 

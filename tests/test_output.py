@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from wfh_docs.errors import OutputError
-from wfh_docs.output import write_atomic, write_in_place
+from wfh_docs.files.output import write_atomic, write_in_place
 
 
 @pytest.mark.parametrize("write", [write_in_place, write_atomic])

@@ -1,4 +1,4 @@
-"""wfh_docs.pdf: many letters through few LibreOffice processes, PDF/A-2b, embedded fonts, and
+"""wfh_docs.pdf.convert: many letters through few LibreOffice processes, PDF/A-2b, embedded fonts, and
 the letters that hang or crash LibreOffice (played by a fake soffice that wraps the real one)."""
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, require_tool
 
-from wfh_docs import pdf
 from wfh_docs.errors import OutputError
-from wfh_docs.pdf import PdfResult, convert, find_soffice, looks_like_pdf, output_names
-from wfh_docs.render import Template
-from wfh_docs.sources import load_letter
+from wfh_docs.letter.sources import load_letter
+from wfh_docs.pdf import convert as pdf
+from wfh_docs.pdf.convert import PdfResult, convert, find_soffice, looks_like_pdf, output_names
+from wfh_docs.render.template import Template
 
 SAMPLES = ["cong-van-451-SCT-VP-2020", "cong-van-hai-phu-luc", "cong-van-nhieu-noi-nhan"]
 
@@ -433,5 +433,8 @@ def test_chunks_keep_every_worker_busy_and_stay_small() -> None:
 def test_importable_without_libreoffice() -> None:
     env = {**os.environ, "PATH": "", "WFHDOC_SOFFICE": "/nowhere/soffice"}
     subprocess.run(
-        [sys.executable, "-c", "import wfh_docs.pdf"], env=env, check=True, cwd=Path(__file__).parent.parent
+        [sys.executable, "-c", "import wfh_docs.pdf.convert"],
+        env=env,
+        check=True,
+        cwd=Path(__file__).parent.parent,
     )

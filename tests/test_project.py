@@ -60,3 +60,62 @@ def test_no_test_reads_outside_the_repository() -> None:
     for path in (ROOT / "tests").rglob("*.py"):
         if path.name != "test_project.py":
             assert not outside.search(path.read_text(encoding="utf-8")), f"{path.name} reads outside the repo"
+
+
+def test_no_symlink_in_the_package() -> None:
+    links = [p for p in PACKAGE.rglob("*") if p.is_symlink()]
+    assert not links, f"a Windows checkout does not keep symlinks: {links}"
+
+
+# Each package and what it may import, besides itself and errors/i18n (README, "Development").
+ALLOWED = {
+    "files": set(),
+    "letter": {"files"},
+    "render": {"letter", "files"},
+    "check": {"render", "letter", "files"},
+    "pdf": {"letter", "files"},
+    "sign": {"letter", "files"},
+    "batch": {"check", "pdf", "render", "letter", "files"},
+    "web": {"batch", "check", "pdf", "sign", "render", "letter", "files"},
+    "cli": {"batch", "check", "pdf", "sign", "render", "letter", "files", "web"},
+}
+
+
+def _package_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "wfh_docs" else ""
+
+
+def test_dependencies_run_one_way() -> None:
+    wrong = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE)
+        if len(rel.parts) < 2:
+            continue  # errors, i18n, __init__, __main__
+        own = rel.parts[0]
+        here = ["wfh_docs", *rel.parts[:-1]]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = here[: len(here) - node.level + 1]
+                    targets.append(".".join(base + ([node.module] if node.module else [])))
+                elif node.module:
+                    targets.append(node.module)
+            elif isinstance(node, ast.Import):
+                targets.extend(a.name for a in node.names)
+            for target in targets:
+                package = _package_of(target)
+                if package and package != own and package in ALLOWED and package not in ALLOWED[own]:
+                    wrong.append(f"{rel}: imports {target}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_only_cli_imports_click_and_only_web_imports_starlette() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE)
+        text = path.read_text(encoding="utf-8")
+        if rel.parts[0] != "cli":
+            assert not re.search(r"^\s*(import|from) click\b", text, re.M), rel
+        if rel.parts[0] != "web":
+            assert not re.search(r"^\s*(import|from) (starlette|uvicorn)\b", text, re.M), rel

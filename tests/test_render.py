@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from helpers import REFERENCE_JSON, ROOT
 
-from wfh_docs import inline
-from wfh_docs.docx_read import Docx
+from wfh_docs.check.docx import Docx
 from wfh_docs.errors import RenderError, TemplateError
-from wfh_docs.model import Letter
-from wfh_docs.render import W_NS, Template, cc_lines, recipient_lines
-from wfh_docs.sources import validate
+from wfh_docs.letter.model import Letter
+from wfh_docs.letter.sources import validate
+from wfh_docs.render import inline
+from wfh_docs.render.template import W_NS, Template, cc_lines, recipient_lines
 
 
 def reference_data() -> dict:
@@ -86,7 +86,7 @@ def test_several_recipients_dashes_stand_under_the_colon(template: Template) -> 
     docx = Docx(template.render(letter(recipients=["Sở Tài chính", "Sở Nội vụ"])).data)
     head = next(p for p in docx.paragraphs() if p.text == "Kính gửi:")
     item = next(p for p in docx.paragraphs() if p.text == "- Sở Tài chính;")
-    from wfh_docs.metrics import text_width_twips
+    from wfh_docs.letter.metrics import text_width_twips
 
     colon = head.props.ind["left"] + text_width_twips("Kính gửi", 14)
     dash = item.props.ind["left"] - item.props.ind.get("hanging", 0)
@@ -304,8 +304,8 @@ def test_unusable_template_files(tmp_path: Path, bad: str) -> None:
 @pytest.mark.parametrize("source", sorted((ROOT / "data" / "examples").glob("*.json")), ids=lambda p: p.stem)
 def test_fast_text_reading_agrees_with_the_xml_parser(template: Template, source: Path) -> None:
     # the verification reads text with a regular expression; it must see what lxml sees
-    from wfh_docs.render import document_text, xml_text
-    from wfh_docs.sources import load_letter
+    from wfh_docs.letter.sources import load_letter
+    from wfh_docs.render.template import document_text, xml_text
 
     with zipfile.ZipFile(__import__("io").BytesIO(template.render(load_letter(source).letter).data)) as zf:
         parts = {
@@ -328,7 +328,7 @@ def test_the_zip_is_a_valid_zip_with_fixed_times(template: Template) -> None:
 def test_signature_line_is_the_structure_word_writes(template: Template, tmp_path: Path) -> None:
     from lxml import etree as et
 
-    from wfh_docs import signatureline
+    from wfh_docs.render import signatureline
 
     data = template.render(letter(), signature_line=True).data
     with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
@@ -380,7 +380,7 @@ def test_signature_line_letter_passes_audit_and_opens_in_libreoffice(
 
 
 def _parts_text(data: bytes) -> dict[str, str]:
-    from wfh_docs.render import document_text
+    from wfh_docs.render.template import document_text
 
     with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
         return {
@@ -393,7 +393,7 @@ def _parts_text(data: bytes) -> dict[str, str]:
 def test_the_text_verified_is_the_text_a_reader_sees(monkeypatch: pytest.MonkeyPatch) -> None:
     # the document is put together from pieces (the body and each phụ lục set aside, checked
     # and read once); the text the verification searches must be the finished letter's
-    import wfh_docs.render as render_module
+    import wfh_docs.render.template as render_module
 
     seen: list[str] = []
     monkeypatch.setattr(render_module, "_verify", lambda _letter, text: seen.append(text))

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from helpers import REFERENCE_JSON
 
-from wfh_docs.batch import run_batch
+from wfh_docs.batch.run import run_batch
+from wfh_docs.batch.workbook import workbook_bytes
 from wfh_docs.cli import main
-from wfh_docs.workbook import workbook_bytes
 
 HEADERS = [
     "STT",

@@ -34,9 +34,9 @@ from PIL import Image, ImageChops  # noqa: E402
 from pki import AGENCY_CN, AGENCY_O, PASSPHRASE, SIGNER_CN, SIGNER_O, Pki, dummy_timestamper, make_pki  # noqa: E402
 from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
 
-from wfh_docs import sign  # noqa: E402
 from wfh_docs.errors import InputError, WfhDocError  # noqa: E402
-from wfh_docs.vn import iso_vn_time  # noqa: E402
+from wfh_docs.letter.vn import iso_vn_time  # noqa: E402
+from wfh_docs.sign import sign  # noqa: E402
 
 SIGNING = EXAMPLES / "signing"
 SIGNATURE_PNG = SIGNING / "chu-ky-nguyen-huu-hung.png"
@@ -67,9 +67,9 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 def _soffice_pdf(docx: Path, outdir: Path) -> Path:
-    """The letter's PDF: through wfh_docs.pdf when it works, else soffice directly."""
+    """The letter's PDF: through wfh_docs.pdf.convert when it works, else soffice directly."""
     try:
-        from wfh_docs.pdf import convert
+        from wfh_docs.pdf.convert import convert
 
         (result,) = convert([docx], outdir)
         if result.ok and result.output is not None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from wfh_docs.render import REQUIRED_STYLES, Template
+from wfh_docs.render.template import REQUIRED_STYLES, Template
 
-TEMPLATE = ROOT / "templates" / "cong-van.docx"
+TEMPLATE = ROOT / "wfh_docs" / "templates" / "cong-van.docx"
 
 
 def _maker():  # type: ignore[no-untyped-def]
@@ -59,7 +59,7 @@ def test_template_parts_and_styles() -> None:
 
 @pytest.mark.parametrize("part", ["word/document.xml", "word/footer1.xml"])
 def test_template_tags_are_whole_in_their_paragraphs(part: str) -> None:
-    from wfh_docs.render import broken_tags
+    from wfh_docs.render.template import broken_tags
 
     with zipfile.ZipFile(TEMPLATE) as zf:
         assert broken_tags(zf.read(part).decode()) == []

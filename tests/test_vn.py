@@ -1,4 +1,4 @@
-"""Tests for wfh_docs.vn (vectors from docs/vietnamese-text.md, sections 1 and 2)."""
+"""Tests for wfh_docs.letter.vn (vectors from docs/vietnamese-text.md, sections 1 and 2)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 
-from wfh_docs import vn
+from wfh_docs.letter import vn
 
 UTC = datetime.timezone.utc
 BLANK = " " * 6

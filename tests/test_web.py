@@ -18,7 +18,7 @@ import pytest
 from docx import Document
 from helpers import EXAMPLES, REFERENCE_JSON, ROOT, require_tool
 
-from wfh_docs.check import check_docx
+from wfh_docs.check.rules import check_docx
 from wfh_docs.cli import main
 from wfh_docs.errors import WfhDocError
 from wfh_docs.web import app as web_app
@@ -214,7 +214,7 @@ def test_open_a_saved_letter(client: TestClient) -> None:
 
 
 def test_examples_are_the_repository_examples(client: TestClient) -> None:
-    shipped = ROOT / "wfh_docs" / "web" / "examples"
+    shipped = ROOT / "wfh_docs" / "examples"
     for path in [*EXAMPLES.glob("*.json"), SAMPLE_XLSX]:
         assert (shipped / path.name).read_bytes() == path.read_bytes(), f"copy {path} to {shipped}"
     assert sorted(p.name for p in shipped.iterdir()) == sorted(

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from helpers import REFERENCE_JSON
 
-from wfh_docs import labels
-from wfh_docs.workbook import GLOSSARY_SHEET, SHEET, workbook_bytes
+from wfh_docs.batch.workbook import GLOSSARY_SHEET, SHEET, workbook_bytes
+from wfh_docs.letter import labels
 
 
 @pytest.fixture(scope="module")

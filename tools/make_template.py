@@ -1,6 +1,6 @@
-"""Build templates/cong-van.docx, the docxtpl template of a công văn (ND 30, Mẫu 1.5 + Mẫu 2.1).
+"""Build wfh_docs/templates/cong-van.docx, the docxtpl template of a công văn (ND 30, Mẫu 1.5 + Mẫu 2.1).
 
-Run: python tools/make_template.py          (writes templates/cong-van.docx)
+Run: python tools/make_template.py          (writes wfh_docs/templates/cong-van.docx)
      python tools/make_template.py --check  (exit 1 if the committed file differs)
 
 The template is written part by part so that nothing in it is left to a default we do not
@@ -21,9 +21,9 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wfh_docs.layout import LAYOUT, tieu_ngu_rule_indent  # noqa: E402
+from wfh_docs.letter.layout import LAYOUT, tieu_ngu_rule_indent  # noqa: E402
 
-TARGET = ROOT / "templates" / "cong-van.docx"
+TARGET = ROOT / "wfh_docs" / "templates" / "cong-van.docx"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = f'xmlns:w="{W}" xmlns:r="{R}"'

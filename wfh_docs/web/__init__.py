@@ -2,7 +2,7 @@
 
     config.py   what the app is started with (host, token, register, keys, upload limits)
     files.py    the private scratch folders and the uploads saved in them, bounded and checked
-    preview.py  page images of a letter: LibreOffice (wfh_docs.pdf) and pdftoppm
+    preview.py  page images of a letter: LibreOffice (wfh_docs.pdf.convert) and pdftoppm
     jobs.py     batches run off the request thread, one at a time, with their progress
     app.py      the routes, the guard (login, CSRF, language, Host) and the error pages
     server.py   uvicorn, started by the CLI

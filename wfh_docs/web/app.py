@@ -36,24 +36,24 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wfh_docs import __version__
-from wfh_docs.check import Finding, check_file
+from wfh_docs.batch.register import Entry, Register
+from wfh_docs.batch.workbook import workbook_bytes
+from wfh_docs.check.rules import Finding, check_file
 from wfh_docs.errors import InputError, Problem, WfhDocError
+from wfh_docs.files.naming import letter_stem, safe_stem
 from wfh_docs.i18n import N_, _, normalise, using
-from wfh_docs.model import Letter
-from wfh_docs.naming import letter_stem, safe_stem
-from wfh_docs.register import Entry, Register
-from wfh_docs.render import RenderedLetter, Template
-from wfh_docs.sources import parse_json, prepare_data, validate
+from wfh_docs.letter.model import Letter
+from wfh_docs.letter.sources import parse_json, prepare_data, validate
+from wfh_docs.render.template import RenderedLetter, Template
 from wfh_docs.web.config import LOOPBACK_NAMES, WebConfig
 from wfh_docs.web.files import Saved, Scratch, save_upload, shown_name
 from wfh_docs.web.jobs import Job, Jobs
 from wfh_docs.web.preview import pages_of, soffice_missing, to_pdf
-from wfh_docs.workbook import workbook_bytes
 
 log = logging.getLogger("wfh_docs.web")
 
 HERE = Path(__file__).resolve().parent
-EXAMPLES = HERE / "examples"
+EXAMPLES = HERE.parent / "examples"
 SAMPLE_WORKBOOK = EXAMPLES / "bao-cao-wfh-quang-tri.xlsx"
 REFERENCE_EXAMPLE = "cong-van-451-SCT-VP-2020"
 CSRF_COOKIE = "wfhdoc_csrf"
@@ -768,7 +768,7 @@ class App:
         return self.page(request, "sign.html", made=list(self.made.items()), done="")
 
     async def sign(self, request: Request) -> Response:
-        from wfh_docs.sign import Role, sign_pdf
+        from wfh_docs.sign.sign import Role, sign_pdf
 
         if self.config.pkcs12 is None:
             raise HTTPException(404)

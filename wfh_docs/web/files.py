@@ -3,8 +3,8 @@
 Everything a request writes goes in a folder of its own under one root (mode 0700, made by
 `tempfile.mkdtemp`), removed when the request, or the batch, is done with it; the root goes
 when the app stops. A client's file name is only ever shown (escaped) or turned into a download
-name by `wfh_docs.naming.safe_stem`: no name or path from the client reaches the file system.
-A .docx or .xlsx is inflated in full under `wfh_docs.safezip`'s caps before anything reads it.
+name by `wfh_docs.files.naming.safe_stem`: no name or path from the client reaches the file system.
+A .docx or .xlsx is inflated in full under `wfh_docs.files.safezip`'s caps before anything reads it.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 from starlette.datastructures import UploadFile
 
 from wfh_docs.errors import WfhDocError
+from wfh_docs.files.naming import safe_stem
+from wfh_docs.files.safezip import Archive
 from wfh_docs.i18n import _
-from wfh_docs.naming import safe_stem
-from wfh_docs.safezip import Archive
 
 ZIPPED = {"docx", "xlsx"}
 _CHUNK = 1 << 16

@@ -1,6 +1,6 @@
 """Batches from the browser, run off the request thread, one at a time, with their progress.
 
-One thread runs the queued batches in turn: `wfh_docs.batch.run_batch` compiles its template
+One thread runs the queued batches in turn: `wfh_docs.batch.run.run_batch` compiles its template
 into a module-level slot, so two batches in one process must not overlap. Letters are built in
 that thread (workers=1): a batch from a workbook takes a second or two, and forking worker
 processes from a threaded server is unsafe. A finished job keeps its zip for download until it
@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wfh_docs.batch import Report, run_batch
+from wfh_docs.batch.run import Report, run_batch
 from wfh_docs.errors import WfhDocError
 from wfh_docs.i18n import _
 from wfh_docs.web.files import Scratch, remove

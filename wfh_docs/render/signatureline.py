@@ -14,7 +14,7 @@ import uuid
 import zlib
 from xml.sax.saxutils import quoteattr
 
-from .model import Letter
+from ..letter.model import Letter
 
 RELATIONSHIP_ID = "rIdWfhSignatureLine"
 MEDIA = "word/media/wfh-signature-line.png"

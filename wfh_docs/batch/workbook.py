@@ -19,15 +19,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .errors import OutputError
-from .labels import COLUMNS, Column
-from .output import write_atomic
+from ..errors import OutputError
+from ..files.output import write_atomic
+from ..letter.labels import COLUMNS, Column
+from ..letter.sources import parse_json, read_bytes
 from .records import deep_merge, load_defaults
-from .sources import parse_json, read_bytes
 
 # The example row, when none is given: the reference letter (công văn 451/SCT-VP), shipped
 # with the package so that an installed wfhdoc has it.
-DEFAULT_EXAMPLE = Path(__file__).resolve().parent / "web" / "examples" / "cong-van-451-SCT-VP-2020.json"
+DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cong-van-451-SCT-VP-2020.json"
 
 SHEET = "Văn bản"
 GLOSSARY_SHEET = "Giải thích"

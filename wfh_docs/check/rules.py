@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .docx_read import Docx, Paragraph, RunProps, as_int
-from .metrics import text_width_twips
+from ..letter.metrics import text_width_twips
+from .docx import Docx, Paragraph, RunProps, as_int
 
 TNR = "Times New Roman"
 MM = 56.7  # twips per millimetre
@@ -1039,7 +1039,7 @@ def check_docx(source: Path | str | bytes | Docx, *, name: str | None = None) ->
 
 def check_file(path: Path) -> list[Finding]:
     """check_docx for a file a user names: a missing or broken file is a WfhDocError."""
-    from .errors import InputError, Problem
+    from ..errors import InputError, Problem
 
     if path.exists() and not path.is_dir() and not path.is_file():
         # a device such as /dev/zero or a pipe: zipfile would read it without end
@@ -1102,10 +1102,10 @@ def check_template(path: Path | str) -> list[Finding]:
     template sandbox would refuse."""
     from jinja2 import TemplateError as JinjaTemplateError
 
-    from .errors import ArchiveError
-    from .render import _RENDERED_PART, _patch, broken_tags, numbered_source, paragraph_at
-    from .safezip import Archive
-    from .sandbox import LetterSandbox, unsafe_accesses
+    from ..errors import ArchiveError
+    from ..files.safezip import Archive
+    from ..render.sandbox import LetterSandbox, unsafe_accesses
+    from ..render.template import _RENDERED_PART, _patch, broken_tags, numbered_source, paragraph_at
 
     def file_error(found: str, message: str = "not a .docx file") -> list[Finding]:
         return [

@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from .errors import WorkerError
+from ..errors import WorkerError
 
 try:
     import fcntl

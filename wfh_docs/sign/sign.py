@@ -41,9 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import InputError, OutputError, Problem, WfhDocError
-from .output import write_atomic
-from .vn import iso_vn_time
+from ..errors import InputError, OutputError, Problem, WfhDocError
+from ..files.output import write_atomic
+from ..letter.vn import iso_vn_time
 
 _MISSING: ImportError | None = None
 try:

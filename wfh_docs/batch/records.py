@@ -25,11 +25,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import labels
-from .errors import ArchiveError, InputError, Problem
-from .model import Letter
-from .safezip import Archive, Limits
-from .sources import parse_json, read_bytes
+from ..errors import ArchiveError, InputError, Problem
+from ..files.safezip import Archive, Limits
+from ..letter import labels
+from ..letter.model import Letter
+from ..letter.sources import parse_json, read_bytes
 
 # Fields a spreadsheet cell may name that are not part of a letter.
 OUTPUT_NAME = "output_name"

@@ -6,12 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import check_docx
-from .errors import OutputError
-from .naming import letter_stem
-from .output import made_by_wfhdoc, write_atomic
-from .render import Template
-from .sources import load_letter
+from ..check.rules import check_docx
+from ..errors import OutputError
+from ..files.naming import letter_stem
+from ..files.output import made_by_wfhdoc, write_atomic
+from ..letter.sources import load_letter
+from ..render.template import Template
 
 
 @dataclass(frozen=True)

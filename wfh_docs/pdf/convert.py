@@ -52,9 +52,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import quoteattr
 
-from .errors import OutputError, WfhDocError
-from .naming import ascii_slug
-from .output import write_atomic
+from ..errors import OutputError, WfhDocError
+from ..files.naming import ascii_slug
+from ..files.output import write_atomic
 
 __all__ = [
     "INSTALL_HINT",

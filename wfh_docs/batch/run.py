@@ -41,12 +41,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import __version__, vn
-from .check import check_docx
-from .errors import OutputError, WfhDocError
-from .model import Letter
-from .naming import number_stem, safe_stem
-from .output import (
+from .. import __version__
+from ..check.rules import check_docx
+from ..errors import OutputError, WfhDocError
+from ..files.naming import number_stem, safe_stem
+from ..files.output import (
     DiskFull,
     link_message,
     open_append,
@@ -55,10 +54,12 @@ from .output import (
     write_error,
     write_in_place,
 )
+from ..letter import vn
+from ..letter.model import Letter
+from ..letter.sources import prepare_data, problem_from_error
+from ..render.template import DEFAULT_TEMPLATE, Template
 from .records import OUTPUT_NAME, Record, canonical, load_defaults, locate, read_records
 from .register import Register, Seen, draw_number
-from .render import DEFAULT_TEMPLATE, Template
-from .sources import prepare_data, problem_from_error
 from .workers import Stopped, Workers
 
 try:

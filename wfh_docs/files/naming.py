@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Protocol
 
-from .model import Letter
+
+class Numbered(Protocol):
+    """What naming reads of a letter (files/ stays below letter/, which defines Letter)."""
+
+    @property
+    def number(self) -> int | None: ...
+
+    @property
+    def symbol(self) -> str: ...
+
 
 # Windows refuses these as file names, with or without an extension.
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
@@ -32,5 +42,5 @@ def number_stem(number: int | None, symbol: str) -> str:
     return safe_stem(f"{number:02d}-{symbol}" if number is not None else f"{symbol}-chua-so")
 
 
-def letter_stem(letter: Letter) -> str:
+def letter_stem(letter: Numbered) -> str:
     return number_stem(letter.number, letter.symbol)

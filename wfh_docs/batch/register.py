@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError, Problem
-from .model import Letter
+from ..errors import OutputError, Problem
+from ..letter.model import Letter
 from .records import Record, identity
 
 YEAR_MIN, YEAR_MAX = 1900, 2999

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
 from .model import UNION_TAGS, Heading, Letter, TableBlock
 
 _TAG_MODELS: dict[str, type[BaseModel]] = {"heading-block": Heading, "table-block": TableBlock}

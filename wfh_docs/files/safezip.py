@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ArchiveError
+from ..errors import ArchiveError
 
 _CHUNK = 1 << 16
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from .errors import OutputError
+from ..errors import OutputError
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO planted at a path must not hang wfhdoc
@@ -215,7 +215,7 @@ def made_by_wfhdoc(path: Path) -> bool:
     since, is not."""
     from lxml import etree
 
-    from .errors import ArchiveError
+    from ..errors import ArchiveError
     from .safezip import Archive
 
     data = read_regular(path)

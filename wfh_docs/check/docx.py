@@ -18,8 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import ArchiveError
-from .safezip import Archive
+from ..errors import ArchiveError
+from ..files.safezip import Archive
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"

@@ -40,14 +40,15 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 from markupsafe import Markup
 
-from . import inline, package, sandbox, signatureline, vn
-from .errors import ArchiveError, RenderError, TemplateError
-from .layout import LAYOUT, agency_rule_indent
-from .metrics import text_width_twips
-from .model import Appendix, Block, Heading, Letter, Table, TableBlock
-from .safezip import Archive
+from ..errors import ArchiveError, RenderError, TemplateError
+from ..files.safezip import Archive
+from ..letter import vn
+from ..letter.layout import LAYOUT, agency_rule_indent
+from ..letter.metrics import text_width_twips
+from ..letter.model import Appendix, Block, Heading, Letter, Table, TableBlock
+from . import inline, package, sandbox, signatureline
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "cong-van.docx"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "cong-van.docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
@@ -997,7 +998,7 @@ def core_properties(letter: Letter) -> bytes:
 
 
 def render(letter: Letter, template: Path | str | None = None) -> RenderedLetter:
-    """Render one letter with the given template (default: templates/cong-van.docx)."""
+    """Render one letter with the given template (default: wfh_docs/templates/cong-van.docx)."""
     return Template(template).render(letter)
 
 

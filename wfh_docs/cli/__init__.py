@@ -22,14 +22,15 @@ from typing import Any
 
 import click
 
-from . import __version__, vn
-from .batch import DEFAULT_LETTER_TIMEOUT, JOURNAL, run_batch
-from .build import build as build_letter
-from .check import Finding, check_file, check_template
-from .errors import WfhDocError
-from .model import json_schema
-from .register import NUMBER_MAX, YEAR_MAX, YEAR_MIN, Register
-from .workbook import write_workbook
+from .. import __version__
+from ..batch.build import build as build_letter
+from ..batch.register import NUMBER_MAX, YEAR_MAX, YEAR_MIN, Register
+from ..batch.run import DEFAULT_LETTER_TIMEOUT, JOURNAL, run_batch
+from ..batch.workbook import write_workbook
+from ..check.rules import Finding, check_file, check_template
+from ..errors import WfhDocError
+from ..letter import vn
+from ..letter.model import json_schema
 
 _state = {"verbose": False, "signal": int(signal.SIGINT)}
 
@@ -61,7 +62,7 @@ def cli(verbose: bool) -> None:
 @click.option(
     "--template",
     type=click.Path(path_type=Path),
-    help="A docxtpl .docx template to use instead of wfhdoc's own templates/cong-van.docx.",
+    help="A docxtpl .docx template to use instead of wfhdoc's own wfh_docs/templates/cong-van.docx.",
 )
 @click.option(
     "--signature-line",
@@ -328,7 +329,7 @@ def _convert(
     files: list[Path], outdir: Path, *, pdfa: bool, workers: int | None, timeout: float, quiet: bool
 ) -> int:
     """Run the PDF export and print its outcome; the number of files that failed."""
-    from .pdf import convert
+    from ..pdf.convert import convert
 
     show = not quiet and sys.stderr.isatty()
     results = convert(
@@ -422,7 +423,7 @@ def check(files: tuple[Path, ...], templates: tuple[Path, ...], as_json: bool) -
     Examples:
       wfhdoc check letter.docx
       wfhdoc check --json out/*.docx
-      wfhdoc check --template templates/cong-van.docx
+      wfhdoc check --template wfh_docs/templates/cong-van.docx
     """
     if not files and not templates:
         raise click.UsageError("give one or more .docx files, or --template T.docx")
@@ -565,7 +566,7 @@ def sign(
       wfhdoc sign pdf/451-SCT-VP-signer.pdf --as agency --pkcs12 agency.p12 --seal-image seal.png
       wfhdoc verify pdf/451-SCT-VP-signer-agency.pdf
     """
-    from .sign import sign_pdf
+    from ..sign.sign import sign_pdf
 
     if (pkcs12 is None) == (pkcs11_lib is None):
         raise click.UsageError("give one key: --pkcs12 FILE or --pkcs11-lib LIBRARY")
@@ -634,7 +635,7 @@ def verify(
     Example:
       wfhdoc verify pdf/451-SCT-VP-signer-agency.pdf --trust-root vgca-root.cer
     """
-    from .sign import verify_pdf
+    from ..sign.sign import verify_pdf
 
     reports = verify_pdf(
         pdf_file, trust_roots=list(trust_roots) or None, crls=list(crls), allow_fetching=fetch

@@ -1,0 +1,3 @@
+"""Conformance of any .docx with Nghị định 30/2020: reading effective formatting, the rules, their
+findings.
+"""

@@ -1,0 +1,1 @@
+"""PDF and PDF/A through a pool of long-lived LibreOffice processes."""
