@@ -6,6 +6,7 @@
     ├── RenderError             the finished letter failed wfhdoc's own verification
     ├── OutputError             the letter could not be written where asked
     ├── WorkerError             a batch's worker processes keep dying before they make a letter
+    ├── SigningError            a signing token, its library, a time-stamping service or pyHanko failed
     └── ArchiveError            a .docx/.xlsx archive is damaged or inflates past the limits
 
 No other exception is meant to leave a public function; the CLI treats any other one as
@@ -14,19 +15,33 @@ a bug and says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .i18n import language, ngettext
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: where (file, JSON path), what, and how to fix it."""
+    """One thing wrong with the input: where (file, JSON path), what, and how to fix it.
+
+    `where` stays the JSON path ($.signer.name) for machines; `label`, the field's Vietnamese
+    name (wfh_docs.letter.labels), is what a Vietnamese reader sees before the path:
+    "Người ký (signer.name): ...". `message` and `hint` are in the language of the run."""
 
     where: str
     message: str
     hint: str = ""
+    label: str = field(default="", compare=False)
+
+    def place(self) -> str:
+        """Where, as the reader of the current language is told it."""
+        if self.label and language() == "vi":
+            return f"{self.label} ({self.where.removeprefix('$.')})"
+        return self.where
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
+        place = self.place()
+        text = f"{place}: {self.message}" if place else self.message
         return f"{text} ({self.hint})" if self.hint else text
 
 
@@ -41,7 +56,10 @@ class InputError(WfhDocError):
         self.source = source
         self.problems = problems
         count = len(problems)
-        head = f"{source}: {count} problem{'s' if count != 1 else ''} in the data"
+        head = ngettext(
+            "{source}: {count} problem in the data", "{source}: {count} problems in the data", count
+        )
+        head = head.format(source=source, count=count)
         super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))
 
 
@@ -59,6 +77,10 @@ class OutputError(WfhDocError):
 
 class WorkerError(WfhDocError):
     """The worker processes of a batch stop before building anything, again and again."""
+
+
+class SigningError(WfhDocError):
+    """The signing device, its library or a time-stamping service failed, or pyHanko refused."""
 
 
 class ArchiveError(WfhDocError):

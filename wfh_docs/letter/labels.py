@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from ..i18n import language
+
 Kind = Literal["text", "lines", "date", "number", "choice", "file"]
 
 
@@ -287,3 +289,56 @@ def label(field: str) -> str:
     """'Tên cơ quan ban hành (issuer.name)': how a message names a field."""
     column = BY_FIELD.get(field)
     return f"{column.label} ({field})" if column else field
+
+
+# The fields no spreadsheet column holds, by their place in the letter's JSON ("[]" for any item
+# of a list; "block" for any block of `body` or of a phụ lục's `content`).
+OTHER_LABELS: dict[str, str] = {
+    "$schema": "Lược đồ JSON",
+    "issuer": "Cơ quan ban hành",
+    "signer": "Người ký và thẩm quyền ký",
+    "archive": "Lưu",
+    "drafter": "Người soạn thảo và số bản phát hành",
+    "recipients[]": "Kính gửi",
+    "cc[]": "Nơi nhận",
+    "body[]": "Nội dung",
+    "appendices": "Phụ lục",
+    "appendices[]": "Phụ lục",
+    "appendices[].title": "Tên phụ lục",
+    "appendices[].content": "Nội dung phụ lục",
+    "appendices[].content[]": "Nội dung phụ lục",
+    "appendices[].landscape": "Trình bày phụ lục theo chiều rộng",
+    "block.heading": "Đề mục",
+    "block.level": "Cấp đề mục",
+    "block.table": "Bảng",
+    "block.table.columns": "Tên các cột của bảng",
+    "block.table.columns[]": "Tên cột của bảng",
+    "block.table.rows": "Các dòng của bảng",
+    "block.table.rows[]": "Dòng của bảng",
+    "block.table.rows[][]": "Ô của bảng",
+    "block.table.widths": "Độ rộng các cột của bảng",
+    "block.table.widths[]": "Độ rộng cột của bảng",
+}
+
+_INDEX_PART = re.compile(r"\[(?:\d+|\"[^\"]*\")\]")
+_BLOCK = re.compile(r"^(?:body\[\]|appendices\[\]\.content\[\])\.")
+
+
+def field_label(where: str) -> str:
+    """The Vietnamese label of the field at a JSON path ('$.signer.name', '$.recipients[2]',
+    '$.appendices[0].content[3].table.rows[1][0]') or a dotted field name ('issuer.name');
+    "" when the path names no field of the letter."""
+    key = _INDEX_PART.sub("[]", where.removeprefix("$").removeprefix("."))
+    key = _BLOCK.sub("block.", key)
+    column = BY_FIELD.get(key)
+    if column is not None:
+        return column.label
+    return OTHER_LABELS.get(key, "")
+
+
+def field_name(where: str) -> str:
+    """How a message in the current language names a field: 'issuer.name' in English,
+    'Tên cơ quan ban hành (issuer.name)' in Vietnamese; a JSON path keeps its '$.' in English
+    and shows the field's place without it in Vietnamese."""
+    found = field_label(where) if language() == "vi" else ""
+    return f"{found} ({where.removeprefix('$.')})" if found else where
