@@ -36,7 +36,7 @@ from jinja2 import Environment  # noqa: E402
 from wfh_docs.batch.records import deep_merge  # noqa: E402
 from wfh_docs.batch.run import run_batch  # noqa: E402
 from wfh_docs.letter.sources import validate  # noqa: E402
-from wfh_docs.render.template import DEFAULT_TEMPLATE, Template, context  # noqa: E402
+from wfh_docs.render import DEFAULT_TEMPLATE, Template, context  # noqa: E402
 
 REFERENCE = ROOT / "data" / "examples" / "cong-van-451-SCT-VP-2020.json"
 SAMPLE = ROOT / "data" / "examples" / "batch" / "bao-cao-wfh-quang-tri.json"
@@ -86,9 +86,9 @@ def plain_docxtpl(kind: str, n: int, out: Path) -> float:
     start = time.perf_counter()
     for rec in records:
         letter = validate(deep_merge(defaults, rec), "bench")
-        ctx, _ = context(letter, sect)
+        ctx = context(letter, sect)
         doc = DocxTemplate(DEFAULT_TEMPLATE)
-        doc.render(ctx, jinja_env=env)
+        doc.render(ctx.values, jinja_env=env)
         doc.save(out / f"{rec['number']}.docx")
     return n / (time.perf_counter() - start)
 

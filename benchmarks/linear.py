@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from wfh_docs.letter.sources import validate  # noqa: E402
-from wfh_docs.render.template import Template  # noqa: E402
+from wfh_docs.render import Template  # noqa: E402
 
 REFERENCE = ROOT / "data" / "examples" / "cong-van-451-SCT-VP-2020.json"
 _TEXT = "Nội dung báo cáo tình hình làm việc tại nhà của cơ quan, đơn vị trong tháng. "

@@ -20,8 +20,7 @@ from wfh_docs.check.rules import check_template
 from wfh_docs.cli import main
 from wfh_docs.errors import TemplateError
 from wfh_docs.letter.sources import load_letter
-from wfh_docs.render import sandbox
-from wfh_docs.render.template import Template, numbered_source
+from wfh_docs.render import Template, numbered_source, sandbox
 
 SHIPPED = ROOT / "wfh_docs" / "templates" / "cong-van.docx"
 ANCHOR = "{{ signer.name }}"  # the signer's name: the tag the hostile one is put beside
@@ -362,7 +361,7 @@ def test_a_template_dropping_a_field_of_a_big_letter_is_still_caught(tmp_path: P
 def test_the_fast_presence_check_answers_as_the_plain_search() -> None:
     import random
 
-    from wfh_docs.render.template import _absent
+    from wfh_docs.render.verify import absent
 
     rng = random.Random(7)
     words = ["Sở", "Công", "Thương", "báo cáo", "./.", "-", ";", " ", "Phụ lục", "x"]
@@ -385,7 +384,7 @@ def test_the_fast_presence_check_answers_as_the_plain_search() -> None:
         else:
             expected.append(lines[i] + "Hà Nội")  # nowhere
     known = ["\n".join(lines[100:140])]
-    assert list(_absent(expected, text, known)) == [s for s in expected if s not in text]
+    assert list(absent(expected, text, known)) == [s for s in expected if s not in text]
     assert any(s not in text for s in expected) and any(s in text for s in expected)
 
 

@@ -23,7 +23,7 @@ import pytest
 from lxml import etree
 
 from wfh_docs.cli import main
-from wfh_docs.render.template import document_text
+from wfh_docs.render import document_text
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "examples" / "cong-van-451-SCT-VP-2020.json"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

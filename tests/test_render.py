@@ -15,8 +15,7 @@ from wfh_docs.check.docx import Docx
 from wfh_docs.errors import RenderError, TemplateError
 from wfh_docs.letter.model import Letter
 from wfh_docs.letter.sources import validate
-from wfh_docs.render import inline
-from wfh_docs.render.template import W_NS, Template, cc_lines, recipient_lines
+from wfh_docs.render import W_NS, Template, cc_lines, inline, recipient_lines
 
 
 def reference_data() -> dict:
@@ -305,7 +304,7 @@ def test_unusable_template_files(tmp_path: Path, bad: str) -> None:
 def test_fast_text_reading_agrees_with_the_xml_parser(template: Template, source: Path) -> None:
     # the verification reads text with a regular expression; it must see what lxml sees
     from wfh_docs.letter.sources import load_letter
-    from wfh_docs.render.template import document_text, xml_text
+    from wfh_docs.render import document_text, xml_text
 
     with zipfile.ZipFile(__import__("io").BytesIO(template.render(load_letter(source).letter).data)) as zf:
         parts = {
@@ -380,7 +379,7 @@ def test_signature_line_letter_passes_audit_and_opens_in_libreoffice(
 
 
 def _parts_text(data: bytes) -> dict[str, str]:
-    from wfh_docs.render.template import document_text
+    from wfh_docs.render import document_text
 
     with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
         return {
@@ -396,11 +395,11 @@ def test_the_text_verified_is_the_text_a_reader_sees(monkeypatch: pytest.MonkeyP
     import wfh_docs.render.template as render_module
 
     seen: list[str] = []
-    monkeypatch.setattr(render_module, "_verify", lambda _letter, text: seen.append(text))
+    monkeypatch.setattr(render_module, "verify", lambda _letter, text: seen.append(text))
     template = Template()
     data = template.render(letter()).data
     parts = _parts_text(data)
-    rendered = sorted(template._compiled)  # the parts with tags in them
+    rendered = template.rendered_parts  # the parts with tags in them
     assert rendered == ["word/document.xml", "word/footer1.xml"]
     # a newline ends the document's last paragraph too
     assert seen == ["\n".join(parts[n] + "\n" * (n == "word/document.xml") for n in rendered)]
@@ -418,24 +417,25 @@ def test_a_letter_is_the_same_bytes_whatever_was_rendered_before() -> None:
 
 
 def test_a_set_aside_block_is_checked_before_it_is_used() -> None:
+    from wfh_docs.render.assemble import Assembler
+    from wfh_docs.render.template import DEFAULT_TEMPLATE
+
+    with zipfile.ZipFile(DEFAULT_TEMPLATE) as zf:
+        document = zf.read("word/document.xml")
     with pytest.raises(RenderError, match=r"word/document.xml \(body or phụ lục\) is not well-formed"):
-        Template()._piece('<w:p><w:r><w:t xml:space="preserve">a</w:t></w:r>')
+        Assembler(document).piece('<w:p><w:r><w:t xml:space="preserve">a</w:t></w:r>')
     with pytest.raises(RenderError, match="not well-formed"):
-        Template()._piece("<x:p/>")  # a prefix the document does not declare
+        Assembler(document).piece("<x:p/>")  # a prefix the document does not declare
 
 
 def test_markup_a_template_lets_through_is_checked_with_its_prefixes(tmp_path: Path) -> None:
-    # a letter is checked without namespace processing only when nothing but the template's
-    # own XML and wfhdoc's can bring markup; a |safe filter brings back the full check
-    assert Template()._namespaces == {"word/document.xml": False, "word/footer1.xml": False}
+    # every letter is checked with its namespaces: markup a |safe filter lets through too
     raw = _template_with(tmp_path, "{{ signer.name }}", "{{ '<x:y/>'|safe }}{{ signer.name }}")
-    assert Template(raw)._namespaces["word/document.xml"] is True
     with pytest.raises(RenderError, match="unbound prefix"):
         Template(raw).render(letter())
 
 
 def test_a_template_with_an_undeclared_prefix_is_caught(tmp_path: Path) -> None:
     broken = _template_with(tmp_path, "<w:body>", "<w:body><x:note/>")
-    assert Template(broken)._namespaces["word/document.xml"] is True
     with pytest.raises(RenderError, match="unbound prefix"):
         Template(broken).render(letter())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from wfh_docs.render.template import REQUIRED_STYLES, Template
+from wfh_docs.render import REQUIRED_STYLES, Template
 
 TEMPLATE = ROOT / "wfh_docs" / "templates" / "cong-van.docx"
 
@@ -59,7 +59,21 @@ def test_template_parts_and_styles() -> None:
 
 @pytest.mark.parametrize("part", ["word/document.xml", "word/footer1.xml"])
 def test_template_tags_are_whole_in_their_paragraphs(part: str) -> None:
-    from wfh_docs.render.template import broken_tags
+    from wfh_docs.render import broken_tags
 
     with zipfile.ZipFile(TEMPLATE) as zf:
         assert broken_tags(zf.read(part).decode()) == []
+
+
+def test_the_contract_names_what_context_really_builds() -> None:
+    # render.contract.VARIABLES is what `wfhdoc check --template` checks templates against:
+    # it must be the variables and attributes the reference letter's context holds
+    from wfh_docs.letter.sources import load_letter
+    from wfh_docs.render import REQUIRED_VARIABLES, VARIABLES, context
+
+    reference = ROOT / "data" / "examples" / "cong-van-451-SCT-VP-2020.json"
+    built = context(load_letter(reference).letter, Template().letter_sect).values
+    assert {k: frozenset(v) if isinstance(v, dict) else frozenset() for k, v in built.items()} == VARIABLES
+    for var in REQUIRED_VARIABLES:
+        top, _, attr = var.partition(".")
+        assert top in VARIABLES and (not attr or attr in VARIABLES[top]), var

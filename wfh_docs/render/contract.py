@@ -1,0 +1,276 @@
+"""The template contract: what a template is given (`context`), the variables and attributes that
+makes, the ones a template must use, the styles it must define, the parts rendered, and the tag
+clean-up and checks of docxtpl tags; the one statement of it that rendering and
+`wfhdoc check --template` both use.
+
+For the checker: `VARIABLES` (each variable with its attributes, as `context` builds them: a test
+renders the reference letter's context and compares), `REQUIRED_VARIABLES`, `TEMPLATE_GLOBALS`,
+`RENDERED_PART`, `patch`, `broken_tags`, `numbered_source`, `paragraph_at`, `missing_styles`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from docxtpl import DocxTemplate
+from lxml import etree
+from markupsafe import Markup
+
+from ..i18n import _
+from ..letter import vn
+from ..letter.layout import agency_rule_indent
+from ..letter.model import Letter
+from . import builders, sandbox
+
+if TYPE_CHECKING:
+    from .assemble import SetAside
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W_NS}}}"
+
+# the parts a template's tags may stand in; any other part is copied as it is
+RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+HAS_TAG = re.compile(rb"\{[{%#]")
+
+# Styles the renderer refers to by id; the template must define each (README, "Changing the
+# template in Word").
+REQUIRED_STYLES = (
+    "NoiDung",
+    "DeMuc1",
+    "DeMuc2",
+    "DeMuc3",
+    "DuongKe",
+    "DauKhan",
+    "PhuLucSo",
+    "PhuLucTen",
+    "PhuLucKemTheo",
+    "BangChu",
+    "BangTieuDe",
+    "BangPhuLuc",
+    "ChoKy",
+)
+
+# What `context` gives a template: each variable with its attributes (tests/test_template.py
+# builds the reference letter's context and compares).
+VARIABLES: dict[str, frozenset[str]] = {
+    "issuer": frozenset({"parent", "name", "contact"}),
+    "issuer_rule": frozenset(),
+    "number_symbol": frozenset(),
+    "date_line": frozenset(),
+    "subject": frozenset(),
+    "urgency_box": frozenset(),
+    "recipients": frozenset(),
+    "body": frozenset(),
+    "cc_lines": frozenset(),
+    "signer": frozenset({"lines", "other_title", "name"}),
+    "appendices": frozenset(),
+    "signature_space": frozenset(),
+}
+# Without these the letter would lose the data they carry.
+REQUIRED_VARIABLES = frozenset(
+    {
+        "issuer.name",
+        "number_symbol",
+        "date_line",
+        "subject",
+        "recipients",
+        "body",
+        "cc_lines",
+        "signer.lines",
+        "signer.name",
+        "appendices",
+    }
+)
+# Names every template sees besides VARIABLES: the sandbox's globals (range, dict, ...).
+TEMPLATE_GLOBALS = frozenset(sandbox.LetterSandbox().globals)
+
+
+# --- the context ---------------------------------------------------------------------------
+
+
+def _numbered(items: list[str], last: str = ".") -> list[str]:
+    return [f"{item}{';' if i < len(items) - 1 else last}" for i, item in enumerate(items)]
+
+
+def cc_lines(letter: Letter) -> list[str]:
+    """Nơi nhận lines after their dash: "Như trên;", the user's names, "Lưu: VT, <unit>."."""
+    archive_unit = letter.archive.unit if letter.archive and letter.archive.unit else letter.issuer.unit
+    keep = f"Lưu: VT, {archive_unit}"
+    if letter.archive and letter.archive.copies:
+        keep += f" ({letter.archive.copies})"
+    if letter.drafter:
+        # ô 12 after the Lưu line: "PL.(300)", or just "PL" before the line's final "."
+        copies = f".({letter.drafter.copies})" if letter.drafter.copies else ""
+        keep += f". {letter.drafter.initials}{copies}"
+    names = ["Như trên", *letter.cc]
+    return [f"{n};" for n in names] + [f"{keep}."]
+
+
+def recipient_lines(letter: Letter) -> list[str]:
+    """Kính gửi: one recipient on the "Kính gửi:" line; several as "- X;" lines, the last "."."""
+    if len(letter.recipients) == 1:
+        return list(letter.recipients)
+    return _numbered(list(letter.recipients))
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    """What the template's tags see (`values`, every value already escaped), the sectPr the
+    document must end with, and the set-aside blocks the values' markers stand for."""
+
+    values: dict[str, Any]
+    final_sect: str
+    aside: SetAside | None = None
+
+
+def _kept(xml: str) -> str:
+    return xml
+
+
+def context(
+    letter: Letter, letter_sect: str, *, signature_line: bool = False, aside: SetAside | None = None
+) -> LetterContext:
+    """What the template's tags see, and the final sectPr. With `aside` (an
+    assemble.SetAside), the body and each phụ lục's content are set aside there and the
+    context holds markers for them; the same `aside` comes back in the result."""
+    f = builders.field_text
+    keep = aside.keep if aside is not None else _kept
+    appendices, final_sect = builders.appendices(letter, letter_sect, keep)
+    issuer = letter.issuer
+    body = builders.blocks(list(letter.body), builders.text_width(letter_sect), keep_last=True)
+    values = {
+        "issuer": {
+            "parent": f(issuer.parent) if issuer.parent else "",
+            "name": f(issuer.name),
+            "contact": f(issuer.contact) if issuer.contact else "",
+        },
+        "issuer_rule": Markup(builders.rule(agency_rule_indent(issuer.name.split("\n")))),
+        "number_symbol": f(vn.format_number_reference(letter.number, letter.symbol)),
+        "date_line": f(vn.format_date_line(issuer.place, letter.date)),
+        "subject": f(letter.subject),
+        "urgency_box": Markup(builders.urgency_box(letter)),
+        "recipients": [f(r) for r in recipient_lines(letter)],
+        "body": Markup(keep(body)),
+        "cc_lines": [f(line) for line in cc_lines(letter)],
+        "signer": {
+            "lines": [f(line) for line in letter.signer.authority_lines()],
+            "other_title": f(letter.signer.other_title) if letter.signer.other_title else "",
+            "name": f(letter.signer.name),
+        },
+        "appendices": Markup(appendices),
+        "signature_space": Markup(builders.signature_space(letter, signature_line)),
+    }
+    return LetterContext(values, final_sect, aside)
+
+
+# --- the template's tags -------------------------------------------------------------------
+
+
+def patch(xml: str) -> str:
+    """docxtpl's own clean-up of tags split by Word, and of its {%p %}/{{p }} paragraph tags;
+    it uses no instance state, so it serves a compile-once template as it is."""
+    patched: str = DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+    return patched
+
+
+_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+
+
+def _closes(text: str) -> bool:
+    for opener, closer in (("{{", "}}"), ("{%", "%}"), ("{#", "#}")):
+        pos = 0
+        while True:
+            start = text.find(opener, pos)
+            if start < 0:
+                break
+            end = text.find(closer, start + 2)
+            if end < 0:
+                return False
+            pos = end + 2
+    return text.count("}}") <= text.count("{{") and text.count("%}") <= text.count("{%")
+
+
+def broken_tags(xml: str) -> list[str]:
+    """Paragraphs whose tags do not close within the paragraph, as the clerk sees them.
+
+    docxtpl's clean-up would join an unclosed tag with whatever closes later in the
+    document, silently swallowing the text between; we refuse such a template instead.
+    """
+    bad = []
+    for m in _PARAGRAPH.finditer(xml):
+        text = "".join(_TEXT.findall(m.group(0)))
+        if not _closes(text):
+            bad.append(text)
+    return bad
+
+
+JINJA_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
+_PARAGRAPH_EDGE = re.compile(r"(?<!\{)(?=<w:p[ >])|(?<=</w:p>)")
+_RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
+_RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+_LINE = "{#\n#}"  # a Jinja comment with a newline: no output, one line more
+
+
+def numbered_source(xml: str) -> str:
+    """A part's source with each paragraph, and each tag between paragraphs ({%p for %} once
+    docxtpl moved it), on a line of its own, through comments that render to nothing, so that
+    the line of a syntax or runtime error names its paragraph; the output is byte for byte the
+    same (never inside a tag, nor inside {% raw %})."""
+    out: list[str] = []
+    pos = 0
+    raw = False
+    for m in JINJA_TAG.finditer(xml):
+        between = xml[pos : m.start()]
+        out.append(between if raw else _PARAGRAPH_EDGE.sub(_LINE, between))
+        tag = m.group()
+        if _RAW_START.fullmatch(tag):
+            raw = True
+        elif _RAW_END.fullmatch(tag):
+            raw = False
+        out.append(tag)
+        pos = m.end()
+    rest = xml[pos:]
+    out.append(rest if raw else _PARAGRAPH_EDGE.sub(_LINE, rest))
+    return "".join(out)
+
+
+def paragraph_text(source: str, line: int | None) -> str:
+    """The text of the paragraph on `line` of numbered_source, as the clerk sees it ("" if none)."""
+    if not line:
+        return ""
+    lines = source.split("\n")
+    if not 0 < line <= len(lines):
+        return ""
+    text = lines[line - 1].removeprefix("#}").removesuffix("{#")
+    return re.sub(r"<[^>]+>", "", text).strip()[:120]
+
+
+def paragraph_at(source: str, line: int | None) -> str:
+    """ ", in the paragraph '...'" for a line of numbered_source, as the clerk sees it."""
+    shown = paragraph_text(source, line)
+    return _(", in the paragraph '{text}'").format(text=shown) if shown else ""
+
+
+_BODY_END = re.compile(r"</w:sectPr>\s*</w:body>")
+
+
+def final_sect_span(xml: str) -> tuple[int, int] | None:
+    """Where the body's own sectPr (the last section's properties) stands in `xml`."""
+    end = _BODY_END.search(xml)
+    start = xml.rfind("<w:sectPr", 0, end.start()) if end else -1
+    if not end or start < 0:
+        return None
+    return start, end.start() + len("</w:sectPr>")
+
+
+def missing_styles(styles: bytes | None) -> list[str]:
+    """The REQUIRED_STYLES that word/styles.xml does not define; etree.XMLSyntaxError if the
+    part is not well-formed."""
+    found: set[str] = set()
+    if styles:
+        root = etree.fromstring(styles)
+        found = {s.get(f"{_W}styleId") or "" for s in root.iter(f"{_W}style")}
+    return [s for s in REQUIRED_STYLES if s not in found]

@@ -1,0 +1,199 @@
+"""What must be in a finished letter, the letter's text as a reader sees it, and the check that
+nothing was lost: well-formed XML, no template tag left, every input string present.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Iterable, Iterator
+from xml.parsers import expat
+
+from lxml import etree
+
+from ..errors import RenderError
+from ..i18n import _
+from ..letter import vn
+from ..letter.model import Block, Heading, Letter, TableBlock
+from . import builders, inline
+from .contract import W_NS, cc_lines
+
+_W = f"{{{W_NS}}}"
+_TAG_LEFT = re.compile(rb"\{\{|\{%|%\}|\}\}|\{#|#\}")
+
+
+@functools.lru_cache(maxsize=8192)
+def _lines_read(text: str, markup: bool) -> tuple[str, ...]:
+    """The non-empty lines of a paragraph as the reader sees them (cached, as
+    builders.paragraphs: the letters of a batch share most of their paragraphs)."""
+    return tuple(p for p in (inline.plain(text) if markup else text).split("\n") if p.strip())
+
+
+def _blocks_read(items: Iterable[Block], out: list[str]) -> None:
+    for b in items:
+        if isinstance(b, str):
+            out.extend(_lines_read(b, True))
+        elif isinstance(b, Heading):
+            out.extend(_lines_read(b.heading, False))
+        elif isinstance(b, TableBlock):
+            out.extend(b.table.columns)
+            out.extend(inline.plain(builders.cell_text(c)[0]) for r in b.table.rows for c in r)
+
+
+def expected_texts(letter: Letter) -> list[str]:
+    """Every piece of the input as the reader must find it in the finished letter."""
+    out: list[str] = []
+    issuer = letter.issuer
+    out += [s for s in (issuer.parent, issuer.name, issuer.contact) if s]
+    out.append(vn.format_number_reference(letter.number, letter.symbol))
+    out.append(vn.format_date_line(issuer.place, letter.date))
+    out.append(letter.subject)
+    if letter.urgency:
+        out.append(letter.urgency)
+    out += list(letter.recipients) + list(letter.cc)
+    out += letter.signer.authority_lines() + [letter.signer.name]
+    if letter.signer.other_title:
+        out.append(letter.signer.other_title)
+    out += cc_lines(letter)
+    _blocks_read(letter.body, out)
+    for a in letter.appendices:
+        out.append(a.title)
+        _blocks_read(a.content, out)
+    if letter.appendices:
+        out.append(builders.kem_theo(letter))
+    return [s for s in out if s]
+
+
+def document_text(parts: dict[str, bytes]) -> str:
+    """The text a reader sees: paragraphs joined by newlines, line breaks as newlines."""
+    chunks: list[str] = []
+    for name in sorted(parts):
+        root = etree.fromstring(parts[name])
+        for p in root.iter(f"{_W}p"):
+            buf = []
+            for el in p.iter(f"{_W}t", f"{_W}br", f"{_W}tab", f"{_W}cr"):
+                if el.tag == f"{_W}t":
+                    buf.append(el.text or "")
+                elif el.tag == f"{_W}tab":
+                    buf.append("\t")
+                else:
+                    buf.append("\n")
+            chunks.append("".join(buf))
+    return "\n".join(chunks)
+
+
+_W_T = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+_W_BREAK = re.compile(rb"<w:(?:br|cr)\b[^>]*/>")
+
+
+def text_pieces(xml: bytes) -> list[bytes]:
+    """The text of a part in reading order, as raw XML text: each run's text, b"\\n" for a line
+    break and for the end of a paragraph, b"\\t" for a tab. Each search starts from a literal
+    ("<w:t", "</w:p>"), which the regular expression engine finds at C speed; the pieces of a
+    part cut between elements are the pieces of the whole."""
+    if b"<w:br" in xml or b"<w:cr" in xml:
+        xml = _W_BREAK.sub(b"<w:t>\n</w:t>", xml)
+    if b"<w:tab/>" in xml:
+        xml = xml.replace(b"<w:tab/>", b"<w:t>\t</w:t>")
+    return _W_T.findall(xml.replace(b"</w:p>", b"<w:t>\n</w:t>"))
+
+
+def pieces_text(pieces: list[bytes]) -> str:
+    text = b"".join(pieces).decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def xml_text(xml: bytes) -> str:
+    """document_text for one well-formed part, read with regular expressions: the same text,
+    several times faster, for the check every rendered letter goes through (tests/test_render.py
+    holds it to document_text on every example)."""
+    pieces = text_pieces(xml)
+    # paragraphs are joined by newlines: the last one's end is dropped
+    return pieces_text(pieces[:-1] if pieces and pieces[-1] == b"\n" else pieces)
+
+
+def check_xml(name: str, xml: bytes, *, block: bool = False, namespaces: bool = True) -> None:
+    """Is it XML Word can read (a parse with namespaces, without building a tree), with no
+    template tag left in it? `block`: a set-aside body or phụ lục (wfh_docs.render.assemble)."""
+    try:
+        (expat.ParserCreate(namespace_separator=" ") if namespaces else expat.ParserCreate()).Parse(xml, True)
+    except expat.ExpatError as exc:
+        message = (
+            _("{name} (body or phụ lục) is not well-formed after rendering: {error}")
+            if block
+            else _("{name} is not well-formed after rendering: {error}")
+        )
+        raise RenderError(message.format(name=name, error=exc)) from None
+    # every tag has a brace; data's braces were written as character references
+    m = _TAG_LEFT.search(xml) if b"{" in xml or b"}" in xml else None
+    if m:
+        start = max(0, m.start() - 60)
+        shown = xml[start : m.end() + 60].decode("utf-8", "replace")
+        raise RenderError(
+            _(
+                "a template tag was left unrendered in {name}: ...{shown}... "
+                "(check the template's tags with the template documentation)"
+            ).format(name=name, shown=shown)
+        )
+
+
+class LetterText(str):
+    """A letter's text, with the texts known to stand whole in it (the parts of the document
+    between its set-aside blocks, the headers and footers), which `verify` searches first."""
+
+    known: tuple[str, ...] = ()
+
+
+def verify(letter: Letter, text: str) -> None:
+    """Every piece of the input is in the letter's text."""
+    known = list(text.known) if isinstance(text, LetterText) else []
+    missing = list(absent(expected_texts(letter), text, known))
+    if missing:
+        shown = "; ".join(repr(s[:80]) for s in missing[:5])
+        raise RenderError(
+            _(
+                "{count} piece(s) of the input are missing from the rendered letter: {shown}. "
+                "This is a bug in wfhdoc or a template that drops a field: please report it"
+            ).format(count=len(missing), shown=shown)
+        )
+
+
+_SEARCH_PLAIN = 100_000
+
+
+def absent(expected: list[str], text: str, known: list[str]) -> Iterator[str]:
+    """The strings of `expected` that are not substrings of `text`, in time linear in the text.
+
+    Searching the whole text for each string costs the text's length times their number, which
+    grows with the square of a letter's paragraphs (benchmarks/linear.py). Nearly every string
+    is a whole paragraph, a table cell or a run of them, so it is looked up in the set of the
+    text's lines (or as a run of consecutive lines); then in the small texts known to stand
+    whole in `text` (where the recipients and Nơi nhận are); only what none of these finds is
+    searched for in the whole text. Each of the first steps proves the string is in the text, so
+    the answer is the same (tests/test_adversarial_templates.py compares it with the plain
+    search). A short letter with few strings (under _SEARCH_PLAIN characters searched in all)
+    is searched plainly, which is faster there: 7 us against 10 for a one-page report; 51
+    against 23 for the reference letter."""
+    if len(text) * len(expected) <= _SEARCH_PLAIN:
+        yield from (s for s in expected if s not in text)
+        return
+    lines = text.split("\n")
+    line_set = set(lines)
+    firsts = {s.split("\n", 1)[0] for s in expected if "\n" in s}
+    starts: dict[str, list[int]] = {}
+    if firsts:
+        for i, line in enumerate(lines):
+            if line in firsts:
+                starts.setdefault(line, []).append(i)
+    for s in expected:
+        if "\n" not in s:
+            if s in line_set:
+                continue
+        else:
+            run = s.split("\n")
+            if any(lines[i : i + len(run)] == run for i in starts.get(run[0], ())[:16]):
+                continue
+        if any(s in k for k in known) or s in text:
+            continue
+        yield s
