@@ -29,8 +29,9 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, ROOT, require_tool
 
+import wfh_docs.pdf as pdf
 from wfh_docs.letter.sources import load_letter
-from wfh_docs.pdf import convert as pdf
+from wfh_docs.pdf import guard, pool, stage
 from wfh_docs.render.template import Template
 
 PYTHON = (
@@ -238,7 +239,7 @@ def test_a_later_run_removes_what_a_killed_run_left(tmp_path: Path) -> None:
         start_new_session=True,
     )
     # a live run of this very process: kept
-    mine = tmp / f"wfhdoc-pdf-{os.getpid()}-{pdf._start_time(os.getpid())}-abcdef"
+    mine = tmp / f"wfhdoc-pdf-{os.getpid()}-{guard._start_time(os.getpid())}-abcdef"
     mine.mkdir()
     # something else of the same name, not a folder: kept
     other = tmp / "wfhdoc-pdf-1-0-notes.txt"
@@ -470,9 +471,9 @@ def test_each_layer_alone_blocks_linked_images(
     require_tool("soffice")
     base, requests = web
     if layer == "the profile":
-        monkeypatch.setattr(pdf, "_cut_external_links", lambda path: None)
+        monkeypatch.setattr(stage, "_cut_external_links", lambda path: None)
     else:
-        monkeypatch.setattr(pdf, "_PROFILE_SETTINGS", '<?xml version="1.0" encoding="UTF-8"?>\n'
+        monkeypatch.setattr(pool, "_PROFILE_SETTINGS", '<?xml version="1.0" encoding="UTF-8"?>\n'
                             '<oor:items xmlns:oor="http://openoffice.org/2001/registry"/>\n')  # fmt: skip
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     letter = _linked_letter(tmp_path / "in", "linked", [f"{base}/x.png"], disguised=(f"{base}/d.png",))
@@ -489,9 +490,9 @@ def test_the_staged_copy_has_no_external_link_but_keeps_hyperlinks(tmp_path: Pat
         link="https://example.org/",
         disguised=("http://127.0.0.1:9/disguised.png",),
     )
-    item = pdf._Item(0, letter, tmp_path / "out.pdf")
+    item = stage.Item(0, letter, tmp_path / "out.pdf")
     (tmp_path / "stage").mkdir()
-    assert pdf._stage(item, tmp_path / "stage") == ""
+    assert stage.stage(item, tmp_path / "stage") == ""
     with zipfile.ZipFile(item.staged) as package, zipfile.ZipFile(letter) as original:
         rels = package.read("word/_rels/document.xml.rels").decode()
         assert package.read("word/document.xml") == original.read("word/document.xml")
@@ -509,14 +510,14 @@ def test_the_staged_copy_has_no_external_link_but_keeps_hyperlinks(tmp_path: Pat
             if info.filename.endswith("document.xml.rels"):
                 part = part.replace(b'TargetMode="External"', b'TargetMode="&#69;xternal"')
             package.writestr(info, part)
-    item = pdf._Item(2, sneaky, tmp_path / "sneaky.pdf")
-    assert pdf._stage(item, tmp_path / "stage") == ""
+    item = stage.Item(2, sneaky, tmp_path / "sneaky.pdf")
+    assert stage.stage(item, tmp_path / "stage") == ""
     with zipfile.ZipFile(item.staged) as package:
         assert "127.0.0.1" not in package.read("word/_rels/document.xml.rels").decode()
     # a letter with no external link is copied as it is
     plain = _letter(tmp_path / "in", "plain")
-    item = pdf._Item(1, plain, tmp_path / "plain.pdf")
-    assert pdf._stage(item, tmp_path / "stage") == ""
+    item = stage.Item(1, plain, tmp_path / "plain.pdf")
+    assert stage.stage(item, tmp_path / "stage") == ""
     assert item.staged.read_bytes() == plain.read_bytes()
 
 
@@ -671,11 +672,11 @@ def test_pillows_own_decompression_bomb_error_is_a_clear_message(
     from PIL import Image
 
     from wfh_docs.errors import InputError
-    from wfh_docs.sign import sign
+    from wfh_docs.sign import images
 
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # a Pillow stricter than our own cap
     with pytest.raises(InputError, match="too large to decode safely") as info:
-        sign._load_png(SEAL_PNG, "seal", "red")
+        images.load_png(SEAL_PNG, "seal", "red")
     assert "save it smaller" in str(info.value)
 
 
@@ -707,18 +708,19 @@ def test_an_empty_pin_is_never_sent_to_the_token(letter_pdf: Path, pki, softhsm,
 def test_sign_pdf_never_calls_the_token_with_an_empty_pin(
     letter_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from wfh_docs import sign
     from wfh_docs.errors import InputError
-    from wfh_docs.sign import sign
+    from wfh_docs.sign import keys
 
     opened: list[object] = []
 
     class Token:
         label = "fake"
-        flags = sign.pkcs11.TokenFlag.TOKEN_INITIALIZED
+        flags = keys.pkcs11.TokenFlag.TOKEN_INITIALIZED
 
         def open(self, user_pin: object = None, **kwargs: object) -> None:
             opened.append(user_pin)
-            raise sign.pkcs11.exceptions.PinIncorrect()
+            raise keys.pkcs11.exceptions.PinIncorrect()
 
     class Slot:
         def get_token(self) -> Token:
@@ -731,7 +733,7 @@ def test_sign_pdf_never_calls_the_token_with_an_empty_pin(
         def get_slots(self, token_present: bool = False) -> list[Slot]:
             return [Slot()]
 
-    monkeypatch.setattr(sign.pkcs11, "lib", Lib)
+    monkeypatch.setattr(keys.pkcs11, "lib", Lib)
     for pin in ("", None):
         with pytest.raises(InputError, match="PIN"):
             sign.sign_pdf(
@@ -791,10 +793,12 @@ def _fonts(path: Path) -> str:
 
 def _planted_name(font: Path, planted: bytes) -> str:
     """What the cache would call the rescaled `font`, for a file holding `planted`."""
-    from wfh_docs.sign import sign
+    from wfh_docs.sign import fonts
 
     digest = hashlib.sha256(font.read_bytes()).hexdigest()[:16]
-    return f"{font.stem}-{digest}-1000upem-{sign._FONT_RECIPE}-{hashlib.sha256(planted).hexdigest()[:32]}.ttf"
+    return (
+        f"{font.stem}-{digest}-1000upem-{fonts._FONT_RECIPE}-{hashlib.sha256(planted).hexdigest()[:32]}.ttf"
+    )
 
 
 @signing
@@ -805,9 +809,9 @@ def test_a_font_planted_in_a_shared_cache_folder_is_not_used(
     pki,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    from wfh_docs.sign import sign
+    from wfh_docs.sign import fonts
 
-    real_font = sign._find_font(None)
+    real_font = fonts.find_font(None)
     dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     if not dejavu.is_file():
         pytest.skip("needs DejaVu Sans to plant")
@@ -845,21 +849,21 @@ def test_a_font_planted_in_a_shared_cache_folder_is_not_used(
 def test_a_cached_font_that_does_not_match_its_name_is_made_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wfh_docs.sign import sign
+    from wfh_docs.sign import fonts
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    font = sign._find_font(None)
-    made = sign._font_1000(font)
+    font = fonts.find_font(None)
+    made = fonts.font_1000(font)
     assert made.parent == tmp_path / "cache" / "wfhdoc" / "fonts"
     assert (made.parent.stat().st_mode & 0o777) == 0o700
     good = made.read_bytes()
-    assert sign._font_1000(font) == made  # reused
+    assert fonts.font_1000(font) == made  # reused
     made.write_bytes(b"planted" + good[7:])  # the same name, other bytes: not trusted
-    again = sign._font_1000(font)
+    again = fonts.font_1000(font)
     assert again.read_bytes() == good
     # a cache folder that others may write into is not used at all
     os.chmod(made.parent, 0o777)
-    elsewhere = sign._font_1000(font)
+    elsewhere = fonts.font_1000(font)
     assert elsewhere.parent != made.parent and (elsewhere.parent.stat().st_mode & 0o777) == 0o700
     assert elsewhere.read_bytes() == good
 
@@ -913,7 +917,7 @@ def test_bytes_appended_after_the_last_eof_are_reported(
 def test_a_blank_line_after_the_eof_is_not_reported(letter_pdf: Path, pki, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from pki import PASSPHRASE
 
-    from wfh_docs.sign import sign
+    from wfh_docs import sign
 
     signed = tmp_path / "signed.pdf"
     sign.sign_pdf(

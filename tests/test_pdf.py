@@ -1,4 +1,4 @@
-"""wfh_docs.pdf.convert: many letters through few LibreOffice processes, PDF/A-2b, embedded fonts, and
+"""wfh_docs.pdf: many letters through few LibreOffice processes, PDF/A-2b, embedded fonts, and
 the letters that hang or crash LibreOffice (played by a fake soffice that wraps the real one)."""
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from helpers import EXAMPLES, require_tool
 
 from wfh_docs.errors import OutputError
 from wfh_docs.letter.sources import load_letter
-from wfh_docs.pdf import convert as pdf
-from wfh_docs.pdf.convert import PdfResult, convert, find_soffice, looks_like_pdf, output_names
+from wfh_docs.pdf import PdfResult, convert, find_soffice, looks_like_pdf, output_names, pool, soffice
 from wfh_docs.render.template import Template
 
 SAMPLES = ["cong-van-451-SCT-VP-2020", "cong-van-hai-phu-luc", "cong-van-nhieu-noi-nhan"]
@@ -361,7 +360,7 @@ def test_missing_libreoffice_says_how_to_install_it(tmp_path: Path, monkeypatch:
 def test_no_libreoffice_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WFHDOC_SOFFICE", raising=False)
     monkeypatch.setenv("PATH", "")
-    monkeypatch.setattr(pdf, "_INSTALL_PATHS", ())
+    monkeypatch.setattr(soffice, "_INSTALL_PATHS", ())
     with pytest.raises(
         OutputError, match=r"LibreOffice \(soffice\) was not found \(install LibreOffice: apt-get"
     ):
@@ -420,13 +419,13 @@ def test_nothing_to_convert(tmp_path: Path) -> None:
 
 
 def test_chunks_keep_every_worker_busy_and_stay_small() -> None:
-    plan = pdf._plan
+    plan = pool.plan
     assert plan(3, 2) == [2, 1]
     assert plan(1, 4) == [1]
     assert plan(50, 2) == [25, 25]
     assert plan(120, 2) == [30, 30, 30, 30]
     sizes = plan(1000, 3)
-    assert sum(sizes) == 1000 and max(sizes) <= pdf.MAX_CHUNK and len(sizes) % 3 == 0
+    assert sum(sizes) == 1000 and max(sizes) <= pool.MAX_CHUNK and len(sizes) % 3 == 0
     assert os.cpu_count()  # the default is one worker per core
 
 
@@ -438,3 +437,20 @@ def test_importable_without_libreoffice() -> None:
         check=True,
         cwd=Path(__file__).parent.parent,
     )
+
+
+def test_libreoffice_is_looked_for_under_program_files_on_any_drive() -> None:
+    env = {"ProgramFiles": r"D:\Program Files", "ProgramFiles(x86)": r"D:\Program Files (x86)"}
+    paths = soffice.windows_paths(env)
+    assert os.path.join(r"D:\Program Files", "LibreOffice*", "program", "soffice.com") == paths[0]
+    assert os.path.join(r"D:\Program Files (x86)", "LibreOffice*", "program", "soffice.exe") in paths
+    assert soffice.windows_paths({}) == []
+
+
+def test_missing_libreoffice_is_said_in_vietnamese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wfh_docs.i18n
+
+    monkeypatch.setenv("WFHDOC_SOFFICE", str(tmp_path / "no-such-soffice"))
+    with wfh_docs.i18n.using("vi"), pytest.raises(OutputError) as info:
+        find_soffice()
+    assert "no such program" not in str(info.value) and "LibreOffice" in str(info.value)

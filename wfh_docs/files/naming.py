@@ -44,3 +44,14 @@ def number_stem(number: int | None, symbol: str) -> str:
 
 def letter_stem(letter: Numbered) -> str:
     return number_stem(letter.number, letter.symbol)
+
+
+def unique_name(stem: str, suffix: str, taken: set[str]) -> str:
+    """`stem + suffix`, else `stem-2 + suffix`, `stem-3` ...: the first not in `taken`, which
+    holds case-folded names and gets this one. Case-blind: on Windows and macOS `A.pdf` and
+    `a.pdf` are the same file."""
+    name, n = f"{stem}{suffix}", 2
+    while name.casefold() in taken:
+        name, n = f"{stem}-{n}{suffix}", n + 1
+    taken.add(name.casefold())
+    return name
