@@ -435,10 +435,10 @@ def _session_members(session: int) -> list[int]:
 def test_workers_that_cannot_start_stop_the_batch_with_a_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wfh_docs.batch.run as batch_module
+    import wfh_docs.batch.job as batch_module
     from wfh_docs.errors import WorkerError
 
-    monkeypatch.setattr(batch_module, "_init_worker", lambda *args: os._exit(3))
+    monkeypatch.setattr(batch_module, "init_worker", lambda *args: os._exit(3))
     source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 41)])
     with pytest.raises(WorkerError, match=r"stop before building any letter \(it exited with code 3\)"):
         run_batch(source, tmp_path / "out", workers=2)

@@ -10,8 +10,9 @@ from ..check.rules import check_docx
 from ..errors import OutputError
 from ..files.naming import letter_stem
 from ..files.output import made_by_wfhdoc, write_atomic
-from ..letter.sources import load_letter
+from ..i18n import _
 from ..render.template import Template
+from .prepare import load
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,9 @@ def output_path(requested: str | Path | None, stem: str) -> Path:
     if path.is_dir() or text.endswith(("/", "\\")) or not path.suffix:
         return path / f"{stem}.docx"
     if path.suffix.lower() != ".docx":
-        raise OutputError(f"{text}: the letter is a Word file; give a name ending in .docx, or a folder")
+        raise OutputError(
+            _("{path}: the letter is a Word file; give a name ending in .docx, or a folder").format(path=text)
+        )
     return path
 
 
@@ -44,14 +47,16 @@ def build(
 ) -> Built:
     """Build the letter of `data` at `output`. Without `overwrite`, a file there that is not a
     letter wfhdoc wrote (typed in Word, or edited and saved since) is kept: OutputError."""
-    loaded = load_letter(data)
+    loaded = load(data)
     rendered = Template(template).render(loaded.letter, signature_line=signature_line)
     target = output_path(output, letter_stem(loaded.letter))
     if not overwrite and os.path.lexists(target) and not target.is_dir() and not made_by_wfhdoc(target):
         raise OutputError(
-            f"{target}: already exists and is not a letter written by wfhdoc (a file typed in Word, "
-            "or a letter edited and saved since); give another -o, or --overwrite to replace it"
+            _(
+                "{path}: already exists and is not a letter written by wfhdoc (a file typed in Word, "
+                "or a letter edited and saved since); give another -o, or --overwrite to replace it"
+            ).format(path=target)
         )
     write_atomic(target, rendered.data)
-    findings = [f"{target}: check: {f}" for f in check_docx(rendered.data)]
+    findings = [f"{target}: " + _("check: {finding}").format(finding=f) for f in check_docx(rendered.data)]
     return Built(target, loaded.warnings + [f"{data}: {w}" for w in rendered.warnings] + findings)

@@ -17,7 +17,6 @@ even when it is killed with SIGKILL (PR_SET_PDEATHSIG on Linux).
 from __future__ import annotations
 
 import contextlib
-import gc
 import multiprocessing
 import os
 import pickle
@@ -32,6 +31,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from ..errors import WorkerError
+from ..i18n import _
 
 try:
     import fcntl
@@ -73,9 +73,9 @@ def _serve(
     conn: Connection,
     back: Connection,
     inherited: list[Connection],
-    setup: Callable[..., None],
+    setup: Callable[..., Any],
     setup_args: tuple[Any, ...],
-    work: Callable[[Any], Any],
+    work: Callable[[Any, Any], Any],
     progress: Any,
     parent: int,
 ) -> None:
@@ -89,7 +89,7 @@ def _serve(
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
-    setup(*setup_args)
+    state = setup(*setup_args)
     while True:
         try:
             chunk = pickle.loads(conn.recv_bytes())
@@ -97,7 +97,7 @@ def _serve(
             return
         done = []
         for item in chunk:
-            done.append(work(item))
+            done.append(work(state, item))
             progress.value += 1  # read by the parent's timeout
         results = pickle.dumps(done, protocol=_PROTOCOL)
         try:
@@ -136,43 +136,46 @@ class Stopped:
 def _why_stopped(process: BaseProcess) -> str:
     code = process.exitcode
     if code is None:
-        return "it stopped answering"
+        return _("it stopped answering")
     if code < 0:
         try:
-            return f"it was killed by {signal.Signals(-code).name}"
+            return _("it was killed by {signal}").format(signal=signal.Signals(-code).name)
         except ValueError:
-            return f"it was killed by signal {-code}"
-    return f"it exited with code {code}"
+            return _("it was killed by signal {number}").format(number=-code)
+    return _("it exited with code {code}").format(code=code)
+
+
+def forks() -> bool:
+    """Are workers forked here (they start with the parent's memory, and their setup's
+    arguments are not pickled)?"""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 class Workers:
-    """`count` processes, each running `setup(*setup_args)` once and then `work(item)` on
-    the items of chunk after chunk. Processes are forked where the system can: they start with
-    the parent's memory (a compiled template) instead of building their own. A worker that
-    finishes no item for `timeout` seconds is killed and replaced."""
+    """`count` processes, each running `state = setup(*setup_args)` once and then
+    `work(state, item)` on the items of chunk after chunk. Processes are forked where the
+    system can: they start with the parent's memory (a compiled template) instead of building
+    their own. A worker that finishes no item for `timeout` seconds is killed and replaced.
+    Nothing process-wide is changed: a caller that wants the pages parent and workers share to
+    stay shared freezes the collector (gc.freeze) itself, before."""
 
     def __init__(
         self,
         count: int,
-        work: Callable[[Any], Any],
-        setup: Callable[..., None],
+        work: Callable[[Any, Any], Any],
+        setup: Callable[..., Any],
         setup_args: tuple[Any, ...] = (),
         *,
         timeout: float | None = None,
     ) -> None:
         self.timeout = timeout
-        methods = multiprocessing.get_all_start_methods()
-        self._ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self._ctx = multiprocessing.get_context("fork" if forks() else None)
         self._work = work
         self._setup = setup
         self._setup_args = setup_args
         self._workers: list[_Worker] = []
-        # Objects alive now are never collected by the workers nor the parent until the end:
-        # the collector does not write to them, so the pages parent and workers share stay shared
-        # instead of being copied on the first collection (the documented use of gc.freeze).
-        gc.freeze()
         try:
-            for _ in range(count):
+            for _n in range(count):
                 self._workers.append(self._start())
         except BaseException:
             self.close()
@@ -250,9 +253,12 @@ class Workers:
         k = min(max(0, w.progress.value - w.reported), len(chunk) - 1)
         with contextlib.suppress(OSError):
             w.process.kill()  # SIGKILL: a stopped process dies too
-        fresh, _ = self._replace(w)
+        fresh, _reason = self._replace(w)
         assert self.timeout is not None
-        stop = Stopped(f"it made no progress for {self.timeout:g} seconds and was killed", timed_out=True)
+        stop = Stopped(
+            _("it made no progress for {seconds} seconds and was killed").format(seconds=f"{self.timeout:g}"),
+            timed_out=True,
+        )
         return fresh, chunk[k], chunk[:k] + chunk[k + 1 :], queued, stop
 
     def _mark_busy(self, w: _Worker) -> None:
@@ -319,8 +325,10 @@ class Workers:
                     w, reason = self._replace(w)
                     if stillborn > 2 * len(self._workers):
                         raise WorkerError(
-                            f"the worker processes stop before building any letter ({reason}); "
-                            "run again with --workers 1 to see why"
+                            _(
+                                "the worker processes stop before building any letter ({reason}); "
+                                "run again with --workers 1 to see why"
+                            ).format(reason=reason)
                         ) from None
                     retry.extendleft(reversed(queued))
                     if len(chunk) > 1:
@@ -369,7 +377,10 @@ class Workers:
                     [chunk[k]],
                     None,
                     Stopped(
-                        f"it made no progress for {self.timeout:g} seconds and was killed", timed_out=True
+                        _("it made no progress for {seconds} seconds and was killed").format(
+                            seconds=f"{self.timeout:g}"
+                        ),
+                        timed_out=True,
                     ),
                 )
             for ready in ready_ones:
@@ -399,4 +410,3 @@ class Workers:
                 w.process.kill()
                 w.process.join()
         self._workers.clear()
-        gc.unfreeze()  # collectable again, in a process that goes on after the batch
