@@ -130,7 +130,7 @@ def test_python_dash_m_and_a_windows_code_page(tmp_path: Path) -> None:
     # still print the letter's messages without failing
     bad = tmp_path / "thư.json"
     bad.write_text("{}", encoding="utf-8")
-    env = {"PYTHONIOENCODING": "cp1252", "PATH": "/usr/bin:/bin"}
+    env = {"PYTHONIOENCODING": "cp1252", "PATH": "/usr/bin:/bin", "WFHDOC_LANG": "en"}
     done = subprocess.run(
         [sys.executable, "-m", "wfh_docs", "build", str(bad)],
         capture_output=True,
@@ -160,13 +160,15 @@ def test_readme_documents_every_command_and_option() -> None:
         assert option in readme
 
 
-def test_cli_reference_is_the_real_help(capsys: pytest.CaptureFixture[str]) -> None:
-    reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    for args in (["--help"], *[[name, "--help"] for name in sorted(cli.commands)]):
-        code, out, _ = run(args, capsys)
+@pytest.mark.parametrize(("lang", "name"), [("en", "cli.md"), ("vi", "cli.vi.md")])
+def test_cli_reference_is_the_real_help(capsys: pytest.CaptureFixture[str], lang: str, name: str) -> None:
+    reference = (ROOT / "docs" / name).read_text(encoding="utf-8")
+    words = [[], *[[name] for name in sorted(cli.commands)], ["register", "list"], ["register", "start"]]
+    for args in words:
+        code, out, _ = run(["--lang", lang, *args, "--help"], capsys)
         assert code == 0
         assert out.strip() in reference, (
-            f"docs/cli.md is out of date for {' '.join(args)}: run tools/make_docs.py"
+            f"docs/{name} is out of date for {' '.join(args)} --help: run tools/make_docs.py"
         )
 
 

@@ -1,0 +1,118 @@
+"""The commands' building blocks: click classes whose help is translated when it is shown, and
+the options several commands share (-o/--output, --workers, -q/--quiet, --template, --pdfa,
+--overwrite, --json).
+
+Help texts are msgids (English, marked with N_()), kept as given and looked up in the catalog
+each time help is printed: one process may show `--lang vi` help, then `--lang en`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..i18n import N_, _
+
+F = TypeVar("F", bound=Callable[..., Any])
+SHOW_HELP = N_("Show this message and exit.")
+SHOW_VERSION = N_("Show the version and exit.")
+
+
+def _translated(text: str | None) -> str | None:
+    return _(text) if text else text
+
+
+class Option(click.Option):
+    """An option whose help is said in the language of the run."""
+
+    @property  # type: ignore[override]
+    def help(self) -> str | None:
+        return _translated(self._msgid)
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._msgid = value
+
+
+class _Translated:
+    """A command's help (and short help) in the language of the run; click's own help option,
+    which click makes once and keeps, gets its text again each time."""
+
+    _msgid: str | None
+    _short_msgid: str | None
+
+    @property
+    def help(self) -> str | None:
+        return _translated(self._msgid)
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._msgid = value
+
+    @property
+    def short_help(self) -> str | None:
+        return _translated(self._short_msgid)
+
+    @short_help.setter
+    def short_help(self, value: str | None) -> None:
+        self._short_msgid = value
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _(SHOW_HELP)
+        return option  # type: ignore[no-any-return]
+
+
+class Command(_Translated, click.Command):  # type: ignore[misc]
+    pass
+
+
+class Group(_Translated, click.Group):  # type: ignore[misc]
+    command_class = Command
+    group_class = type  # a group's groups are of its class
+
+
+def option(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    """click.option with a help said in the language of the run."""
+    return click.option(*decls, cls=Option, **attrs)
+
+
+def command(name: str | None = None, **attrs: Any) -> Callable[[Callable[..., Any]], Command]:
+    """click.command whose help (a msgid: `help=N_(...)`) is said in the language of the run."""
+    return click.command(name, cls=Command, **attrs)  # type: ignore[no-any-return]
+
+
+def output_option(
+    help: str, *, dest: str = "output", required: bool = False, path: bool = True
+) -> Callable[[F], F]:
+    """-o/--output: the file or folder a command writes."""
+    kind = click.Path(path_type=Path) if path else click.Path()
+    return option("-o", "--output", dest, type=kind, required=required, help=help)
+
+
+def template_option(help: str = N_("A docxtpl .docx template to use.")) -> Callable[[F], F]:
+    return option("--template", type=click.Path(path_type=Path), help=help)
+
+
+def workers_option(help: str) -> Callable[[F], F]:
+    return option("--workers", type=click.IntRange(min=1), help=help)
+
+
+def quiet_option() -> Callable[[F], F]:
+    return option("-q", "--quiet", is_flag=True, help=N_("No progress bar, only the summary and the errors."))
+
+
+def pdfa_option(help: str = N_("Write PDF/A-2b, the archival form.")) -> Callable[[F], F]:
+    return option("--pdfa", is_flag=True, help=help)
+
+
+def overwrite_option(help: str) -> Callable[[F], F]:
+    return option("--overwrite", is_flag=True, help=help)
+
+
+def json_option(help: str = N_("Print JSON instead of a table.")) -> Callable[[F], F]:
+    return option("--json", "as_json", is_flag=True, help=help)
