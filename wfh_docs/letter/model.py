@@ -24,6 +24,9 @@ from pydantic import (
     model_validator,
 )
 
+from ..i18n import N_, _
+from .labels import field_name
+
 # A ký hiệu group: letters (Vietnamese Đ included) and digits, groups joined by "-" (ND 30,
 # Phụ lục I, II.3.c: "-" between abbreviation groups, no spaces).
 _SYMBOL = re.compile(r"^[0-9A-Za-zĐđ]+(-[0-9A-Za-zĐđ]+)*$")
@@ -38,7 +41,7 @@ class _Model(BaseModel):
 
 def _no_newline(value: str) -> str:
     if "\n" in value:
-        raise ValueError("must be on one line: remove the line break")
+        raise ValueError(_("must be on one line: remove the line break"))
     return value
 
 
@@ -49,8 +52,10 @@ MultiLine = Annotated[str, Field(min_length=1)]
 def _symbol(value: str) -> str:
     if not _SYMBOL.match(value):
         raise ValueError(
-            "a ký hiệu part is letters and digits only, groups joined by '-', no spaces "
-            "or '/' (for example 'SCT', 'VP', 'KT-HT')"
+            _(
+                "a ký hiệu part is letters and digits only, groups joined by '-', no spaces "
+                "or '/' (for example 'SCT', 'VP', 'KT-HT')"
+            )
         )
     return value
 
@@ -130,26 +135,36 @@ class Signer(_Model):
         if a is None:
             if self.head_title is not None:
                 raise ValueError(
-                    "'head_title' goes with an authority prefix: set 'authority' (KT., TL., "
-                    "TUQ., Q. or TM.) or move the title to 'title'"
+                    _(
+                        "'head_title' goes with an authority prefix: set 'authority' (KT., TL., "
+                        "TUQ., Q. or TM.) or move the title to 'title'"
+                    )
                 )
             if self.title is None:
-                raise ValueError("the head signs: give his or her 'title', e.g. 'GIÁM ĐỐC'")
+                raise ValueError(_("the head signs: give his or her 'title', e.g. 'GIÁM ĐỐC'"))
         else:
             if self.head_title is None:
                 raise ValueError(
-                    f"with '{a}' give 'head_title': the head's title after '{a}', e.g. "
-                    + ("'ỦY BAN NHÂN DÂN'" if a == "TM." else "'GIÁM ĐỐC'")
+                    _(
+                        "with '{authority}' give 'head_title': the head's title after '{authority}', "
+                        "e.g. {example}"
+                    ).format(authority=a, example="'ỦY BAN NHÂN DÂN'" if a == "TM." else "'GIÁM ĐỐC'")
                 )
             if a == "Q." and self.title is not None:
                 raise ValueError(
-                    "with 'Q.' the signer is the acting head: the block is 'Q. <head_title>' "
-                    "and the name, so leave 'title' out"
+                    _(
+                        "with 'Q.' the signer is the acting head: the block is 'Q. <head_title>' "
+                        "and the name, so leave 'title' out"
+                    )
                 )
             if a != "Q." and self.title is None:
-                raise ValueError(f"with '{a}' give the signer's own 'title', e.g. 'PHÓ GIÁM ĐỐC'")
+                raise ValueError(
+                    _("with '{authority}' give the signer's own 'title', e.g. 'PHÓ GIÁM ĐỐC'").format(
+                        authority=a
+                    )
+                )
         if self.deputy_of is not None and a != "TM.":
-            raise ValueError("'deputy_of' is only for 'TM.' letters signed by a deputy")
+            raise ValueError(_("'deputy_of' is only for 'TM.' letters signed by a deputy"))
         return self
 
     def authority_lines(self) -> list[str]:
@@ -196,8 +211,10 @@ class Table(_Model):
                         if isinstance(cell, bool) or not isinstance(cell, (str, int, float, Decimal)):
                             shown = json.dumps(cell, ensure_ascii=False, default=str)
                             raise ValueError(
-                                f"row {r}, cell {c} is {shown}: a cell is text or a number; "
-                                'write "" for an empty cell'
+                                _(
+                                    "row {row}, cell {cell} is {value}: a cell is text or a number; "
+                                    'write "" for an empty cell'
+                                ).format(row=r, cell=c, value=shown)
                             )
         return rows
 
@@ -205,7 +222,7 @@ class Table(_Model):
     @classmethod
     def _widths(cls, widths: Any) -> Any:
         if isinstance(widths, list) and any(isinstance(w, bool) for w in widths):
-            raise ValueError("widths are numbers like [1, 6, 2], not true/false")
+            raise ValueError(_("widths are numbers like [1, 6, 2], not true/false"))
         return widths
 
     @model_validator(mode="after")
@@ -214,11 +231,17 @@ class Table(_Model):
         for i, row in enumerate(self.rows):
             if len(row) != n:
                 raise ValueError(
-                    f"row {i + 1} has {len(row)} cells but there are {n} columns; "
-                    "give every row one cell per column"
+                    _(
+                        "row {row} has {cells} cells but there are {columns} columns; "
+                        "give every row one cell per column"
+                    ).format(row=i + 1, cells=len(row), columns=n)
                 )
         if self.widths is not None and len(self.widths) != n:
-            raise ValueError(f"'widths' has {len(self.widths)} numbers for {n} columns")
+            raise ValueError(
+                _("'widths' has {count} numbers for {columns} columns").format(
+                    count=len(self.widths), columns=n
+                )
+            )
         return self
 
 
@@ -240,6 +263,8 @@ def _block_tag(value: Any) -> str | None:
     return None
 
 
+# what a block is, shown (translated) with the error of a value that is none
+BLOCK_MESSAGE = N_('a block is a string (a paragraph), {"heading": ...} or {"table": ...}')
 Block = Annotated[
     Annotated[MultiLine, Tag("paragraph-block")]
     | Annotated[Heading, Tag("heading-block")]
@@ -247,7 +272,7 @@ Block = Annotated[
     Discriminator(
         _block_tag,
         custom_error_type="block",
-        custom_error_message='a block is a string (a paragraph), {"heading": ...} or {"table": ...}',
+        custom_error_message=BLOCK_MESSAGE,
     ),
 ]
 # Loc parts pydantic adds for the tagged union; the JSON paths we print leave them out.
@@ -327,11 +352,13 @@ class Letter(_Model):
     @classmethod
     def _number(cls, value: Any) -> Any:
         if isinstance(value, bool):
-            raise ValueError("the number is a whole number like 451, not true/false")
+            raise ValueError(_("the number is a whole number like 451, not true/false"))
         if isinstance(value, str):
             if not re.fullmatch(r"[0-9]+", value.strip()):
                 raise ValueError(
-                    f"must be a whole number in the digits 0-9, not {json.dumps(value)} (for example 451)"
+                    _("must be a whole number in the digits 0-9, not {value} (for example 451)").format(
+                        value=json.dumps(value)
+                    )
                 )
             return int(value.strip())
         return value
@@ -342,7 +369,7 @@ class Letter(_Model):
         if value is None or isinstance(value, dt.date):
             return value
         if not isinstance(value, str):
-            raise ValueError("write the date as text, '2020-04-08' or '08/04/2020'")
+            raise ValueError(_("write the date as text, '2020-04-08' or '08/04/2020'"))
         text = value.strip()
         m = _DATE_ISO.match(text)
         if m:
@@ -350,12 +377,16 @@ class Letter(_Model):
         else:
             m = _DATE_VN.match(text)
             if not m:
-                raise ValueError(f"'{value}' is not a date: write '08/04/2020' (or '2020-04-08')")
+                raise ValueError(
+                    _("'{value}' is not a date: write '08/04/2020' (or '2020-04-08')").format(value=value)
+                )
             d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
         try:
             return dt.date(y, mo, d)
         except ValueError as exc:
-            raise ValueError(f"'{value}' is not a real date ({exc})") from None
+            raise ValueError(
+                _("'{value}' is not a real date ({error})").format(value=value, error=exc)
+            ) from None
 
     @model_validator(mode="after")
     def _needs(self, info: ValidationInfo) -> Letter:
@@ -363,18 +394,24 @@ class Letter(_Model):
         # electronic letter; one without the other is a mistake (a cell left empty)
         if self.number is not None and self.date is None:
             raise ValueError(
-                f"the letter has the number {self.number:02d} but no date: give 'date' "
-                "(08/04/2020), or leave both empty for the document system to fill in"
+                _(
+                    "the letter has the number {number} but no date: give 'date' "
+                    "(08/04/2020), or leave both empty for the document system to fill in"
+                ).format(number=f"{self.number:02d}")
             )
         if info.context and info.context.get("numbered_later") and self.date is None:
             raise ValueError(
-                "the register gives this letter its number, and the number goes with the date: "
-                "give 'date' (08/04/2020)"
+                _(
+                    "the register gives this letter its number, and the number goes with the date: "
+                    "give 'date' (08/04/2020)"
+                )
             )
         if self.appendices and not self.issuer.short_name:
             raise ValueError(
-                "a letter with a phụ lục needs issuer.short_name (e.g. 'Sở Công Thương') for "
-                "the line '(Kèm theo Công văn số ... của ...)'"
+                _(
+                    "a letter with a phụ lục needs {field} (e.g. 'Sở Công Thương') for "
+                    "the line '(Kèm theo Công văn số ... của ...)'"
+                ).format(field=field_name("issuer.short_name"))
             )
         return self
 

@@ -23,7 +23,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem
-from .model import UNION_TAGS, Heading, Letter, TableBlock
+from ..i18n import N_, _
+from .labels import field_label, field_name
+from .model import BLOCK_MESSAGE, UNION_TAGS, Heading, Letter, TableBlock
 
 _TAG_MODELS: dict[str, type[BaseModel]] = {"heading-block": Heading, "table-block": TableBlock}
 
@@ -49,6 +51,15 @@ def json_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
     return out
 
 
+def problem(where: str, message: str, hint: str = "") -> Problem:
+    """A Problem at `where`, with its field's Vietnamese label when `where` is a JSON path."""
+    return Problem(where, message, hint, label=field_label(where) if where.startswith("$") else "")
+
+
+def _at(line: int, column: int) -> str:
+    return _("line {line}, column {column}").format(line=line, column=column)
+
+
 # --- bytes to JSON -----------------------------------------------------------------------
 
 
@@ -59,7 +70,14 @@ def _decode(raw: bytes, source: str) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(
-                source, [Problem("", f"broken UTF-16 text ({exc.reason})", "save the file again as UTF-8")]
+                source,
+                [
+                    Problem(
+                        "",
+                        _("broken UTF-16 text ({reason})").format(reason=exc.reason),
+                        _("save the file again as UTF-8"),
+                    )
+                ],
             ) from None
     try:
         return raw.decode("utf-8-sig")
@@ -70,11 +88,13 @@ def _decode(raw: bytes, source: str) -> str:
             source,
             [
                 Problem(
-                    f"line {line}, column {column}",
-                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X})",
-                    "save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8); text typed "
-                    "in TCVN3 (.VnTime) or VNI fonts must be converted to Unicode first, e.g. with "
-                    "UniKey's converter",
+                    _at(line, column),
+                    _("the file is not UTF-8 text (byte 0x{byte})").format(byte=f"{raw[exc.start]:02X}"),
+                    _(
+                        "save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8); text typed "
+                        "in TCVN3 (.VnTime) or VNI fonts must be converted to Unicode first, e.g. with "
+                        "UniKey's converter"
+                    ),
                 )
             ],
         ) from None
@@ -103,16 +123,16 @@ def _duplicate_problem(text: str, key: str) -> Problem:
     if len(found) >= 2:
         pos = found[1]
         line = text.count("\n", 0, pos) + 1
-        where = f"line {line}, column {pos - (text.rfind(chr(10), 0, pos) + 1) + 1}"
+        where = _at(line, pos - (text.rfind(chr(10), 0, pos) + 1) + 1)
     return Problem(
         where,
-        f"the key {json.dumps(key, ensure_ascii=False)} appears twice in one object",
-        "keep one of them: JSON readers silently drop the first, and its text would be lost",
+        _("the key {key} appears twice in one object").format(key=json.dumps(key, ensure_ascii=False)),
+        _("keep one of them: JSON readers silently drop the first, and its text would be lost"),
     )
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 def parse_json(raw: bytes, source: str) -> Any:
@@ -122,7 +142,9 @@ def parse_json(raw: bytes, source: str) -> Any:
             source,
             [
                 Problem(
-                    "", "the file is empty", "it must hold one letter as a JSON object; see data/examples/"
+                    "",
+                    _("the file is empty"),
+                    _("it must hold one letter as a JSON object; see data/examples/"),
                 )
             ],
         )
@@ -138,23 +160,31 @@ def parse_json(raw: bytes, source: str) -> Any:
             source,
             [
                 Problem(
-                    f"line {exc.lineno}, column {exc.colno}",
-                    f"not valid JSON: {exc.msg}"
-                    + (f" in: {line_text.strip()[:80]}" if line_text.strip() else ""),
-                    "look for a missing comma, quote or bracket at or just before this place",
+                    _at(exc.lineno, exc.colno),
+                    (
+                        _("not valid JSON: {error} in: {line}").format(
+                            error=exc.msg, line=line_text.strip()[:80]
+                        )
+                        if line_text.strip()
+                        else _("not valid JSON: {error}").format(error=exc.msg)
+                    ),
+                    _("look for a missing comma, quote or bracket at or just before this place"),
                 )
             ],
         ) from None
     except ValueError as exc:
-        raise InputError(source, [Problem("", f"not valid JSON: {exc}", "write numbers as digits")]) from None
+        raise InputError(
+            source,
+            [Problem("", _("not valid JSON: {error}").format(error=exc), _("write numbers as digits"))],
+        ) from None
     except RecursionError:
         raise InputError(
             source,
             [
                 Problem(
                     "",
-                    "the JSON is nested too deeply to be a letter",
-                    "check the brackets [ ] and braces { }",
+                    _("the JSON is nested too deeply to be a letter"),
+                    _("check the brackets [ ] and braces { }"),
                 )
             ],
         ) from None
@@ -166,18 +196,21 @@ def read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(
-            source, [Problem("", "file not found", "check the path and the file name")]
+            source, [Problem("", _("file not found"), _("check the path and the file name"))]
         ) from None
     except IsADirectoryError:
         raise InputError(
-            source, [Problem("", "this is a folder, not a file", "give the path of one .json letter file")]
+            source,
+            [Problem("", _("this is a folder, not a file"), _("give the path of one .json letter file"))],
         ) from None
     except PermissionError:
         raise InputError(
-            source, [Problem("", "permission denied", "check that you may read the file")]
+            source, [Problem("", _("permission denied"), _("check that you may read the file"))]
         ) from None
     except OSError as exc:
-        raise InputError(source, [Problem("", f"cannot read the file ({exc.strerror})", "")]) from None
+        raise InputError(
+            source, [Problem("", _("cannot read the file ({error})").format(error=exc.strerror), "")]
+        ) from None
 
 
 # --- cleaning strings ----------------------------------------------------------------------
@@ -208,14 +241,16 @@ def clean_text(value: str, where: str | tuple[int | str, ...], warnings: list[st
     """NFC, one kind of line end, no control characters (each removal becomes a warning)."""
     text, removed = _cleaned(value)
     if removed:
-        place = where if isinstance(where, str) else json_path(where)
+        place = field_name(where if isinstance(where, str) else json_path(where))
         for position, ch in removed:
             name = (
                 "lone surrogate" if 0xD800 <= ord(ch) <= 0xDFFF else unicodedata.name(ch, "control character")
             )
             warnings.append(
-                f"{place}: removed U+{ord(ch):04X} ({name}) at position {position}; "
-                "it cannot appear in a Word document"
+                _(
+                    "{place}: removed U+{code} ({name}) at position {position}; "
+                    "it cannot appear in a Word document"
+                ).format(place=place, code=f"{ord(ch):04X}", name=name, position=position)
             )
     return text
 
@@ -275,84 +310,117 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _missing(err: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
+    name = str(loc[-1]) if loc else ""
+    desc = _describe(_model_at(loc[:-1]), name)
+    hint = _('add "{name}": {description}') if desc else _('add "{name}"')
+    return _("this field is required but missing"), hint.format(name=name, description=desc)
+
+
+def _extra(err: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
+    name = str(loc[-1]) if loc else ""
+    cls = _model_at(loc[:-1])
+    allowed = _keys(cls) if cls else []
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    if close:
+        hint = _('did you mean "{name}"?').format(name=close[0])
+    elif allowed:
+        hint = _("the fields allowed here are {fields}").format(fields=", ".join(allowed))
+    else:
+        hint = _("remove it")
+    return _("unknown field {name}").format(name=json.dumps(name, ensure_ascii=False)), hint
+
+
+def _too_short(err: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
+    if isinstance(err.get("input"), str):
+        return _("must not be empty"), _("write the text, or leave the field out if it is optional")
+    return _("must not be an empty list"), _("give at least one item")
+
+
+def _literal(err: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
+    expected = err.get("ctx", {}).get("expected", "")
+    return (
+        _("{value} is not allowed here").format(value=_shown(err.get("input"))),
+        _("use one of {choices}").format(choices=expected),
+    )
+
+
+def _bound(err: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
+    ctx = err.get("ctx", {})
+    if "ge" in ctx:
+        return _("the value should be greater than or equal to {limit}").format(limit=ctx["ge"]), ""
+    if "gt" in ctx:
+        return _("the value should be greater than {limit}").format(limit=ctx["gt"]), ""
+    return str(err["msg"]).lower().replace("input ", "the value "), ""
+
+
+def _typed(message: str, hint: str) -> Any:
+    def problem(err: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
+        return _(message).format(value=_shown(err.get("input"))), _(hint) if hint else ""
+
+    return problem
+
+
+_TYPE_ERRORS = {
+    "string_type": _typed(N_("must be text, not {value}"), N_("put the value in double quotes")),
+    "int_type": _typed(N_("must be a whole number, not {value}"), N_("for example 451")),
+    "list_type": _typed(
+        N_("must be a list in [ ], not {value}"), N_('for example ["Sở Tài chính", "Sở Nội vụ"]')
+    ),
+    "model_type": _typed(
+        N_("must be an object in {{ }}, not {value}"), N_("see data/examples/ for the shape")
+    ),
+    "bool_type": _typed(N_("must be true or false, not {value}"), ""),
+}
+_TYPE_ERRORS["int_parsing"] = _TYPE_ERRORS["int_from_float"] = _TYPE_ERRORS["int_type"]
+_TYPE_ERRORS["model_attributes_type"] = _TYPE_ERRORS["dict_type"] = _TYPE_ERRORS["model_type"]
+_ERRORS = {
+    **_TYPE_ERRORS,
+    "missing": _missing,
+    "extra_forbidden": _extra,
+    "too_short": _too_short,
+    "string_too_short": lambda err, loc: (
+        _("must not be empty"),
+        _("write the text, or leave the field out if it is optional"),
+    ),
+    "literal_error": _literal,
+    "block": lambda err, loc: (
+        _("{value} is not a block").format(value=_shown(err.get("input"))),
+        _(BLOCK_MESSAGE),
+    ),
+    "greater_than_equal": _bound,
+    "greater_than": _bound,
+}
+
+
 def problem_from_error(err: dict[str, Any]) -> Problem:
+    """One pydantic error in plain words, at its JSON path, with a hint."""
     loc = tuple(err["loc"])
     kind = err["type"]
-    msg = err["msg"]
     where = json_path(loc)
-    parent_loc = loc[:-1]
-    name = str(loc[-1]) if loc else ""
-    if kind == "missing":
-        desc = _describe(_model_at(parent_loc), name)
-        return Problem(
-            where, "this field is required but missing", f'add "{name}"' + (f": {desc}" if desc else "")
-        )
-    if kind == "extra_forbidden":
-        cls = _model_at(parent_loc)
-        allowed = _keys(cls) if cls else []
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = (
-            f'did you mean "{close[0]}"?'
-            if close
-            else ("the fields allowed here are " + ", ".join(allowed))
-            if allowed
-            else "remove it"
-        )
-        return Problem(where, f"unknown field {json.dumps(name, ensure_ascii=False)}", hint)
-    if kind == "string_type":
-        return Problem(
-            where, f"must be text, not {_shown(err.get('input'))}", "put the value in double quotes"
-        )
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return Problem(where, f"must be a whole number, not {_shown(err.get('input'))}", "for example 451")
-    if kind in ("list_type",):
-        return Problem(
-            where,
-            f"must be a list in [ ], not {_shown(err.get('input'))}",
-            'for example ["Sở Tài chính", "Sở Nội vụ"]',
-        )
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return Problem(
-            where,
-            f"must be an object in {{ }}, not {_shown(err.get('input'))}",
-            "see data/examples/ for the shape",
-        )
-    if kind == "too_short":
-        if isinstance(err.get("input"), str):
-            return Problem(
-                where, "must not be empty", "write the text, or leave the field out if it is optional"
-            )
-        return Problem(where, "must not be an empty list", "give at least one item")
-    if kind == "string_too_short":
-        return Problem(where, "must not be empty", "write the text, or leave the field out if it is optional")
-    if kind == "bool_type":
-        return Problem(where, f"must be true or false, not {_shown(err.get('input'))}", "")
-    if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return Problem(where, f"{_shown(err.get('input'))} is not allowed here", f"use one of {expected}")
-    if kind == "block":
-        return Problem(where, f"{_shown(err.get('input'))} is not a block", msg)
     if kind == "value_error":
-        text = msg.removeprefix("Value error, ")
-        return Problem(where if loc else "$", text)
-    if kind in ("greater_than_equal", "greater_than"):
-        return Problem(where, msg.lower().replace("input ", "the value "), "")
-    return Problem(where, msg, "")
+        # the model's validators raise their messages already in the language of the run
+        return problem(where if loc else "$", str(err["msg"]).removeprefix("Value error, "))
+    explain = _ERRORS.get(kind)
+    if explain is None:
+        return problem(where, str(err["msg"]), "")
+    message, hint = explain(err, loc)
+    return problem(where, message, hint)
 
 
 def json_type(value: Any) -> str:
     """What a JSON value is, in the words of JSON rather than Python."""
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if value is None:
-        return "null"
+        return _("null")
     if isinstance(value, (int, float, Decimal)):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "a string"
+        return _("a string")
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return _("a list")
+    return _("an object")
 
 
 def validate(data: Any, source: str) -> Letter:
@@ -362,8 +430,10 @@ def validate(data: Any, source: str) -> Letter:
             [
                 Problem(
                     "$",
-                    f"the top level must be an object {{ ... }} holding one letter, not {json_type(data)}",
-                    "see data/examples/cong-van-451-SCT-VP-2020.json",
+                    _("the top level must be an object {{ ... }} holding one letter, not {kind}").format(
+                        kind=json_type(data)
+                    ),
+                    _("see data/examples/cong-van-451-SCT-VP-2020.json"),
                 )
             ],
         )
@@ -392,14 +462,19 @@ def tidy_list_items(data: dict[str, Any], warnings: list[str]) -> None:
                 tidy = tidy[:-1].rstrip()
             if tidy != item.strip() and tidy:
                 warnings.append(
-                    f"{json_path((key, i))}: wrote {json.dumps(tidy, ensure_ascii=False)}; "
-                    "wfhdoc adds the dash and the ';' or '.' itself"
+                    _("{place}: wrote {value}; wfhdoc adds the dash and the ';' or '.' itself").format(
+                        place=field_name(json_path((key, i))), value=json.dumps(tidy, ensure_ascii=False)
+                    )
                 )
                 items[i] = tidy
     if isinstance(data.get("cc"), list):
         kept = [c for c in data["cc"] if not (isinstance(c, str) and c.strip().casefold() == "như trên")]
         if len(kept) != len(data["cc"]):
-            warnings.append("$.cc: left out 'Như trên': wfhdoc writes it first in Nơi nhận itself")
+            warnings.append(
+                _("{place}: left out 'Như trên': wfhdoc writes it first in Nơi nhận itself").format(
+                    place=field_name("$.cc")
+                )
+            )
             data["cc"] = kept
 
 
@@ -416,14 +491,22 @@ def tidy_authority(data: dict[str, Any], warnings: list[str]) -> None:
     found = _AUTHORITIES.get(typed.strip().rstrip(".").strip().casefold())
     if found and found != typed:
         signer["authority"] = found
-        warnings.append(f"$.signer.authority: {json.dumps(typed, ensure_ascii=False)} read as {found!r}")
+        warnings.append(
+            _("{place}: {typed} read as {found}").format(
+                place=field_name("$.signer.authority"),
+                typed=json.dumps(typed, ensure_ascii=False),
+                found=repr(found),
+            )
+        )
 
 
 def note_unnumbered(data: dict[str, Any], warnings: list[str]) -> None:
     if data.get("date") not in (None, "") and data.get("number") in (None, ""):
         warnings.append(
-            "$.number: the letter has a date but no number: 'Số:' is left blank for the document "
-            "system (or the register) to fill in"
+            _(
+                "{place}: the letter has a date but no number: 'Số:' is left blank for the document "
+                "system (or the register) to fill in"
+            ).format(place=field_name("$.number"))
         )
 
 
