@@ -18,12 +18,14 @@ import pytest
 from docx import Document
 from helpers import EXAMPLES, REFERENCE_JSON, ROOT, require_tool
 
-from wfh_docs.check.rules import check_docx
+from wfh_docs.check import check_docx
 from wfh_docs.cli import main
 from wfh_docs.errors import WfhDocError
-from wfh_docs.web import app as web_app
+from wfh_docs.web import guard as web_guard
 from wfh_docs.web.app import create_app
 from wfh_docs.web.config import WebConfig, check
+from wfh_docs.web.guard import LOGIN_TRIES
+from wfh_docs.web.pages import check as check_page
 
 with warnings.catch_warnings():
     # starlette's TestClient names anyio.abc.BlockingPortal, an alias newer anyio deprecates
@@ -325,6 +327,38 @@ def test_a_token_is_asked_for_and_checked() -> None:
         assert c.get("/kiem-tra").status_code == 200
 
 
+def test_wrong_passwords_are_limited_per_computer() -> None:
+    with TestClient(
+        create_app(WebConfig(host="0.0.0.0", token="mat-khau-dai")), base_url="http://10.0.0.5:8750"
+    ) as c:
+        c.get("/dang-nhap")
+        for _ in range(LOGIN_TRIES):
+            r = c.post("/dang-nhap", data={"csrf": _csrf(c), "token": "sai", "next": "/soan"})
+            assert r.status_code == 401
+        # even the right password waits: a guesser cannot tell it from a wrong one
+        r = c.post("/dang-nhap", data={"csrf": _csrf(c), "token": "mat-khau-dai", "next": "/soan"})
+        assert r.status_code == 429 and "Nhập sai mật khẩu quá nhiều lần" in r.text
+        assert 0 < int(r.headers["retry-after"]) <= 60
+        assert c.get("/soan", follow_redirects=False).status_code == 303  # still not logged in
+
+
+def test_the_login_limit_counts_per_client_within_its_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(web_guard.time, "monotonic", lambda: now[0])
+    limiter = web_guard.LoginLimiter(tries=2, window=60)
+    limiter.failure("a")
+    limiter.failure("a")
+    assert limiter.blocked("a") == 60 and limiter.blocked("b") == 0
+    now[0] += 30
+    assert limiter.blocked("a") == 30
+    now[0] += 30
+    assert limiter.blocked("a") == 0 and limiter.failed == {}  # forgotten once the window is past
+    limiter.failure("a")
+    limiter.success("a")
+    limiter.failure("a")
+    assert limiter.blocked("a") == 0  # a login that worked clears the count
+
+
 def test_a_host_other_than_loopback_needs_a_token(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -437,7 +471,7 @@ def test_an_unexpected_error_gives_a_plain_page(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(web_app, "check_file", broken)
+    monkeypatch.setattr(check_page, "check_file", broken)
     with TestClient(create_app(), base_url=BASE, raise_server_exceptions=False) as c:
         c.get("/soan")
         r = _check(c, [("451.docx", _docx_bytes())])

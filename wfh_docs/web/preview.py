@@ -1,4 +1,4 @@
-"""Letters to PDFs (LibreOffice, through wfh_docs.pdf.convert) and PDFs to page images (poppler's pdftoppm).
+"""Letters to PDFs (LibreOffice, through wfh_docs.pdf) and PDFs to page images (poppler's pdftoppm).
 
 Both programs are optional: each function says, in the user's language, what is missing and how
 to install it, so that the pages can show that instead of an image.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from wfh_docs.errors import OutputError
 from wfh_docs.i18n import _
-from wfh_docs.pdf.convert import PdfResult, convert, find_soffice
+from wfh_docs.pdf import PdfResult, convert, find_soffice
 
 MAX_PAGES = 6
 _PNG_TIMEOUT = 60.0
