@@ -48,6 +48,8 @@ from jinja2.sandbox import (
 from jinja2.utils import Namespace, generate_lorem_ipsum
 from jinja2.visitor import NodeTransformer
 
+from ..i18n import N_, _
+
 MAX_STEPS = 1_000_000  # loop iterations and calls a part may make
 MAX_TEXT = 64 << 20  # characters in one string a template makes
 MAX_ITEMS = 1_000_000  # items in one list a template makes
@@ -68,7 +70,7 @@ UNSAFE_NAMES = frozenset(
     | {"co_code", "func_globals", "func_code", "im_func", "im_self"}
 )
 
-_HINT = "a letter template needs only its fields, if and for; remove the expression"
+_HINT = N_("a letter template needs only its fields, if and for; remove the expression")
 
 
 class LimitError(Exception):
@@ -84,17 +86,20 @@ def _n(count: int) -> str:
     return f"{count:,}"
 
 
-def _too_long(size: int, what: str = "a string") -> LimitError:
+def _too_long(size: int, what: str = N_("a string")) -> LimitError:
     return LimitError(
-        f"the template makes {what} of {_n(size)} characters, more than the {_n(MAX_TEXT)} a "
-        f"template may make ({_HINT})"
+        _(
+            "the template makes {what} of {size} characters, more than the {limit} a "
+            "template may make ({hint})"
+        ).format(what=_(what), size=_n(size), limit=_n(MAX_TEXT), hint=_(_HINT))
     )
 
 
 def _too_many(size: int) -> LimitError:
     return LimitError(
-        f"the template makes a list of {_n(size)} items, more than the {_n(MAX_ITEMS)} a template "
-        f"may make ({_HINT})"
+        _(
+            "the template makes a list of {size} items, more than the {limit} a template may make ({hint})"
+        ).format(size=_n(size), limit=_n(MAX_ITEMS), hint=_(_HINT))
     )
 
 
@@ -121,17 +126,21 @@ class Budget:
         """Past the count of steps, or past the time? (every 64 steps, and at the last)"""
         if self.steps > MAX_STEPS:
             raise LimitError(
-                f"the template runs more than {_n(MAX_STEPS)} {what} in one part; a letter "
-                "template loops over the recipients and Nơi nhận lines, not over numbers: "
-                "remove the loop or the range"
+                _(
+                    "the template runs more than {limit} {what} in one part; a letter "
+                    "template loops over the recipients and Nơi nhận lines, not over numbers: "
+                    "remove the loop or the range"
+                ).format(limit=_n(MAX_STEPS), what=_(what))
             )
         self.check_time()
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise LimitError(
-                f"the template took more than {RENDER_SECONDS:g} seconds to render one part; a "
-                "letter renders in milliseconds: remove the loops or macros that run so long"
+                _(
+                    "the template took more than {seconds} seconds to render one part; a "
+                    "letter renders in milliseconds: remove the loops or macros that run so long"
+                ).format(seconds=f"{RENDER_SECONDS:g}")
             )
 
 
@@ -169,8 +178,10 @@ def render_part(root: Callable[[Context], Iterator[str]], context: Context) -> s
             append(chunk)
             if size > limit:
                 raise LimitError(
-                    f"the part renders to more than {_n(MAX_OUTPUT)} characters; a letter's "
-                    f"part is a few hundred kilobytes ({_HINT})"
+                    _(
+                        "the part renders to more than {limit} characters; a letter's "
+                        "part is a few hundred kilobytes ({hint})"
+                    ).format(limit=_n(MAX_OUTPUT), hint=_(_HINT))
                 )
             if not len(out) & 255:
                 budget.check_time()
@@ -218,7 +229,7 @@ def printed_size(value: Any) -> int:
         else:
             size += 32
         if size > MAX_TEXT:
-            raise _too_long(size, "a printed list or dict")
+            raise _too_long(size, N_("a printed list or dict"))
     return size
 
 
@@ -295,8 +306,10 @@ def _members(value: Any) -> Iterator[Any]:
 
 def _too_many_nested(size: int) -> LimitError:
     return LimitError(
-        f"the template builds lists or dicts holding more than {_n(MAX_ITEMS)} items in all "
-        f"(a list held twice counts twice; found {_n(size)}) ({_HINT})"
+        _(
+            "the template builds lists or dicts holding more than {limit} items in all "
+            "(a list held twice counts twice; found {size}) ({hint})"
+        ).format(limit=_n(MAX_ITEMS), size=_n(size), hint=_(_HINT))
     )
 
 
@@ -315,15 +328,19 @@ def _check_result(value: Any) -> Any:
 
 def _too_big_int(bits: int) -> LimitError:
     return LimitError(
-        f"the template computes a number of about {_n(bits)} bits, more than the {_n(MAX_INT_BITS)} a "
-        f"template may compute ({_HINT})"
+        _(
+            "the template computes a number of about {bits} bits, more than the {limit} a "
+            "template may compute ({hint})"
+        ).format(bits=_n(bits), limit=_n(MAX_INT_BITS), hint=_(_HINT))
     )
 
 
 def _width(value: Any, what: str) -> None:
     if isinstance(value, int) and value > MAX_TEXT:
         raise LimitError(
-            f"{what} {_n(value)} is more than the {_n(MAX_TEXT)} characters a template may make ({_HINT})"
+            _("{what} {value} is more than the {limit} characters a template may make ({hint})").format(
+                what=_(what), value=_n(value), limit=_n(MAX_TEXT), hint=_(_HINT)
+            )
         )
 
 
@@ -337,11 +354,13 @@ def _check_printf(fmt: str, args: Any) -> None:
         for part in m.groups():
             if part == "*":
                 raise LimitError(
-                    f"the format {fmt[:40]!r} takes a field's width from its arguments ('*'), which "
-                    "a template may not do; write the width in the format"
+                    _(
+                        "the format {format} takes a field's width from its arguments ('*'), which "
+                        "a template may not do; write the width in the format"
+                    ).format(format=repr(fmt[:40]))
                 )
             if part:
-                _width(int(part), "a field width of")
+                _width(int(part), N_("a field width of"))
     _check_printable(args if isinstance(args, tuple) else (args,))
     if isinstance(args, dict):
         _check_printable(args.values())
@@ -350,11 +369,13 @@ def _check_printf(fmt: str, args: Any) -> None:
 def _check_format_spec(spec: str) -> None:
     if "{" in spec:
         raise LimitError(
-            f"the format spec {spec[:40]!r} takes a width from its arguments, which a template may "
-            "not do; write the width in the format"
+            _(
+                "the format spec {spec} takes a width from its arguments, which a template may "
+                "not do; write the width in the format"
+            ).format(spec=repr(spec[:40]))
         )
     for number in _NUMBER.findall(spec):
-        _width(int(number), "a field width of")
+        _width(int(number), N_("a field width of"))
 
 
 def _check_str_format(fmt: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -362,7 +383,7 @@ def _check_str_format(fmt: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -
         fields = list(string.Formatter().parse(fmt))
     except ValueError:
         return  # str.format reports it
-    for _, _, spec, _ in fields:
+    for _text, _name, spec, _conversion in fields:
         if spec:
             _check_format_spec(spec)
     _check_printable(args)
@@ -433,7 +454,7 @@ def _method_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tu
     name = getattr(obj, "__name__", "")
     if isinstance(owner, (str, bytes)):
         if name in {"ljust", "rjust", "center", "zfill"}:
-            _width(args[0] if args else kwargs.get("width"), "a width of")
+            _width(args[0] if args else kwargs.get("width"), N_("a width of"))
         elif name == "expandtabs":
             tabsize = args[0] if args else kwargs.get("tabsize", 8)
             if isinstance(tabsize, int) and len(owner) * max(tabsize, 1) > MAX_TEXT:
@@ -457,7 +478,7 @@ def _method_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tu
             if len(owner) * longest > MAX_TEXT:
                 raise _too_long(len(owner) * longest)
     elif isinstance(owner, int) and name == "to_bytes":
-        _width(args[0] if args else kwargs.get("length"), "a length of")
+        _width(args[0] if args else kwargs.get("length"), N_("a length of"))
     return None
 
 
@@ -484,7 +505,7 @@ def _guarded(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
         if name in _ITERATING and isinstance(value, str) and len(value) > MAX_ITEMS:
             raise _too_many(len(value))  # a list of its characters
         if name == "center":
-            _width(rest[0] if rest else kwargs.get("width", 80), "a width of")
+            _width(rest[0] if rest else kwargs.get("width", 80), N_("a width of"))
         elif name == "indent":
             width = rest[0] if rest else kwargs.get("width", 4)
             pad = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
@@ -538,7 +559,7 @@ def _loop_guard(iterable: Any) -> Iterator[Any]:
     for item in iterable:
         budget.steps += 1
         if budget.steps > MAX_STEPS or not budget.steps & 63:
-            budget.checkpoint("loop iterations")
+            budget.checkpoint(N_("loop iterations"))
         yield item
 
 
@@ -549,16 +570,22 @@ def _range(*args: int) -> range:
     rng = range(*args)
     if len(rng) > MAX_STEPS:
         raise LimitError(
-            f"range({', '.join(map(str, args))}) has {_n(len(rng))} numbers, more than the "
-            f"{_n(MAX_STEPS)} a template may loop over; a letter template loops over the "
-            "recipients and Nơi nhận lines, not over numbers"
+            _(
+                "range({arguments}) has {count} numbers, more than the "
+                "{limit} a template may loop over; a letter template loops over the "
+                "recipients and Nơi nhận lines, not over numbers"
+            ).format(arguments=", ".join(map(str, args)), count=_n(len(rng)), limit=_n(MAX_STEPS))
         )
     return rng
 
 
 def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002
     if n > 1000 or max > 10_000 or min > 10_000:
-        raise LimitError(f"lipsum({n}, ..., {min}, {max}) is more placeholder text than a template may make")
+        raise LimitError(
+            _("lipsum({n}, ..., {min}, {max}) is more placeholder text than a template may make").format(
+                n=n, min=min, max=max
+            )
+        )
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 
@@ -639,7 +666,7 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         return _check_result(self.binop_table[operator](left, right))
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        _step("loop iterations and calls")
+        _step(N_("loop iterations and calls"))
         replaced = _method_check(obj, args, kwargs)
         if replaced is not None:
             args = replaced
