@@ -838,9 +838,9 @@ def test_a_font_planted_in_a_shared_cache_folder_is_not_used(
         "--number", "451/SCT-VP", "-o", str(out), env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    fonts = _fonts(out)
-    assert "DejaVu" not in fonts, fonts
-    assert real_font.stem.split("-")[0].replace("_", "") in fonts.replace("_", "").replace(" ", ""), fonts
+    embedded = _fonts(out)
+    assert "DejaVu" not in embedded, embedded
+    assert real_font.stem.split("-")[0].replace("_", "") in embedded.replace("_", "").replace(" ", ""), embedded
     # the fresh private folder used instead is gone with the process
     assert sorted(p.name for p in tmp.iterdir()) == [shared.name]
 

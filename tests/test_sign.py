@@ -34,9 +34,11 @@ from PIL import Image, ImageChops  # noqa: E402
 from pki import AGENCY_CN, AGENCY_O, PASSPHRASE, SIGNER_CN, SIGNER_O, Pki, dummy_timestamper, make_pki  # noqa: E402
 from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
 
+from wfh_docs import sign  # noqa: E402
 from wfh_docs.errors import InputError, WfhDocError  # noqa: E402
 from wfh_docs.letter.vn import iso_vn_time  # noqa: E402
-from wfh_docs.sign import sign  # noqa: E402
+from wfh_docs.sign import fonts, images  # noqa: E402
+from wfh_docs.sign.sign import parse_box  # noqa: E402
 
 SIGNING = EXAMPLES / "signing"
 SIGNATURE_PNG = SIGNING / "chu-ky-nguyen-huu-hung.png"
@@ -485,7 +487,7 @@ def test_stamp_text_has_the_font_width(appendix: sign.SignResult) -> None:
     from fontTools.ttLib import TTFont
 
     line = f"Thời gian ký: {iso_vn_time(appendix.signing_time)}"
-    font = TTFont(str(sign._find_font(None)))
+    font = TTFont(str(fonts.find_font(None)))
     cmap, hmtx, upem = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
     expected = sum(hmtx[cmap[ord(ch)]][0] for ch in line) / upem * 10
     _, words = _words(appendix.output, 1)
@@ -631,11 +633,11 @@ def test_verify_unsigned_pdf_has_no_reports(letter_pdf: Path) -> None:
 
 def test_sample_images_are_what_nd30_asks(tmp_path: Path) -> None:
     for path, colour in ((SIGNATURE_PNG, "blue"), (SEAL_PNG, "red")):
-        picture = sign._load_png(path, "sample", colour)  # type: ignore[arg-type]
+        picture = images.load_png(path, "sample", colour)  # type: ignore[arg-type]
         assert picture.warnings == ()
         assert picture.dpi == pytest.approx(300, abs=0.1)
-    seal = sign._load_png(SEAL_PNG, "seal", "red")
-    w, h, note = sign._seal_size(seal)
+    seal = images.load_png(SEAL_PNG, "seal", "red")
+    w, h, note = images.seal_size(seal)
     assert note is None and max(w, h) == pytest.approx(36 * 72 / 25.4, rel=0.03)
 
 
@@ -753,13 +755,13 @@ def test_token_problems_are_clear(
     [("300,620,500,700", (300.0, 620.0, 500.0, 700.0)), (" 1.5 2 3  4.25 ", (1.5, 2.0, 3.0, 4.25))],
 )
 def test_parse_box(text: str, box: tuple[float, float, float, float]) -> None:
-    assert sign.parse_box(text) == box
+    assert parse_box(text) == box
 
 
 @pytest.mark.parametrize("text", ["", "1,2,3", "a,b,c,d", "1,2,3,4,5"])
 def test_parse_box_refuses_what_is_not_four_numbers(text: str) -> None:
     with pytest.raises(InputError, match="is not four numbers"):
-        sign.parse_box(text)
+        parse_box(text)
 
 
 # -- the command line -----------------------------------------------------------------------------

@@ -1,3 +1,26 @@
 """PAdES signing and verification of letters, with signature images, seals and stamps placed as the
-decree says.
+decree says: keys, images, fonts, pdftext (text positions), placement, appearance (the only module
+touching pyHanko's internals), signing (the flow) and verify.
 """
+
+from ..errors import SigningError
+from .base import Box, Level, Role
+from .keys import KeySource
+from .requests import SignOptions, SignRequest
+from .signing import SignResult, sign_file, sign_pdf
+from .verify import SignatureReport, verify_pdf
+
+__all__ = [
+    "Box",
+    "KeySource",
+    "Level",
+    "Role",
+    "SignOptions",
+    "SignRequest",
+    "SignResult",
+    "SignatureReport",
+    "SigningError",
+    "sign_file",
+    "sign_pdf",
+    "verify_pdf",
+]

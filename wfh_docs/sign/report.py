@@ -1,0 +1,104 @@
+"""What verify says of one signature: `SignatureReport`, for machines (its fields, `--json`) and
+for a person (`describe()`, in the run's language)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from ..i18n import N_, _
+from ..letter.vn import iso_vn_time
+from .classify import ROLE_LABELS, Finding
+
+_TRUST = {"trusted": N_("trusted"), "untrusted": N_("untrusted"), "unknown": N_("unknown")}
+_COVERAGE = {
+    "entire file": N_("entire file"),
+    "entire revision": N_("entire revision"),
+    "partial": N_("partial"),
+}
+_KINDS = {"signature": N_("signature"), "document timestamp": N_("document timestamp")}
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """One signature (or document time-stamp) of a PDF, as `verify_pdf` found it."""
+
+    field: str
+    kind: Literal["signature", "document timestamp"]
+    signer: str  # subject CN of the signing certificate
+    organisation: str | None  # subject O
+    signing_time: dt.datetime | None
+    time_source: Literal["timestamp", "signer", "none"]  # a TSA's token, or the signer's own clock
+    intact: bool  # the signed bytes hash to what was signed
+    valid: bool  # the signature over that hash checks out
+    trust: Literal["trusted", "untrusted", "unknown"]  # unknown: no chain to a root we know
+    coverage: Literal["entire file", "entire revision", "partial"]
+    modified_after: bool  # changed after this signature in a way that is not allowed
+    changes: str  # in plain words, what happened to the document after this signature
+    problems: tuple[str, ...] = ()
+    # bytes at the end of the file after its last revision (its last %%EOF): in no revision, so no
+    # signature covers them and no PDF reader shows them (pdfsig: "Not total document signed")
+    unsigned_bytes: int = 0
+    # False: the signature could not be parsed or checked at all (the reason is in `problems`);
+    # intact and valid are then False without the signed bytes being known to differ
+    checked: bool = True
+    validity: str = ""  # when the certificate's validity was judged, and how it stands since
+    certificate_kind: Literal["personal", "organisation"] | None = None
+    role: str = "unknown"  # see classify.RoleName
+    page: int | None = None  # 1-based, where the widget is; None for an invisible signature
+    box: tuple[float, float, float, float] | None = None
+    image: bool = False  # the appearance shows an image
+    digest_algorithm: str | None = None
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Intact, valid, not distrusted and not modified in a disallowed way."""
+        return self.intact and self.valid and self.trust != "untrusted" and not self.modified_after
+
+    def _integrity(self) -> str:
+        if not self.checked:
+            return _("could not be checked")
+        return _("intact") if self.intact and self.valid else "BROKEN"
+
+    def describe(self) -> str:
+        """A few lines for a person: what `wfhdoc verify` prints for this signature."""
+        when = iso_vn_time(self.signing_time) if self.signing_time else _("unknown")
+        source = {
+            "timestamp": _(" (time-stamp)"),
+            "signer": _(" (signer's clock)"),
+            "none": "",
+        }[self.time_source]
+        org = f", {self.organisation}" if self.organisation else ""
+        lines = [
+            f"{self.field} ({_(_KINDS[self.kind])}): {self.signer}{org}",
+            _("  signed at: {when}{source}").format(when=when, source=source),
+            _("  integrity: {state}").format(state=self._integrity()),
+            _("  certificate: {trust}").format(trust=_(_TRUST[self.trust])),
+            _("  covers: {coverage}").format(coverage=_(_COVERAGE[self.coverage])),
+            _("  after signing: {changes}").format(changes=self.changes),
+        ]
+        if self.unsigned_bytes:
+            lines.append(
+                _("  unsigned bytes: {count} after the end of the PDF, covered by no signature").format(
+                    count=self.unsigned_bytes
+                )
+            )
+        if self.validity:
+            lines.append(_("  validity: {note}").format(note=self.validity))
+        if self.kind == "signature":
+            where = _(", page {page}").format(page=self.page) if self.page else ""
+            lines.append(_("  role: {role}{where}").format(role=_(ROLE_LABELS[self.role]), where=where))
+        lines += [_("  problem: {problem}").format(problem=p) for p in self.problems]
+        lines += [
+            _("  {severity}: {message} [{rule}]").format(
+                severity=_(f.severity), message=f.message, rule=f.rule
+            )
+            for f in self.findings
+        ]
+        return "\n".join(lines)
+
+
+# the severities' names, for the catalog
+_SEVERITIES = (N_("error"), N_("warning"), N_("info"))

@@ -1,0 +1,261 @@
+"""Signing a letter's PDF: the flow from the request to the signed file.
+
+PAdES (`/SubFilter /ETSI.CAdES.detached`, SHA-256), by incremental update so that an earlier
+signature stays valid, in the three roles of Phụ lục I:
+
+* ``signer`` (ô 7c, II.7.d): the competent person's handwritten signature image, blue, PNG with a
+  transparent background, centred between the signer's title lines and the name.
+* ``agency`` (ô 8, II.8.a): the agency's seal image, red, at the seal's real size, PNG with a
+  transparent background, covering about the left third of the signer's signature image; beside
+  it "Ký bởi: <agency>" and "Thời gian ký: <ISO 8601, +07:00>" in Times New Roman 10 pt, black
+  (practice from TT 01/2019/TT-BNV, not the decree; see docs/nd30-format.md §4.3).
+* ``appendix`` (II.8.b, III.1.d): an attachment in its own file, signed by the agency with no
+  image at the top right of page 1: "Số: <number>" and the signing time, TNR 10 pt, black.
+
+Everything about the inputs is checked before the token is asked for its PIN; the input file is
+never written to, and the output appears whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pkcs11
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PyhankoSigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError
+
+from ..errors import OutputError, SigningError
+from ..files.output import write_atomic
+from ..i18n import _
+from ..letter.vn import iso_vn_time
+from .appearance import TimedPdfSigner, existing_widgets, field_spec, stamp
+from .base import FIELD_NAMES, REASONS, Box, Level, Role, bad, read_pdf
+from .images import Picture, load_png
+from .keys import Key, KeySource, check_cert, common_name, load_certs, load_crls
+from .placement import Document, Layout, covered, plan, unique_name
+from .requests import SignOptions, SignRequest
+
+
+@dataclass(frozen=True)
+class SignResult:
+    """What signing did: where the signature went and who signed when."""
+
+    output: Path
+    role: Role
+    field_name: str
+    page: int  # 1-based
+    box: tuple[float, float, float, float]  # the widget's rectangle, PDF points, origin bottom-left
+    image_box: tuple[float, float, float, float] | None  # where the image landed on the page
+    signer: str  # the certificate's subject CN
+    signing_time: dt.datetime  # in Vietnam time
+    level: Level
+    warnings: tuple[str, ...] = ()
+
+
+def _document(input: Path, request: SignRequest) -> Document:
+    data = read_pdf(input)
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            raise bad(input, "", _("the PDF is encrypted"), _("remove its password first"))
+        n_pages = int(reader.root["/Pages"]["/Count"])
+        widgets = existing_widgets(reader)
+    except (PdfError, KeyError, ValueError, TypeError) as exc:
+        raise bad(input, "", _("cannot read the PDF ({reason})").format(reason=exc)) from None
+    if request.page is not None and not 1 <= request.page <= n_pages:
+        raise bad(
+            input,
+            "page",
+            _("there is no page {page}: the PDF has {count}").format(page=request.page, count=n_pages),
+        )
+    return Document(data, input, n_pages, tuple(widgets))
+
+
+def _picture(request: SignRequest) -> Picture | None:
+    if request.image is None:
+        return None
+    if request.role == "signer":
+        return load_png(Path(request.image), "signature", "blue")
+    return load_png(Path(request.image), "seal", "red")
+
+
+def sign_file(
+    input: Path, output: Path, request: SignRequest, key: KeySource, options: SignOptions | None = None
+) -> SignResult:
+    """Sign the PDF `input` into `output` as `request` asks, with the key `key`.
+
+    `output` may be `input`: the signed file replaces it only once it is whole.
+    Raises InputError for bad input, SigningError when the token or pyHanko fails,
+    OutputError when the output cannot be written.
+    """
+    options = options or SignOptions()
+    input, output = Path(input), Path(output)
+    if output.is_dir():
+        raise OutputError(_("{path}: is a folder; give a file name ending in .pdf").format(path=output))
+    moment = options.when or dt.datetime.now(dt.timezone.utc)
+    if moment.tzinfo is None:
+        moment = dt.datetime.fromisoformat(iso_vn_time(moment))  # naive: Vietnam time
+    vn_time = dt.datetime.fromisoformat(iso_vn_time(moment))
+    # everything about the inputs is checked before the token is asked for its PIN
+    doc = _document(input, request)
+    picture = _picture(request)
+    chain = load_certs(options.trust_roots, _("trust root"))
+    revocation = load_crls(options.crls)
+    opened = key.open(chain)
+    try:
+        check_cert(opened.cert, moment, key.name)
+        cn = common_name(opened.cert)
+        layout, placed = plan(request, doc, picture, cn, vn_time)
+        warnings = [*(picture.warnings if picture else ()), *placed, *covered(layout, doc.widgets)]
+        field_name = unique_name(FIELD_NAMES[request.role], {w.name for w in doc.widgets})
+        signed = _sign(doc, opened, field_name, request.role, layout, options, chain, revocation, moment)
+    finally:
+        opened.release()
+    write_atomic(output, signed)
+    return SignResult(
+        output=output,
+        role=request.role,
+        field_name=field_name,
+        page=layout.page + 1,
+        box=layout.widget.as_tuple(),
+        image_box=layout.image_on_page.as_tuple() if layout.image_on_page else None,
+        signer=cn,
+        signing_time=vn_time,
+        level=options.level,
+        warnings=tuple(warnings),
+    )
+
+
+def sign_pdf(
+    input: Path,
+    output: Path,
+    *,
+    role: Role,
+    pkcs12: Path | None = None,
+    passphrase: bytes | None = None,
+    pkcs11_lib: str | None = None,
+    token_label: str | None = None,
+    key_label: str | None = None,
+    cert_label: str | None = None,
+    pin: str | None = None,
+    image: Path | None = None,
+    agency_name: str | None = None,
+    document_number: str | None = None,
+    signer_name: str | None = None,
+    page: int | None = None,
+    box: tuple[float, float, float, float] | None = None,
+    tsa_url: str | None = None,
+    timestamper: TimeStamper | None = None,
+    level: Level = "B-B",
+    trust_roots: Sequence[Path] = (),
+    crls: Sequence[Path] = (),
+    allow_fetching: bool = True,
+    font: Path | None = None,
+    when: dt.datetime | None = None,
+) -> SignResult:
+    """`sign_file` with its three requests given as keywords, for the callers written before
+    them (the CLI, the browser app): see SignRequest, KeySource and SignOptions."""
+    request = SignRequest(
+        role, image, agency_name, document_number, signer_name, page, Box(*box) if box else None, font
+    )
+    options = SignOptions(level, tsa_url, timestamper, trust_roots, crls, allow_fetching, when)
+    key = KeySource(pkcs12, passphrase, pkcs11_lib, token_label, key_label, cert_label, pin)
+    return sign_file(input, output, request, key, options)
+
+
+def _signer(
+    key: Key,
+    field_name: str,
+    role: Role,
+    layout: Layout,
+    options: SignOptions,
+    chain: list[Any],
+    crls: list[Any],
+    when: dt.datetime,
+) -> TimedPdfSigner:
+    level = options.level
+    timestamper = options.timestamper
+    if timestamper is None and level != "B-B":
+        timestamper = HTTPTimeStamper(str(options.tsa_url))
+    validation = None
+    if level in ("B-LT", "B-LTA"):
+        validation = ValidationContext(
+            trust_roots=[asn1_x509.Certificate.load(c.dump()) for c in chain] or None,
+            crls=crls,
+            allow_fetching=options.allow_fetching,
+        )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=REASONS[role],
+        embed_validation_info=validation is not None,
+        validation_context=validation,
+        use_pades_lta=level == "B-LTA",
+    )
+    return TimedPdfSigner(
+        meta,
+        signer=key.signer,
+        timestamper=timestamper if level != "B-B" else None,
+        stamp_style=stamp(layout.picture, layout.picture_box, layout.text, layout.text_origin),
+        new_field_spec=field_spec(field_name, layout.page, layout.widget),
+        when=when,
+    )
+
+
+def _sign(
+    doc: Document,
+    key: Key,
+    field_name: str,
+    role: Role,
+    layout: Layout,
+    options: SignOptions,
+    chain: list[Any],
+    crls: list[Any],
+    when: dt.datetime,
+) -> bytes:
+    level = options.level
+    pdf_signer = _signer(key, field_name, role, layout, options, chain, crls, when)
+    out = io.BytesIO()
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(doc.data), strict=False)
+        pdf_signer.sign_pdf(writer, output=out)
+    except TimestampRequestError as exc:
+        raise SigningError(
+            _("the time-stamping service did not give a time-stamp: {reason}").format(reason=exc)
+        ) from None
+    except PathBuildingError as exc:
+        raise SigningError(
+            _(
+                "cannot build the certificate chain for {level} ({reason}); "
+                "give the CA certificates (--trust-root)"
+            ).format(level=level, reason=exc)
+        ) from None
+    except pkcs11.exceptions.PKCS11Error as exc:
+        raise SigningError(
+            _("the token failed to sign: {reason}").format(reason=f"{type(exc).__name__} {exc}".strip())
+        ) from None
+    except PyhankoSigningError as exc:
+        raise SigningError(_("pyHanko refused to sign: {reason}").format(reason=exc)) from None
+    except PdfError as exc:
+        raise bad(doc.source, "", _("cannot sign this PDF ({reason})").format(reason=exc)) from None
+    except OSError as exc:  # the network, on the way to a TSA, OCSP responder or CRL server
+        raise SigningError(
+            _("a network service needed for {level} could not be reached: {reason}").format(
+                level=level, reason=exc
+            )
+        ) from None
+    return out.getvalue()
