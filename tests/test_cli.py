@@ -241,3 +241,83 @@ def test_batch_with_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert code == 0, stdout
     assert len(list(out.glob("*.pdf"))) == len(list(out.glob("*.docx"))) == 10
     assert stdout.endswith(f"10 PDFs written to {out}\n")
+
+
+def test_help_in_vietnamese_then_english_in_one_process(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--lang", "vi", "build", "--help"], capsys)
+    assert code == 0
+    assert out.startswith("Cách dùng: wfhdoc build [TÙY CHỌN] DATA\n")
+    assert "Tạo một văn bản từ DATA, một tệp JSON." in out
+    assert "Tùy chọn:" in out and "Hiện hướng dẫn này rồi thoát." in out
+    code, out, _ = run(["--lang", "en", "build", "--help"], capsys)
+    assert code == 0
+    assert out.startswith("Usage: wfhdoc build [OPTIONS] DATA\n")
+    assert "Build one letter from DATA, a JSON file." in out
+    assert "Options:" in out and "Show this message and exit." in out
+    assert "Tùy chọn" not in out
+    code, out, _ = run(["--lang", "vi", "--help"], capsys)
+    assert "Lệnh:" in out and "Hiện phiên bản rồi thoát." in out and "Tạo một văn bản từ DATA" in out
+
+
+def test_clicks_own_errors_are_vietnamese_and_click_is_left_as_it_was(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import gettext
+
+    import click.core
+    import click.exceptions
+
+    code, _, err = run(["--lang", "vi", "build", "a.json", "--nosuch"], capsys)
+    assert code == 2
+    assert err == (
+        "Cách dùng: wfhdoc build [TÙY CHỌN] DATA\n"
+        "Xem hướng dẫn: 'wfhdoc build --help'.\n\nLỗi: Không có tùy chọn '--nosuch'.\n"
+    )
+    code, _, err = run(["--lang", "vi", "build"], capsys)
+    assert code == 2 and err.endswith("Lỗi: Thiếu đối số 'DATA'.\n")
+    code, _, err = run(["--lang", "en", "build"], capsys)
+    assert code == 2 and err.endswith("Error: Missing argument 'DATA'.\n")
+    # after the run, click speaks through the standard library's gettext again
+    assert click.core._ is gettext.gettext and click.exceptions.ngettext is gettext.ngettext
+
+
+def test_messages_in_the_language_of_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "451-SCT-VP.docx"
+    code, out, err = run(["--lang", "vi", "build", str(REFERENCE_JSON), "-o", str(target)], capsys)
+    assert (code, out, err) == (0, f"đã ghi {target}\n", "")
+    monkeypatch.setenv("WFHDOC_LANG", "vi")
+    code, out, err = run(["build", str(REFERENCE_JSON), "-o", str(tmp_path / "a.pdf")], capsys)
+    assert code == 1 and err.startswith("lỗi: ") and "văn bản là tệp Word" in err
+    # --lang wins over WFHDOC_LANG
+    code, out, err = run(["--lang=en", "build", str(REFERENCE_JSON), "-o", str(tmp_path / "a.pdf")], capsys)
+    assert code == 1 and err.startswith("error: ") and "the letter is a Word file" in err
+
+
+def test_a_batch_summary_in_vietnamese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = ROOT / "data" / "examples" / "batch" / "so-noi-vu-gui-huyen.json"
+    out = tmp_path / "out"
+    code, stdout, _ = run(
+        ["--lang", "vi", "batch", str(source), "-o", str(out), "-q", "--workers", "1"], capsys
+    )
+    assert code == 0
+    assert stdout == f"10 đã tạo, 0 không đổi, 0 lỗi; danh sách kết quả: {out / 'manifest.csv'}\n"
+    code, stdout, _ = run(
+        ["--lang", "en", "batch", str(source), "-o", str(out), "-q", "--workers", "1"], capsys
+    )
+    assert stdout == f"0 built, 10 unchanged, 0 failed; manifest: {out / 'manifest.csv'}\n"
+
+
+def test_vietnamese_through_a_console_that_cannot_encode_it(tmp_path: Path) -> None:
+    # what a Windows console redirected to a file has (its ANSI code page): UTF-8 comes out
+    env = {"PYTHONIOENCODING": "cp1252", "PATH": "/usr/bin:/bin", "WFHDOC_LANG": "vi"}
+    done = subprocess.run(
+        [sys.executable, "-m", "wfh_docs", "build", str(tmp_path / "thư.json")],
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.decode("utf-8").startswith(f"lỗi: {tmp_path / 'thư.json'}")

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import operator
-import os
 import re
 import threading
 import time
@@ -85,9 +84,12 @@ class Manifest:
     at a time: a long batch's manifest is never held whole.
 
     The letters are renamed into place without waiting for the disk. At the end `sync` (the
-    caller's: the CLI passes os.sync) puts them on the disk, or, without one, each letter built
-    is fsynced; only then does the journal go, so that until then a crash leaves the journal,
-    and the next run checks each letter against it."""
+    caller's: the CLI passes os.sync, one wait for all of them) puts them on the disk before
+    the journal goes, so that until then a crash leaves the journal, and the next run checks
+    each letter against it. Without one the final manifest alone is fsynced: a letter reaches
+    the disk when the system writes it back (one fsync per letter would take a batch three
+    times as long), and one that a crash of the machine cut short no longer has the SHA-256
+    the manifest lists, so the next run builds it again."""
 
     def __init__(
         self, outdir: Path, every: float = 2.0, temp: Path | None = None, sync: Sync | None = None
@@ -171,7 +173,7 @@ class Manifest:
 
     def sync_soon(self) -> None:
         """Start the caller's sync while the last letters are made, so that the wait at the
-        end is for those only (nothing without one: each letter is fsynced at the end)."""
+        end is for those only."""
         if self._early_sync is None and self._sync is not None:
             self._early_sync = threading.Thread(target=self._sync, name="wfhdoc-sync", daemon=True)
             self._early_sync.start()
@@ -193,31 +195,11 @@ class Manifest:
             error = str(exc)
         if self._sync is not None:
             self._sync()
-        else:
-            self._fsync_letters()
         with contextlib.suppress(OSError):
             self.journal.close()
         if finished and not error and not self.disk_full:
             (self.outdir / JOURNAL).unlink(missing_ok=True)
         return error
-
-    def _fsync_letters(self) -> None:
-        """Each letter this run wrote, and the folder's entries for them, on the disk."""
-        for row in self.rows.values():
-            if row.status == "built" and row.output:
-                _fsync(self.outdir / row.output, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        if hasattr(os, "O_DIRECTORY"):
-            _fsync(self.outdir, os.O_RDONLY | os.O_DIRECTORY)
-
-
-def _fsync(path: Path, flags: int) -> None:
-    # a letter removed or replaced since is not this run's to keep
-    with contextlib.suppress(OSError):
-        fd = os.open(path, flags)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 _ROW_JSON = json.JSONEncoder(ensure_ascii=False)

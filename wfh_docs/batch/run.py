@@ -116,7 +116,8 @@ def run_batch(
     its letter failed (with one worker, letters are built in this process, without a limit).
     `before_workers` is called once the template is compiled, before worker processes start
     (not with one worker);
-    `sync` puts the letters on the disk at the end (without it each letter built is fsynced)."""
+    `sync` puts the letters on the disk at the end (the CLI passes os.sync; without it only
+    the manifest is fsynced, see Manifest)."""
     if letter_timeout is not None and not letter_timeout > 0:
         raise WfhDocError(
             _("the letter timeout must be a positive number of seconds, not {value}").format(

@@ -19,6 +19,8 @@ from ..i18n import N_, _
 F = TypeVar("F", bound=Callable[..., Any])
 SHOW_HELP = N_("Show this message and exit.")
 SHOW_VERSION = N_("Show the version and exit.")
+# click's usage line: the msgids of its defaults
+METAVARS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
 
 
 def _translated(text: str | None) -> str | None:
@@ -43,6 +45,7 @@ class _Translated:
 
     _msgid: str | None
     _short_msgid: str | None
+    _options_metavar: str | None
 
     @property
     def help(self) -> str | None:
@@ -60,6 +63,15 @@ class _Translated:
     def short_help(self, value: str | None) -> None:
         self._short_msgid = value
 
+    @property
+    def options_metavar(self) -> str | None:
+        return _translated(self._options_metavar)
+
+    @options_metavar.setter
+    def options_metavar(self, value: str | None) -> None:
+        # click's own "[OPTIONS]", marked below
+        self._options_metavar = value
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
@@ -74,6 +86,15 @@ class Command(_Translated, click.Command):  # type: ignore[misc]
 class Group(_Translated, click.Group):  # type: ignore[misc]
     command_class = Command
     group_class = type  # a group's groups are of its class
+    _subcommand_metavar: str
+
+    @property  # type: ignore[override]
+    def subcommand_metavar(self) -> str:
+        return _(self._subcommand_metavar)
+
+    @subcommand_metavar.setter
+    def subcommand_metavar(self, value: str) -> None:
+        self._subcommand_metavar = value
 
 
 def option(*decls: str, **attrs: Any) -> Callable[[F], F]:
