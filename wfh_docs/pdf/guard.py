@@ -23,6 +23,10 @@ _ROOT_PREFIX = "wfhdoc-pdf-"
 _ROOT_NAME = re.compile(r"wfhdoc-pdf-(\d+)-(\d+)-")
 # In the environment of every LibreOffice of a run: how the guard and later runs find them.
 RUN_ENV = "WFHDOC_PDF_RUN"
+# Windows: OpenProcess's access right and error, GetExitCodeProcess's answer for a live process
+_QUERY_LIMITED_INFORMATION = 0x1000
+_ACCESS_DENIED = 5
+_STILL_ACTIVE = 259
 
 # The guard of a run (see the module's docstring), run as `python -I -S -c _GUARD root`. Lines on
 # its standard input: "+PGID" (a LibreOffice started), "-PGID" (it was killed and is being reaped),
@@ -117,7 +121,29 @@ def _start_time(pid: int) -> int:
         return 0
 
 
+def _alive_on_windows(pid: int) -> bool:
+    """Whether a process `pid` runs, asked of Windows itself: there os.kill(pid, 0) is no probe
+    but a Ctrl-C sent to the process's console (signal.CTRL_C_EVENT is 0)."""
+    if sys.platform != "win32":
+        return True
+    import ctypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    handle = kernel32.OpenProcess(_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return ctypes.get_last_error() == _ACCESS_DENIED  # another user's: perhaps the run's
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return bool(code.value == _STILL_ACTIVE)
+    finally:
+        kernel32.CloseHandle(handle)
+
+
 def _alive(pid: int, start: int) -> bool:
+    if os.name == "nt":
+        return _alive_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
