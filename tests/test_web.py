@@ -511,6 +511,7 @@ def _run_batch(c: TestClient, content: bytes, **data: str) -> dict[str, Any]:
 
 
 def test_a_batch_with_a_bad_row(client: TestClient) -> None:
+    client.get("/soan?lang=en")  # the batch's messages are said in the page's language
     status = _run_batch(client, _bad_row_workbook())
     assert status["state"] == "done", status
     assert status["counts"] == {"built": 26, "unchanged": 0, "failed": 1}
@@ -525,6 +526,17 @@ def test_a_batch_with_a_bad_row(client: TestClient) -> None:
     assert "manifest.csv" in names and sum(n.endswith(".docx") for n in names) == 26
     rows = manifest if isinstance(manifest, list) else manifest.get("rows", manifest.get("records"))
     assert [r["status"] for r in rows].count("failed") == 1
+
+
+def test_a_batch_speaks_the_language_of_the_page_that_started_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WFHDOC_SOFFICE", "/nonexistent/soffice")
+    status = _run_batch(client, _bad_row_workbook(), pdf="1")  # Vietnamese, the app's default
+    assert status["state"] == "done" and "Máy này chưa cài LibreOffice" in status["note"]
+    client.get("/soan?lang=en")
+    status = _run_batch(client, _bad_row_workbook(), pdf="1")
+    assert "LibreOffice is not installed on this computer" in status["note"]
 
 
 def test_the_workbooks_download(client: TestClient) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from wfh_docs.batch.run import Report, run_batch
 from wfh_docs.errors import WfhDocError
-from wfh_docs.i18n import _
+from wfh_docs.i18n import _, language, using
 from wfh_docs.web.files import Scratch, remove
 from wfh_docs.web.preview import soffice_missing, to_pdf
 
@@ -47,6 +47,7 @@ class Job:
     zip_path: Path | None = None
     pdfs: list[Path] = field(default_factory=list)
     finished: float = 0.0
+    language: str = "vi"  # of the page that started it: the batch's messages are said in it
 
     @property
     def outdir(self) -> Path:
@@ -74,7 +75,7 @@ class Jobs:
         self, folder: Path, source: Path, shown: str, stem: str, *, pdf: bool, register: Path | None
     ) -> Job:
         self.expire()
-        job = Job(secrets.token_urlsafe(12), folder, source, shown, stem, pdf, register)
+        job = Job(secrets.token_urlsafe(12), folder, source, shown, stem, pdf, register, language=language())
         with self._lock:
             self._jobs[job.id] = job
         self._queue.put(job)
@@ -102,18 +103,22 @@ class Jobs:
             job = self._queue.get()
             if job is None:
                 return
-            try:
-                self._run(job)
-            except WfhDocError as exc:
-                job.error = job.shown_text(str(exc))
-                job.state = "failed"
-            except Exception:  # noqa: BLE001 - a bug: logged here, a plain message on the page
-                log.exception("batch %s failed", job.id)
-                job.error = _("An unexpected error stopped the batch; the server's log has the details.")
-                job.state = "failed"
-            finally:
-                job.source.unlink(missing_ok=True)
-                job.finished = time.monotonic()
+            with using(job.language):  # this thread does not inherit the request's context
+                self._one(job)
+
+    def _one(self, job: Job) -> None:
+        try:
+            self._run(job)
+        except WfhDocError as exc:
+            job.error = job.shown_text(str(exc))
+            job.state = "failed"
+        except Exception:  # noqa: BLE001 - a bug: logged here, a plain message on the page
+            log.exception("batch %s failed", job.id)
+            job.error = _("An unexpected error stopped the batch; the server's log has the details.")
+            job.state = "failed"
+        finally:
+            job.source.unlink(missing_ok=True)
+            job.finished = time.monotonic()
 
     def _run(self, job: Job) -> None:
         job.state = "running"
