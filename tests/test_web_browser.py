@@ -27,7 +27,7 @@ from docx import Document
 from docx.shared import Mm, Pt
 from helpers import EXAMPLES, ROOT, require_tool
 
-from wfh_docs.check.rules import check_docx
+from wfh_docs.check import check_docx
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import TimeoutException  # noqa: E402
@@ -479,6 +479,54 @@ def test_zoomed_to_125_percent_nothing_overflows(server: str, browser: WebDriver
             assert scroll <= inner, f"{path}: {scroll} px wide in a {inner} px window"
     finally:
         browser.set_window_size(1280, 1000)
+
+
+def test_at_125_percent_display_scaling_a_letter_with_tables_fits(server: str, browser: WebDriver) -> None:
+    # Windows' 125 % display scaling on a 1280-pixel screen: 1024 CSS pixels, each 1.25 device pixels
+    metrics = {"width": 1024, "height": 800, "deviceScaleFactor": 1.25, "mobile": False}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        _page(browser, server + "/soan", "example")
+        assert browser.execute_script("return window.devicePixelRatio") == 1.25
+        Select(_field(browser, "example")).select_by_value("cong-van-hai-phu-luc")
+        _field(browser, "use-example").click()
+        _wait(browser, lambda d: d.find_elements(By.ID, "f-appendices-1-title"), what="the second phụ lục")
+        inner = browser.execute_script("return document.documentElement.clientWidth")
+        scroll = browser.execute_script("return document.documentElement.scrollWidth")
+        assert 990 <= inner <= 1024 and scroll <= inner, (
+            f"{scroll} px wide in a {inner} px window"
+        )  # less its scrollbar
+        # every label and hint stays at a readable size (no text shrunk to make it fit)
+        smallest = browser.execute_script(
+            "return Math.min(...Array.from(document.querySelectorAll('label, .hint, button'))"
+            ".map(e => parseFloat(getComputedStyle(e).fontSize)))"
+        )
+        assert smallest >= 12, smallest
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_the_pages_by_keyboard_skip_link_and_menu(server: str, browser: WebDriver) -> None:
+    _page(browser, server + "/kiem-tra", "files")
+    browser.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    skip = browser.switch_to.active_element
+    assert skip.get_attribute("class") == "skip" and skip.is_displayed()  # shown when it has the focus
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    _wait(
+        browser, lambda d: d.switch_to.active_element.get_attribute("id") == "main", what="the focus on main"
+    )
+    # the menu is reached by Tab and followed by Enter, to the page marked as current
+    browser.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
+    for _ in range(10):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        if (browser.switch_to.active_element.get_attribute("href") or "").endswith("/so-dang-ky"):
+            break
+    assert (browser.switch_to.active_element.get_attribute("href") or "").endswith("/so-dang-ky")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    _wait(browser, lambda d: d.current_url.endswith("/so-dang-ky"), what="the register page")
+    current = browser.find_element(By.CSS_SELECTOR, 'nav [aria-current="page"]')
+    assert (current.get_attribute("href") or "").endswith("/so-dang-ky")
 
 
 def test_the_pages_work_in_english(server: str, browser: WebDriver) -> None:
