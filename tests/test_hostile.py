@@ -829,3 +829,110 @@ def test_an_authority_typed_another_way_is_read_as_the_decrees(build: Callable[.
     assert run.rc == 0, run.err
     assert f"$.signer.authority: {json.dumps(typed)} read as 'KT.'" in run.err
     assert "KT. GIÁM ĐỐC" in run.text()
+
+
+# --- in Vietnamese ----------------------------------------------------------------------------
+
+
+def _problems_of(data: dict[str, Any], lang: str) -> str:
+    from wfh_docs.errors import InputError
+    from wfh_docs.i18n import using
+    from wfh_docs.letter.sources import prepare_data, validate
+
+    with using(lang):
+        cleaned, _warnings = prepare_data(data)
+        with pytest.raises(InputError) as caught:
+            validate(cleaned, "cong-van.json")
+        return str(caught.value)
+
+
+def test_a_problem_names_its_field_by_its_label_in_vietnamese() -> None:
+    data = reference()
+    del data["signer"]["name"]
+    data["date"] = "31/02/2020"
+    english = _problems_of(copy.deepcopy(data), "en")
+    assert english.startswith("cong-van.json: 2 problems in the data\n")
+    assert '  - $.signer.name: this field is required but missing (add "name"' in english
+    vietnamese = _problems_of(data, "vi")
+    assert vietnamese.startswith("cong-van.json: dữ liệu có 2 lỗi\n")
+    assert '  - Người ký (signer.name): thiếu trường bắt buộc (thêm "name"' in vietnamese
+    assert "  - Ngày ban hành (date): '31/02/2020' không phải ngày có thật" in vietnamese
+
+
+def test_a_nested_field_is_named_by_its_label_in_vietnamese() -> None:
+    data = reference()
+    data["appendices"][0]["content"].append({"table": {"columns": ["STT"], "rows": [[1, 2]]}})
+    where = f"appendices[0].content[{len(data['appendices'][0]['content']) - 1}].table"
+    assert f"  - $.{where}: row 1 has 2 cells but there are 1 columns" in _problems_of(
+        copy.deepcopy(data), "en"
+    )
+    assert f"  - Bảng ({where}): dòng 1 có 2 ô nhưng bảng có 1 cột" in _problems_of(data, "vi")
+
+
+def test_warnings_of_the_tidying_name_the_field_in_vietnamese() -> None:
+    from wfh_docs.i18n import using
+    from wfh_docs.letter.sources import prepare_data
+
+    data = reference()
+    data["recipients"] = ["- Sở Nội vụ;", "Sở Tài chính"]
+    data["signer"]["authority"] = "kt"
+    with using("en"):
+        english = prepare_data(copy.deepcopy(data))[1]
+    with using("vi"):
+        vietnamese = prepare_data(data)[1]
+    assert english == [
+        "$.recipients[0]: wrote \"Sở Nội vụ\"; wfhdoc adds the dash and the ';' or '.' itself",
+        "$.signer.authority: \"kt\" read as 'KT.'",
+    ]
+    assert vietnamese == [
+        "Kính gửi (recipients[0]): đã ghi thành \"Sở Nội vụ\"; "
+        "wfhdoc tự thêm gạch đầu dòng và dấu ';' hoặc '.'",
+        "Thẩm quyền ký (signer.authority): \"kt\" được hiểu là 'KT.'",
+    ]
+
+
+def test_every_field_of_the_letter_has_a_vietnamese_label() -> None:
+    import typing
+
+    from pydantic import BaseModel
+
+    from wfh_docs.letter.labels import field_label
+    from wfh_docs.letter.model import Heading, Letter, TableBlock
+
+    def models(annotation: Any) -> list[type[BaseModel]]:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return [annotation]
+        return [m for arg in typing.get_args(annotation) for m in models(arg)]
+
+    def lists(annotation: Any) -> bool:
+        return typing.get_origin(annotation) is list or any(lists(a) for a in typing.get_args(annotation))
+
+    unnamed = []
+
+    def walk(cls: type[BaseModel], prefix: str) -> None:
+        for name, info in cls.model_fields.items():
+            path = f"{prefix}.{info.alias or name}"
+            if not field_label(path):
+                unnamed.append(path)
+            item = f"{path}[0]" if lists(info.annotation) else path
+            for model in models(info.annotation):
+                walk(model, item)
+
+    walk(Letter, "$")
+    for block in (Heading, TableBlock):  # a block of the body or of a phụ lục's content
+        walk(block, "$.body[2]")
+        walk(block, "$.appendices[1].content[3]")
+    assert field_label("$.appendices[0].content[3].table.rows[1][0]") == "Ô của bảng"
+    assert not unnamed
+
+
+def test_template_errors_in_vietnamese(tmp_path: Path) -> None:
+    from wfh_docs.errors import TemplateError
+    from wfh_docs.i18n import using
+    from wfh_docs.render import Template
+
+    missing = tmp_path / "mau.docx"
+    with using("en"), pytest.raises(TemplateError, match=r"mau\.docx: template not found$"):
+        Template(missing)
+    with using("vi"), pytest.raises(TemplateError, match=r"mau\.docx: không tìm thấy tệp mẫu$"):
+        Template(missing)
