@@ -60,7 +60,7 @@ class SignatureReport:
     def _integrity(self) -> str:
         if not self.checked:
             return _("could not be checked")
-        return _("intact") if self.intact and self.valid else "BROKEN"
+        return _("intact") if self.intact and self.valid else _("BROKEN")
 
     def describe(self) -> str:
         """A few lines for a person: what `wfhdoc verify` prints for this signature."""
@@ -72,7 +72,9 @@ class SignatureReport:
         }[self.time_source]
         org = f", {self.organisation}" if self.organisation else ""
         lines = [
-            f"{self.field} ({_(_KINDS[self.kind])}): {self.signer}{org}",
+            _("{field} ({kind}): {signer}{organisation}").format(
+                field=self.field, kind=_(_KINDS[self.kind]), signer=self.signer, organisation=org
+            ),
             _("  signed at: {when}{source}").format(when=when, source=source),
             _("  integrity: {state}").format(state=self._integrity()),
             _("  certificate: {trust}").format(trust=_(_TRUST[self.trust])),

@@ -42,6 +42,14 @@ _CHANGES = {
     "ANNOTATIONS": N_("annotations were added or changed (allowed)"),
     "OTHER": N_("CHANGED in a way that is not allowed"),
 }
+# the same, said of changes the first signer's permissions forbid
+_FORBIDDEN = {
+    "NONE": N_("no changes"),
+    "LTA_UPDATES": N_("only validation data and time-stamps were added"),
+    "FORM_FILLING": N_("only signatures or form fields were added or filled in"),
+    "ANNOTATIONS": N_("annotations were added or changed"),
+    "OTHER": N_("CHANGED in a way that is not allowed"),
+}
 # digests a received letter may still carry: SHA-1 was in use in 2020 (and in the government CA's
 # own certificate); it is accepted, and said, rather than called a broken signature
 _WEAK = frozenset({"md2", "md5"})
@@ -349,7 +357,7 @@ def _changes(status: Any, coverage: str) -> tuple[bool, str]:
     modified = level_name == "OTHER" or docmdp_ok is False
     changes = _(_CHANGES[level_name]) if level_name in _CHANGES else level_name
     if docmdp_ok is False and level_name != "OTHER":
-        plain = _(_CHANGES[level_name].replace(" (allowed)", "")) if level_name in _CHANGES else level_name
+        plain = _(_FORBIDDEN[level_name]) if level_name in _FORBIDDEN else level_name
         changes = _("{changes}, which the first signer's permissions forbid").format(changes=plain)
     return modified, changes
 
@@ -394,6 +402,8 @@ def _report(
     if not (status.intact and status.valid):
         problems.append(_("the signed bytes were changed, or the signature does not match them"))
     modified, changes = _changes(status, coverage)
+    if isinstance(status.diff_result, Exception):  # pyHanko's reason for "not allowed"
+        problems.append(_("what changed: {detail}").format(detail=status.diff_result))
     if getattr(sig, "md_algorithm", "") == "sha1":
         findings.append(
             Finding(

@@ -1,0 +1,188 @@
+"""`wfhdoc verify` on real letters signed by Vietnamese agencies with the VGCA tools (2020), in
+tests/data/signed-pdfs (its README says what each holds): integrity as poppler's pdfsig says it,
+trust through the built-in government root with no option, validity at the time-stamped signing
+time, and each signature's role and place. Each file is verified once per session."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import require_tool
+
+from wfh_docs import i18n
+from wfh_docs.sign import SignatureReport, verify_pdf
+from wfh_docs.sign import cms as cms_mod
+
+REAL = Path(__file__).resolve().parent / "data" / "signed-pdfs"
+FILES = sorted(REAL.glob("*.pdf"))
+
+
+def _file(prefix: str) -> Path:
+    (found,) = [p for p in FILES if p.name.startswith(prefix)]
+    return found
+
+
+@pytest.fixture(scope="session")
+def verified() -> dict[str, list[SignatureReport]]:
+    return {p.name: verify_pdf(p) for p in FILES}
+
+
+def _pdfsig(path: Path) -> list[str]:
+    """pdfsig's "Signature Validation" verdict of each signature, in order."""
+    done = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=120)
+    return re.findall(r"Signature Validation: (.+)", done.stdout)
+
+
+def test_every_real_file_is_here() -> None:
+    assert len(FILES) == 8
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name[:2])
+def test_integrity_agrees_with_pdfsig(path: Path, verified: dict[str, list[SignatureReport]]) -> None:
+    require_tool("pdfsig")
+    theirs = _pdfsig(path)
+    ours = verified[path.name]
+    assert len(theirs) == len(ours)
+    for verdict, report in zip(theirs, ours, strict=True):
+        if verdict.startswith("Signature is Valid"):
+            assert report.checked and report.intact and report.valid, report.describe()
+        elif verdict.startswith("Digest Mismatch"):
+            assert report.checked and not report.intact, report.describe()
+            assert "integrity: BROKEN" in report.describe()
+        else:  # "Signature has not yet been verified": no verdict, and none from us either
+            assert not report.checked and "integrity: could not be checked" in report.describe()
+
+
+def test_the_leaders_signature_with_an_odd_algorithm_encoding_is_intact(
+    verified: dict[str, list[SignatureReport]],
+) -> None:
+    """21-…Khung_PPCT…: rsaEncryption written with RSASSA-PSS parameters, which asn1crypto
+    refuses; the field is not signed, so it is read as rsaEncryption and checked."""
+    leader = verified[_file("21-").name][0]
+    assert leader.signer == "Bạch Đăng Khoa"
+    assert leader.checked and leader.intact and leader.valid, leader.describe()
+    assert "integrity: intact" in leader.describe()
+
+
+def test_only_the_known_encoding_is_rewritten() -> None:
+    assert cms_mod.repaired(b"\x30\x03\x02\x01\x01") is None  # not a CMS: nothing to do
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(_file("28-").read_bytes()), strict=False)
+    well_formed = reader.embedded_signatures[0].pkcs7_content
+    assert cms_mod.repaired(well_formed) is None
+
+
+def test_time_stamped_signatures_are_trusted_with_no_option(
+    verified: dict[str, list[SignatureReport]],
+) -> None:
+    """The government root is built in; the certificates have expired since, but the time-stamps
+    prove they were valid when used, and the report says so."""
+    for name in ("03-", "04-", "21-", "28-", "38-"):
+        for report in verified[_file(name).name]:
+            assert report.trust == "trusted", report.describe()
+            if (name, report.field) != ("21-", "Signature1"):  # see test_changes_after_the_leader
+                assert report.ok, report.describe()
+            if report.time_source == "timestamp":
+                assert "time-stamped signing time" in report.validity
+    agency = verified[_file("28-").name][1]
+    assert agency.time_source == "timestamp"
+    assert (
+        "has expired since" in agency.validity and "valid at the time-stamped signing time" in agency.validity
+    )
+
+
+def test_a_signature_without_its_own_time_stamp_is_proved_by_a_later_one(
+    verified: dict[str, list[SignatureReport]],
+) -> None:
+    leader = verified[_file("21-").name][0]
+    assert leader.time_source == "signer"
+    assert leader.trust == "trusted" and "time-stamp of a later signature" in leader.validity
+
+
+def test_changes_after_the_leader_are_reported_with_the_reason(
+    verified: dict[str, list[SignatureReport]],
+) -> None:
+    """21's leader signed with a certification signature; pyHanko's rules then forbid an update
+    the agency's stamps made (pdfsig does not judge changes): said, with pyHanko's reason."""
+    leader = verified[_file("21-").name][0]
+    assert leader.modified_after and not leader.ok
+    assert any(p.startswith("what changed: ") for p in leader.problems), leader.describe()
+
+
+def test_without_any_time_stamp_the_time_is_the_signers_claim(
+    verified: dict[str, list[SignatureReport]],
+) -> None:
+    for name in ("16-", "25-"):
+        (report,) = verified[_file(name).name]
+        assert report.intact and report.valid and report.time_source == "signer"
+        assert "the signing time is the signer's own claim" in report.validity
+        assert "expired on" in report.validity and report.trust == "untrusted"
+        assert [f.rule for f in report.findings][:1] == ["sign.weak-digest"]  # SHA-1
+
+
+def test_a_file_cut_after_signing_is_broken_or_not_checked(
+    verified: dict[str, list[SignatureReport]],
+) -> None:
+    reports = verified[_file("20-").name]
+    assert [r.checked for r in reports] == [True, True, False]
+    assert not any(r.ok for r in reports)
+    assert "past the end of the file" in reports[2].problems[0]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "roles"),
+    [
+        ("03-", ["seal"]),
+        ("04-", ["approval", "number", "seal"]),  # leader, then the agency: number and seal
+        ("16-", ["unknown"]),
+        ("20-", ["unknown", "unknown", "unknown"]),  # invisible signatures
+        ("21-", ["approval", "date", "number", "seal"]),
+        ("25-", ["seal"]),
+        # leader, then the agency x5: number, date, seal, and number and date in the appendix line
+        ("28-", ["approval", "number", "date", "seal", "number", "date"]),
+        ("38-", ["number", "date", "seal", "number", "date"]),  # scanned paper, agency x5
+    ],
+)
+def test_each_signature_is_classified(
+    prefix: str, roles: list[str], verified: dict[str, list[SignatureReport]]
+) -> None:
+    assert [r.role for r in verified[_file(prefix).name]] == roles
+
+
+def test_the_certificates_are_told_apart(verified: dict[str, list[SignatureReport]]) -> None:
+    kinds = [r.certificate_kind for r in verified[_file("28-").name]]
+    assert kinds == ["personal"] + ["organisation"] * 5
+
+
+def test_the_placement_is_checked(verified: dict[str, list[SignatureReport]]) -> None:
+    """In 28, the seal covers the left part of the leader's image and the number sits in the Số
+    blank: no finding; a seal on a letter with no leader's digital signature is said."""
+    for report in verified[_file("28-").name]:
+        assert report.findings == (), report.describe()
+    (seal,) = verified[_file("03-").name]
+    assert [(f.rule, f.severity) for f in seal.findings] == [("sign.seal-over-signature", "info")]
+
+
+def test_the_report_in_vietnamese(verified: dict[str, list[SignatureReport]]) -> None:
+    leader, number = verified[_file("28-").name][:2]
+    with i18n.using("vi"):
+        text = leader.describe() + "\n" + number.describe()
+    assert "toàn vẹn" in text and "vai trò: phê duyệt" in text and "vai trò: số" in text
+
+
+def test_verify_json_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from wfh_docs.cli import main
+
+    code = main(["verify", str(_file("28-")), "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [r["role"] for r in rows] == ["approval", "number", "date", "seal", "number", "date"]
+    assert all(r["trust"] == "trusted" and r["ok"] and r["checked"] for r in rows)
+    assert rows[0]["certificate_kind"] == "personal" and rows[0]["image"] and rows[0]["page"] == 1
+    assert rows[3]["findings"] == [] and "validity" in rows[3]
