@@ -1,4 +1,4 @@
-"""How fast wfh_docs.pdf.convert turns letters into PDFs, against one soffice process per file, in one run.
+"""How fast wfh_docs.pdf.convert() turns letters into PDFs, against one soffice process per file, in one run.
 
     python benchmarks/pdf.py [--letters 50] [--examples] [--workers N]
 
@@ -7,7 +7,7 @@ its own number; or, with --examples, the sample letters of data/examples cycled,
 reference letter with its four-page phụ lục), then times on the same files:
   (1) the naive way: `soffice --headless --convert-to pdf --outdir OUT file`, one process per
       file, one after the other (one private profile, made by the first call, reused);
-  (2) wfh_docs.pdf.convert.convert: chunks of files through one long-lived soffice per worker;
+  (2) wfh_docs.pdf.convert: chunks of files through one long-lived soffice per worker;
   (3) the same with one worker, to tell chunking from parallelism;
 and prints seconds and files/s for each and the ratio 2/1 (target >= 8).
 """
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from wfh_docs.batch.run import run_batch  # noqa: E402
 from wfh_docs.letter.sources import load_letter  # noqa: E402
-from wfh_docs.pdf.convert import convert, find_soffice  # noqa: E402
+from wfh_docs.pdf import convert, find_soffice  # noqa: E402
 from wfh_docs.render.template import Template  # noqa: E402
 
 SAMPLE = ROOT / "data" / "examples" / "batch" / "bao-cao-wfh-quang-tri.json"
@@ -125,8 +125,8 @@ def main() -> int:
         c = pooled(files, folder / "pooled-1", 1)
         workers = args.workers or cores
         print(f"  (1) one soffice per file, sequential   {a:7.2f} s  {n / a:6.1f} files/s")
-        print(f"  (2) wfh_docs.pdf.convert.convert, {workers} workers   {b:7.2f} s  {n / b:6.1f} files/s")
-        print(f"  (3) wfh_docs.pdf.convert.convert, 1 worker     {c:7.2f} s  {n / c:6.1f} files/s")
+        print(f"  (2) wfh_docs.pdf.convert, {workers} workers   {b:7.2f} s  {n / b:6.1f} files/s")
+        print(f"  (3) wfh_docs.pdf.convert, 1 worker     {c:7.2f} s  {n / c:6.1f} files/s")
         print(f"  ratio (2)/(1) = {a / b:.1f}   (target >= 8)")
         print(f"  ratio (3)/(1) = {a / c:.1f}")
     return 0

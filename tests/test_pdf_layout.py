@@ -31,7 +31,7 @@ import pytest
 from helpers import EXAMPLES, REFERENCE_JSON, ROOT, require_tool
 
 from wfh_docs.letter.sources import load_letter
-from wfh_docs.pdf.convert import convert
+from wfh_docs.pdf import convert
 from wfh_docs.render.template import Template
 
 GOLDENS = ROOT / "tests" / "goldens"

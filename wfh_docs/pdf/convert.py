@@ -26,7 +26,6 @@ Importable without LibreOffice: it is looked for only when a conversion starts.
 
 from __future__ import annotations
 
-import os
 import queue
 import shutil
 import tempfile
@@ -38,22 +37,11 @@ from ..errors import OutputError, WfhDocError
 from ..files.naming import unique_name
 from ..i18n import _
 from .guard import Guard, make_root, sweep_stale
-from .pool import MAX_CHUNK, Converter, PdfResult, Progress, default_workers, looks_like_pdf, plan
-from .soffice import INSTALL_HINT, find_soffice, resolve_soffice
+from .pool import Converter, PdfResult, Progress, default_workers, plan
+from .soffice import resolve_soffice
 from .stage import Item, stage
 
-__all__ = [
-    "INSTALL_HINT",
-    "MAX_CHUNK",
-    "PDFA_FILTER",
-    "PDF_FILTER",
-    "PdfResult",
-    "Progress",
-    "convert",
-    "find_soffice",
-    "looks_like_pdf",
-    "output_names",
-]
+__all__ = ["PDFA_FILTER", "PDF_FILTER", "convert", "output_names"]
 
 PDF_FILTER = "pdf:writer_pdf_Export"
 # PDF/A-2b: what archives and the signing tools expect (see docs: signing and validation)
@@ -119,8 +107,6 @@ def convert(
         timeout,
         finish,
     )
-    if hasattr(os, "sync") and any(r is not None and r.ok for r in results):
-        os.sync()  # the PDFs were renamed into place without waiting for the disk; wait once
     internal = _("not converted (internal error)")
     return [
         r if r is not None else PdfResult(sources[i], None, False, internal, 0) for i, r in enumerate(results)

@@ -208,7 +208,8 @@ class Converter:
             return False
         item.attempts += 1
         try:
-            write_atomic(item.target, data, durable=False)
+            # each PDF on the disk before its name, in the worker's thread: no sync of the whole disk
+            write_atomic(item.target, data, durable=True)
         except OutputError as exc:
             self._final(item, None, str(exc))
         else:
