@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from helpers import REFERENCE_JSON, ROOT
 
-from wfh_docs.check.rules import check_template
+from wfh_docs.check import check_template
 from wfh_docs.cli import main
 from wfh_docs.errors import TemplateError
 from wfh_docs.letter.sources import load_letter
-from wfh_docs.render import Template, numbered_source, sandbox
+from wfh_docs.render import Template, limits, numbered_source, sandbox
 
 SHIPPED = ROOT / "wfh_docs" / "templates" / "cong-van.docx"
 ANCHOR = "{{ signer.name }}"  # the signer's name: the tag the hostile one is put beside
@@ -281,7 +281,7 @@ def test_a_slow_template_is_stopped_by_the_clock(
 ) -> None:
     # under every other limit (900,000 iterations, each making and dropping 10 MB), far longer
     # than the clock allows; the clock is set to one second here to keep the test short
-    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+    monkeypatch.setattr(limits, "RENDER_SECONDS", 1.0)
     tag = "{% for i in range(900000) %}{% set y = 'a' * 10**7 %}{% endfor %}"
     assert_refused(hostile(tmp_path, tag), tmp_path, capsys, "took more than 1 seconds")
 
@@ -290,7 +290,7 @@ def test_slow_code_without_loops_is_stopped_by_the_clock(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # two thousand comparisons of two lists of a million numbers, in a row, no loop, no call
-    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+    monkeypatch.setattr(limits, "RENDER_SECONDS", 1.0)
     tag = (
         "{% set a = range(1000000)|list %}{% set b = range(1000000)|list %}"
         + "{% if a == b %}{% endif %}" * 2000
