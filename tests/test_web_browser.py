@@ -275,7 +275,7 @@ def test_a_bad_date_is_shown_beside_its_field(server: str, browser: WebDriver) -
     _type(browser, "f-date", "32/13/2020")
     message = _field(browser, "f-date-err")
     _wait(browser, lambda d: "32/13/2020" in message.text, what="the date's message")
-    assert "not a real date" in message.text
+    assert "không phải ngày có thật" in message.text  # the library's message, in the page's Vietnamese
     assert _field(browser, "f-date").get_attribute("aria-invalid") == "true"
     # nothing is said about fields the clerk has not reached yet
     assert _field(browser, "f-signer-name-err").text == ""
@@ -389,7 +389,7 @@ def test_a_hand_typed_letter_and_its_findings(server: str, browser: WebDriver, t
     assert len(findings) >= 3
     headings = [h.text for h in result.find_elements(By.TAG_NAME, "h3")]
     assert "Khổ giấy và lề" in headings and "Địa danh và thời gian ban hành" in headings
-    assert "margin left" in result.text and "tháng 4" in result.text
+    assert "Lề trái" in result.text and "tháng 4" in result.text  # the checker's words, in Vietnamese
     if shutil.which("soffice") and shutil.which("pdftoppm"):
         assert result.find_elements(By.CSS_SELECTOR, ".pages img")
     _shot(browser, "kiem-tra", 1400)
