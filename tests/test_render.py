@@ -417,8 +417,8 @@ def test_a_letter_is_the_same_bytes_whatever_was_rendered_before() -> None:
 
 
 def test_a_set_aside_block_is_checked_before_it_is_used() -> None:
+    from wfh_docs.render import DEFAULT_TEMPLATE
     from wfh_docs.render.assemble import Assembler
-    from wfh_docs.render.template import DEFAULT_TEMPLATE
 
     with zipfile.ZipFile(DEFAULT_TEMPLATE) as zf:
         document = zf.read("word/document.xml")

@@ -49,11 +49,6 @@ from .contract import (
 )
 from .verify import LetterText, check_xml, verify, xml_text
 
-# the names check/rules.py imported before render.contract held the contract; it is to import
-# them from there (RENDERED_PART, patch), and these go
-_RENDERED_PART = RENDERED_PART
-_patch = patch
-
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "cong-van.docx"
 _README = "'Changing the template in Word'"
 
