@@ -397,3 +397,22 @@ def test_emphasis_pairs_the_same_with_many_unpaired_asterisks() -> None:
     assert [s.text for s in spans if s.bold] == ["bold"]
     assert [s.text for s in spans if s.italic] == ["it"]
     assert inline.plain(text) == "*y " * 3000 + "z** " * 3000 + "bold and it"
+
+
+def test_a_limit_and_a_refused_tag_are_said_in_vietnamese(tmp_path: Path) -> None:
+    from wfh_docs.i18n import using
+
+    letter = load_letter(REFERENCE_JSON).letter
+    looping = hostile(tmp_path, "{% for i in range(10**7) %}{% endfor %}", name="loop.docx")
+    with (
+        using("en"),
+        pytest.raises(TemplateError, match=r"range\(10000000\) has 10,000,000 numbers, more than"),
+    ):
+        Template(looping).render(letter)
+    with using("vi"), pytest.raises(TemplateError, match=r"range\(10000000\) có 10,000,000 số, vượt quá"):
+        Template(looping).render(letter)
+    with (
+        using("vi"),
+        pytest.raises(TemplateError, match="thẻ truy cập '__class__', một thành phần bên trong"),
+    ):
+        Template(hostile(tmp_path, "{{ signer.__class__ }}", name="class.docx"))
