@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -15,16 +14,15 @@ from typing import Any, Literal
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
-from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from ..i18n import N_, _
+from ..i18n import _
 from ..letter.vn import iso_vn_time
 from . import cms
+from . import coverage as cov
 from .appearance import existing_widgets
 from .base import Widget, bad, read_pdf
 from .classify import Finding, classify, placement_findings
@@ -35,21 +33,6 @@ from .trust import builtin_intermediates, builtin_roots, certificate_kind
 
 __all__ = ["SignatureReport", "verify_pdf"]
 
-_CHANGES = {
-    "NONE": N_("no changes"),
-    "LTA_UPDATES": N_("only validation data and time-stamps were added (allowed)"),
-    "FORM_FILLING": N_("only signatures or form fields were added or filled in (allowed)"),
-    "ANNOTATIONS": N_("annotations were added or changed (allowed)"),
-    "OTHER": N_("CHANGED in a way that is not allowed"),
-}
-# the same, said of changes the first signer's permissions forbid
-_FORBIDDEN = {
-    "NONE": N_("no changes"),
-    "LTA_UPDATES": N_("only validation data and time-stamps were added"),
-    "FORM_FILLING": N_("only signatures or form fields were added or filled in"),
-    "ANNOTATIONS": N_("annotations were added or changed"),
-    "OTHER": N_("CHANGED in a way that is not allowed"),
-}
 # digests a received letter may still carry: SHA-1 was in use in 2020 (and in the government CA's
 # own certificate); it is accepted, and said, rather than called a broken signature
 _WEAK = frozenset({"md2", "md5"})
@@ -125,8 +108,8 @@ def verify_pdf(
         raise bad(path, "", _("cannot read the PDF ({reason})").format(reason=exc)) from None
     reports = [_report(sig, trust, len(data)) for sig in embedded]
     reports = _placed(_proved(embedded, reports, trust, len(data)), widgets, _Pages(data, path))
-    tail = _unsigned_tail(data, reader)
-    return [_with_tail(r, tail) for r in reports] if tail else reports
+    tail = cov.unsigned_tail(data, reader)
+    return [cov.with_tail(r, tail) for r in reports] if tail else reports
 
 
 def _proved(
@@ -151,26 +134,6 @@ def _proved(
             if proved.trust == "trusted":
                 result[i] = proved
     return result
-
-
-def _with_tail(report: SignatureReport, tail: int) -> SignatureReport:
-    return dataclasses.replace(
-        report,
-        coverage="partial" if report.coverage == "entire file" else report.coverage,
-        modified_after=True,
-        changes=_(
-            "{changes}; then {count} bytes were appended after the end of the PDF (after the %%EOF of "
-            "its last revision), which no signature covers"
-        ).format(changes=report.changes, count=tail),
-        problems=(
-            *report.problems,
-            _(
-                "{count} unsigned bytes after the end of the PDF: the file is not the one that was "
-                "signed (get the original from the sender)"
-            ).format(count=tail),
-        ),
-        unsigned_bytes=tail,
-    )
 
 
 def _placed(reports: list[SignatureReport], widgets: list[Widget], pages: _Pages) -> list[SignatureReport]:
@@ -235,14 +198,6 @@ def _validate(
     return None, None, None  # pragma: no cover - the loop returns
 
 
-def _coverage(level: Any) -> Literal["entire file", "entire revision", "partial"]:
-    if level == SignatureCoverageLevel.ENTIRE_FILE:
-        return "entire file"
-    if level == SignatureCoverageLevel.ENTIRE_REVISION:
-        return "entire revision"
-    return "partial"
-
-
 def _cert_names(cert: Any) -> tuple[str, str | None]:
     """CN and O of an asn1crypto certificate's subject."""
     native = cert.subject.native
@@ -253,27 +208,6 @@ def _cert_names(cert: Any) -> tuple[str, str | None]:
     if isinstance(org, list):
         org = ", ".join(org)
     return str(cn), (str(org) if org else None)
-
-
-_WHITESPACE = b" \t\r\n\x00\x0c"
-
-
-def _unsigned_tail(data: bytes, reader: Any) -> int:
-    """How many bytes follow the end of the PDF's last revision (the `startxref N %%EOF` of its
-    last cross-reference section), not counting blank space: bytes that are in no revision, so
-    that no signature can cover them and readers ignore them."""
-    try:
-        xrefs = reader.xrefs
-        last = xrefs.total_revisions - 1
-        startxref = int(xrefs.get_startxref_for_revision(last))
-    except Exception:  # a damaged file pyHanko opened in its lenient mode
-        return 0
-    found = re.compile(rb"startxref\s+%d\s+%%%%EOF" % startxref).search(data, max(0, startxref))
-    if found is None:
-        return 0
-    end = found.end()
-    end += 2 if data[end : end + 2] == b"\r\n" else 1 if data[end : end + 1] in (b"\n", b"\r") else 0
-    return len(data) - end if data[end:].strip(_WHITESPACE) else 0
 
 
 def _unchecked(
@@ -344,39 +278,6 @@ def _validity(
     return note
 
 
-def _changes(status: Any, coverage: str) -> tuple[bool, str]:
-    level = status.modification_level
-    level_name = level.name if isinstance(level, ModificationLevel) else None
-    docmdp_ok = getattr(status, "docmdp_ok", None)
-    if coverage == "partial":
-        return True, _("cannot tell: the signature covers only part of its revision")
-    if coverage == "entire file":
-        return False, _("none: the signature covers the whole file")
-    if level_name is None:
-        return True, _("cannot tell: later changes could not be analysed")
-    modified = level_name == "OTHER" or docmdp_ok is False
-    changes = _(_CHANGES[level_name]) if level_name in _CHANGES else level_name
-    if docmdp_ok is False and level_name != "OTHER":
-        plain = _(_FORBIDDEN[level_name]) if level_name in _FORBIDDEN else level_name
-        changes = _("{changes}, which the first signer's permissions forbid").format(changes=plain)
-    return modified, changes
-
-
-def _outside(sig: EmbeddedPdfSignature, size: int) -> str | None:
-    """Why the signed bytes are not all in the file (its byte range ends past the file's end)."""
-    try:
-        start, first, second, length = (int(v) for v in sig.byte_range)
-    except (TypeError, ValueError):
-        return None
-    end = max(start + first, second + length)
-    if end <= size:
-        return None
-    return _(
-        "its signed bytes end at {end}, past the end of the file ({size} bytes): the file was cut "
-        "or rewritten after signing, so the signed bytes are not all there"
-    ).format(end=end, size=size)
-
-
 def _report(
     sig: EmbeddedPdfSignature, trust: _Trust, size: int, poe: dt.datetime | None = None
 ) -> SignatureReport:
@@ -387,21 +288,21 @@ def _report(
         cert_kind = certificate_kind(sig.signer_cert)
     except Exception:  # a CMS with no usable certificate
         names, cert_kind = (_("(no certificate)"), None), None
-    outside = _outside(sig, size)
+    outside = cov.outside(sig, size)
     status, moment, failure = (None, None, outside) if outside else _validate(sig, trust, poe)
     if status is None:
         return dataclasses.replace(_unchecked(sig, kind, names, failure or ""), certificate_kind=cert_kind)
     problems: list[str] = []
     findings: list[Finding] = []
+    level = _trust(status, bool(trust.given), problems)
     if is_timestamp:
-        when, source, level = status.timestamp, "timestamp", "unknown"
+        when, source = status.timestamp, "timestamp"
     else:
-        level = _trust(status, bool(trust.given), problems)
         when, source = _time(status, sig, bool(trust.given) or level == "trusted", problems)
-    coverage = _coverage(status.coverage)
+    coverage = cov.coverage(status.coverage)
     if not (status.intact and status.valid):
         problems.append(_("the signed bytes were changed, or the signature does not match them"))
-    modified, changes = _changes(status, coverage)
+    modified, changes = cov.changes(status, coverage)
     if isinstance(status.diff_result, Exception):  # pyHanko's reason for "not allowed"
         problems.append(_("what changed: {detail}").format(detail=status.diff_result))
     if getattr(sig, "md_algorithm", "") == "sha1":
