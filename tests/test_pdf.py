@@ -454,3 +454,16 @@ def test_missing_libreoffice_is_said_in_vietnamese(tmp_path: Path, monkeypatch: 
     with wfh_docs.i18n.using("vi"), pytest.raises(OutputError) as info:
         find_soffice()
     assert "no such program" not in str(info.value) and "LibreOffice" in str(info.value)
+
+
+def test_on_windows_a_runs_process_is_never_probed_with_os_kill(monkeypatch: pytest.MonkeyPatch) -> None:
+    # there os.kill(pid, 0) sends a Ctrl-C (CTRL_C_EVENT is 0) instead of asking whether pid lives
+    from wfh_docs.pdf import guard
+
+    def no_kill(pid: int, sig: int) -> None:
+        raise AssertionError(f"os.kill({pid}, {sig})")
+
+    monkeypatch.setattr(guard.os, "name", "nt")
+    monkeypatch.setattr(guard.os, "kill", no_kill)
+    monkeypatch.setattr(guard, "_alive_on_windows", lambda pid: pid == 42)
+    assert guard._alive(42, 0) and not guard._alive(43, 0)
