@@ -860,3 +860,66 @@ def test_sign_needs_exactly_one_key(tmp_path: Path, capsys: pytest.CaptureFixtur
 
     assert main(["sign", str(tmp_path / "a.pdf"), "--as", "signer"]) == 2
     assert "give one key" in capsys.readouterr().err
+
+
+# -- the request types and verify's roles on wfhdoc's own signatures -----------------------------
+
+
+def test_the_requests_are_checked_when_made(pki: Pki) -> None:
+    from wfh_docs.sign import Box, KeySource, SignOptions, SignRequest
+
+    with pytest.raises(InputError, match="letter's number"):
+        SignRequest("appendix")
+    with pytest.raises(InputError, match="needs the image of the seal"):
+        SignRequest("agency")
+    with pytest.raises(InputError, match="x1 > x0"):
+        SignRequest("signer", image=SIGNATURE_PNG, box=Box(10, 10, 5, 20))
+    with pytest.raises(WfhDocError, match="role must be one of"):
+        SignRequest("leader", image=SIGNATURE_PNG)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="give exactly one key"):
+        KeySource()
+    with pytest.raises(InputError, match="the PIN is empty"):
+        KeySource(pkcs11_lib="libsofthsm2.so", pin="")
+    with pytest.raises(InputError, match="needs a time-stamp"):
+        SignOptions(level="B-T")
+    request = SignRequest("signer", image=SIGNATURE_PNG)
+    with pytest.raises(AttributeError):
+        request.role = "agency"  # type: ignore[misc]  # frozen
+    assert KeySource(pkcs12=pki.signer.p12).name == str(pki.signer.p12)
+
+
+def test_sign_file_takes_the_requests(letter_pdf: Path, pki: Pki, tmp_path: Path) -> None:
+    from wfh_docs.sign import KeySource, SignRequest, sign_file
+
+    result = sign.sign_file(
+        letter_pdf,
+        tmp_path / "out.pdf",
+        SignRequest("signer", image=SIGNATURE_PNG),
+        KeySource(pkcs12=pki.signer.p12, passphrase=PASSPHRASE),
+    )
+    assert sign_file is sign.sign_file
+    assert result.role == "signer" and result.signer == SIGNER_CN and result.output.is_file()
+
+
+def test_a_message_of_signing_in_vietnamese() -> None:
+    from wfh_docs import i18n
+    from wfh_docs.sign import KeySource
+
+    with i18n.using("vi"), pytest.raises(InputError) as info:
+        KeySource()
+    assert "hãy chỉ rõ đúng một khóa" in str(info.value)
+
+
+def test_verify_names_the_roles_of_wfhdocs_own_signatures(
+    signed: tuple[Path, sign.SignResult, sign.SignResult], appendix: sign.SignResult, pki: Pki
+) -> None:
+    _, _, second = signed
+    reports = sign.verify_pdf(second.output, trust_roots=[pki.root_pem])
+    assert [(r.role, r.certificate_kind, r.image) for r in reports] == [
+        ("approval", "personal", True),
+        ("seal", "organisation", True),
+    ]
+    assert all(r.findings == () for r in reports), [r.describe() for r in reports]
+    assert "role: dấu (the agency's seal), page 2" in reports[1].describe()  # the letter's last page
+    (stamp,) = sign.verify_pdf(appendix.output, trust_roots=[pki.root_pem])
+    assert stamp.role == "appendix" and stamp.findings == () and not stamp.image
