@@ -467,3 +467,14 @@ def test_on_windows_a_runs_process_is_never_probed_with_os_kill(monkeypatch: pyt
     monkeypatch.setattr(guard.os, "kill", no_kill)
     monkeypatch.setattr(guard, "_alive_on_windows", lambda pid: pid == 42)
     assert guard._alive(42, 0) and not guard._alive(43, 0)
+
+
+def test_a_failure_is_said_in_the_callers_language_from_the_worker_threads(fake_soffice: Path) -> None:
+    import wfh_docs.i18n
+
+    with wfh_docs.i18n.using("vi"):
+        ok1, nopdf, ok2 = convert(three(fake_soffice, "nopdf"), fake_soffice / "out", workers=1, timeout=30)
+    assert ok1.ok and ok2.ok
+    assert nopdf.message.startswith(
+        "LibreOffice không tạo được tệp PDF (có thể không đọc được tệp?) (đã thử 2 lần)"
+    )
