@@ -923,3 +923,22 @@ def test_verify_names_the_roles_of_wfhdocs_own_signatures(
     assert "role: dấu (the agency's seal), page 2" in reports[1].describe()  # the letter's last page
     (stamp,) = sign.verify_pdf(appendix.output, trust_roots=[pki.root_pem])
     assert stamp.role == "appendix" and stamp.findings == () and not stamp.image
+
+
+def test_a_signature_no_library_can_parse_could_not_be_checked(
+    signed: tuple[Path, sign.SignResult, sign.SignResult], tmp_path: Path
+) -> None:
+    """Not BROKEN: nothing says the signed bytes differ; the reason is given."""
+    _, first, _ = signed
+    data = bytearray(first.output.read_bytes())
+    start = data.index(b"/Contents <") + len(b"/Contents <")
+    end = data.index(b">", start)
+    garbage = b"3003020101"  # a DER SEQUENCE holding an INTEGER: no CMS
+    data[start:end] = garbage + b"0" * (end - start - len(garbage))
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(bytes(data))
+    (report,) = sign.verify_pdf(damaged)
+    assert not report.checked and not report.ok
+    assert "integrity: could not be checked" in report.describe()
+    assert "BROKEN" not in report.describe()
+    assert report.problems and report.problems[0].startswith("the signature could not be checked: ")

@@ -16,6 +16,7 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.text import TextBox, TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.stamp.base import BaseStamp, BaseStampStyle
 
 from .base import Box, Widget
@@ -172,3 +173,31 @@ def stamp(
     """The appearance: the image at `picture_box` and the text block at `text_origin` (widget
     coordinates)."""
     return Nd30StampStyle(picture=picture, picture_box=picture_box, text=text, text_origin=text_origin)
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """A signature field whose signature pyHanko cannot even read (its CMS is no CMS)."""
+
+    field: str
+    reason: str
+
+
+def signatures(reader: Any) -> list[EmbeddedPdfSignature | Unparsed]:
+    """The PDF's signatures in signing order, as pyHanko's `embedded_signatures` lists them, but
+    one it cannot parse is kept as `Unparsed` instead of failing the whole file."""
+    known = {s.value for s in fields.SigSeedSubFilter}
+    found: list[tuple[int, int, EmbeddedPdfSignature | Unparsed]] = []
+    for order, (name, value, field) in enumerate(fields.enumerate_sig_fields(reader, filled_status=True)):
+        if value.get_object().get("/SubFilter") not in known:
+            continue  # as pyHanko: a signature of a kind it does not know is not listed
+        try:
+            signature = EmbeddedPdfSignature(reader, field, name)
+            found.append((signature.signed_revision, order, signature))
+        except Exception as exc:  # asn1crypto and pyHanko raise many kinds on a damaged CMS
+            try:
+                revision = reader.xrefs.get_last_change(field.get_object().raw_get("/V").reference)
+            except Exception:  # no revision to place it in: last
+                revision = 1 << 30
+            found.append((revision, order, Unparsed(str(name), f"{type(exc).__name__}: {exc}")))
+    return [item for _r, _o, item in sorted(found, key=lambda t: (t[0], t[1]))]

@@ -23,7 +23,7 @@ from ..i18n import _
 from ..letter.vn import iso_vn_time
 from . import cms
 from . import coverage as cov
-from .appearance import existing_widgets
+from .appearance import Unparsed, existing_widgets, signatures
 from .base import Widget, bad, read_pdf
 from .classify import Finding, classify, placement_findings
 from .keys import load_certs, load_crls
@@ -102,7 +102,7 @@ def verify_pdf(
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
             raise bad(path, "", _("the PDF is encrypted"), _("remove its password first"))
-        embedded = list(reader.embedded_signatures)
+        embedded = signatures(reader)
         widgets = existing_widgets(reader)
     except (PdfError, KeyError, ValueError, TypeError) as exc:
         raise bad(path, "", _("cannot read the PDF ({reason})").format(reason=exc)) from None
@@ -113,7 +113,7 @@ def verify_pdf(
 
 
 def _proved(
-    embedded: list[EmbeddedPdfSignature], reports: list[SignatureReport], trust: _Trust, size: int
+    embedded: list[EmbeddedPdfSignature | Unparsed], reports: list[SignatureReport], trust: _Trust, size: int
 ) -> list[SignatureReport]:
     """A signature with no time-stamp of its own, whose certificate has expired since, judged
     again at the earliest trusted time-stamp of a later signature: that signature covers this
@@ -279,8 +279,14 @@ def _validity(
 
 
 def _report(
-    sig: EmbeddedPdfSignature, trust: _Trust, size: int, poe: dt.datetime | None = None
+    sig: EmbeddedPdfSignature | Unparsed, trust: _Trust, size: int, poe: dt.datetime | None = None
 ) -> SignatureReport:
+    if isinstance(sig, Unparsed):
+        return SignatureReport(
+            sig.field, "signature", _("(no certificate)"), None, None, "none", False, False, "unknown",
+            "partial", True, _("cannot tell: the signature could not be checked"),
+            (_("the signature could not be checked: {reason}").format(reason=sig.reason),), checked=False,
+        )  # fmt: skip
     is_timestamp = sig.sig_object_type == "/DocTimeStamp"
     kind: Literal["signature", "document timestamp"] = "document timestamp" if is_timestamp else "signature"
     try:
