@@ -17,6 +17,10 @@ from helpers import require_tool
 from wfh_docs import i18n
 from wfh_docs.sign import SignatureReport, verify_pdf
 from wfh_docs.sign import cms as cms_mod
+from wfh_docs.sign.base import Box, Widget
+from wfh_docs.sign.classify import classify, placement_findings
+from wfh_docs.sign.pdftext import Line, Page
+from wfh_docs.sign.trust import Kind
 
 REAL = Path(__file__).resolve().parent / "data" / "signed-pdfs"
 FILES = sorted(REAL.glob("*.pdf"))
@@ -186,3 +190,64 @@ def test_verify_json_from_the_command_line(capsys: pytest.CaptureFixture[str]) -
     assert all(r["trust"] == "trusted" and r["ok"] and r["checked"] for r in rows)
     assert rows[0]["certificate_kind"] == "personal" and rows[0]["image"] and rows[0]["page"] == 1
     assert rows[3]["findings"] == [] and "validity" in rows[3]
+
+
+def _page(*lines: tuple[str, float, float, float], index: int = 0) -> Page:
+    """A page of A4 with lines (text, x0, y0, x1), 13 pt."""
+    made = []
+    for text, x0, y0, x1 in lines:
+        step = (x1 - x0) / max(1, len(text))
+        pieces = tuple((ch, x0 + i * step) for i, ch in enumerate(text))
+        made.append(Line(text, Box(x0, y0, x1, y0 + 13), y0 + 3, 13, pieces))
+    return Page(index, Box(0, 0, 595, 842), tuple(made))
+
+
+HEADER = _page(("Số:        /QĐ-UBND", 90, 720, 230), ("Hà Nội, ngày      tháng 4 năm 2020", 330, 720, 540))
+APPENDIX = _page(("(Kèm theo Quyết định số      /QĐ-UBND ngày      /4/2020)", 100, 730, 500), index=1)
+
+
+@pytest.mark.parametrize(
+    ("box", "image", "kind", "reason", "page", "role"),
+    [
+        (Box(300, 150, 500, 250), True, "personal", "", HEADER, "approval"),
+        (Box(300, 150, 330, 170), True, "personal", "", HEADER, "initials"),
+        (Box(250, 150, 360, 260), True, "organisation", "", HEADER, "seal"),
+        (Box(125, 718, 150, 735), False, "organisation", "", HEADER, "number"),
+        (Box(410, 718, 430, 735), False, "organisation", "", HEADER, "date"),
+        (Box(250, 728, 275, 745), False, "organisation", "", APPENDIX, "number"),
+        (Box(390, 728, 410, 745), False, "organisation", "", APPENDIX, "date"),
+        (Box(420, 780, 560, 810), False, "organisation", "", _page(("Nội dung", 90, 600, 300)), "appendix"),
+        (
+            Box(420, 780, 560, 810),
+            False,
+            "organisation",
+            "Sao y bản chính",
+            _page(("Nội dung", 90, 600, 300)),
+            "copy",
+        ),
+        (Box(100, 780, 130, 800), False, "organisation", "", _page(), "number"),  # a scan: ô 3
+        (Box(400, 780, 430, 800), False, "organisation", "", _page(), "date"),  # a scan: ô 4
+        (Box(100, 400, 200, 420), False, "personal", "", HEADER, "unknown"),
+        (Box(0, 0, 0, 0), False, "organisation", "", HEADER, "unknown"),  # invisible
+    ],
+)
+def test_classify(box: Box, image: bool, kind: Kind, reason: str, page: Page, role: str) -> None:
+    assert classify(Widget("f", page.index, box, True, image), kind, reason, page) == role
+
+
+def test_placement_findings() -> None:
+    leader = Widget("leader", 0, Box(300, 150, 500, 250), True, True)
+    over_left = Widget("seal", 0, Box(250, 150, 360, 260), True, True)
+    elsewhere = Widget("seal", 0, Box(50, 150, 150, 250), True, True)
+    assert placement_findings("seal", over_left, HEADER, [leader]) == []
+    assert [f.rule for f in placement_findings("seal", elsewhere, HEADER, [leader])] == [
+        "sign.seal-over-signature"
+    ]
+    number_on_label = Widget("n", 0, Box(88, 718, 110, 735), True, False)
+    assert [f.rule for f in placement_findings("number", number_on_label, HEADER, [])] == [
+        "sign.number-in-blank"
+    ]
+    stamp_left = Widget("p", 0, Box(60, 780, 200, 810), True, False)
+    assert [f.rule for f in placement_findings("appendix", stamp_left, HEADER, [])] == [
+        "sign.stamp-top-right"
+    ]

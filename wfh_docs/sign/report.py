@@ -50,6 +50,7 @@ class SignatureReport:
     box: tuple[float, float, float, float] | None = None
     image: bool = False  # the appearance shows an image
     digest_algorithm: str | None = None
+    reason: str = ""  # the signature's /Reason, as the signer's tool wrote it
     findings: tuple[Finding, ...] = ()
 
     @property

@@ -145,7 +145,7 @@ def _placed(reports: list[SignatureReport], widgets: list[Widget], pages: _Pages
         if report.kind != "signature" or widget is None:
             placed.append(report)
             continue
-        role = classify(widget, report.certificate_kind or "personal", "", pages.get(widget.page))
+        role = classify(widget, report.certificate_kind or "personal", report.reason, pages.get(widget.page))
         placed.append(
             dataclasses.replace(
                 report, role=role, page=widget.page + 1, box=widget.box.as_tuple(), image=widget.image
@@ -278,6 +278,13 @@ def _validity(
     return note
 
 
+def _reason(sig: EmbeddedPdfSignature) -> str:
+    try:
+        return str(sig.sig_object.get("/Reason") or "")
+    except Exception:  # a damaged signature dictionary
+        return ""
+
+
 def _report(
     sig: EmbeddedPdfSignature | Unparsed, trust: _Trust, size: int, poe: dt.datetime | None = None
 ) -> SignatureReport:
@@ -334,5 +341,6 @@ def _report(
         validity="" if is_timestamp else _validity(sig, moment, source, level, by_poe=poe is not None),
         certificate_kind=cert_kind,
         digest_algorithm=getattr(sig, "md_algorithm", None),
+        reason=_reason(sig),
         findings=tuple(findings),
     )
