@@ -619,3 +619,25 @@ def test_names_that_excel_would_run_are_text_in_manifest_csv(
     row = dict(zip(cells[0], cells[1], strict=True))
     assert row["Nguồn dữ liệu"].startswith("'=1+1.json") and row["Trạng thái"] == "lỗi"
     assert all(not v.startswith(("=", "+", "-", "@")) for v in row.values())
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_batch_speaks_the_language_of_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], workers: str
+) -> None:
+    source = letters_batch(tmp_path / "b.json", 3, first=450)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "451-SCT-VP.docx").write_bytes(b"PK\x03\x04 the clerk's own 451, typed in Word")
+    code, stdout, err = run(
+        ["--lang", "vi", "batch", str(source), "-o", str(out), "-q", "--workers", workers], capsys
+    )
+    assert code == 0, err
+    message = "451-SCT-VP.docx đã có từ trước và không do wfhdoc ghi; văn bản này là 451-SCT-VP-2.docx"
+    rows = manifest(out)
+    assert rows[1]["message"] == message and f"cảnh báo: {source}, records[1]: {message}" in err
+    # the files' own formats do not change with the language: statuses and the check for programs
+    assert [r["status"] for r in rows] == ["built"] * 3
+    assert stdout == f"3 đã tạo, 0 không đổi, 0 lỗi; danh sách kết quả: {out / 'manifest.csv'}\n"
+    head = (out / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert head.startswith("STT,Nguồn dữ liệu,Tệp văn bản,Trạng thái")

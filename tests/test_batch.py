@@ -634,9 +634,9 @@ def test_register_can_continue_a_sequence_begun_by_hand(
 
 
 def test_progress_line_shows_count_and_rate(capsys: pytest.CaptureFixture[str]) -> None:
-    from wfh_docs.cli import _ProgressLine
+    from wfh_docs.cli.console import ProgressLine
 
-    line = _ProgressLine()
+    line = ProgressLine("letters")
     line(5, 10)
     line(10, 10)
     err = capsys.readouterr().err
@@ -658,3 +658,40 @@ def test_the_manifest_keeps_each_letters_warnings_and_check_on_a_rerun(tmp_path:
     rows = list(csv.DictReader((out / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0]["Trạng thái"] == "không đổi"
     assert "wfhdoc adds the dash" in rows[0]["Cảnh báo và kết quả kiểm tra"]
+
+
+def test_the_library_changes_no_process_wide_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    synced: list[str] = []
+    monkeypatch.setattr(os, "sync", lambda: synced.append("os.sync"))
+    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 9)])
+    report = run_batch(source, tmp_path / "out", workers=2)
+    assert report.count("built") == 8
+    # no collector frozen, no disk synced: those are the caller's choices
+    assert gc.get_freeze_count() == 0 and synced == []
+    hooks: list[str] = []
+    report = run_batch(
+        source,
+        tmp_path / "out2",
+        workers=2,
+        before_workers=lambda: hooks.append("before"),
+        sync=lambda: hooks.append("sync"),
+    )
+    assert report.count("built") == 8 and hooks == ["before", "sync"]
+
+
+def test_the_cli_freezes_the_collector_and_syncs_once_for_its_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    from wfh_docs.cli import main
+
+    synced: list[int] = []
+    monkeypatch.setattr(os, "sync", lambda: synced.append(gc.get_freeze_count()))
+    source = write_batch(tmp_path / "b.json", [{"number": n} for n in range(1, 9)])
+    assert main(["batch", str(source), "-o", str(tmp_path / "out"), "-q", "--workers", "2"]) == 0
+    assert len(synced) == 1 and synced[0] > 0  # frozen while the workers ran
+    assert gc.get_freeze_count() == 0  # and no longer once the command is done
+    capsys.readouterr()

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from ..errors import ArchiveError, InputError, Problem
 from ..files.safezip import Archive, Limits
+from ..i18n import N_, _
 from ..letter import labels
 from ..letter.model import Letter
 from ..letter.sources import parse_json, read_bytes
@@ -102,11 +103,14 @@ def identity(record: Record, source: str, agency: str, recipients: list[str]) ->
     name), else its agency and recipients (spaces and case aside): not its row, so that rows
     inserted, deleted or moved leave every letter its number."""
     if record.identity:
-        kind, _, value = record.identity.partition(":")
+        kind, _sep, value = record.identity.partition(":")
         what = {"key": "key", "name": "output_name", "file": "file"}.get(kind, kind)
         return f"{source}\x1f{record.identity}", f"{what} {value!r}"
     people = "\n".join(" ".join(r.split()).casefold() for r in recipients)
-    return f"{source}\x1fto:{agency}\x1f{people}", f"agency {agency} and recipients " + "; ".join(recipients)
+    what = _("agency {agency} and recipients {recipients}").format(
+        agency=agency, recipients="; ".join(recipients)
+    )
+    return f"{source}\x1fto:{agency}\x1f{people}", what
 
 
 def deep_merge(base: Any, override: Any) -> Any:
@@ -124,7 +128,7 @@ def load_defaults(path: Path | None) -> dict[str, Any]:
         return {}
     data = parse_json(read_bytes(path), str(path))
     if not isinstance(data, dict):
-        raise InputError(str(path), [Problem("$", "the defaults must be an object { ... }", "")])
+        raise InputError(str(path), [Problem("$", _("the defaults must be an object { ... }"), "")])
     return data
 
 
@@ -146,7 +150,7 @@ class Records:
 def folder_records(folder: Path, defaults: dict[str, Any]) -> Records:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".json" and p.is_file())
     if not files:
-        raise InputError(str(folder), [Problem("", "the folder holds no .json letter files", "")])
+        raise InputError(str(folder), [Problem("", _("the folder holds no .json letter files"), "")])
     return Records(len(files), _folder_items(files, defaults))
 
 
@@ -162,7 +166,7 @@ def _folder_items(files: list[Path], defaults: dict[str, Any]) -> Iterator[Recor
                 i,
                 str(path),
                 None,
-                [Problem("$", "a letter file holds one object { ... }", "")],
+                [Problem("$", _("a letter file holds one object { ... }"), "")],
                 key=path.name,
             )
             continue
@@ -184,26 +188,28 @@ def json_list_records(path: Path, defaults: dict[str, Any]) -> Records:
                 [
                     Problem(
                         f"$.{sorted(unknown)[0]}",
-                        "unknown key in a batch file",
-                        'a batch file holds "defaults" and "records"',
+                        _("unknown key in a batch file"),
+                        _('a batch file holds "defaults" and "records"'),
                     )
                 ],
             )
         shared = data.get("defaults") or {}
         items = data["records"]
         if not isinstance(shared, dict):
-            raise InputError(str(path), [Problem("$.defaults", "must be an object { ... }", "")])
+            raise InputError(str(path), [Problem("$.defaults", _("must be an object { ... }"), "")])
         if not isinstance(items, list):
-            raise InputError(str(path), [Problem("$.records", "must be a list [ ... ] of letters", "")])
+            raise InputError(str(path), [Problem("$.records", _("must be a list [ ... ] of letters"), "")])
     else:
         raise InputError(
             str(path),
             [
                 Problem(
                     "$",
-                    "not a batch file",
-                    'give {"defaults": {...}, "records": [...]} or a list of letters; '
-                    "for a single letter use wfhdoc build",
+                    _("not a batch file"),
+                    _(
+                        'give {"defaults": {...}, "records": [...]} or a list of letters; '
+                        "for a single letter use wfhdoc build"
+                    ),
                 )
             ],
         )
@@ -222,7 +228,7 @@ def _list_items(path: Path, base: dict[str, Any], items: list[Any]) -> Iterator[
                 i,
                 origin,
                 None,
-                [Problem(f"$.records[{i}]", "a record is an object { ... }", "")],
+                [Problem(f"$.records[{i}]", _("a record is an object { ... }"), "")],
                 key=f"records[{i}]",
             )
         else:
@@ -231,6 +237,11 @@ def _list_items(path: Path, base: dict[str, Any], items: list[Any]) -> Iterator[
 
 
 # --- spreadsheets ------------------------------------------------------------------------------
+
+
+def column(shown: str) -> str:
+    """'column G "Ngày" (date)': a column as a message names it."""
+    return _("column {column}").format(column=shown)
 
 
 def _column_letter(index: int) -> str:
@@ -309,7 +320,7 @@ def _header_field(typed: str) -> str | None:
 def _suggestion(typed: str) -> str:
     known = [c.label for c in labels.COLUMNS] + sorted(_FIELDS)
     close = difflib.get_close_matches(typed, known, n=1, cutoff=0.75)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return _(' (did you mean "{name}"?)').format(name=close[0]) if close else ""
 
 
 def _cell_value(value: Any, name: str) -> Any:
@@ -359,25 +370,28 @@ def _side_file(base: Path, name: str, want: str) -> tuple[Any, Problem | None]:
     """A body or appendices file named in a cell: only a regular file inside the sheet's
     folder (after following links), of at most SIDE_FILE_MAX bytes, read with a bounded read."""
     folder = base.parent.resolve()
-    inside = (
-        f"put the file in the sheet's folder {folder} (or a folder under it) and give its path "
+    inside = _(
+        "put the file in the sheet's folder {folder} (or a folder under it) and give its path "
         "relative to the sheet"
-    )
+    ).format(folder=folder)
     try:
         given = folder / name
         path = given.resolve()
     except (OSError, RuntimeError, ValueError) as exc:
-        return None, Problem("", f"{want} file {name!r} cannot be found ({exc})", inside)
+        return None, Problem(
+            "",
+            _("{what} file {name} cannot be found ({reason})").format(what=want, name=repr(name), reason=exc),
+            inside,
+        )
     if not path.is_relative_to(folder):
         lexical = Path(os.path.normpath(given))
         how = (
-            "is a link that leads out of the sheet's folder, to " + str(path)
+            _("{what} file {name} is a link that leads out of the sheet's folder, to {path}")
             if lexical.is_relative_to(folder)
-            else f"is outside the sheet's folder ({path})"
+            else _("{what} file {name} is outside the sheet's folder ({path})")
         )
-        return None, Problem(
-            "", f"{want} file {name!r} {how}; wfhdoc reads only files beside the sheet", inside
-        )
+        message = how.format(what=want, name=repr(name), path=path)
+        return None, Problem("", message + _("; wfhdoc reads only files beside the sheet"), inside)
     flags = (
         os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     )
@@ -385,44 +399,68 @@ def _side_file(base: Path, name: str, want: str) -> tuple[Any, Problem | None]:
         fd = os.open(path, flags)
     except FileNotFoundError:
         return None, Problem(
-            "", f"{want} file {name!r} not found ({path})", "the path is relative to the sheet"
+            "",
+            _("{what} file {name} not found ({path})").format(what=want, name=repr(name), path=path),
+            _("the path is relative to the sheet"),
         )
     except PermissionError:
         return None, Problem(
-            "", f"{want} file {name!r}: permission denied ({path})", "check that you may read the file"
+            "",
+            _("{what} file {name}: permission denied ({path})").format(what=want, name=repr(name), path=path),
+            _("check that you may read the file"),
         )
     except OSError as exc:
-        return None, Problem("", f"{want} file {name!r} cannot be opened ({exc.strerror}: {path})", inside)
+        message = _("{what} file {name} cannot be opened ({reason}: {path})")
+        return None, Problem(
+            "", message.format(what=want, name=repr(name), reason=exc.strerror, path=path), inside
+        )
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        kind = (
+            _("{what} file {name} is a folder, not a file ({path})")
+            if stat.S_ISDIR(info.st_mode)
+            else _("{what} file {name} is a device, pipe or socket, not a file ({path})")
+        )
         return None, Problem(
-            "", f"{want} file {name!r} is {kind}, not a file ({path})", "name a .txt or .json file"
+            "", kind.format(what=want, name=repr(name), path=path), _("name a .txt or .json file")
         )
     with os.fdopen(fd, "rb") as fh:
         try:
             raw = fh.read(SIDE_FILE_MAX + 1) if info.st_size <= SIDE_FILE_MAX else b""
         except OSError as exc:
-            return None, Problem("", f"{want} file {name!r} cannot be read ({exc.strerror}: {path})", "")
+            message = _("{what} file {name} cannot be read ({reason}: {path})")
+            return None, Problem(
+                "", message.format(what=want, name=repr(name), reason=exc.strerror, path=path), ""
+            )
         if info.st_size > SIDE_FILE_MAX or len(raw) > SIDE_FILE_MAX:
             return None, Problem(
                 "",
-                f"{want} file {name!r} is {max(info.st_size, len(raw)) / (1 << 20):.1f} MB, more than "
-                f"{SIDE_FILE_MAX >> 20} MB ({path})",
-                "a letter's body or appendices file is text or JSON of a few pages: check that the "
-                "right file is named",
+                _("{what} file {name} is {size} MB, more than {limit} MB ({path})").format(
+                    what=want,
+                    name=repr(name),
+                    size=f"{max(info.st_size, len(raw)) / (1 << 20):.1f}",
+                    limit=SIDE_FILE_MAX >> 20,
+                    path=path,
+                ),
+                _(
+                    "a letter's body or appendices file is text or JSON of a few pages: check that the "
+                    "right file is named"
+                ),
             )
     if path.suffix.lower() == ".json":
         try:
             return parse_json(raw, str(path)), None
         except InputError as exc:
-            return None, Problem("", f"{want} file {name!r}: {exc.problems[0]}", "")
+            message = _("{what} file {name}: {problem}")
+            return None, Problem("", message.format(what=want, name=repr(name), problem=exc.problems[0]), "")
     try:
         text = raw.decode("utf-8-sig") if raw else ""
     except UnicodeDecodeError:
         return None, Problem(
-            "", f"{want} file {name!r} is not UTF-8 text ({path})", "save it as UTF-8, or name a .json file"
+            "",
+            _("{what} file {name} is not UTF-8 text ({path})").format(what=want, name=repr(name), path=path),
+            _("save it as UTF-8, or name a .json file"),
         )
     # a text file: one paragraph per line
     return [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()], None
@@ -438,7 +476,7 @@ class Uncomputed:
         return self.formula
 
 
-_UNCOMPUTED_HINT = (
+_UNCOMPUTED_HINT = N_(
     "open the workbook in Excel or LibreOffice and save it, so that the values of its formulas "
     "are computed and stored, or type the value instead of the formula"
 )
@@ -469,9 +507,11 @@ def row_record(
         if isinstance(raw, Uncomputed):
             problems.append(
                 Problem(
-                    f"column {letter_col}",
-                    f"the cell holds the formula {raw.formula} but no value: it was never computed",
-                    _UNCOMPUTED_HINT,
+                    column(letter_col),
+                    _("the cell holds the formula {formula} but no value: it was never computed").format(
+                        formula=raw.formula
+                    ),
+                    _(_UNCOMPUTED_HINT),
                 )
             )
             continue
@@ -480,7 +520,7 @@ def row_record(
             continue
         if is_key_field(name):
             identity = identity or f"key:{str(value).strip()}"
-            identity_where = identity_where or f"column {letter_col}"
+            identity_where = identity_where or column(letter_col)
             continue
         m = re.fullmatch(r"(.+?)\.(\d+)", name)
         if m and m.group(1) in LIST_FIELDS:
@@ -494,18 +534,20 @@ def row_record(
                 # wfhdoc writes the ';' between items itself)
                 lines = [part.strip() for line in lines for part in line.split(";") if part.strip()]
                 warnings.append(
-                    f"column {letter_col}: read as {len(lines)} items, one at each ';' (put each on "
-                    "its own line in the cell with Alt+Enter)"
+                    _(
+                        "{column}: read as {count} items, one at each ';' (put each on "
+                        "its own line in the cell with Alt+Enter)"
+                    ).format(column=column(letter_col), count=len(lines))
                 )
             lists.setdefault(name, []).extend(((1, col, i), v) for i, v in enumerate(lines))
             columns.setdefault(_json_path(name), letter_col)
             continue
         if name in (BODY_FILE, APPENDICES_FILE):
             loaded, problem = _side_file(
-                base, str(value), "the body" if name == BODY_FILE else "the appendices"
+                base, str(value), _("the body") if name == BODY_FILE else _("the appendices")
             )
             if problem:
-                problems.append(Problem(f"column {letter_col}", problem.message, problem.hint))
+                problems.append(Problem(column(letter_col), problem.message, problem.hint))
             else:
                 data["body" if name == BODY_FILE else "appendices"] = loaded
                 columns[_json_path("body" if name == BODY_FILE else "appendices")] = letter_col
@@ -541,7 +583,7 @@ def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, 
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a declared dependency
         raise InputError(
-            str(path), [Problem("", "openpyxl is not installed", "pip install openpyxl")]
+            str(path), [Problem("", _("openpyxl is not installed"), "pip install openpyxl")]
         ) from None
     formulas = _check_workbook(path)
     try:
@@ -556,8 +598,8 @@ def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, 
             [
                 Problem(
                     "",
-                    f"cannot read the workbook ({type(exc).__name__}: {exc})",
-                    "open it in Excel and save it again as .xlsx",
+                    _("cannot read the workbook ({reason})").format(reason=f"{type(exc).__name__}: {exc}"),
+                    _("open it in Excel and save it again as .xlsx"),
                 )
             ],
         ) from None
@@ -571,8 +613,8 @@ def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, 
             [
                 Problem(
                     "",
-                    f"no sheet named '{sheet}'",
-                    "the sheets are " + ", ".join(f"'{n}'" for n in wb.sheetnames),
+                    _("no sheet named '{sheet}'").format(sheet=sheet),
+                    _("the sheets are {names}").format(names=", ".join(f"'{n}'" for n in wb.sheetnames)),
                 )
             ],
         )
@@ -632,9 +674,11 @@ def _check_workbook(path: Path) -> bool:
             [
                 Problem(
                     exc.member,
-                    f"the workbook cannot be read: {exc.reason}",
-                    "a workbook of letters is a few MB; this one is damaged or built to exhaust "
-                    "the memory: open it in Excel and save it again, or check where it came from",
+                    _("the workbook cannot be read: {reason}").format(reason=exc.reason),
+                    _(
+                        "a workbook of letters is a few MB; this one is damaged or built to exhaust "
+                        "the memory: open it in Excel and save it again, or check where it came from"
+                    ),
                 )
             ],
         ) from None
@@ -647,7 +691,11 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
     except UnicodeDecodeError:
         raise InputError(
             str(path),
-            [Problem("", "the CSV file is not UTF-8", "in Excel: Save As > CSV UTF-8 (Comma delimited)")],
+            [
+                Problem(
+                    "", _("the CSV file is not UTF-8"), _("in Excel: Save As > CSV UTF-8 (Comma delimited)")
+                )
+            ],
         ) from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     # Excel writes ';' where the list separator is ';' (as in Vietnamese settings)
@@ -671,7 +719,7 @@ def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None
     start = next((i for i, (_, cells) in enumerate(rows) if not _blank(cells)), None)
     if start is None:
         raise InputError(
-            str(path), [Problem("", "the sheet is empty", "put the field names in the first row")]
+            str(path), [Problem("", _("the sheet is empty"), _("put the field names in the first row"))]
         )
     header_row, header = rows[start]
     for col, cell in enumerate(header):
@@ -680,10 +728,12 @@ def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None
                 str(path),
                 [
                     Problem(
-                        f"sheet '{title}', row {header_row}, column {_column_letter(col)}",
-                        f"the header cell holds the formula {cell.formula} but no value: it was never "
-                        "computed, so the column has no field name",
-                        _UNCOMPUTED_HINT,
+                        f"sheet '{title}', row {header_row}, " + column(_column_letter(col)),
+                        _(
+                            "the header cell holds the formula {formula} but no value: it was never "
+                            "computed, so the column has no field name"
+                        ).format(formula=cell.formula),
+                        _(_UNCOMPUTED_HINT),
                     )
                 ],
             )
@@ -692,9 +742,11 @@ def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None
     if head.unknown:
         place = f"{path}, sheet '{title}', row {header_row}" if title else f"{path}, row {header_row}"
         warnings.append(
-            f"{place}: column(s) {', '.join(head.unknown)} ignored: wfhdoc does not know these "
-            "headers (the sheet 'Giải thích' of a workbook made by wfhdoc mau-excel lists the ones "
-            "it reads)"
+            _(
+                "{place}: column(s) {columns} ignored: wfhdoc does not know these "
+                "headers (the sheet 'Giải thích' of a workbook made by wfhdoc mau-excel lists the ones "
+                "it reads)"
+            ).format(place=place, columns=", ".join(head.unknown))
         )
     body = rows[start + 1 :]
     total = sum(1 for _, cells in body if not _blank(cells))
@@ -726,15 +778,17 @@ def read_records(source: Path, defaults: dict[str, Any], sheet: str | None = Non
         return json_list_records(source, defaults)
     if suffix in (".xlsx", ".xlsm", ".csv"):
         if not source.exists():
-            raise InputError(str(source), [Problem("", "file not found", "check the path and the file name")])
+            raise InputError(
+                str(source), [Problem("", _("file not found"), _("check the path and the file name"))]
+            )
         return sheet_records(source, defaults, sheet)
     raise InputError(
         str(source),
         [
             Problem(
                 "",
-                "not a batch source",
-                "give a folder of .json letters, a .json batch file, an .xlsx workbook or a .csv file",
+                _("not a batch source"),
+                _("give a folder of .json letters, a .json batch file, an .xlsx workbook or a .csv file"),
             )
         ],
     )
@@ -742,9 +796,9 @@ def read_records(source: Path, defaults: dict[str, Any], sheet: str | None = Non
 
 def locate(record: Record, json_path: str) -> str:
     """Where a problem at `json_path` is, in the user's terms (column for spreadsheets)."""
-    for path, column in sorted(record.columns.items(), key=lambda kv: -len(kv[0])):
+    for path, shown in sorted(record.columns.items(), key=lambda kv: -len(kv[0])):
         if json_path == path or json_path.startswith(path + ".") or json_path.startswith(path + "["):
-            return f"column {column}" + ("" if json_path == path else f" {json_path}")
+            return column(shown) + ("" if json_path == path else f" {json_path}")
     return json_path
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError, Problem
+from ..i18n import _
 from ..letter.model import Letter
 from .records import Record, identity
 
@@ -141,10 +142,23 @@ def check_year(year: int) -> str:
     """'' for a year a register sequence may have, else what is wrong with it."""
     if YEAR_MIN <= year <= YEAR_MAX:
         return ""
-    return f"the year {year} is not between {YEAR_MIN} and {YEAR_MAX}"
+    return _("the year {year} is not between {first} and {last}").format(
+        year=year, first=YEAR_MIN, last=YEAR_MAX
+    )
 
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _cannot_open(path: Path, reason: object) -> str:
+    return _("{path}: cannot open the register ({reason})").format(path=path, reason=reason)
+
+
+def _not_sqlite(path: Path) -> str:
+    return _(
+        "{path}: not a wfhdoc register: the file is not an SQLite database; wfhdoc left it as it "
+        "is (give the register that wfhdoc batch --register made, or a new file name)"
+    ).format(path=path)
 
 
 def _sqlite_or_empty(path: Path) -> None:
@@ -155,21 +169,20 @@ def _sqlite_or_empty(path: Path) -> None:
     except FileNotFoundError:
         return  # a new register
     except OSError as exc:
-        raise OutputError(f"{path}: cannot open the register ({exc.strerror or exc})") from None
+        raise OutputError(_cannot_open(path, exc.strerror or exc)) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OutputError(
-                f"{path}: is a folder, a device or a pipe, not a register file (give the path of a "
-                ".sqlite file)"
+                _(
+                    "{path}: is a folder, a device or a pipe, not a register file (give the path of a "
+                    ".sqlite file)"
+                ).format(path=path)
             )
         head = os.read(fd, len(_SQLITE_HEADER))
     finally:
         os.close(fd)
     if head and head != _SQLITE_HEADER:
-        raise NotARegister(
-            f"{path}: not a wfhdoc register: the file is not an SQLite database; wfhdoc left it as it "
-            "is (give the register that wfhdoc batch --register made, or a new file name)"
-        )
+        raise NotARegister(_not_sqlite(path))
 
 
 class Register:
@@ -187,7 +200,7 @@ class Register:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
         except (sqlite3.DatabaseError, OSError) as exc:
-            raise OutputError(f"{path}: cannot open the register ({exc})") from None
+            raise OutputError(_cannot_open(path, exc)) from None
         try:
             self._db.execute("PRAGMA busy_timeout = 60000")
             self._columns = self._check()
@@ -197,11 +210,8 @@ class Register:
         except sqlite3.DatabaseError as exc:
             self._db.close()
             if "not a database" in str(exc):
-                raise NotARegister(
-                    f"{path}: not a wfhdoc register: the file is not an SQLite database; wfhdoc left "
-                    "it as it is (give the register that wfhdoc batch --register made, or a new file name)"
-                ) from None
-            raise OutputError(f"{path}: cannot open the register ({exc})") from None
+                raise NotARegister(_not_sqlite(path)) from None
+            raise OutputError(_cannot_open(path, exc)) from None
         except NotARegister:
             self._db.close()
             raise
@@ -228,15 +238,19 @@ class Register:
             return tables
         shown = ", ".join(f"'{n}'" for n in sorted(tables)[:8]) + (", ..." if len(tables) > 8 else "")
         if issued is None:
-            lacks = "it has no 'issued' table of wfhdoc's"
+            lacks = _("it has no 'issued' table of wfhdoc's")
         elif _REQUIRED - issued:
-            lacks = f"its 'issued' table lacks the columns {', '.join(sorted(_REQUIRED - issued))}"
+            lacks = _("its 'issued' table lacks the columns {columns}").format(
+                columns=", ".join(sorted(_REQUIRED - issued))
+            )
         else:
-            lacks = "its 'starts' table is not wfhdoc's"
+            lacks = _("its 'starts' table is not wfhdoc's")
         raise NotARegister(
-            f"{self.path}: not a wfhdoc register: an SQLite database with the tables {shown}, and "
-            f"{lacks}; wfhdoc left it as it is (give the register that wfhdoc batch --register made, "
-            "or a new file name)"
+            _(
+                "{path}: not a wfhdoc register: an SQLite database with the tables {tables}, and "
+                "{lacks}; wfhdoc left it as it is (give the register that wfhdoc batch --register made, "
+                "or a new file name)"
+            ).format(path=self.path, tables=shown, lacks=lacks)
         )
 
     def _migrate(self) -> None:
@@ -276,8 +290,10 @@ class Register:
         problem = check_year(year)
         if problem:
             raise NoNumber(
-                f"{problem}: the register keeps numbers for the years {YEAR_MIN} to {YEAR_MAX} "
-                "(check the letter's date)"
+                _(
+                    "{problem}: the register keeps numbers for the years {first} to {last} "
+                    "(check the letter's date)"
+                ).format(problem=problem, first=YEAR_MIN, last=YEAR_MAX)
             )
         db = self._db
         try:
@@ -327,10 +343,12 @@ class Register:
             if number > NUMBER_MAX:
                 db.execute("ROLLBACK")
                 raise NoNumber(
-                    f"the register has no number left for {agency} in {year}: the next one would be "
-                    f"{number}, and a number has at most six digits (up to {NUMBER_MAX}); this letter was "
-                    "not numbered (see wfhdoc register list; if the letter was numbered another way, give "
-                    "its number in 'number')"
+                    _(
+                        "the register has no number left for {agency} in {year}: the next one would be "
+                        "{number}, and a number has at most six digits (up to {limit}); this letter was "
+                        "not numbered (see wfhdoc register list; if the letter was numbered another "
+                        "way, give its number in 'number')"
+                    ).format(agency=agency, year=year, number=number, limit=NUMBER_MAX)
                 )
             db.execute(
                 "INSERT INTO issued (agency, year, number, symbol, date, subject, recipient, status, record, "
@@ -354,7 +372,11 @@ class Register:
         except sqlite3.DatabaseError as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            raise OutputError(f"{self.path}: the register could not give a number ({exc})") from None
+            raise OutputError(
+                _("{path}: the register could not give a number ({reason})").format(
+                    path=self.path, reason=exc
+                )
+            ) from None
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -374,7 +396,7 @@ class Register:
     ) -> Allocation:
         """A letter the register knows: its number, its row brought up to date (in the caller's
         transaction)."""
-        number, status, sha256, old_input, old_record, _, _, _ = row
+        number, status, sha256, old_input, old_record, *_rest = row
         db = self._db
         key = (agency, year, number)
         issued = status == "issued" and bool(sha256)
@@ -414,12 +436,12 @@ class Register:
         if found is None:
             return ""
         when, output = found
-        return (
-            f"number {key[2]:02d}/{symbol} was already issued for this letter on {str(when)[:10]}"
-            f" ({output}); the letter was rebuilt with the corrected data under the same number: "
+        return _(
+            "number {number}/{symbol} was already issued for this letter on {date}"
+            " ({output}); the letter was rebuilt with the corrected data under the same number: "
             "send it as the corrected letter (the register keeps the earlier version's hash in "
             "its revisions)"
-        )
+        ).format(number=f"{key[2]:02d}", symbol=symbol, date=str(when)[:10], output=output)
 
     def mark_issued(self, agency: str, year: int, number: int, *, output: str, sha256: str) -> None:
         try:
@@ -429,19 +451,25 @@ class Register:
                 (output, sha256, _now(), agency, year, number),
             )
         except sqlite3.DatabaseError as exc:
-            raise OutputError(f"{self.path}: cannot record the letter ({exc})") from None
+            raise OutputError(
+                _("{path}: cannot record the letter ({reason})").format(path=self.path, reason=exc)
+            ) from None
 
     def start_at(self, agency: str, year: int, number: int) -> None:
         """Continue an agency's sequence for `year` at `number` (the register was begun mid-year)."""
         problem = check_year(year)
         if problem:
             raise OutputError(
-                f"{self.path}: {problem} (give the year of the sequence, e.g. --year {dt.date.today().year})"
+                _("{path}: {problem} (give the year of the sequence, e.g. --year {year})").format(
+                    path=self.path, problem=problem, year=dt.date.today().year
+                )
             )
         if not 1 <= number <= NUMBER_MAX:
             raise OutputError(
-                f"{self.path}: the next number {number} is not between 1 and {NUMBER_MAX} "
-                "(a number has at most six digits; give the number after the last one issued by hand)"
+                _(
+                    "{path}: the next number {number} is not between 1 and {limit} "
+                    "(a number has at most six digits; give the number after the last one issued by hand)"
+                ).format(path=self.path, number=number, limit=NUMBER_MAX)
             )
         db = self._db
         try:
@@ -452,8 +480,10 @@ class Register:
             if number <= int(last):
                 db.execute("ROLLBACK")
                 raise OutputError(
-                    f"{self.path}: {agency} has already issued number {last} in {year}; "
-                    f"the next number cannot be {number}, which would reuse a number"
+                    _(
+                        "{path}: {agency} has already issued number {last} in {year}; "
+                        "the next number cannot be {number}, which would reuse a number"
+                    ).format(path=self.path, agency=agency, last=last, year=year, number=number)
                 )
             db.execute(
                 "INSERT OR REPLACE INTO starts (agency, year, next) VALUES (?, ?, ?)", (agency, year, number)
@@ -462,7 +492,9 @@ class Register:
         except sqlite3.DatabaseError as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            raise OutputError(f"{self.path}: cannot change the register ({exc})") from None
+            raise OutputError(
+                _("{path}: cannot change the register ({reason})").format(path=self.path, reason=exc)
+            ) from None
 
     def entries(self, *, agency: str | None = None, year: int | None = None) -> list[Entry]:
         issued = self._columns.get("issued")
@@ -487,7 +519,9 @@ class Register:
         try:
             rows = self._db.execute(sql, args).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise OutputError(f"{self.path}: cannot read the register ({exc})") from None
+            raise OutputError(
+                _("{path}: cannot read the register ({reason})").format(path=self.path, reason=exc)
+            ) from None
         return [Entry(*row[:12], **dict(zip(extra, row[12:], strict=True))) for row in rows]
 
 
@@ -516,10 +550,14 @@ def draw_number(
         record.problems.append(
             Problem(
                 record.identity_where or "$.recipients",
-                f"the same letter as {first} for the register: both have {what}, and a letter keeps "
-                "one number",
-                "if they are two letters, give each its own value in a column (or field) named "
-                "'key'; if not, remove one of them",
+                _(
+                    "the same letter as {first} for the register: both have {what}, and a letter "
+                    "keeps one number"
+                ).format(first=first, what=what),
+                _(
+                    "if they are two letters, give each its own value in a column (or field) named "
+                    "'key'; if not, remove one of them"
+                ),
             )
         )
         return None
@@ -537,7 +575,7 @@ def draw_number(
             source=source,
         )
     except NoNumber as exc:
-        record.problems.append(Problem(f"register {reg.path.name}", str(exc)))
+        record.problems.append(Problem(_("register {name}").format(name=reg.path.name), str(exc)))
         return None
     seen[(agency, year, ident)] = record.key or record.origin
     return Drawn(year, allocation.number, allocation.note)

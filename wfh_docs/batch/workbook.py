@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import OutputError
 from ..files.output import write_atomic
+from ..i18n import _
 from ..letter.labels import COLUMNS, Column
 from ..letter.sources import parse_json, read_bytes
 from .records import deep_merge, load_defaults
@@ -152,11 +153,13 @@ def write_workbook(
     source = example or DEFAULT_EXAMPLE
     data = parse_json(read_bytes(source), str(source))
     if not isinstance(data, dict):
-        raise OutputError(f"{source}: the example is not a letter (a JSON object)")
+        raise OutputError(_("{path}: the example is not a letter (a JSON object)").format(path=source))
     shared = load_defaults(defaults)
     if path.exists() and not overwrite:
         raise OutputError(
-            f"{path}: already exists; wfhdoc keeps it (it may be a filled workbook): give another "
-            "name, or --overwrite to replace it"
+            _(
+                "{path}: already exists; wfhdoc keeps it (it may be a filled workbook): give another "
+                "name, or --overwrite to replace it"
+            ).format(path=path)
         )
     write_atomic(path, workbook_bytes(deep_merge(data, shared)))
