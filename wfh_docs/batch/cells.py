@@ -1,0 +1,371 @@
+"""A spreadsheet's row as one letter's data: the header read by the clerk's labels or the field
+names, each cell as its field wants it (dates, numbers, leading zeros, one item a line), the
+body or appendices file a cell names (only beside the sheet, bounded), and every problem named
+by its column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import stat
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..errors import InputError, Problem
+from ..i18n import N_, _
+from ..letter import labels
+from ..letter.model import Letter
+from ..letter.sources import parse_json
+from .records import (
+    APPENDICES_FILE,
+    BODY_FILE,
+    EXCEL_EPOCH,
+    LIST_FIELDS,
+    OUTPUT_NAME,
+    SIDE_FILE_MAX,
+    Record,
+    column,
+    deep_merge,
+    identified,
+    is_key_field,
+)
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _field_paths(model: type[BaseModel] = Letter, prefix: str = "") -> set[str]:
+    """Every dotted field a cell can fill: issuer.name, signer.title, archive.copies ..."""
+    paths: set[str] = set()
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key.startswith("$"):
+            continue
+        paths.add(prefix + key)
+        sub = info.annotation
+        for candidate in (sub, *getattr(sub, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and prefix == "":
+                paths |= _field_paths(candidate, f"{key}.")
+    return paths
+
+
+_FIELDS = _field_paths() | {BODY_FILE, APPENDICES_FILE, OUTPUT_NAME}
+_NUMBERED = re.compile(r"^(.*?)[\s.]*(\d+)$")
+
+
+@dataclass(frozen=True)
+class Header:
+    """A sheet's first row read: the field of each column ("" when none), how a message names
+    each column ('C "Số" (number)'), and the columns wfhdoc does not know."""
+
+    fields: list[str]
+    shown: list[str]
+    unknown: list[str]
+
+
+def read_header(cells: list[Any]) -> Header:
+    fields: list[str] = []
+    shown: list[str] = []
+    unknown: list[str] = []
+    for col, value in enumerate(cells):
+        typed = "" if value is None else re.sub(r"\s+", " ", str(value)).strip()
+        letter = column_letter(col)
+        name = _header_field(typed)
+        if typed and name is None:
+            unknown.append(f'{letter} "{typed}"' + _suggestion(typed))
+        fields.append(name or "")
+        plain = typed.replace(" ", "")
+        shown.append(f"{letter} ({name})" if plain == name else f'{letter} "{typed}" ({name})')
+    return Header(fields, shown, unknown)
+
+
+def _header_field(typed: str) -> str | None:
+    if not typed:
+        return None
+    if is_key_field(typed):
+        return "key"
+    found = labels.field_for_header(typed)
+    if found:
+        return found
+    plain = typed.replace(" ", "")
+    if plain in _FIELDS:
+        return plain
+    m = _NUMBERED.match(typed)
+    if m:  # recipients.1, Kính gửi 2, Nơi nhận.3: one item of a list per column
+        base = labels.field_for_header(m.group(1)) or m.group(1).replace(" ", "")
+        if base in LIST_FIELDS:
+            return f"{base}.{m.group(2)}"
+    return None
+
+
+def _suggestion(typed: str) -> str:
+    known = [c.label for c in labels.COLUMNS] + sorted(_FIELDS)
+    close = difflib.get_close_matches(typed, known, n=1, cutoff=0.75)
+    return _(' (did you mean "{name}"?)').format(name=close[0]) if close else ""
+
+
+def _cell_value(value: Any, name: str) -> Any:
+    """A cell as the field wants it: numbers stay numbers only where a number is meant."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        return text if text.strip() else None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if name == "date" else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if name == "date":
+            # a date Excel kept as its serial number (days since 1899-12-30)
+            if number == number.to_integral_value() and 1 <= number < 2958466:
+                return (EXCEL_EPOCH + dt.timedelta(days=int(number))).isoformat()
+            return str(value)
+        if number == number.to_integral_value():
+            number = number.quantize(Decimal(1))
+        if name in ("number", "archive.copies", "drafter.copies"):
+            return int(number) if number == number.to_integral_value() else number
+        # any other field is text: 12 stays "12", not "12.0"
+        return format(number, "f")
+    return str(value)
+
+
+def _set_path(target: dict[str, Any], path: list[str], value: Any) -> None:
+    node = target
+    for part in path[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[path[-1]] = value
+
+
+def _json_path(name: str) -> str:
+    return "$." + name
+
+
+def _side_file(base: Path, name: str, want: str) -> tuple[Any, Problem | None]:
+    """A body or appendices file named in a cell: only a regular file inside the sheet's
+    folder (after following links), of at most SIDE_FILE_MAX bytes, read with a bounded read."""
+    folder = base.parent.resolve()
+    inside = _(
+        "put the file in the sheet's folder {folder} (or a folder under it) and give its path "
+        "relative to the sheet"
+    ).format(folder=folder)
+    try:
+        given = folder / name
+        path = given.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        return None, Problem(
+            "",
+            _("{what} file {name} cannot be found ({reason})").format(what=want, name=repr(name), reason=exc),
+            inside,
+        )
+    if not path.is_relative_to(folder):
+        lexical = Path(os.path.normpath(given))
+        how = (
+            _("{what} file {name} is a link that leads out of the sheet's folder, to {path}")
+            if lexical.is_relative_to(folder)
+            else _("{what} file {name} is outside the sheet's folder ({path})")
+        )
+        message = how.format(what=want, name=repr(name), path=path)
+        return None, Problem("", message + _("; wfhdoc reads only files beside the sheet"), inside)
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    )
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None, Problem(
+            "",
+            _("{what} file {name} not found ({path})").format(what=want, name=repr(name), path=path),
+            _("the path is relative to the sheet"),
+        )
+    except PermissionError:
+        return None, Problem(
+            "",
+            _("{what} file {name}: permission denied ({path})").format(what=want, name=repr(name), path=path),
+            _("check that you may read the file"),
+        )
+    except OSError as exc:
+        message = _("{what} file {name} cannot be opened ({reason}: {path})")
+        return None, Problem(
+            "", message.format(what=want, name=repr(name), reason=exc.strerror, path=path), inside
+        )
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = (
+            _("{what} file {name} is a folder, not a file ({path})")
+            if stat.S_ISDIR(info.st_mode)
+            else _("{what} file {name} is a device, pipe or socket, not a file ({path})")
+        )
+        return None, Problem(
+            "", kind.format(what=want, name=repr(name), path=path), _("name a .txt or .json file")
+        )
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            raw = fh.read(SIDE_FILE_MAX + 1) if info.st_size <= SIDE_FILE_MAX else b""
+        except OSError as exc:
+            message = _("{what} file {name} cannot be read ({reason}: {path})")
+            return None, Problem(
+                "", message.format(what=want, name=repr(name), reason=exc.strerror, path=path), ""
+            )
+        if info.st_size > SIDE_FILE_MAX or len(raw) > SIDE_FILE_MAX:
+            return None, Problem(
+                "",
+                _("{what} file {name} is {size} MB, more than {limit} MB ({path})").format(
+                    what=want,
+                    name=repr(name),
+                    size=f"{max(info.st_size, len(raw)) / (1 << 20):.1f}",
+                    limit=SIDE_FILE_MAX >> 20,
+                    path=path,
+                ),
+                _(
+                    "a letter's body or appendices file is text or JSON of a few pages: check that the "
+                    "right file is named"
+                ),
+            )
+    if path.suffix.lower() == ".json":
+        try:
+            return parse_json(raw, str(path)), None
+        except InputError as exc:
+            message = _("{what} file {name}: {problem}")
+            return None, Problem("", message.format(what=want, name=repr(name), problem=exc.problems[0]), "")
+    try:
+        text = raw.decode("utf-8-sig") if raw else ""
+    except UnicodeDecodeError:
+        return None, Problem(
+            "",
+            _("{what} file {name} is not UTF-8 text ({path})").format(what=want, name=repr(name), path=path),
+            _("save it as UTF-8, or name a .json file"),
+        )
+    # a text file: one paragraph per line
+    return [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()], None
+
+
+@dataclass(frozen=True)
+class Uncomputed:
+    """A workbook cell holding a formula that was never computed (no value stored with it)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+UNCOMPUTED_HINT = N_(
+    "open the workbook in Excel or LibreOffice and save it, so that the values of its formulas "
+    "are computed and stored, or type the value instead of the formula"
+)
+
+
+def row_record(
+    index: int,
+    origin: str,
+    key: str,
+    head: Header,
+    cells: list[Any],
+    base: Path,
+    defaults: dict[str, Any],
+) -> Record | None:
+    data: dict[str, Any] = {}
+    columns: dict[str, str] = {}
+    problems: list[Problem] = []
+    # list items: numbered columns (recipients.1, recipients.2) first by number, then cells of
+    # plain or repeated columns (a merged header) left to right, one item per line
+    lists: dict[str, list[tuple[tuple[int, int, int], Any]]] = {}
+    identity = ""
+    identity_where = ""
+    warnings: list[str] = []
+    for col, (name, raw) in enumerate(zip(head.fields, cells, strict=False)):
+        if not name:
+            continue
+        letter_col = head.shown[col]
+        if isinstance(raw, Uncomputed):
+            problems.append(
+                Problem(
+                    column(letter_col),
+                    _("the cell holds the formula {formula} but no value: it was never computed").format(
+                        formula=raw.formula
+                    ),
+                    _(UNCOMPUTED_HINT),
+                )
+            )
+            continue
+        value = _cell_value(raw, name)
+        if value is None:
+            continue
+        if is_key_field(name):
+            identity = identity or f"key:{str(value).strip()}"
+            identity_where = identity_where or column(letter_col)
+            continue
+        m = re.fullmatch(r"(.+?)\.(\d+)", name)
+        if m and m.group(1) in LIST_FIELDS:
+            lists.setdefault(m.group(1), []).append(((0, int(m.group(2)), 0), value))
+            columns.setdefault(_json_path(m.group(1)), letter_col)
+            continue
+        if name in LIST_FIELDS:
+            lines = [line.strip() for line in str(value).split("\n") if line.strip()]
+            if any(";" in line for line in lines):
+                # several recipients typed on one line: one item at each ';' (ND 30, II.9.d:
+                # wfhdoc writes the ';' between items itself)
+                lines = [part.strip() for line in lines for part in line.split(";") if part.strip()]
+                warnings.append(
+                    _(
+                        "{column}: read as {count} items, one at each ';' (put each on "
+                        "its own line in the cell with Alt+Enter)"
+                    ).format(column=column(letter_col), count=len(lines))
+                )
+            lists.setdefault(name, []).extend(((1, col, i), v) for i, v in enumerate(lines))
+            columns.setdefault(_json_path(name), letter_col)
+            continue
+        if name in (BODY_FILE, APPENDICES_FILE):
+            loaded, problem = _side_file(
+                base, str(value), _("the body") if name == BODY_FILE else _("the appendices")
+            )
+            if problem:
+                problems.append(Problem(column(letter_col), problem.message, problem.hint))
+            else:
+                data["body" if name == BODY_FILE else "appendices"] = loaded
+                columns[_json_path("body" if name == BODY_FILE else "appendices")] = letter_col
+            continue
+        if name == "body":
+            value = [value] if isinstance(value, str) else value
+        if name == OUTPUT_NAME:
+            data[OUTPUT_NAME] = str(value)
+            columns[_json_path(OUTPUT_NAME)] = letter_col
+            continue
+        _set_path(data, name.split("."), value)
+        columns[_json_path(name)] = letter_col
+    for name, found in lists.items():
+        data[name] = [v for _, v in sorted(found, key=lambda t: t[0])]
+    if not data and not problems and not identity:
+        return None  # an empty row
+    record = Record(
+        index,
+        origin,
+        deep_merge(defaults, data),
+        problems,
+        columns,
+        key,
+        identity,
+        identity_where,
+        warnings,
+    )
+    return identified(record, data)
