@@ -857,6 +857,17 @@ def test_a_problem_names_its_field_by_its_label_in_vietnamese() -> None:
     assert vietnamese.startswith("cong-van.json: dữ liệu có 2 lỗi\n")
     assert '  - Người ký (signer.name): thiếu trường bắt buộc (thêm "name"' in vietnamese
     assert "  - Ngày ban hành (date): '31/02/2020' không phải ngày có thật" in vietnamese
+    # the hint of a missing field is the clerk's note on it
+    assert '(thêm "name": Họ và tên người ký (ô 7b)' in vietnamese
+
+
+def test_an_unknown_key_is_named_in_the_object_it_stands_in() -> None:
+    data = reference()
+    data["issuer"]["nam"] = "SỞ CÔNG THƯƠNG"
+    assert '  - $.issuer.nam: unknown field "nam" (did you mean "name"?)' in _problems_of(
+        copy.deepcopy(data), "en"
+    )
+    assert '  - Cơ quan ban hành (issuer.nam): trường không hợp lệ "nam"' in _problems_of(data, "vi")
 
 
 def test_a_nested_field_is_named_by_its_label_in_vietnamese() -> None:
@@ -885,7 +896,7 @@ def test_warnings_of_the_tidying_name_the_field_in_vietnamese() -> None:
         "$.signer.authority: \"kt\" read as 'KT.'",
     ]
     assert vietnamese == [
-        "Kính gửi (recipients[0]): đã ghi thành \"Sở Nội vụ\"; "
+        'Kính gửi (recipients[0]): đã ghi thành "Sở Nội vụ"; '
         "wfhdoc tự thêm gạch đầu dòng và dấu ';' hoặc '.'",
         "Thẩm quyền ký (signer.authority): \"kt\" được hiểu là 'KT.'",
     ]

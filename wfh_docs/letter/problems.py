@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errors import Problem
-from ..i18n import N_, _
-from .labels import field_label
+from ..i18n import N_, _, language
+from .labels import BY_FIELD, field_label
 from .model import BLOCK_MESSAGE, UNION_TAGS, Heading, Letter, TableBlock
 
 _TAG_MODELS: dict[str, type[BaseModel]] = {"heading-block": Heading, "table-block": TableBlock}
@@ -35,9 +35,11 @@ def json_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
     return out
 
 
-def problem(where: str, message: str, hint: str = "") -> Problem:
+def problem(where: str, message: str, hint: str = "", *, label: str | None = None) -> Problem:
     """A Problem at `where`, with its field's Vietnamese label when `where` is a JSON path."""
-    return Problem(where, message, hint, label=field_label(where) if where.startswith("$") else "")
+    if label is None:
+        label = field_label(where) if where.startswith("$") else ""
+    return Problem(where, message, hint, label=label)
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -84,7 +86,9 @@ def _shown(value: Any) -> str:
 
 def _missing(err: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
     name = str(loc[-1]) if loc else ""
-    desc = _describe(_model_at(loc[:-1]), name)
+    column = BY_FIELD.get(".".join(str(p) for p in loc)) if language() == "vi" else None
+    # the clerk's note on the field where it has one (in Vietnamese), else the model's
+    desc = column.note if column else _describe(_model_at(loc[:-1]), name)
     hint = _('add "{name}": {description}') if desc else _('add "{name}"')
     return _("this field is required but missing"), hint.format(name=name, description=desc)
 
@@ -177,6 +181,9 @@ def problem_from_error(err: dict[str, Any]) -> Problem:
     if explain is None:
         return problem(where, str(err["msg"]), "")
     message, hint = explain(err, loc)
+    if kind == "extra_forbidden" and not field_label(where):
+        # a key the letter does not have is named in the object it stands in
+        return problem(where, message, hint, label=field_label(json_path(loc[:-1])))
     return problem(where, message, hint)
 
 
