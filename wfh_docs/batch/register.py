@@ -5,7 +5,7 @@ year. The register is one SQLite file. A number is drawn inside an IMMEDIATE tra
 two runs on the same register at the same time queue for it and never draw the same number.
 
 A number belongs to a letter, not to a row of the source: the register knows a letter by its
-identity (see batch.py: the source's file name and the record's key, its output_name, its
+identity (records.identity: the source's file name and the record's key, its output_name, its
 file, or else its agency and recipients). Running the batch again finds the letter's number
 by that identity, however the rows were inserted, deleted or reordered since; a corrected
 letter keeps its number, and when the letter had already been issued the correction is
@@ -13,94 +13,24 @@ reported and the earlier version kept in the `revisions` table. Numbers are neit
 another letter nor skipped.
 
 The register only ever opens a file that is a wfhdoc register, or a new or empty one: another
-program's SQLite database is refused, and `list` opens the file read-only.
+program's SQLite database is refused, and `list` opens the file read-only (register_file.py).
+A batch draws its letters' numbers through numbering.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError, Problem
+from ..errors import OutputError
 from ..i18n import _
-from ..letter.model import Letter
-from .records import Record, identity
+from .register_file import ADDED, connect
 
 YEAR_MIN, YEAR_MAX = 1900, 2999
 NUMBER_MAX = 999_999  # the model's limit: a số has at most six digits
-
-_TABLES = """
-CREATE TABLE IF NOT EXISTS issued (
-    agency TEXT NOT NULL,          -- chữ viết tắt tên cơ quan: the sequence's owner
-    year INTEGER NOT NULL,
-    number INTEGER NOT NULL,
-    symbol TEXT NOT NULL,          -- ký hiệu, e.g. SCT-VP
-    date TEXT,                     -- ngày ban hành (ISO), when known
-    subject TEXT NOT NULL,         -- trích yếu
-    recipient TEXT NOT NULL,       -- Kính gửi, one per line
-    output TEXT,                   -- the letter's file
-    sha256 TEXT,                   -- of the letter's file
-    status TEXT NOT NULL,          -- reserved | issued
-    record TEXT NOT NULL,          -- where the record came from (source and row), last seen
-    input_sha256 TEXT NOT NULL,    -- of the record's data
-    created TEXT NOT NULL,
-    identity TEXT,                 -- the letter, whatever its row (NULL: a row from before identities)
-    issued_at TEXT,                -- when the letter's file was first recorded
-    PRIMARY KEY (agency, year, number)
-);
-CREATE TABLE IF NOT EXISTS starts (
-    agency TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    next INTEGER NOT NULL,         -- the first number wfhdoc may give (numbers issued before it)
-    PRIMARY KEY (agency, year)
-);
-CREATE TABLE IF NOT EXISTS revisions (  -- an issued letter as it was before a correction
-    agency TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    number INTEGER NOT NULL,
-    symbol TEXT NOT NULL,
-    date TEXT,
-    subject TEXT NOT NULL,
-    recipient TEXT NOT NULL,
-    output TEXT,
-    sha256 TEXT,
-    record TEXT NOT NULL,
-    input_sha256 TEXT NOT NULL,
-    issued_at TEXT,
-    revised TEXT NOT NULL
-);
-"""
-_INDEXES = """
-CREATE INDEX IF NOT EXISTS issued_record ON issued (record, input_sha256);
-CREATE INDEX IF NOT EXISTS issued_identity ON issued (agency, year, identity);
-"""
-# the columns every wfhdoc register has had; a table without them is another program's
-_REQUIRED = {
-    "agency",
-    "year",
-    "number",
-    "symbol",
-    "date",
-    "subject",
-    "recipient",
-    "output",
-    "sha256",
-    "status",
-    "record",
-    "input_sha256",
-    "created",
-}
-# columns added since the first registers, added to an old register when it is opened
-_ADDED = (("identity", "TEXT"), ("issued_at", "TEXT"))
-
-
-class NotARegister(OutputError):
-    """The file is not a wfhdoc register (another program's database, or not a database)."""
 
 
 class NoNumber(OutputError):
@@ -147,124 +77,11 @@ def check_year(year: int) -> str:
     )
 
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def _cannot_open(path: Path, reason: object) -> str:
-    return _("{path}: cannot open the register ({reason})").format(path=path, reason=reason)
-
-
-def _not_sqlite(path: Path) -> str:
-    return _(
-        "{path}: not a wfhdoc register: the file is not an SQLite database; wfhdoc left it as it "
-        "is (give the register that wfhdoc batch --register made, or a new file name)"
-    ).format(path=path)
-
-
-def _sqlite_or_empty(path: Path) -> None:
-    """Refuse a file that is neither empty nor an SQLite database before SQLite opens it (SQLite
-    takes a short file of any bytes for an empty database, and would write over it)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        return  # a new register
-    except OSError as exc:
-        raise OutputError(_cannot_open(path, exc.strerror or exc)) from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OutputError(
-                _(
-                    "{path}: is a folder, a device or a pipe, not a register file (give the path of a "
-                    ".sqlite file)"
-                ).format(path=path)
-            )
-        head = os.read(fd, len(_SQLITE_HEADER))
-    finally:
-        os.close(fd)
-    if head and head != _SQLITE_HEADER:
-        raise NotARegister(_not_sqlite(path))
-
-
 class Register:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
-        _sqlite_or_empty(path)
-        try:
-            if read_only:
-                # a URI with mode=ro: SQLite neither creates nor changes the file
-                self._db = sqlite3.connect(
-                    path.resolve().as_uri() + "?mode=ro", uri=True, timeout=60, isolation_level=None
-                )
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise OutputError(_cannot_open(path, exc)) from None
-        try:
-            self._db.execute("PRAGMA busy_timeout = 60000")
-            self._columns = self._check()
-            if not read_only:
-                self._migrate()
-                self._columns = self._tables()
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            if "not a database" in str(exc):
-                raise NotARegister(_not_sqlite(path)) from None
-            raise OutputError(_cannot_open(path, exc)) from None
-        except NotARegister:
-            self._db.close()
-            raise
-
-    def _tables(self) -> dict[str, set[str]]:
-        names = [
-            name
-            for (name,) in self._db.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        return {
-            name: {row[1] for row in self._db.execute(f'PRAGMA table_info("{name.replace(chr(34), "")}")')}
-            for name in names
-        }
-
-    def _check(self) -> dict[str, set[str]]:
-        tables = self._tables()
-        if not tables:
-            return tables  # a new or empty file: wfhdoc may make it a register
-        issued = tables.get("issued")
-        starts = tables.get("starts", {"agency", "year", "next"})
-        if issued is not None and issued >= _REQUIRED and starts >= {"agency", "year", "next"}:
-            return tables
-        shown = ", ".join(f"'{n}'" for n in sorted(tables)[:8]) + (", ..." if len(tables) > 8 else "")
-        if issued is None:
-            lacks = _("it has no 'issued' table of wfhdoc's")
-        elif _REQUIRED - issued:
-            lacks = _("its 'issued' table lacks the columns {columns}").format(
-                columns=", ".join(sorted(_REQUIRED - issued))
-            )
-        else:
-            lacks = _("its 'starts' table is not wfhdoc's")
-        raise NotARegister(
-            _(
-                "{path}: not a wfhdoc register: an SQLite database with the tables {tables}, and "
-                "{lacks}; wfhdoc left it as it is (give the register that wfhdoc batch --register made, "
-                "or a new file name)"
-            ).format(path=self.path, tables=shown, lacks=lacks)
-        )
-
-    def _migrate(self) -> None:
-        db = self._db
-        db.executescript(_TABLES)
-        present = {row[1] for row in db.execute("PRAGMA table_info(issued)")}
-        for column, kind in _ADDED:
-            if column not in present:
-                try:
-                    db.execute(f"ALTER TABLE issued ADD COLUMN {column} {kind}")
-                except sqlite3.OperationalError as exc:
-                    if "duplicate column" not in str(exc):  # another run added it just now
-                        raise
-        db.executescript(_INDEXES)
+        self._db, self._columns = connect(path, read_only=read_only)
 
     def close(self) -> None:
         self._db.close()
@@ -500,7 +317,7 @@ class Register:
         issued = self._columns.get("issued")
         if issued is None:
             return []  # an empty file opened read-only: nothing issued yet
-        extra = [c for c, _ in _ADDED if c in issued]
+        extra = [c for c, _ in ADDED if c in issued]
         sql = (
             "SELECT agency, year, number, symbol, date, subject, recipient, output, sha256, status, record, "
             "created" + "".join(f", {c}" for c in extra) + " FROM issued"
@@ -523,59 +340,3 @@ class Register:
                 _("{path}: cannot read the register ({reason})").format(path=self.path, reason=exc)
             ) from None
         return [Entry(*row[:12], **dict(zip(extra, row[12:], strict=True))) for row in rows]
-
-
-@dataclass(frozen=True)
-class Drawn:
-    """A batch letter's number, its year, and what the user must be told about it."""
-
-    year: int
-    number: int
-    note: str = ""
-
-
-Seen = dict[tuple[str, int, str], str]  # (agency, year, identity) -> the first record's place
-
-
-def draw_number(
-    reg: Register, seen: Seen, source: str, record: Record, letter: Letter, input_sha: str
-) -> Drawn | None:
-    """The number of a batch's validated letter, or None with a problem added to the record:
-    another letter of this run has its identity, or the register has no number for it."""
-    agency = letter.issuer.abbreviation
-    year = (letter.date or dt.date.today()).year
-    ident, what = identity(record, source, agency, list(letter.recipients))
-    first = seen.get((agency, year, ident))
-    if first is not None:
-        record.problems.append(
-            Problem(
-                record.identity_where or "$.recipients",
-                _(
-                    "the same letter as {first} for the register: both have {what}, and a letter "
-                    "keeps one number"
-                ).format(first=first, what=what),
-                _(
-                    "if they are two letters, give each its own value in a column (or field) named "
-                    "'key'; if not, remove one of them"
-                ),
-            )
-        )
-        return None
-    try:
-        allocation = reg.allocate(
-            agency=agency,
-            year=year,
-            symbol=letter.symbol,
-            date=letter.date.isoformat() if letter.date else None,
-            subject=letter.subject,
-            recipient="\n".join(letter.recipients),
-            record=f"{source}:{record.key}",
-            identity=ident,
-            input_sha256=input_sha,
-            source=source,
-        )
-    except NoNumber as exc:
-        record.problems.append(Problem(_("register {name}").format(name=reg.path.name), str(exc)))
-        return None
-    seen[(agency, year, ident)] = record.key or record.origin
-    return Drawn(year, allocation.number, allocation.note)

@@ -31,10 +31,11 @@ from ..render.template import DEFAULT_TEMPLATE, Template
 from . import job as _job
 from .job import Issued, Job
 from .manifest import JOURNAL, MANIFEST_CSV, MANIFEST_JSON, Manifest, Row, Sync
+from .numbering import Seen, draw_number
 from .outdir import RUN_FOLDER_PREFIX, Earlier, Names, RunFolder, make_outdir
 from .prepare import prepare_record, stem
 from .records import Record, Records, load_defaults, read_records
-from .register import Register, Seen, draw_number
+from .register import Register
 from .workers import Stopped, Workers, forks
 
 __all__ = [

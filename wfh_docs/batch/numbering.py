@@ -1,0 +1,69 @@
+"""A batch letter's number from the register: drawn by the letter's identity, once per letter of
+the run; a problem (the same letter twice, no number left) goes into the record, which fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..errors import Problem
+from ..i18n import _
+from ..letter.model import Letter
+from .records import Record, identity
+from .register import NoNumber, Register
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A batch letter's number, its year, and what the user must be told about it."""
+
+    year: int
+    number: int
+    note: str = ""
+
+
+Seen = dict[tuple[str, int, str], str]  # (agency, year, identity) -> the first record's place
+
+
+def draw_number(
+    reg: Register, seen: Seen, source: str, record: Record, letter: Letter, input_sha: str
+) -> Drawn | None:
+    """The number of a batch's validated letter, or None with a problem added to the record:
+    another letter of this run has its identity, or the register has no number for it."""
+    agency = letter.issuer.abbreviation
+    year = (letter.date or dt.date.today()).year
+    ident, what = identity(record, source, agency, list(letter.recipients))
+    first = seen.get((agency, year, ident))
+    if first is not None:
+        record.problems.append(
+            Problem(
+                record.identity_where or "$.recipients",
+                _(
+                    "the same letter as {first} for the register: both have {what}, and a letter "
+                    "keeps one number"
+                ).format(first=first, what=what),
+                _(
+                    "if they are two letters, give each its own value in a column (or field) named "
+                    "'key'; if not, remove one of them"
+                ),
+            )
+        )
+        return None
+    try:
+        allocation = reg.allocate(
+            agency=agency,
+            year=year,
+            symbol=letter.symbol,
+            date=letter.date.isoformat() if letter.date else None,
+            subject=letter.subject,
+            recipient="\n".join(letter.recipients),
+            record=f"{source}:{record.key}",
+            identity=ident,
+            input_sha256=input_sha,
+            source=source,
+        )
+    except NoNumber as exc:
+        record.problems.append(Problem(_("register {name}").format(name=reg.path.name), str(exc)))
+        return None
+    seen[(agency, year, ident)] = record.key or record.origin
+    return Drawn(year, allocation.number, allocation.note)
