@@ -263,6 +263,12 @@ def _block_tag(value: Any) -> str | None:
     return None
 
 
+# Python's words for a date that does not exist, shown in the language of the run
+_DATE_ERRORS = (
+    N_("day is out of range for month"),
+    N_("month must be in 1..12"),
+    N_("year 0 is out of range"),
+)
 # what a block is, shown (translated) with the error of a value that is none
 BLOCK_MESSAGE = N_('a block is a string (a paragraph), {"heading": ...} or {"table": ...}')
 Block = Annotated[
@@ -385,7 +391,7 @@ class Letter(_Model):
             return dt.date(y, mo, d)
         except ValueError as exc:
             raise ValueError(
-                _("'{value}' is not a real date ({error})").format(value=value, error=exc)
+                _("'{value}' is not a real date ({error})").format(value=value, error=_(str(exc)))
             ) from None
 
     @model_validator(mode="after")
