@@ -1,6 +1,7 @@
-"""Letter -> .docx bytes: the WordprocessingML builders (builders), the template contract (contract),
-template loading in Jinja's sandbox (template, sandbox), assembly and zip writing behind one seam
-(assemble, package), verification that nothing was lost (verify).
+"""Letter -> .docx bytes: the WordprocessingML builders (builders, inline, signatureline), the
+template contract (contract), template loading and rendering (template) in Jinja's sandbox
+(sandbox) within its limits (limits), assembly and zip writing behind one seam (assemble,
+package), verification that nothing was lost (verify).
 """
 
 from .contract import (
