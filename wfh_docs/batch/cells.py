@@ -275,6 +275,78 @@ UNCOMPUTED_HINT = N_(
 )
 
 
+class _Row:
+    """One row's cells gathered into a letter's data, with where each field was read."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.data: dict[str, Any] = {}
+        self.columns: dict[str, str] = {}
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.identity = ""
+        self.identity_where = ""
+        # list items: numbered columns (recipients.1, recipients.2) first by number, then cells
+        # of plain or repeated columns (a merged header) left to right, one item per line
+        self.lists: dict[str, list[tuple[tuple[int, int, int], Any]]] = {}
+
+    def cell(self, col: int, name: str, shown: str, raw: Any) -> None:
+        if isinstance(raw, Uncomputed):
+            message = _("the cell holds the formula {formula} but no value: it was never computed")
+            self.problems.append(
+                Problem(column(shown), message.format(formula=raw.formula), _(UNCOMPUTED_HINT))
+            )
+            return
+        value = _cell_value(raw, name)
+        if value is None:
+            return
+        m = re.fullmatch(r"(.+?)\.(\d+)", name)
+        if is_key_field(name):
+            self.identity = self.identity or f"key:{str(value).strip()}"
+            self.identity_where = self.identity_where or column(shown)
+        elif m and m.group(1) in LIST_FIELDS:
+            self.lists.setdefault(m.group(1), []).append(((0, int(m.group(2)), 0), value))
+            self.columns.setdefault(_json_path(m.group(1)), shown)
+        elif name in LIST_FIELDS:
+            self._list_cell(col, name, shown, value)
+        elif name in (BODY_FILE, APPENDICES_FILE):
+            self._side_file_cell(name, shown, value)
+        elif name == OUTPUT_NAME:
+            self.data[OUTPUT_NAME] = str(value)
+            self.columns[_json_path(OUTPUT_NAME)] = shown
+        else:
+            if name == "body":
+                value = [value] if isinstance(value, str) else value
+            _set_path(self.data, name.split("."), value)
+            self.columns[_json_path(name)] = shown
+
+    def _list_cell(self, col: int, name: str, shown: str, value: Any) -> None:
+        lines = [line.strip() for line in str(value).split("\n") if line.strip()]
+        if any(";" in line for line in lines):
+            # several recipients typed on one line: one item at each ';' (ND 30, II.9.d:
+            # wfhdoc writes the ';' between items itself)
+            lines = [part.strip() for line in lines for part in line.split(";") if part.strip()]
+            self.warnings.append(
+                _(
+                    "{column}: read as {count} items, one at each ';' (put each on "
+                    "its own line in the cell with Alt+Enter)"
+                ).format(column=column(shown), count=len(lines))
+            )
+        self.lists.setdefault(name, []).extend(((1, col, i), v) for i, v in enumerate(lines))
+        self.columns.setdefault(_json_path(name), shown)
+
+    def _side_file_cell(self, name: str, shown: str, value: Any) -> None:
+        field_name = "body" if name == BODY_FILE else "appendices"
+        loaded, problem = _side_file(
+            self.base, str(value), _("the body") if name == BODY_FILE else _("the appendices")
+        )
+        if problem:
+            self.problems.append(Problem(column(shown), problem.message, problem.hint))
+        else:
+            self.data[field_name] = loaded
+            self.columns[_json_path(field_name)] = shown
+
+
 def row_record(
     index: int,
     origin: str,
@@ -284,88 +356,26 @@ def row_record(
     base: Path,
     defaults: dict[str, Any],
 ) -> Record | None:
-    data: dict[str, Any] = {}
-    columns: dict[str, str] = {}
-    problems: list[Problem] = []
-    # list items: numbered columns (recipients.1, recipients.2) first by number, then cells of
-    # plain or repeated columns (a merged header) left to right, one item per line
-    lists: dict[str, list[tuple[tuple[int, int, int], Any]]] = {}
-    identity = ""
-    identity_where = ""
-    warnings: list[str] = []
+    """A row's record (None for an empty row): its data over the defaults, and every problem
+    named by its column."""
+    row = _Row(base)
     for col, (name, raw) in enumerate(zip(head.fields, cells, strict=False)):
-        if not name:
-            continue
-        letter_col = head.shown[col]
-        if isinstance(raw, Uncomputed):
-            problems.append(
-                Problem(
-                    column(letter_col),
-                    _("the cell holds the formula {formula} but no value: it was never computed").format(
-                        formula=raw.formula
-                    ),
-                    _(UNCOMPUTED_HINT),
-                )
-            )
-            continue
-        value = _cell_value(raw, name)
-        if value is None:
-            continue
-        if is_key_field(name):
-            identity = identity or f"key:{str(value).strip()}"
-            identity_where = identity_where or column(letter_col)
-            continue
-        m = re.fullmatch(r"(.+?)\.(\d+)", name)
-        if m and m.group(1) in LIST_FIELDS:
-            lists.setdefault(m.group(1), []).append(((0, int(m.group(2)), 0), value))
-            columns.setdefault(_json_path(m.group(1)), letter_col)
-            continue
-        if name in LIST_FIELDS:
-            lines = [line.strip() for line in str(value).split("\n") if line.strip()]
-            if any(";" in line for line in lines):
-                # several recipients typed on one line: one item at each ';' (ND 30, II.9.d:
-                # wfhdoc writes the ';' between items itself)
-                lines = [part.strip() for line in lines for part in line.split(";") if part.strip()]
-                warnings.append(
-                    _(
-                        "{column}: read as {count} items, one at each ';' (put each on "
-                        "its own line in the cell with Alt+Enter)"
-                    ).format(column=column(letter_col), count=len(lines))
-                )
-            lists.setdefault(name, []).extend(((1, col, i), v) for i, v in enumerate(lines))
-            columns.setdefault(_json_path(name), letter_col)
-            continue
-        if name in (BODY_FILE, APPENDICES_FILE):
-            loaded, problem = _side_file(
-                base, str(value), _("the body") if name == BODY_FILE else _("the appendices")
-            )
-            if problem:
-                problems.append(Problem(column(letter_col), problem.message, problem.hint))
-            else:
-                data["body" if name == BODY_FILE else "appendices"] = loaded
-                columns[_json_path("body" if name == BODY_FILE else "appendices")] = letter_col
-            continue
-        if name == "body":
-            value = [value] if isinstance(value, str) else value
-        if name == OUTPUT_NAME:
-            data[OUTPUT_NAME] = str(value)
-            columns[_json_path(OUTPUT_NAME)] = letter_col
-            continue
-        _set_path(data, name.split("."), value)
-        columns[_json_path(name)] = letter_col
-    for name, found in lists.items():
+        if name:
+            row.cell(col, name, head.shown[col], raw)
+    data = row.data
+    for name, found in row.lists.items():
         data[name] = [v for _, v in sorted(found, key=lambda t: t[0])]
-    if not data and not problems and not identity:
+    if not data and not row.problems and not row.identity:
         return None  # an empty row
     record = Record(
         index,
         origin,
         deep_merge(defaults, data),
-        problems,
-        columns,
+        row.problems,
+        row.columns,
         key,
-        identity,
-        identity_where,
-        warnings,
+        row.identity,
+        row.identity_where,
+        row.warnings,
     )
     return identified(record, data)
