@@ -159,6 +159,14 @@ def _json_path(name: str) -> str:
     return "$." + name
 
 
+class _Refused(Exception):
+    """A body or appendices file that cannot be read, and why."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.problem = Problem("", message, hint)
+
+
 def _side_file(base: Path, name: str, want: str) -> tuple[Any, Problem | None]:
     """A body or appendices file named in a cell: only a regular file inside the sheet's
     folder (after following links), of at most SIDE_FILE_MAX bytes, read with a bounded read."""
@@ -167,15 +175,23 @@ def _side_file(base: Path, name: str, want: str) -> tuple[Any, Problem | None]:
         "put the file in the sheet's folder {folder} (or a folder under it) and give its path "
         "relative to the sheet"
     ).format(folder=folder)
+    said = {"what": want, "name": repr(name)}
+    try:
+        path = _side_path(folder, name, said, inside)
+        raw = _side_bytes(path, {**said, "path": path}, inside)
+        return _side_content(raw, path, {**said, "path": path}), None
+    except _Refused as exc:
+        return None, exc.problem
+
+
+def _side_path(folder: Path, name: str, said: dict[str, Any], inside: str) -> Path:
     try:
         given = folder / name
         path = given.resolve()
     except (OSError, RuntimeError, ValueError) as exc:
-        return None, Problem(
-            "",
-            _("{what} file {name} cannot be found ({reason})").format(what=want, name=repr(name), reason=exc),
-            inside,
-        )
+        raise _Refused(
+            _("{what} file {name} cannot be found ({reason})").format(**said, reason=exc), inside
+        ) from None
     if not path.is_relative_to(folder):
         lexical = Path(os.path.normpath(given))
         how = (
@@ -183,30 +199,30 @@ def _side_file(base: Path, name: str, want: str) -> tuple[Any, Problem | None]:
             if lexical.is_relative_to(folder)
             else _("{what} file {name} is outside the sheet's folder ({path})")
         )
-        message = how.format(what=want, name=repr(name), path=path)
-        return None, Problem("", message + _("; wfhdoc reads only files beside the sheet"), inside)
+        raise _Refused(
+            how.format(**said, path=path) + _("; wfhdoc reads only files beside the sheet"), inside
+        )
+    return path
+
+
+def _side_bytes(path: Path, said: dict[str, Any], inside: str) -> bytes:
     flags = (
         os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     )
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        return None, Problem(
-            "",
-            _("{what} file {name} not found ({path})").format(what=want, name=repr(name), path=path),
-            _("the path is relative to the sheet"),
-        )
+        raise _Refused(
+            _("{what} file {name} not found ({path})").format(**said), _("the path is relative to the sheet")
+        ) from None
     except PermissionError:
-        return None, Problem(
-            "",
-            _("{what} file {name}: permission denied ({path})").format(what=want, name=repr(name), path=path),
+        raise _Refused(
+            _("{what} file {name}: permission denied ({path})").format(**said),
             _("check that you may read the file"),
-        )
+        ) from None
     except OSError as exc:
         message = _("{what} file {name} cannot be opened ({reason}: {path})")
-        return None, Problem(
-            "", message.format(what=want, name=repr(name), reason=exc.strerror, path=path), inside
-        )
+        raise _Refused(message.format(**said, reason=exc.strerror), inside) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
@@ -215,48 +231,45 @@ def _side_file(base: Path, name: str, want: str) -> tuple[Any, Problem | None]:
             if stat.S_ISDIR(info.st_mode)
             else _("{what} file {name} is a device, pipe or socket, not a file ({path})")
         )
-        return None, Problem(
-            "", kind.format(what=want, name=repr(name), path=path), _("name a .txt or .json file")
-        )
+        raise _Refused(kind.format(**said), _("name a .txt or .json file"))
     with os.fdopen(fd, "rb") as fh:
         try:
             raw = fh.read(SIDE_FILE_MAX + 1) if info.st_size <= SIDE_FILE_MAX else b""
         except OSError as exc:
             message = _("{what} file {name} cannot be read ({reason}: {path})")
-            return None, Problem(
-                "", message.format(what=want, name=repr(name), reason=exc.strerror, path=path), ""
-            )
-        if info.st_size > SIDE_FILE_MAX or len(raw) > SIDE_FILE_MAX:
-            return None, Problem(
-                "",
-                _("{what} file {name} is {size} MB, more than {limit} MB ({path})").format(
-                    what=want,
-                    name=repr(name),
-                    size=f"{max(info.st_size, len(raw)) / (1 << 20):.1f}",
-                    limit=SIDE_FILE_MAX >> 20,
-                    path=path,
-                ),
-                _(
-                    "a letter's body or appendices file is text or JSON of a few pages: check that the "
-                    "right file is named"
-                ),
-            )
+            raise _Refused(message.format(**said, reason=exc.strerror)) from None
+    if info.st_size > SIDE_FILE_MAX or len(raw) > SIDE_FILE_MAX:
+        size = f"{max(info.st_size, len(raw)) / (1 << 20):.1f}"
+        raise _Refused(
+            _("{what} file {name} is {size} MB, more than {limit} MB ({path})").format(
+                **said, size=size, limit=SIDE_FILE_MAX >> 20
+            ),
+            _(
+                "a letter's body or appendices file is text or JSON of a few pages: check that the "
+                "right file is named"
+            ),
+        )
+    return raw
+
+
+def _side_content(raw: bytes, path: Path, said: dict[str, Any]) -> Any:
+    """A .json file's value, or a text file's paragraphs (one a line)."""
     if path.suffix.lower() == ".json":
         try:
-            return parse_json(raw, str(path)), None
+            return parse_json(raw, str(path))
         except InputError as exc:
             message = _("{what} file {name}: {problem}")
-            return None, Problem("", message.format(what=want, name=repr(name), problem=exc.problems[0]), "")
+            raise _Refused(
+                message.format(what=said["what"], name=said["name"], problem=exc.problems[0])
+            ) from None
     try:
         text = raw.decode("utf-8-sig") if raw else ""
     except UnicodeDecodeError:
-        return None, Problem(
-            "",
-            _("{what} file {name} is not UTF-8 text ({path})").format(what=want, name=repr(name), path=path),
+        raise _Refused(
+            _("{what} file {name} is not UTF-8 text ({path})").format(**said),
             _("save it as UTF-8, or name a .json file"),
-        )
-    # a text file: one paragraph per line
-    return [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()], None
+        ) from None
+    return [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
 
 
 @dataclass(frozen=True)
