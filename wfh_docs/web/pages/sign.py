@@ -29,7 +29,7 @@ async def sign_page(request: Request) -> Response:
 
 
 async def sign(request: Request) -> Response:
-    from wfh_docs.sign.sign import Role, sign_pdf  # pyHanko is loaded only when signing
+    from wfh_docs.sign import Role, sign_pdf  # pyHanko is loaded only when signing
 
     app = app_of(request)
     if app.config.pkcs12 is None:
