@@ -695,3 +695,15 @@ def test_the_cli_freezes_the_collector_and_syncs_once_for_its_run(
     assert len(synced) == 1 and synced[0] > 0  # frozen while the workers ran
     assert gc.get_freeze_count() == 0  # and no longer once the command is done
     capsys.readouterr()
+
+
+def test_a_letter_numbered_by_the_register_is_not_warned_of_its_missing_number(tmp_path: Path) -> None:
+    source = write_batch(
+        tmp_path / "b.json", [{"recipients": ["UBND huyện A"]}, {"recipients": ["UBND huyện B"]}]
+    )
+    report = run_batch(source, tmp_path / "out", workers=1, register=tmp_path / "r.sqlite")
+    assert [r.status for r in report.rows] == ["built", "built"]
+    assert not [w for w in report.warnings if "no number" in w], report.warnings
+    # without a register the blank 'Số:' is worth a word
+    plain = run_batch(source, tmp_path / "plain", workers=1)
+    assert sum("has a date but no number" in w for w in plain.warnings) == 2

@@ -92,7 +92,7 @@ def build_letter(builder: Builder, job: Job) -> tuple[Row, list[str]]:
     record = job.record
     row = Row(record.index + 1, record.origin)
     try:
-        letter, input_sha, problems, warnings = prepare_record(record)
+        letter, input_sha, problems, warnings = prepare_record(record, numbered_later=job.number is not None)
         if input_sha:
             key = f"{input_sha}|{job.template_sha}|{__version__}|{job.number}"
             row.input_sha256 = hashlib.sha256(key.encode()).hexdigest()

@@ -34,7 +34,7 @@ def prepare(data: Any, *, numbered_later: bool = False) -> Prepared:
     the number (a date without a number is then no error)."""
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k != OUTPUT_NAME}
-    cleaned, warnings = prepare_data(data)
+    cleaned, warnings = prepare_data(data, numbered_later=numbered_later)
     if not isinstance(cleaned, dict):
         try:
             validate(cleaned, "")

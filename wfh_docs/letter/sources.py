@@ -330,16 +330,18 @@ def note_unnumbered(data: dict[str, Any], warnings: list[str]) -> None:
         )
 
 
-def prepare_data(data: Any) -> tuple[Any, list[str]]:
+def prepare_data(data: Any, *, numbered_later: bool = False) -> tuple[Any, list[str]]:
     """A letter's data as read, cleaned and tidied by the steps build, batch and the browser app
     share: control characters out and NFC (clean_tree), then the list items' own dashes and the
-    authority prefix; with the warnings saying what changed."""
+    authority prefix; with the warnings saying what changed. `numbered_later`: the register gives
+    the number, so a date without one is what is meant."""
     warnings: list[str] = []
     cleaned = clean_tree(data, (), warnings)
     if isinstance(cleaned, dict):
         tidy_list_items(cleaned, warnings)
         tidy_authority(cleaned, warnings)
-        note_unnumbered(cleaned, warnings)
+        if not numbered_later:
+            note_unnumbered(cleaned, warnings)
     return cleaned, warnings
 
 
