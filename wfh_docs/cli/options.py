@@ -30,7 +30,7 @@ def _translated(text: str | None) -> str | None:
 class Option(click.Option):
     """An option whose help is said in the language of the run."""
 
-    @property  # type: ignore[override]
+    @property
     def help(self) -> str | None:
         return _translated(self._msgid)
 
@@ -79,16 +79,16 @@ class _Translated:
         return option  # type: ignore[no-any-return]
 
 
-class Command(_Translated, click.Command):  # type: ignore[misc]
+class Command(_Translated, click.Command):
     pass
 
 
-class Group(_Translated, click.Group):  # type: ignore[misc]
+class Group(_Translated, click.Group):
     command_class = Command
     group_class = type  # a group's groups are of its class
     _subcommand_metavar: str
 
-    @property  # type: ignore[override]
+    @property
     def subcommand_metavar(self) -> str:
         return _(self._subcommand_metavar)
 
@@ -104,7 +104,7 @@ def option(*decls: str, **attrs: Any) -> Callable[[F], F]:
 
 def command(name: str | None = None, **attrs: Any) -> Callable[[Callable[..., Any]], Command]:
     """click.command whose help (a msgid: `help=N_(...)`) is said in the language of the run."""
-    return click.command(name, cls=Command, **attrs)  # type: ignore[no-any-return]
+    return click.command(name, cls=Command, **attrs)
 
 
 def output_option(

@@ -171,7 +171,7 @@ def context(
 def patch(xml: str) -> str:
     """docxtpl's own clean-up of tags split by Word, and of its {%p %}/{{p }} paragraph tags;
     it uses no instance state, so it serves a compile-once template as it is."""
-    patched: str = DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+    patched: str = DocxTemplate.patch_xml(None, xml)
     return patched
 
 

@@ -177,7 +177,7 @@ def printed_size(value: Any) -> int:
             stack.extend(item.values())
         elif isinstance(item, CONTAINERS):
             size += 2
-            stack.extend(item)  # type: ignore[call-overload,arg-type]
+            stack.extend(item)  # type: ignore[arg-type]
         elif isinstance(item, int):
             size += item.bit_length() // 3 + 4
         else:
@@ -391,8 +391,8 @@ def check_replace(s: Any, old: Any, new: Any, count: Any = None) -> None:
 
 
 def check_join(sep: Any, items: Any) -> list[Any]:
-    items = list(items)
-    total = check_printable(items) + max(0, len(items) - 1) * len(str(sep))
+    listed: list[Any] = list(items)
+    total = check_printable(listed) + max(0, len(listed) - 1) * len(str(sep))
     if total > MAX_TEXT:
         raise too_long(total)
-    return items
+    return listed

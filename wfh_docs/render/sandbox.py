@@ -264,7 +264,7 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
         self.finalize = self._finalize
-        self.concat = self._concat  # type: ignore[method-assign,assignment]
+        self.concat = self._concat  # type: ignore[method-assign]
         self.filters = {name: _guarded(name, f) for name, f in FILTERS.items()}
         self.tests = {name: _timed_test(f) for name, f in self.tests.items()}  # type: ignore[arg-type]
         self.filters[LOOP_GUARD] = _loop_guard
@@ -312,7 +312,7 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
             check_printf(left, right)
         return check_result(self.binop_table[operator](left, right))
 
-    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         step(N_("loop iterations and calls"))
         replaced = _method_check(obj, args, kwargs)
         if replaced is not None:

@@ -47,7 +47,7 @@ class _FontFactory(GlyphAccumulatorFactory):
 
     def create_font_engine(self, writer: BasePdfFileWriter, obj_stream: Any = None) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
-            obj_stream = writer.prepare_object_stream()
+            obj_stream = writer.prepare_object_stream()  # type: ignore[no-untyped-call]
         return GlyphAccumulator(
             writer=writer,
             font_handle=io.BytesIO(Path(self.font_file).read_bytes()),
@@ -94,7 +94,7 @@ class _Nd30Stamp(BaseStamp):
             box.content = style.text.content
             x, y = style.text_origin
             # the box's lowest baseline sits on its bottom edge: lift it over the descenders
-            commands.append(b"q 1 0 0 1 %g %g cm %s Q" % (x, y + 0.25 * TEXT_SIZE, box.render()))
+            commands.append(b"q 1 0 0 1 %g %g cm %s Q" % (x, y + 0.25 * TEXT_SIZE, box.render()))  # type: ignore[no-untyped-call]
         return commands
 
 

@@ -22,4 +22,4 @@ def parse_box(text: str) -> tuple[float, float, float, float]:
         values = ()
     if len(values) != 4:
         raise bad("--box", "", _("{text} is not four numbers x0,y0,x1,y1 (points)").format(text=repr(text)))
-    return values  # type: ignore[return-value]
+    return values

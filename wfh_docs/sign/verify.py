@@ -333,7 +333,7 @@ def _report(
         time_source=source,  # type: ignore[arg-type]
         intact=bool(status.intact),
         valid=bool(status.valid),
-        trust=level,  # type: ignore[arg-type]
+        trust=level,
         coverage=coverage,
         modified_after=modified,
         changes=changes,
