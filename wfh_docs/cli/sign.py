@@ -157,10 +157,12 @@ def sign(
 @command(
     help=N_(
         "List the signatures of FILE.pdf: who signed, when, whether the document is intact and "
-        "trusted, what each signature covers, and whether it was changed after signing.\n\n"
+        "trusted (the government root of Ban Cơ yếu Chính phủ is built in), each signature's role "
+        "(approval, number, date, seal, appendix stamp), what it covers, and whether the "
+        "document was changed after signing.\n\n"
         "Exit code 1 when there is no signature, or any is broken, untrusted or followed by a "
         "change that is not allowed.\n\n"
-        "\b\nExample:\n  wfhdoc verify pdf/451-SCT-VP-signer-agency.pdf --trust-root vgca-root.cer"
+        "\b\nExample:\n  wfhdoc verify pdf/451-SCT-VP-signer-agency.pdf"
     )
 )
 @click.argument("pdf_file", metavar="FILE.pdf", type=click.Path(path_type=Path))
@@ -170,8 +172,8 @@ def sign(
     multiple=True,
     type=_CA,
     help=N_(
-        "A CA certificate (PEM/DER) to trust, e.g. the VGCA root; repeatable. Without one, "
-        "trust is reported as unknown."
+        "Another CA certificate (PEM/DER) to trust besides the built-in government root; "
+        "repeatable. A certificate with no chain to a known root is reported as unknown."
     ),
 )
 @option(
