@@ -119,3 +119,16 @@ def test_only_cli_imports_click_and_only_web_imports_starlette() -> None:
             assert not re.search(r"^\s*(import|from) click\b", text, re.M), rel
         if rel.parts[0] != "web":
             assert not re.search(r"^\s*(import|from) (starlette|uvicorn)\b", text, re.M), rel
+
+
+def test_the_readme_names_every_template_variable_and_style() -> None:
+    from wfh_docs.render import contract
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = readme[readme.index("### Names in the template") :]
+    for variable, attributes in contract.VARIABLES.items():
+        assert f"`{variable}`" in names, variable
+        for attribute in attributes:
+            assert f"`.{attribute}`" in names, f"{variable}.{attribute}"
+    for style in contract.REQUIRED_STYLES:
+        assert style in names, style
