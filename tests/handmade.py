@@ -949,12 +949,13 @@ MUTATIONS: list[Mutation] = [
     M("tieu_ngu_not_bold", lambda d: _bold(find(d, TIEU_NGU), False), rule="tieu_ngu.format"),
     M("tieu_ngu_12pt", lambda d: _size(find(d, TIEU_NGU), 12), rule="tieu_ngu.format"),
     M("tieu_ngu_rule_removed", _motto_rule_removed, rule="tieu_ngu.rule"),
-    M("tieu_ngu_rule_underscores", _motto_underscores, rule="tieu_ngu.rule", severity="warning"),
+    M("tieu_ngu_rule_underscores", _motto_underscores, rule="tieu_ngu.rule_typed", severity="warning"),
     # agency
     M("agency_not_bold", lambda d: _bold(find(d, AGENCY), False), rule="agency.format"),
     M("agency_14pt", lambda d: _size(find(d, AGENCY), 14), rule="agency.format"),
+    M("parent_agency_14pt", lambda d: _size(find(d, PARENT), 14), rule="agency.parent_format"),
     M("agency_rule_removed", _agency_rule_removed, rule="agency.rule"),
-    M("agency_rule_as_long_as_name", _agency_rule_full, rule="agency.rule", severity="warning"),
+    M("agency_rule_as_long_as_name", _agency_rule_full, rule="agency.rule_length", severity="warning"),
     # số, ký hiệu
     M("number_space_before_slash", _text("Số:", "Số: 451 /STP-VP"), rule="number.format"),
     M("number_spaces_around_dash", _text("Số:", "Số: 05/STP - VP"), rule="number.format"),
@@ -965,7 +966,7 @@ MUTATIONS: list[Mutation] = [
     M("date_month_04", _text("Hà Tĩnh", "Hà Tĩnh, ngày 07 tháng 04 năm 2020"), rule="date.format"),
     M("date_day_7", _text("Hà Tĩnh", "Hà Tĩnh, ngày 7 tháng 4 năm 2020"), rule="date.format"),
     M("date_january_1", _text("Hà Tĩnh", "Hà Tĩnh, ngày 07 tháng 1 năm 2020"), rule="date.format"),
-    M("date_no_comma", _text("Hà Tĩnh", "Hà Tĩnh ngày 07 tháng 4 năm 2020"), rule="date.format"),
+    M("date_no_comma", _text("Hà Tĩnh", "Hà Tĩnh ngày 07 tháng 4 năm 2020"), rule="date.comma"),
     M("date_not_italic", lambda d: _italic(find(d, "Hà Tĩnh"), False), rule="date.style"),
     M("date_12pt", lambda d: _size(find(d, "Hà Tĩnh"), 12), rule="date.style"),
     # Kính gửi
@@ -1047,13 +1048,13 @@ MUTATIONS: list[Mutation] = [
         "appendix_title_not_capitals",
         _text(APPENDIX_TITLES[0], "Tình hình công chức, viên chức làm việc tại nhà"),
         base={"appendices": 1},
-        rule="appendix.format",
+        rule="appendix.title",
     ),
     M(
         "appendix_kem_theo_upright",
         lambda d: _italic(find(d, "(Kèm theo"), False),
         base={"appendices": 1},
-        rule="appendix.format",
+        rule="appendix.kem_theo",
     ),
     # text
     M("body_text_nfd", _nfd, rule="text.nfc"),

@@ -21,8 +21,8 @@ import handmade as hm
 import pytest
 from helpers import EXAMPLES, require_tool, soffice_pdf
 
+from wfh_docs.check import Finding, check_docx
 from wfh_docs.check.docx import Docx
-from wfh_docs.check.rules import Finding, check_docx
 from wfh_docs.cli import main
 from wfh_docs.letter.sources import load_letter
 from wfh_docs.render.template import Template
@@ -40,7 +40,7 @@ CLEAN = {
 ROUNDTRIP = ["short", "long_two_appendices", "three_recipients"]
 SAMPLES = sorted(EXAMPLES.glob("*.json"))
 MUTATIONS = {m.name: m for m in hm.MUTATIONS}
-FIELDS = {"rule", "severity", "element", "found", "expected", "message", "where"}
+FIELDS = {"rule", "severity", "element", "found", "expected", "message", "where", "clause"}
 
 
 def listing(findings: Iterable[Finding]) -> str:

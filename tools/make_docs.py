@@ -1,7 +1,8 @@
 """Write docs/cli.md (English) and docs/cli.vi.md (Vietnamese) from the real --help of every
-command, so the reference cannot drift.
+command, and docs/check-rules.md from the checker's rule table, so the references cannot drift.
 
-Run: python tools/make_docs.py   (tests/test_cli.py fails when either is out of date)
+Run: python tools/make_docs.py   (tests/test_cli.py and tests/test_check_rules.py fail when one is
+out of date)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import click
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from wfh_docs.check import RULES  # noqa: E402
 from wfh_docs.cli import cli, main  # noqa: E402
 
 # the language, its file, and the reference's own words in it
@@ -61,7 +63,37 @@ def render(lang: str = "en") -> str:
     return "\n".join(parts)
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "\\<")
+
+
+def check_rules() -> str:
+    """docs/check-rules.md: every rule of `wfhdoc check`, from wfh_docs/check/table.py."""
+    severity = {"error": "lỗi", "warning": "cảnh báo"}
+    parts = [
+        "# wfhdoc check: the rules",
+        "",
+        "Generated from the checker's rule table (`wfh_docs/check/table.py`) by "
+        "`python tools/make_docs.py`; do not edit by hand. Every finding of `wfhdoc check` names its "
+        "rule (`rule` in `--json`), its part of the letter (phần), its severity (mức: lỗi, an error, "
+        "for a rule the decree states strictly; cảnh báo, a warning, for one it only shows in its "
+        "models or one where a letter may have its reason) and the clause of Nghị định "
+        "30/2020/NĐ-CP it applies (`clause`; Phụ lục I is the decree's appendix on the format of "
+        "administrative documents, Phụ lục III its models).",
+        "",
+        "| id | phần | mức | điều khoản | kiểm tra |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in RULES:
+        clause = r.clause or "— (không thuộc Nghị định)"
+        cells = [f"`{r.id}`", r.element, severity[r.severity], clause, r.checks]
+        parts.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(parts) + "\n"
+
+
 if __name__ == "__main__":
     for lang, (name, _title, _note) in LANGUAGES.items():
         (ROOT / "docs" / name).write_text(render(lang), encoding="utf-8")
         print(f"wrote docs/{name}")
+    (ROOT / "docs" / "check-rules.md").write_text(check_rules(), encoding="utf-8")
+    print("wrote docs/check-rules.md")
