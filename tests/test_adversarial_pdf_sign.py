@@ -840,7 +840,9 @@ def test_a_font_planted_in_a_shared_cache_folder_is_not_used(
     assert done.returncode == 0, done.stderr
     embedded = _fonts(out)
     assert "DejaVu" not in embedded, embedded
-    assert real_font.stem.split("-")[0].replace("_", "") in embedded.replace("_", "").replace(" ", ""), embedded
+    assert real_font.stem.split("-")[0].replace("_", "") in embedded.replace("_", "").replace(" ", ""), (
+        embedded
+    )
     # the fresh private folder used instead is gone with the process
     assert sorted(p.name for p in tmp.iterdir()) == [shared.name]
 
