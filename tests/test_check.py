@@ -399,3 +399,21 @@ def test_control_character_finding_shows_the_text() -> None:
         # what the clerk typed around the character, not the XML parser's complaint
         assert "PCDATA" not in f.found and "column" not in f.found, f
         assert "hệ thống" in f.found + f.where, f
+
+
+def test_check_goes_on_past_a_file_it_cannot_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from helpers import REFERENCE_JSON
+
+    from wfh_docs.cli import main
+
+    reference_path = tmp_path / "451-SCT-VP.docx"
+    assert main(["build", str(REFERENCE_JSON), "-o", str(reference_path)]) == 0
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a zip")
+    code = main(["check", str(tmp_path / "missing.docx"), str(bad), str(reference_path)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "missing.docx" in err and "file not found" in err
+    assert "bad.docx: not a zip archive" in err
+    assert f"== {reference_path}" in out  # the readable letter was still checked
+    assert f"{reference_path}: 0 errors, 0 warnings" in err

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..check.rules import check_docx
+from ..check import check_docx
 from ..errors import OutputError
 from ..files.naming import letter_stem
 from ..files.output import made_by_wfhdoc, write_atomic

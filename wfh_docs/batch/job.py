@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..check.rules import check_docx
+from ..check import check_docx
 from ..errors import WfhDocError
 from ..files.output import DiskFull, write_in_place
 from ..i18n import _, set_language

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..check.rules import Finding, check_file, check_template
+from ..check import FileResult, Finding, check_files, check_template
 from ..i18n import N_, _, ngettext
+from .console import error
 from .options import command, json_option, option
 
 
@@ -35,19 +36,20 @@ from .options import command, json_option, option
 def check(files: tuple[Path, ...], templates: tuple[Path, ...], as_json: bool) -> None:
     if not files and not templates:
         raise click.UsageError(_("give one or more .docx files, or --template T.docx"))
-    results: dict[str, list[Finding]] = {}
-    for path in templates:
-        results[str(path)] = check_template(path)
-    for path in files:
-        results[str(path)] = check_file(path)
-    if as_json:
-        payload = {name: [f.as_dict() for f in found] for name, found in results.items()}
-        shown = payload if len(results) > 1 else next(iter(payload.values()))
+    results = [FileResult(path, check_template(path)) for path in templates]
+    # a file that cannot be read is its result's error, and the files after it are still checked
+    results += check_files(list(files))
+    several = len(results) > 1
+    for result in results:
+        if result.error:
+            error(result.error)
+        elif not as_json:
+            _print_findings(str(result.path), result.findings, several=several)
+    payload = {str(r.path): [f.as_dict() for f in r.findings] for r in results if not r.error}
+    if as_json and payload:
+        shown = payload if several else next(iter(payload.values()))
         click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
-    else:
-        for name, found in results.items():
-            _print_findings(name, found, several=len(results) > 1)
-    if any(f.severity == "error" for found in results.values() for f in found):
+    if any(r.failed for r in results):
         raise SystemExit(1)
 
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wfh_docs.check.rules import Finding, check_file
+from wfh_docs.check import Finding, check_file
 from wfh_docs.errors import WfhDocError
 from wfh_docs.i18n import N_, _
 from wfh_docs.web.files import Saved, save_upload, shown_name
