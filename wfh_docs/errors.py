@@ -86,9 +86,11 @@ class SigningError(WfhDocError):
 class ArchiveError(WfhDocError):
     """A .docx, .xlsx or template archive is damaged, crafted to explode, or not an archive."""
 
-    def __init__(self, source: str, member: str, message: str) -> None:
+    def __init__(self, source: str, member: str, message: str, *, kind: str = "damaged") -> None:
         self.source = source
         self.member = member
         self.reason = message
+        # what went wrong, for callers that advise on it: "not-zip", "damaged", "encrypted", "bomb"
+        self.kind = kind
         where = f"{source}: {member}" if member else source
         super().__init__(f"{where}: {message}")

@@ -148,15 +148,14 @@ def count(n: int) -> str:
 
 def hint(exc: ArchiveError) -> str:
     """What a clerk can do about a letter safezip refused."""
-    # safezip's reasons are read here in its words (English), whatever the language of the run
-    if "inflates" in exc.reason:
+    if exc.kind == "bomb":
         return _("this is not a letter as Word saves one: do not open it, ask its sender for it again")
     if not exc.member:
         return _(
             "give a Word document saved as .docx (one protected by a password: open it in Word "
             "and save it without)"
         )
-    if "encrypted" in exc.reason:
+    if exc.kind == "encrypted":
         return _("open it in Word and save it without a password")
     return _(REPAIR)
 

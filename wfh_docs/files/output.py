@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import OutputError
+from ..i18n import _
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO planted at a path must not hang wfhdoc
@@ -34,10 +35,10 @@ class DiskFull(OutputError):
 
 
 def link_message(path: Path | str) -> str:
-    return (
-        f"{path}: is a symbolic link; wfhdoc never writes through a link nor replaces one: "
+    return _(
+        "{path}: is a symbolic link; wfhdoc never writes through a link nor replaces one: "
         "remove the link, or choose another output folder"
-    )
+    ).format(path=path)
 
 
 def write_error(path: Path | str, exc: OSError) -> OutputError:
@@ -47,12 +48,16 @@ def write_error(path: Path | str, exc: OSError) -> OutputError:
         return OutputError(link_message(path))
     if exc.errno in _DISK_ERRNOS:
         hint = (
-            "the file system is read-only"
+            _("the file system is read-only")
             if exc.errno == errno.EROFS
-            else "the disk is full (or a quota is reached): free some space"
+            else _("the disk is full (or a quota is reached): free some space")
         )
-        return DiskFull(f"{path}: cannot write the file ({reason}); {hint} and run again")
-    return OutputError(f"{path}: cannot write the file ({reason})")
+        return DiskFull(
+            _("{path}: cannot write the file ({reason}); {hint} and run again").format(
+                path=path, reason=reason, hint=hint
+            )
+        )
+    return OutputError(_("{path}: cannot write the file ({reason})").format(path=path, reason=reason))
 
 
 def _refuse_odd(path: Path) -> os.stat_result | None:
@@ -66,7 +71,7 @@ def _refuse_odd(path: Path) -> os.stat_result | None:
     if stat.S_ISLNK(st.st_mode):
         raise OutputError(link_message(path))
     if stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{path}: is a folder; give a file name ending in .docx")
+        raise OutputError(_("{path}: is a folder; give a file name ending in .docx").format(path=path))
     return st
 
 
@@ -90,7 +95,9 @@ def write_atomic(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{path.parent}: cannot create the folder ({exc.strerror})") from None
+        raise OutputError(
+            _("{path}: cannot create the folder ({reason})").format(path=path.parent, reason=exc.strerror)
+        ) from None
     st = _refuse_odd(path)
     # replacing a file keeps its mode; a new one gets the mode any new file would get
     mode = st.st_mode & 0o777 if st is not None and stat.S_ISREG(st.st_mode) else _new_file_mode()
@@ -147,7 +154,9 @@ def write_in_place(path: Path, data: bytes, temp_dir: Path | None = None) -> Non
         done = True
     except OSError as exc:
         if path.is_dir():
-            raise OutputError(f"{path}: is a folder; give a file name ending in .docx") from None
+            raise OutputError(
+                _("{path}: is a folder; give a file name ending in .docx").format(path=path)
+            ) from None
         raise write_error(path, exc) from None
     finally:
         if not done:  # an error, or Ctrl-C between the write and the rename
@@ -168,7 +177,9 @@ def _open_regular(path: Path, flags: int) -> int:
         raise
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise OutputError(f"{path}: is not a regular file; remove it, or choose another output folder")
+        raise OutputError(
+            _("{path}: is not a regular file; remove it, or choose another output folder").format(path=path)
+        )
     if _NONBLOCK and hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)
     return fd
@@ -182,8 +193,10 @@ def open_append(path: Path) -> IO[str]:
         raise
     except OSError as exc:
         raise OutputError(
-            f"{path}: cannot write the file ({exc.strerror or exc}); check that the folder is "
-            "writable, or choose another output folder"
+            _(
+                "{path}: cannot write the file ({reason}); check that the folder is writable, or "
+                "choose another output folder"
+            ).format(path=path, reason=exc.strerror or exc)
         ) from None
     return os.fdopen(fd, "a", encoding="utf-8")
 

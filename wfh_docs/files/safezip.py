@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ArchiveError
+from ..i18n import _
 
 _CHUNK = 1 << 16
 
@@ -49,25 +50,37 @@ class Archive:
     def __init__(
         self, source: Path | str | bytes, *, what: str | None = None, limits: Limits = DEFAULT_LIMITS
     ):
-        self.what = what or ("the file" if isinstance(source, bytes) else str(source))
+        self.what = what or (_("the file") if isinstance(source, bytes) else str(source))
         self.limits = limits
         self._read_total = 0
         try:
             self._zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
         except zipfile.BadZipFile as exc:
-            raise ArchiveError(self.what, "", f"not a zip archive ({exc})") from None
+            raise ArchiveError(
+                self.what, "", _("not a zip archive ({error})").format(error=exc), kind="not-zip"
+            ) from None
         except (zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as exc:
-            raise ArchiveError(self.what, "", f"the archive cannot be read ({exc})") from None
+            raise ArchiveError(
+                self.what, "", _("the archive cannot be read ({error})").format(error=exc), kind="not-zip"
+            ) from None
         infos = self._zf.infolist()
         if len(infos) > limits.members:
             self._zf.close()
-            raise ArchiveError(self.what, "", f"{len(infos)} members, more than {limits.members}")
+            raise ArchiveError(
+                self.what,
+                "",
+                _("{count} members, more than {limit}").format(count=len(infos), limit=limits.members),
+                kind="damaged",
+            )
         self._infos: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             if info.filename in self._infos:
                 self._zf.close()
                 raise ArchiveError(
-                    self.what, info.filename, "two members have this name; the file is damaged or crafted"
+                    self.what,
+                    info.filename,
+                    _("two members have this name; the file is damaged or crafted"),
+                    kind="damaged",
                 )
             self._infos[info.filename] = info
 
@@ -96,7 +109,9 @@ class Archive:
         info = self._infos[name]
         size = 0
         if info.flag_bits & 0x1:  # zipfile would raise RuntimeError asking for a password
-            raise ArchiveError(self.what, name, "the member is encrypted (protected by a password)")
+            raise ArchiveError(
+                self.what, name, _("the member is encrypted (protected by a password)"), kind="encrypted"
+            )
         try:
             with self._zf.open(info) as stream:
                 while True:
@@ -108,24 +123,42 @@ class Archive:
                     if out is not None:
                         out += chunk
         except zipfile.BadZipFile as exc:
-            raise ArchiveError(self.what, name, f"the member is damaged ({exc})") from None
+            raise ArchiveError(
+                self.what, name, _("the member is damaged ({error})").format(error=exc), kind="damaged"
+            ) from None
         except (zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
-            raise ArchiveError(self.what, name, f"the member cannot be inflated ({exc})") from None
+            raise ArchiveError(
+                self.what,
+                name,
+                _("the member cannot be inflated ({error})").format(error=exc),
+                kind="damaged",
+            ) from None
         self._read_total += size
 
     def _bound(self, info: zipfile.ZipInfo, size: int, cap: int) -> None:
         limits = self.limits
         if size > cap:
-            raise ArchiveError(self.what, info.filename, f"inflates to more than {_mib(cap)}")
+            raise ArchiveError(
+                self.what,
+                info.filename,
+                _("inflates to more than {size}").format(size=_mib(cap)),
+                kind="bomb",
+            )
         if self._read_total + size > limits.total:
             raise ArchiveError(
-                self.what, info.filename, f"the archive inflates to more than {_mib(limits.total)}"
+                self.what,
+                info.filename,
+                _("the archive inflates to more than {size}").format(size=_mib(limits.total)),
+                kind="bomb",
             )
         if size > limits.ratio_from and size > limits.ratio * max(1, info.compress_size):
             raise ArchiveError(
                 self.what,
                 info.filename,
-                f"inflates more than {limits.ratio} times its stored size (a zip bomb?)",
+                _("inflates more than {ratio} times its stored size (a zip bomb?)").format(
+                    ratio=limits.ratio
+                ),
+                kind="bomb",
             )
 
     def check_all(self) -> None:
