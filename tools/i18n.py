@@ -153,8 +153,13 @@ def main(argv: list[str]) -> int:
         catalog = read_catalog(po_path())
         unknown = [k for k in given if k not in catalog]
         for msgid, text in given.items():
-            if msgid in catalog and text:
-                catalog[msgid].string = text
+            message = catalog.get(msgid)
+            if message is None or not text:
+                continue
+            if isinstance(message.id, tuple):  # a plural: its forms, one in Vietnamese
+                message.string = tuple(text) if isinstance(text, list) else (text,)
+            else:
+                message.string = text
         _write_po(catalog, po_path())
         print(f"translated {len(given) - len(unknown)}; not in the catalog: {len(unknown)}")
         for k in unknown:
