@@ -478,3 +478,22 @@ def test_a_failure_is_said_in_the_callers_language_from_the_worker_threads(fake_
     assert nopdf.message.startswith(
         "LibreOffice không tạo được tệp PDF (có thể không đọc được tệp?) (đã thử 2 lần)"
     )
+
+
+def test_a_pdf_wfhdoc_did_not_write_is_kept_and_the_letter_goes_beside_it(
+    converted: tuple[Path, list[PdfResult]], tmp_path: Path
+) -> None:
+    _, results = converted
+    letter = results[0].source
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / f"{letter.stem}.pdf"
+    mine.write_bytes(b"%PDF-1.4\n% the clerk's own scan\n%%EOF\n")
+    first = convert([letter], out)[0]
+    assert first.ok and first.output == out / f"{letter.stem}-2.pdf"
+    assert mine.read_bytes() == b"%PDF-1.4\n% the clerk's own scan\n%%EOF\n"
+    assert f"{letter.stem}.pdf already existed and was not written by wfhdoc" in first.message
+    # its own PDF is wfhdoc's to replace on a rerun: the same name again, no -3
+    again = convert([letter], out)[0]
+    assert again.output == first.output
+    assert sorted(p.name for p in out.iterdir()) == [f"{letter.stem}-2.pdf", f"{letter.stem}.pdf"]

@@ -15,8 +15,11 @@ from .options import command, option, output_option, pdfa_option, quiet_option, 
 def report_pdfs(results: list[PdfResult], outdir: Path) -> int:
     """Print the outcome of a PDF run; the number of files that failed."""
     failed = [r for r in results if not r.ok]
-    for r in failed:
-        error(f"{r.source}: {r.message}")
+    for r in results:
+        if not r.ok:
+            error(f"{r.source}: {r.message}")
+        elif r.message:
+            warn(f"{r.source}: {r.message}")
     written = len(results) - len(failed)
     line = ngettext("{count} PDF written to {folder}", "{count} PDFs written to {folder}", written).format(
         count=written, folder=outdir

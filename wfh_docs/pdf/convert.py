@@ -26,6 +26,9 @@ Importable without LibreOffice: it is looked for only when a conversion starts.
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import os
 import queue
 import shutil
 import tempfile
@@ -35,9 +38,10 @@ from pathlib import Path
 
 from ..errors import OutputError, WfhDocError
 from ..files.naming import unique_name
+from ..files.output import read_regular
 from ..i18n import _
 from .guard import Guard, make_root, sweep_stale
-from .pool import Converter, PdfResult, Progress, default_workers, plan
+from .pool import Converter, PdfResult, Progress, default_workers, looks_like_pdf, plan
 from .soffice import resolve_soffice
 from .stage import Item, stage
 
@@ -50,9 +54,70 @@ PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":
 
 def output_names(sources: Iterable[Path], outdir: Path) -> list[Path]:
     """`outdir/<stem>.pdf` for each source; a stem met again gets -2, -3 ... in input order.
-    Compared case-blind: on Windows and macOS `A.pdf` and `a.pdf` are the same file."""
-    claimed: set[str] = set()
+    Compared case-blind: on Windows and macOS `A.pdf` and `a.pdf` are the same file. A name
+    held by a file wfhdoc did not write (see made_by_wfhdoc) is stepped over: that file is kept."""
+    sources = list(sources)
+    wanted = {s.stem.casefold() for s in sources}
+    claimed = {
+        name.casefold()
+        for name in _names_in(outdir)
+        if _is_ours_to_name(name.casefold(), wanted) and not made_by_wfhdoc(outdir / name)
+    }
     return [outdir / unique_name(source.stem, ".pdf", claimed) for source in sources]
+
+
+def _names_in(folder: Path) -> list[str]:
+    try:
+        return [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return []
+
+
+def _is_ours_to_name(name: str, stems: set[str]) -> bool:
+    # "451-SCT-VP.pdf", or a "-2", "-3" copy of it: a name this run may want for one of `stems`
+    if not name.endswith(".pdf"):
+        return False
+    stem = name[: -len(".pdf")]
+    head, _sep, tail = stem.rpartition("-")
+    return stem in stems or (tail.isdigit() and head in stems)
+
+
+def made_by_wfhdoc(path: Path) -> bool:
+    """Is the regular file at `path` a PDF wfhdoc made of one of its letters? LibreOffice carries
+    the letter's document properties into the PDF: the producer is LibreOffice, the title is
+    the letter's "V/v ...", the subject and the keywords are its số. Anything else (a file the
+    user keeps there, a link, a folder, a PDF signed since) is not wfhdoc's to replace."""
+    data = read_regular(path)
+    if data is None or not looks_like_pdf(data):
+        return False
+    if b"/ByteRange" in data:
+        return False  # signed since: the signed file is the user's now
+    info = _pdf_info(data)
+    return (
+        info.get("Producer", "").startswith("LibreOffice")
+        and info.get("Title", "").startswith("V/v ")
+        and bool(info.get("Subject"))
+        and info.get("Subject") == info.get("Keywords")
+    )
+
+
+def _pdf_info(data: bytes) -> dict[str, str]:
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        out: dict[str, str] = {}
+        for info in document.info:
+            for key, value in resolve1(info).items():
+                value = resolve1(value)
+                if isinstance(value, bytes):
+                    out[key] = decode_text(value)
+        return out
+    except Exception:  # noqa: BLE001 - pdfminer's errors have no common root; an unreadable PDF is not ours
+        return {}
 
 
 def convert(
@@ -109,8 +174,26 @@ def convert(
     )
     internal = _("not converted (internal error)")
     return [
-        r if r is not None else PdfResult(sources[i], None, False, internal, 0) for i, r in enumerate(results)
+        _kept_beside(r, out) if r is not None else PdfResult(sources[i], None, False, internal, 0)
+        for i, r in enumerate(results)
     ]
+
+
+def _kept_beside(result: PdfResult, out: Path) -> PdfResult:
+    """The result, saying so when its PDF went beside a file of that name wfhdoc did not write."""
+    wanted = out / f"{result.source.stem}.pdf"
+    if (
+        not result.ok
+        or result.output is None
+        or result.output.name.casefold() == wanted.name.casefold()
+        or not os.path.lexists(wanted)
+        or made_by_wfhdoc(wanted)
+    ):
+        return result
+    note = _("{kept} already existed and was not written by wfhdoc; this PDF is {name}").format(
+        kept=wanted.name, name=result.output.name
+    )
+    return dataclasses.replace(result, message=note)
 
 
 def _run(
