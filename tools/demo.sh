@@ -9,4 +9,4 @@ for data in data/examples/*.json; do
   .venv/bin/wfhdoc build "$data" -o out/
 done
 .venv/bin/wfhdoc batch data/examples/bao-cao-wfh-quang-tri.xlsx -o out/batch
-echo "the letters are in out/ and out/batch/; open them in Word or LibreOffice"
+echo "Các văn bản nằm trong out/ và out/batch/: mở bằng Word hoặc LibreOffice (the letters are in out/ and out/batch/)."
