@@ -38,7 +38,6 @@ from wfh_docs import sign  # noqa: E402
 from wfh_docs.errors import InputError, WfhDocError  # noqa: E402
 from wfh_docs.letter.vn import iso_vn_time  # noqa: E402
 from wfh_docs.sign import fonts, images  # noqa: E402
-from wfh_docs.sign.sign import parse_box  # noqa: E402
 
 SIGNING = EXAMPLES / "signing"
 SIGNATURE_PNG = SIGNING / "chu-ky-nguyen-huu-hung.png"
@@ -748,20 +747,6 @@ def test_token_problems_are_clear(
     assert "PKCS#11" in str(info.value)
     assert _digest(pdf) == before
     assert not out.exists()
-
-
-@pytest.mark.parametrize(
-    ("text", "box"),
-    [("300,620,500,700", (300.0, 620.0, 500.0, 700.0)), (" 1.5 2 3  4.25 ", (1.5, 2.0, 3.0, 4.25))],
-)
-def test_parse_box(text: str, box: tuple[float, float, float, float]) -> None:
-    assert parse_box(text) == box
-
-
-@pytest.mark.parametrize("text", ["", "1,2,3", "a,b,c,d", "1,2,3,4,5"])
-def test_parse_box_refuses_what_is_not_four_numbers(text: str) -> None:
-    with pytest.raises(InputError, match="is not four numbers"):
-        parse_box(text)
 
 
 # -- the command line -----------------------------------------------------------------------------
