@@ -50,6 +50,7 @@ MESSAGES = (
     N_("Option {name!r} does not take a value."),
     N_("Argument {name!r} takes {nargs} values."),
     N_("default: {default}"),
+    N_("required"),
     N_("env var: {var}"),
     N_("(dynamic)"),
     N_("{value!r} is not a valid {number_type}."),
