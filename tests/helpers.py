@@ -41,3 +41,16 @@ def soffice_pdf(docs: list[Path], outdir: Path, timeout: int = 300) -> list[Path
     for pdf in pdfs:
         assert pdf.exists(), f"LibreOffice made no {pdf.name}"
     return pdfs
+
+
+def session_members(session: int) -> list[int]:
+    """The live processes of a session (Linux /proc): what a killed run left running."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, REFERENCE_JSON, ROOT
+from helpers import EXAMPLES, REFERENCE_JSON, ROOT, session_members
 from lxml import etree
 
 from wfh_docs.cli import main
@@ -90,18 +90,6 @@ def cli(*args: str, cwd: Path = ROOT) -> subprocess.Popen[bytes]:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         start_new_session=True,
     )
-
-
-def session_members(session: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the process ended meanwhile
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
 
 
 def alive(pid: int) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REFERENCE_JSON, ROOT
+from helpers import REFERENCE_JSON, ROOT, session_members
 from lxml import etree
 from openpyxl import Workbook
 
@@ -417,19 +417,7 @@ def test_ctrl_c_keeps_the_manifest_of_what_was_finished(tmp_path: Path, workers:
     assert len(letters) - len(rows) <= 32
     assert not list(out.glob(".*.tmp"))
     time.sleep(0.5)
-    assert _session_members(run.pid) == [], "a worker outlived the interrupted batch"
-
-
-def _session_members(session: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the process ended meanwhile
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
+    assert session_members(run.pid) == [], "a worker outlived the interrupted batch"
 
 
 def test_workers_that_cannot_start_stop_the_batch_with_a_reason(
