@@ -174,6 +174,9 @@ class Workers:
         self._setup = setup
         self._setup_args = setup_args
         self._workers: list[_Worker] = []
+        self._chunks: Iterator[list[Any]] = iter(())
+        self._retry: deque[list[Any]] = deque()
+        self._stillborn = 0  # workers in a row that died before answering once
         try:
             for _n in range(count):
                 self._workers.append(self._start())
@@ -245,7 +248,14 @@ class Workers:
         left = min(busy) + self.timeout - now if busy else self.timeout
         return wait(conns, timeout=max(0.05, min(left, self.timeout)))
 
-    def _kill_hung(self, w: _Worker) -> tuple[_Worker, list[Any], list[Any], list[list[Any]], Stopped]:
+    def _timed_out(self) -> Stopped:
+        assert self.timeout is not None
+        return Stopped(
+            _("it made no progress for {seconds} seconds and was killed").format(seconds=f"{self.timeout:g}"),
+            timed_out=True,
+        )
+
+    def _kill_hung(self, w: _Worker) -> tuple[_Worker, Any, list[Any], list[list[Any]]]:
         """Kill a worker that stopped making progress and start another: the item it was on,
         the items of its chunk finished before it (their results are lost with it: done again),
         and the ones after, with the chunks queued behind."""
@@ -254,49 +264,67 @@ class Workers:
         with contextlib.suppress(OSError):
             w.process.kill()  # SIGKILL: a stopped process dies too
         fresh, _reason = self._replace(w)
-        assert self.timeout is not None
-        stop = Stopped(
-            _("it made no progress for {seconds} seconds and was killed").format(seconds=f"{self.timeout:g}"),
-            timed_out=True,
-        )
-        return fresh, chunk[k], chunk[:k] + chunk[k + 1 :], queued, stop
+        return fresh, chunk[k], chunk[:k] + chunk[k + 1 :], queued
 
     def _mark_busy(self, w: _Worker) -> None:
         w.seen, w.since = w.progress.value, time.monotonic()
+
+    def _prepare(self, w: _Worker) -> None:
+        """Pickle the worker's next chunk ahead: a chunk to retry first, then a new one."""
+        if w.ready is None:
+            chunk = self._retry.popleft() if self._retry else next(self._chunks, None)
+            if chunk is not None:
+                w.ready = (chunk, pickle.dumps(chunk, protocol=_PROTOCOL))
+
+    def _feed(self, w: _Worker) -> None:
+        """One chunk to work on, and a small one queued behind it."""
+        while True:
+            self._prepare(w)
+            if w.ready is None:
+                return
+            chunk, payload = w.ready
+            if w.sent and (len(w.sent) > 1 or len(payload) > w.room):
+                return
+            w.ready = None
+            if not w.sent:
+                self._mark_busy(w)
+            w.sent.append(chunk)
+            # if the worker is gone, wait() sees its pipe close, and it is replaced
+            with contextlib.suppress(OSError):
+                w.conn.send_bytes(payload)
+
+    def _feed_idle(self, first: _Worker) -> None:
+        for idle in [first] + [x for x in self._workers if not x.sent and x is not first]:
+            self._feed(idle)
+
+    def _died(self, w: _Worker) -> Stopped | None:
+        """A worker died on the chunk it was building (the ones queued behind were not begun):
+        replace it and queue the chunk again, one item at a time, so that only the item that
+        kills a worker fails; that item's Stopped when the chunk was that one item."""
+        chunk, queued = w.sent[0], list(w.sent)[1:]
+        self._stillborn = 0 if w.answered else self._stillborn + 1
+        w, reason = self._replace(w)
+        if self._stillborn > 2 * len(self._workers):
+            raise WorkerError(
+                _(
+                    "the worker processes stop before building any letter ({reason}); "
+                    "run again with --workers 1 to see why"
+                ).format(reason=reason)
+            ) from None
+        self._retry.extendleft(reversed(queued))
+        if len(chunk) > 1:
+            self._retry.extend([item] for item in chunk)
+        self._feed_idle(w)
+        return Stopped(reason) if len(chunk) == 1 else None
 
     def imap(
         self, chunks: Iterator[list[Any]]
     ) -> Iterator[tuple[list[Any], list[Any] | None, Stopped | None]]:
         """(chunk, its results, None) for every chunk, in the order they finish; ([item], None,
         why) for a single item whose worker died on it or made no progress on it for `timeout`."""
-        retry: deque[list[Any]] = deque()
-        stillborn = 0  # workers in a row that died before answering once
-
-        def prepare(w: _Worker) -> None:
-            if w.ready is None:
-                chunk = retry.popleft() if retry else next(chunks, None)
-                if chunk is not None:
-                    w.ready = (chunk, pickle.dumps(chunk, protocol=_PROTOCOL))
-
-        def feed(w: _Worker) -> None:
-            # one chunk to work on, and a small one queued behind it
-            while True:
-                prepare(w)
-                if w.ready is None:
-                    return
-                chunk, payload = w.ready
-                if w.sent and (len(w.sent) > 1 or len(payload) > w.room):
-                    return
-                w.ready = None
-                if not w.sent:
-                    self._mark_busy(w)
-                w.sent.append(chunk)
-                # if the worker is gone, wait() sees its pipe close, and it is replaced
-                with contextlib.suppress(OSError):
-                    w.conn.send_bytes(payload)
-
+        self._chunks, self._retry, self._stillborn = chunks, deque(), 0
         for w in list(self._workers):
-            feed(w)
+            self._feed(w)
         while True:
             busy: dict[object, _Worker] = {w.back: w for w in self._workers if w.sent}
             if not busy:
@@ -305,13 +333,12 @@ class Workers:
             for w in self._hung(time.monotonic()):
                 if w.back in ready_ones or w.back.poll():
                     continue  # its results are in after all
-                fresh, item, others, queued, stop = self._kill_hung(w)
-                retry.extendleft(reversed(queued))
+                fresh, item, others, queued = self._kill_hung(w)
+                self._retry.extendleft(reversed(queued))
                 if others:
-                    retry.appendleft(others)
-                for idle in [fresh] + [x for x in self._workers if not x.sent and x is not fresh]:
-                    feed(idle)
-                yield [item], None, stop
+                    self._retry.appendleft(others)
+                self._feed_idle(fresh)
+                yield [item], None, self._timed_out()
             for ready in ready_ones:
                 w = busy[ready]
                 if w not in self._workers:
@@ -319,34 +346,20 @@ class Workers:
                 try:
                     results = pickle.loads(w.back.recv_bytes())
                 except (EOFError, OSError):
-                    # it died on the chunk it was building; the ones queued behind were not begun
-                    chunk, queued = w.sent[0], list(w.sent)[1:]
-                    stillborn = 0 if w.answered else stillborn + 1
-                    w, reason = self._replace(w)
-                    if stillborn > 2 * len(self._workers):
-                        raise WorkerError(
-                            _(
-                                "the worker processes stop before building any letter ({reason}); "
-                                "run again with --workers 1 to see why"
-                            ).format(reason=reason)
-                        ) from None
-                    retry.extendleft(reversed(queued))
-                    if len(chunk) > 1:
-                        retry.extend([item] for item in chunk)
-                    for idle in [w] + [x for x in self._workers if not x.sent and x is not w]:
-                        feed(idle)
-                    if len(chunk) == 1:
-                        yield chunk, None, Stopped(reason)
+                    item_chunk = w.sent[0]
+                    stop = self._died(w)
+                    if stop is not None:
+                        yield item_chunk, None, stop
                     continue
                 chunk = w.sent.popleft()
                 w.answered = True
                 w.reported += len(chunk)
-                stillborn = 0
+                self._stillborn = 0
                 if w.sent:
                     self._mark_busy(w)
-                feed(w)  # the worker goes on while the results are used
+                self._feed(w)  # the worker goes on while the results are used
                 yield chunk, results, None
-                prepare(w)
+                self._prepare(w)
 
     def drain(self) -> Iterator[tuple[list[Any], list[Any] | None, Stopped | None]]:
         """After Ctrl-C: no new work, and the results of the chunks the workers hold, which
@@ -372,17 +385,7 @@ class Workers:
                 with contextlib.suppress(OSError):
                     w.process.kill()
                 w.sent.clear()
-                assert self.timeout is not None
-                yield (
-                    [chunk[k]],
-                    None,
-                    Stopped(
-                        _("it made no progress for {seconds} seconds and was killed").format(
-                            seconds=f"{self.timeout:g}"
-                        ),
-                        timed_out=True,
-                    ),
-                )
+                yield [chunk[k]], None, self._timed_out()
             for ready in ready_ones:
                 w = busy[ready]
                 if not w.sent:
