@@ -18,7 +18,8 @@ from .cells import UNCOMPUTED_HINT, Header, Uncomputed, column_letter, read_head
 from .records import WORKBOOK_LIMITS, Record, Records, column
 
 
-def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, list[Any]]]]:
+def _open_workbook(path: Path) -> tuple[Any, Any]:
+    """The workbook with its cells' values, and with their formulas when it has any."""
     try:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a declared dependency
@@ -43,22 +44,28 @@ def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, 
                 )
             ],
         ) from None
+    return wb, wf
+
+
+def _pick_sheet(path: Path, wb: Any, sheet: str | None) -> Any:
     if sheet is None:
-        ws = wb.worksheets[0]
-    elif sheet in wb.sheetnames:
-        ws = wb[sheet]
-    else:
-        raise InputError(
-            str(path),
-            [
-                Problem(
-                    "",
-                    _("no sheet named '{sheet}'").format(sheet=sheet),
-                    _("the sheets are {names}").format(names=", ".join(f"'{n}'" for n in wb.sheetnames)),
-                )
-            ],
-        )
-    # a merged header cell names every column it spans
+        return wb.worksheets[0]
+    if sheet in wb.sheetnames:
+        return wb[sheet]
+    raise InputError(
+        str(path),
+        [
+            Problem(
+                "",
+                _("no sheet named '{sheet}'").format(sheet=sheet),
+                _("the sheets are {names}").format(names=", ".join(f"'{n}'" for n in wb.sheetnames)),
+            )
+        ],
+    )
+
+
+def _unmerge(ws: Any) -> None:
+    """A merged header cell names every column it spans."""
     for merged in list(ws.merged_cells.ranges):
         top_left = ws.cell(merged.min_row, merged.min_col).value
         ws.unmerge_cells(str(merged))
@@ -66,30 +73,35 @@ def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, 
             for col in range(merged.min_col, merged.max_col + 1):
                 ws.cell(row, col).value = top_left
 
+
+def _values(ws: Any) -> Iterator[tuple[int, list[Any]]]:
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        yield number, list(row)
+
+
+def _values_or_formulas(ws: Any, fs: Any) -> Iterator[tuple[int, list[Any]]]:
+    """The stored values, and Uncomputed(formula) where a formula has no stored value."""
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        values: list[Any] = []
+        for cell in row:
+            # no value stored, and not a formula whose value is the empty text (t="str")
+            if cell.value is None and cell.data_type != "str":
+                formula = fs.cell(cell.row, cell.column)
+                if formula.data_type == "f":
+                    text = getattr(formula.value, "text", formula.value)  # an ArrayFormula
+                    values.append(Uncomputed(str(text)))
+                    continue
+            values.append(cell.value)
+        yield number, values
+
+
+def _rows_xlsx(path: Path, sheet: str | None) -> tuple[str, Iterator[tuple[int, list[Any]]]]:
+    wb, wf = _open_workbook(path)
+    ws = _pick_sheet(path, wb, sheet)
+    _unmerge(ws)
     if wf is None:
-
-        def rows() -> Iterator[tuple[int, list[Any]]]:
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield number, list(row)
-
-        return ws.title, rows()
-    fs = wf[ws.title]
-
-    def rows_with_formulas() -> Iterator[tuple[int, list[Any]]]:
-        for number, row in enumerate(ws.iter_rows(), start=1):
-            values: list[Any] = []
-            for cell in row:
-                # no value stored, and not a formula whose value is the empty text (t="str")
-                if cell.value is None and cell.data_type != "str":
-                    formula = fs.cell(cell.row, cell.column)
-                    if formula.data_type == "f":
-                        text = getattr(formula.value, "text", formula.value)  # an ArrayFormula
-                        values.append(Uncomputed(str(text)))
-                        continue
-                values.append(cell.value)
-            yield number, values
-
-    return ws.title, rows_with_formulas()
+        return ws.title, _values(ws)
+    return ws.title, _values_or_formulas(ws, wf[ws.title])
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
