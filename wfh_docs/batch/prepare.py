@@ -30,8 +30,9 @@ class Prepared:
 
 
 def prepare(data: Any, *, numbered_later: bool = False) -> Prepared:
-    """Clean and validate one letter's data. `numbered_later`: the register is about to give
-    the number (a date without a number is then no error)."""
+    """Clean and validate one letter's data (build, batch and the browser's compose page all
+    come here). `numbered_later`: the register is about to give the number (a date without a
+    number is then no error). The warnings are kept with the problems: the page shows both."""
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k != OUTPUT_NAME}
     cleaned, warnings = prepare_data(data, numbered_later=numbered_later)
@@ -39,13 +40,13 @@ def prepare(data: Any, *, numbered_later: bool = False) -> Prepared:
         try:
             validate(cleaned, "")
         except InputError as exc:
-            return Prepared(None, "", exc.problems, [])
+            return Prepared(None, "", exc.problems, warnings)
     input_sha = hashlib.sha256(canonical(cleaned)).hexdigest()
     try:
         letter = Letter.model_validate(cleaned, context={"numbered_later": numbered_later})
     except ValidationError as exc:
         problems = [problem_from_error(dict(err)) for err in exc.errors()]
-        return Prepared(None, input_sha, problems, [])
+        return Prepared(None, input_sha, problems, warnings)
     return Prepared(letter, input_sha, [], warnings)
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from wfh_docs.errors import InputError, Problem
+from wfh_docs.batch.prepare import prepare
+from wfh_docs.errors import Problem
 from wfh_docs.i18n import _
 from wfh_docs.letter.model import Letter
-from wfh_docs.letter.sources import prepare_data, validate
 from wfh_docs.render.template import RenderedLetter, Template
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -31,12 +31,9 @@ class Checked:
 
 
 def check_letter(data: Any) -> Checked:
-    """The CLI's validation (sources: clean, tidy, validate) of a letter given as data."""
-    cleaned, warnings = prepare_data(data)
-    try:
-        return Checked(validate(cleaned, _("the letter")), [], warnings)
-    except InputError as exc:
-        return Checked(None, exc.problems, warnings)
+    """The CLI's own validation (batch.prepare: clean, tidy, validate) of a letter given as data."""
+    prepared = prepare(data)
+    return Checked(prepared.letter, prepared.problems, prepared.warnings)
 
 
 def problems_json(checked: Checked) -> dict[str, Any]:
