@@ -311,9 +311,13 @@ class _Row:
             )
             return
         value = _cell_value(raw, name)
-        if value is None:
-            return
         m = re.fullmatch(r"(.+?)\.(\d+)", name)
+        if value is None:
+            # an empty cell still names its field: "this field is required" points at the cell
+            if not is_key_field(name) and name not in (BODY_FILE, APPENDICES_FILE):
+                listed = m.group(1) if m and m.group(1) in LIST_FIELDS else name
+                self.columns.setdefault(_json_path(listed), shown)
+            return
         if is_key_field(name):
             self.identity = self.identity or f"key:{str(value).strip()}"
             self.identity_where = self.identity_where or column(shown)

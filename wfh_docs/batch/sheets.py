@@ -157,6 +157,13 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
         yield number, list(row)
 
 
+def _where(path: Path, sheet: str | None, row: int) -> str:
+    """'bao-cao.xlsx, sheet 'Đơn vị', row 7': a row as messages and the manifest name it."""
+    if sheet:
+        return _("{path}, sheet '{sheet}', row {row}").format(path=path, sheet=sheet, row=row)
+    return _("{path}, row {row}").format(path=path, row=row)
+
+
 def _blank(cells: list[Any]) -> bool:
     return all(c is None or str(c).strip() == "" for c in cells)
 
@@ -180,7 +187,9 @@ def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None
                 str(path),
                 [
                     Problem(
-                        f"sheet '{title}', row {header_row}, " + column(column_letter(col)),
+                        _("sheet '{sheet}', row {row}").format(sheet=title, row=header_row)
+                        + ", "
+                        + column(column_letter(col)),
                         _(
                             "the header cell holds the formula {formula} but no value: it was never "
                             "computed, so the column has no field name"
@@ -192,7 +201,7 @@ def sheet_records(path: Path, defaults: dict[str, Any], sheet: str | None = None
     head = read_header(header)
     warnings = []
     if head.unknown:
-        place = f"{path}, sheet '{title}', row {header_row}" if title else f"{path}, row {header_row}"
+        place = _where(path, title, header_row)
         warnings.append(
             _(
                 "{place}: column(s) {columns} ignored: wfhdoc does not know these "
@@ -214,7 +223,7 @@ def _sheet_items(
 ) -> Iterator[Record]:
     index = 0
     for number, cells in rows:
-        where = f"{path}, sheet '{title}', row {number}" if title else f"{path}, row {number}"
+        where = _where(path, title, number)
         record = row_record(index, where, f"row {number}", head, cells, path, defaults)
         if record is not None:
             yield record
