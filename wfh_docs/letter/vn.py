@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import format_decimal
 
+from .metrics import text_width_twips
+
 __all__ = [
     "amount_in_words",
     "format_date_line",
@@ -27,8 +29,25 @@ __all__ = [
 ]
 
 # Điều 15.3: when the document system fills in the number/date after signing, the
-# letter keeps a blank of this width in their place.
-_BLANK = " " * 6
+# letter keeps blanks in their place, wide enough for what the văn thư's stamp writes into them
+# in Times New Roman 13 pt (Phụ lục I II.3, II.4): a number of up to four digits, a day or month
+# of two ("08", "12") with the spaces around it, a year; wfhdoc issue finds them again in the PDF.
+_STAMP_PT = 13.0
+
+
+def _blank(sample: str, spaces: int) -> str:
+    """Spaces as wide as `sample` in TNR 13 pt, and `spaces` more (the ones the filled line has
+    around it, and room to spare)."""
+    space = text_width_twips(" ", _STAMP_PT)
+    return " " * (math.ceil(text_width_twips(sample, _STAMP_PT) / space) + spaces)
+
+
+NUMBER_BLANK = _blank("0000", 1)  # "Số: 451/..." : the number, right against its "/"
+DAY_BLANK = _blank("08", 3)  # "ngày 08 tháng": the day and a space each side, and one more
+MONTH_BLANK = DAY_BLANK  # "tháng 12 năm"
+YEAR_BLANK = _blank("2020", 2)  # "năm 2020" at the line's end
+SHORT_DATE_BLANK = _blank("08/12/2020", 1)  # the phụ lục's "(Kèm theo ... ngày 08/4/2020 ...)"
+_BLANK = NUMBER_BLANK
 
 # A "plain decimal" string: optional sign, ASCII digits, optional fraction. re.ASCII
 # keeps \d from accepting other scripts' digits; no exponents, NaN, grouping or
@@ -85,7 +104,7 @@ def format_date_line(place: str, d: datetime.date | None) -> str:
     if not place:
         raise ValueError("place must not be empty")
     if d is None:
-        return f"{place}, ngày{_BLANK}tháng{_BLANK}năm{_BLANK}"
+        return f"{place}, ngày{DAY_BLANK}tháng{MONTH_BLANK}năm{YEAR_BLANK}"
     d = _check_date(d)
     return f"{place}, ngày {d.day:02d} tháng {_month_text(d.month)} năm {d.year:04d}"
 
@@ -93,7 +112,7 @@ def format_date_line(place: str, d: datetime.date | None) -> str:
 def format_short_date(d: datetime.date | None) -> str:
     """Numeric date with the ND30 padding rule: ``"08/4/2020"``, ``"05/01/2021"``."""
     if d is None:
-        return _BLANK
+        return SHORT_DATE_BLANK
     d = _check_date(d)
     return f"{d.day:02d}/{_month_text(d.month)}/{d.year:04d}"
 
