@@ -20,7 +20,9 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.stamp.base import BaseStamp, BaseStampStyle
 
 from .base import Box, Widget
-from .fonts import TEXT_COLOUR, TEXT_LEADING, TEXT_SIZE, Text
+from .fonts import TEXT_COLOUR, Text
+
+DESCENT = 0.25  # of the font size: where a text block's lowest baseline sits above its bottom
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Nd30StampStyle(BaseStampStyle):
     picture_box: tuple[float, float, float, float] | None = None  # x, y, width, height in the widget
     text: Text | None = None
     text_origin: tuple[float, float] = (0.0, 0.0)  # the block's lower left corner in the widget
+    # more blocks of text, each at its own place: the day and the month in their blanks
+    more: tuple[tuple[Text, tuple[float, float]], ...] = ()
     border_width: int = 0
     background_opacity: float = 1.0
 
@@ -76,26 +80,38 @@ class _Nd30Stamp(BaseStamp):
                 box=layout.BoxConstraints(w, h),
             )
             commands.append(b"q 1 0 0 1 %g %g cm %s Q" % (x, y, image.render()))
-        if style.text is not None:
-            # keep the engine's font_size equal to the box's (pyHanko #733: lines drift otherwise)
-            text_style = TextBoxStyle(
-                font=_FontFactory(str(style.text.font), font_size=TEXT_SIZE),
-                font_size=TEXT_SIZE,
-                leading=TEXT_LEADING,
-                text_color=TEXT_COLOUR,
-                box_layout_rule=layout.SimpleBoxLayoutRule(
-                    x_align=layout.AxisAlignment.ALIGN_MIN,
-                    y_align=layout.AxisAlignment.ALIGN_MIN,
-                    margins=layout.Margins(0, 0, 0, 0),
-                    inner_content_scaling=layout.InnerScaling.NO_SCALING,
-                ),
-            )
-            box = TextBox(text_style, writer=self.writer, resources=self.resources, box=None)
-            box.content = style.text.content
-            x, y = style.text_origin
+        blocks = ([(style.text, style.text_origin)] if style.text is not None else []) + list(style.more)
+        # one text box (one font engine, one subset) per font and size, drawn at every place: two
+        # engines under one resource name would each think the font theirs
+        boxes: dict[tuple[str, int, int], TextBox] = {}
+        for text, (x, y) in blocks:
+            key = (str(text.font), text.size, text.leading)
+            if key not in boxes:
+                boxes[key] = self._box(text, f"F{len(boxes) + 1}")
+            box = boxes[key]
+            box.content = text.content
             # the box's lowest baseline sits on its bottom edge: lift it over the descenders
-            commands.append(b"q 1 0 0 1 %g %g cm %s Q" % (x, y + 0.25 * TEXT_SIZE, box.render()))  # type: ignore[no-untyped-call]
+            lift = y + DESCENT * text.size
+            commands.append(b"q 1 0 0 1 %g %g cm %s Q" % (x, lift, box.render()))  # type: ignore[no-untyped-call]
         return commands
+
+    def _box(self, text: Text, font_name: str) -> TextBox:
+        # keep the engine's font_size equal to the box's (pyHanko #733: lines drift otherwise)
+        text_style = TextBoxStyle(
+            font=_FontFactory(str(text.font), font_size=text.size),
+            font_size=text.size,
+            leading=text.leading,
+            text_color=TEXT_COLOUR,
+            box_layout_rule=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MIN,
+                y_align=layout.AxisAlignment.ALIGN_MIN,
+                margins=layout.Margins(0, 0, 0, 0),
+                inner_content_scaling=layout.InnerScaling.NO_SCALING,
+            ),
+        )
+        return TextBox(
+            text_style, writer=self.writer, resources=self.resources, box=None, font_name=font_name
+        )
 
 
 class TimedPdfSigner(signers.PdfSigner):
@@ -169,10 +185,13 @@ def stamp(
     picture_box: tuple[float, float, float, float] | None,
     text: Text | None,
     text_origin: tuple[float, float],
+    more: tuple[tuple[Text, tuple[float, float]], ...] = (),
 ) -> Nd30StampStyle:
     """The appearance: the image at `picture_box` and the text block at `text_origin` (widget
-    coordinates)."""
-    return Nd30StampStyle(picture=picture, picture_box=picture_box, text=text, text_origin=text_origin)
+    coordinates), and the `more` blocks at theirs."""
+    return Nd30StampStyle(
+        picture=picture, picture_box=picture_box, text=text, text_origin=text_origin, more=more
+    )
 
 
 @dataclass(frozen=True)

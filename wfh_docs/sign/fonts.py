@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -132,7 +133,29 @@ def font_1000(path: Path) -> Path:
     were 1000 per em; Times New Roman and Liberation Serif have 2048, so letters came out spread
     twice too wide. fontTools' scale_upem rewrites the font at 1000 units per em. The cached file
     is named after the source font's hash (and the recipe) and its own content's hash, checked on
-    every use, in a folder private to the user."""
+    every use, in a folder private to the user. Within a run the file found is kept while
+    neither it nor the source changed on disk (a batch signs hundreds of times)."""
+    seen = _FOUND.get(path)
+    if seen is not None and seen[1] == (_stamp(path), _stamp(seen[0])):
+        return seen[0]
+    found = _font_1000(path)
+    _FOUND[path] = (found, (_stamp(path), _stamp(found)))
+    return found
+
+
+_FOUND: dict[Path, tuple[Path, tuple[tuple[int, ...], tuple[int, ...]]]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    """What tells a file changed: its inode, size, mtime and mode."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return ()
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_mode, st.st_uid)
+
+
+def _font_1000(path: Path) -> Path:
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()[:16]
     folder = _cache_dir()
@@ -173,19 +196,20 @@ class Text:
     font: Path  # at 1000 units per em
     width: float
     height: float  # from the lowest descender to the top line's ascender
+    size: int = TEXT_SIZE
+    leading: int = TEXT_LEADING
 
     @property
     def content(self) -> str:
         return "\n".join(self.lines)
 
 
-def measure(lines: Sequence[str], font_path: Path) -> Text:
-    """The lines' block in `font_path` at TEXT_SIZE: its width and height in points."""
+def measure(
+    lines: Sequence[str], font_path: Path, size: int = TEXT_SIZE, leading: int = TEXT_LEADING
+) -> Text:
+    """The lines' block in `font_path` at `size` (TEXT_SIZE): its width and height in points."""
     lines = [unicodedata.normalize("NFC", line) for line in lines]  # precomposed, as the font maps them
-    font = TTFont(str(font_path), lazy=True)
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"]
-    upem = font["head"].unitsPerEm
+    cmap, advances, upem = _metrics(font_path)
     missing = sorted({ch for line in lines for ch in line if not ch.isspace() and ord(ch) not in cmap})
     if missing:
         raise bad(
@@ -196,8 +220,21 @@ def measure(lines: Sequence[str], font_path: Path) -> Text:
         )
     width = 0.0
     for line in lines:
-        units = sum(hmtx[cmap[ord(ch)]][0] for ch in line if ord(ch) in cmap)
-        width = max(width, units / upem * TEXT_SIZE)
-    height = (len(lines) - 1) * TEXT_LEADING + 1.15 * TEXT_SIZE
-    font.close()
-    return Text(tuple(lines), font_path, width, height)
+        units = sum(advances[cmap[ord(ch)]] for ch in line if ord(ch) in cmap)
+        width = max(width, units / upem * size)
+    height = (len(lines) - 1) * leading + 1.15 * size
+    return Text(tuple(lines), font_path, width, height, size, leading)
+
+
+@functools.lru_cache(maxsize=8)
+def _metrics(font_path: Path) -> tuple[dict[int, str], dict[str, int], int]:
+    """The font's character map, advance widths and units per em, read once a run: a batch
+    measures a stamp for every signature."""
+    font = TTFont(str(font_path), lazy=True)
+    try:
+        cmap = dict(font.getBestCmap())
+        hmtx = font["hmtx"]
+        advances = {name: hmtx[name][0] for name in set(cmap.values())}
+        return cmap, advances, int(font["head"].unitsPerEm)
+    finally:
+        font.close()

@@ -13,11 +13,17 @@ from typing import Any
 
 import pkcs11
 from asn1crypto import crl, pem
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.sign import signers
 from pyhanko.sign.pkcs11 import PKCS11Signer
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from ..i18n import _
 from ..letter.vn import iso_vn_time
@@ -133,7 +139,7 @@ def pkcs12_key(path: Path, passphrase: bytes | None, chain: list[Any]) -> Key:
     except OSError as exc:
         raise bad(path, "PKCS#12", _unreadable(exc)) from None
     try:
-        key, cert, _others = pkcs12.load_key_and_certificates(data, passphrase)
+        key, cert, others = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError:
         # OpenSSL says the same for a wrong passphrase and for a file that is no PKCS#12 at all
         if passphrase is None:
@@ -145,8 +151,35 @@ def pkcs12_key(path: Path, passphrase: bytes | None, chain: list[Any]) -> Key:
         raise bad(path, "PKCS#12", message, hint) from None
     if key is None or cert is None:
         raise bad(path, "PKCS#12", _("holds no private key with its certificate"))
-    signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=chain, passphrase=passphrase)
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    cert_der = cert.public_bytes(serialization.Encoding.DER)
+    extra = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in others]
+    signer = KeptKeySigner(
+        signing_key=asn1_keys.PrivateKeyInfo.load(der),
+        signing_cert=asn1_x509.Certificate.load(cert_der),
+        cert_registry=SimpleCertificateStore.from_certs([*extra, *chain]),  # type: ignore[no-untyped-call]
+    )
+    signer.kept = key
     return Key(signer, cert)
+
+
+class KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner, but the private key is parsed once, not at every signature (its
+    RSA check took 30 ms of each); the PKCS#12 file is read and decrypted once too."""
+
+    kept: Any = None  # the cryptography private key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            name = mechanism.signature_algo
+        except ValueError:
+            name = mechanism["algorithm"].native
+        if name == "rsassa_pkcs1v15" and isinstance(self.kept, rsa.RSAPrivateKey):
+            return self.kept.sign(data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm)
 
 
 def _token(lib: Any, source: str, token_label: str | None) -> Any:
@@ -193,15 +226,27 @@ def _login(token: Any, source: str, pin: str | None) -> Any:
         return token.open(user_pin=user_pin)
     except (pkcs11.exceptions.PinIncorrect, pkcs11.exceptions.PinInvalid, pkcs11.exceptions.PinLenRange):
         raise bad(
-            source,
-            "PIN",
-            _("wrong PIN for token {label}").format(label=label),
-            _("careful: the token locks itself after a few wrong PINs"),
+            source, "PIN", _("wrong PIN for token {label}").format(label=label), tries_left(token)
         ) from None
     except pkcs11.exceptions.PinLocked:
         raise bad(
             source, "PIN", _("token {label} is locked").format(label=label), _("ask the CA to unlock it")
         ) from None
+
+
+def tries_left(token: Any) -> str:
+    """What the token says of the PINs left before it locks itself (PKCS#11 tells no number, only
+    that few are left or one), read again after the wrong PIN."""
+    flags = 0
+    with contextlib.suppress(Exception):  # a token pulled out now tells nothing
+        flags = int(token.slot.get_token().flags)
+    if flags & pkcs11.TokenFlag.USER_PIN_LOCKED:
+        return _("the token is now locked: ask the CA to unlock it")
+    if flags & pkcs11.TokenFlag.USER_PIN_FINAL_TRY:
+        return _("the token says one try is left: a wrong PIN now locks it")
+    if flags & pkcs11.TokenFlag.USER_PIN_COUNT_LOW:
+        return _("the token says few tries are left before it locks itself")
+    return _("careful: the token locks itself after a few wrong PINs")
 
 
 def _signer(
