@@ -5,7 +5,7 @@ over the left third of it, the agency's text beside the seal, the appendix stamp
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,22 @@ def find_block(pages: list[Page], name_hint: str | None) -> Block | None:
     return None
 
 
+def _find_block_from_end(doc: Document, page: int | None, name_hint: str | None) -> Block | None:
+    """find_block, reading the pages from the last one back and stopping at the first with a
+    block: a letter's signature is on its last pages, and reading a page takes pdfminer 0.1 s."""
+    if page is not None:
+        return find_block([doc.page_text(page - 1)], name_hint)
+    indices = list(range(doc.pages - 1, -1, -1))
+    if name_hint:
+        for index in indices:
+            hinted = [
+                b for b in _blocks(doc.page_text(index), name_hint) if norm(b.name.text) == norm(name_hint)
+            ]
+            if hinted:
+                return hinted[-1]
+    return find_block(doc.all_text(), None)
+
+
 def fit_signature(block: Block, aspect: float) -> Box:
     """The signer's image box: centred on the name, in the gap, as large as the gap allows."""
     page = block.page
@@ -172,6 +188,7 @@ class Layout:
     text: Text | None
     text_origin: tuple[float, float]
     over: str | None = None  # the signature the seal is meant to cover a third of (agency)
+    more: tuple[tuple[Text, tuple[float, float]], ...] = ()  # more text, each at its place
 
 
 @dataclass(frozen=True)
@@ -182,6 +199,22 @@ class Document:
     source: Path
     pages: int
     widgets: tuple[Widget, ...]
+    # the pages' text read so far, by 0-based index: read once for all the signatures of a run
+    text: dict[int, Page] = field(default_factory=dict, compare=False, repr=False)
+
+    def page_text(self, index: int) -> Page:
+        """The text of the 0-based page `index`, read once."""
+        if index not in self.text:
+            (self.text[index],) = read_lines(self.data, self.source, [index])
+        return self.text[index]
+
+    def all_text(self) -> list[Page]:
+        """The text of every page, read once."""
+        missing = [i for i in range(self.pages) if i not in self.text]
+        if len(missing) > 1:
+            for page in read_lines(self.data, self.source, missing):
+                self.text[page.index] = page
+        return [self.page_text(i) for i in range(self.pages)]
 
 
 def plan(
@@ -205,8 +238,7 @@ def _signer_layout(request: SignRequest, doc: Document, picture: Picture, common
         index = (page or doc.pages) - 1
         target = request.box
     else:
-        pages = read_lines(doc.data, doc.source, [page - 1] if page else None)
-        block = find_block(pages, request.signer_name or common_name)
+        block = _find_block_from_end(doc, page, request.signer_name or common_name)
         if block is None:
             raise bad(
                 doc.source,
@@ -230,11 +262,7 @@ def _signer_layout(request: SignRequest, doc: Document, picture: Picture, common
 def _appendix_layout(request: SignRequest, doc: Document, font: Path, when: dt.datetime) -> Layout:
     text = measure([f"Số: {request.document_number}", f"Thời gian ký: {iso_vn_time(when)}"], font)
     index = (request.page or 1) - 1
-    if request.box is not None:
-        widget = request.box
-    else:
-        (first,) = read_lines(doc.data, doc.source, [index])
-        widget = appendix_box(first, text)
+    widget = request.box if request.box is not None else appendix_box(doc.page_text(index), text)
     return Layout(index, widget, None, None, None, text, (widget.width - text.width - 1, 0))
 
 
@@ -273,8 +301,7 @@ def _agency_layout(
         index, sig_box = under.page, under.box
         right = sig_box.x0 + sig_box.width / 3  # "trùm lên khoảng 1/3 ... về bên trái"
         seal = Box(right - seal_w, sig_box.cy - seal_h / 2, right, sig_box.cy + seal_h / 2)
-    (page_lines,) = read_lines(doc.data, doc.source, [index])
-    text_box = place_text(text, seal, page_lines, sig_box)
+    text_box = place_text(text, seal, doc.page_text(index), sig_box)
     widget = seal.union(text_box)
     layout = Layout(
         index,

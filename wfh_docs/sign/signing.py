@@ -44,7 +44,7 @@ from ..letter.vn import iso_vn_time
 from .appearance import TimedPdfSigner, existing_widgets, field_spec, stamp
 from .base import FIELD_NAMES, REASONS, Box, Level, Role, bad, read_pdf
 from .images import Picture, load_png
-from .keys import Key, KeySource, check_cert, common_name, load_certs, load_crls
+from .keys import KeySource, check_cert, common_name, load_certs, load_crls
 from .placement import Document, Layout, covered, plan, unique_name
 from .requests import SignOptions, SignRequest
 
@@ -65,31 +65,128 @@ class SignResult:
     warnings: tuple[str, ...] = ()
 
 
-def _document(input: Path, request: SignRequest) -> Document:
-    data = read_pdf(input)
+def load_document(input: Path, data: bytes | None = None) -> Document:
+    """The PDF at `input` (or its bytes `data`), readable and not encrypted, with its widgets."""
+    data = read_pdf(input) if data is None else data
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
             raise bad(input, "", _("the PDF is encrypted"), _("remove its password first"))
         n_pages = int(reader.root["/Pages"]["/Count"])
         widgets = existing_widgets(reader)
-    except (PdfError, KeyError, ValueError, TypeError) as exc:
+    except (PdfError, KeyError, ValueError, TypeError, AttributeError) as exc:
         raise bad(input, "", _("cannot read the PDF ({reason})").format(reason=exc)) from None
-    if request.page is not None and not 1 <= request.page <= n_pages:
-        raise bad(
-            input,
-            "page",
-            _("there is no page {page}: the PDF has {count}").format(page=request.page, count=n_pages),
-        )
     return Document(data, input, n_pages, tuple(widgets))
 
 
-def _picture(request: SignRequest) -> Picture | None:
+def _document(input: Path, request: SignRequest) -> Document:
+    doc = load_document(input)
+    if request.page is not None and not 1 <= request.page <= doc.pages:
+        raise bad(
+            input,
+            "page",
+            _("there is no page {page}: the PDF has {count}").format(page=request.page, count=doc.pages),
+        )
+    return doc
+
+
+def picture_of(request: SignRequest) -> Picture | None:
+    """The request's image, loaded and checked."""
     if request.image is None:
         return None
     if request.role == "signer":
         return load_png(Path(request.image), "signature", "blue")
     return load_png(Path(request.image), "seal", "red")
+
+
+def vn_moment(when: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+    """The signing time (default now; a naive one is Vietnam time), and the same in Vietnam time."""
+    moment = when or dt.datetime.now(dt.timezone.utc)
+    if moment.tzinfo is None:
+        moment = dt.datetime.fromisoformat(iso_vn_time(moment))  # naive: Vietnam time
+    return moment, dt.datetime.fromisoformat(iso_vn_time(moment))
+
+
+class Signing:
+    """An open key and what every signature of a run shares (the CA certificates, the
+    revocation lists, the validation context, the time-stamper): opened once, for as many
+    signatures as the run makes; `close()` it (or use it in a `with`)."""
+
+    def __init__(self, key: KeySource, options: SignOptions | None = None) -> None:
+        self.options = options or SignOptions()
+        self.source = key
+        self.chain = load_certs(self.options.trust_roots, _("trust root"))
+        self.crls = load_crls(self.options.crls)
+        self.key = key.open(self.chain)
+        try:
+            self.name = common_name(self.key.cert)
+            self.timestamper = _timestamper(self.options)
+            self.validation = _validation(self.options, self.chain, self.crls)
+        except BaseException:
+            self.key.release()
+            raise
+
+    def __enter__(self) -> Signing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.key.release()
+
+    def moment(self) -> tuple[dt.datetime, dt.datetime]:
+        """Now (or the options' time), checked against the certificate, and in Vietnam time."""
+        moment, vn_time = vn_moment(self.options.when)
+        check_cert(self.key.cert, moment, self.source.name)
+        return moment, vn_time
+
+    def sign(
+        self, doc: Document, request: SignRequest, picture: Picture | None, output: Path
+    ) -> tuple[bytes, SignResult]:
+        """The signed bytes of `doc` as `request` asks, and what signing did."""
+        moment, vn_time = self.moment()
+        layout, placed = plan(request, doc, picture, self.name, vn_time)
+        warnings = [*(picture.warnings if picture else ()), *placed, *covered(layout, doc.widgets)]
+        field_name = unique_name(FIELD_NAMES[request.role], {w.name for w in doc.widgets})
+        signed = self.stamp(doc, field_name, REASONS[request.role], layout, moment)
+        result = SignResult(
+            output=output,
+            role=request.role,
+            field_name=field_name,
+            page=layout.page + 1,
+            box=layout.widget.as_tuple(),
+            image_box=layout.image_on_page.as_tuple() if layout.image_on_page else None,
+            signer=self.name,
+            signing_time=vn_time,
+            level=self.options.level,
+            warnings=tuple(warnings),
+        )
+        return signed, result
+
+    def stamp(self, doc: Document, field_name: str, reason: str, layout: Layout, when: dt.datetime) -> bytes:
+        """`doc` signed in a new field `field_name` shown as `layout` says."""
+        options = self.options
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=reason,
+            embed_validation_info=self.validation is not None,
+            validation_context=self.validation,
+            use_pades_lta=options.level == "B-LTA",
+        )
+        pdf_signer = TimedPdfSigner(
+            meta,
+            signer=self.key.signer,
+            timestamper=self.timestamper,
+            stamp_style=stamp(
+                layout.picture, layout.picture_box, layout.text, layout.text_origin, layout.more
+            ),
+            new_field_spec=field_spec(field_name, layout.page, layout.widget),
+            when=when,
+        )
+        return _run(pdf_signer, doc, options.level)
 
 
 def sign_file(
@@ -101,42 +198,18 @@ def sign_file(
     Raises InputError for bad input, SigningError when the token or pyHanko fails,
     OutputError when the output cannot be written.
     """
-    options = options or SignOptions()
     input, output = Path(input), Path(output)
     if output.is_dir():
         raise OutputError(_("{path}: is a folder; give a file name ending in .pdf").format(path=output))
-    moment = options.when or dt.datetime.now(dt.timezone.utc)
-    if moment.tzinfo is None:
-        moment = dt.datetime.fromisoformat(iso_vn_time(moment))  # naive: Vietnam time
-    vn_time = dt.datetime.fromisoformat(iso_vn_time(moment))
     # everything about the inputs is checked before the token is asked for its PIN
     doc = _document(input, request)
-    picture = _picture(request)
-    chain = load_certs(options.trust_roots, _("trust root"))
-    revocation = load_crls(options.crls)
-    opened = key.open(chain)
-    try:
-        check_cert(opened.cert, moment, key.name)
-        cn = common_name(opened.cert)
-        layout, placed = plan(request, doc, picture, cn, vn_time)
-        warnings = [*(picture.warnings if picture else ()), *placed, *covered(layout, doc.widgets)]
-        field_name = unique_name(FIELD_NAMES[request.role], {w.name for w in doc.widgets})
-        signed = _sign(doc, opened, field_name, request.role, layout, options, chain, revocation, moment)
-    finally:
-        opened.release()
+    picture = picture_of(request)
+    load_certs((options or SignOptions()).trust_roots, _("trust root"))
+    load_crls((options or SignOptions()).crls)
+    with Signing(key, options) as signing:
+        signed, result = signing.sign(doc, request, picture, output)
     write_atomic(output, signed)
-    return SignResult(
-        output=output,
-        role=request.role,
-        field_name=field_name,
-        page=layout.page + 1,
-        box=layout.widget.as_tuple(),
-        image_box=layout.image_on_page.as_tuple() if layout.image_on_page else None,
-        signer=cn,
-        signing_time=vn_time,
-        level=options.level,
-        warnings=tuple(warnings),
-    )
+    return result
 
 
 def sign_pdf(
@@ -176,59 +249,27 @@ def sign_pdf(
     return sign_file(input, output, request, key, options)
 
 
-def _signer(
-    key: Key,
-    field_name: str,
-    role: Role,
-    layout: Layout,
-    options: SignOptions,
-    chain: list[Any],
-    crls: list[Any],
-    when: dt.datetime,
-) -> TimedPdfSigner:
-    level = options.level
-    timestamper = options.timestamper
-    if timestamper is None and level != "B-B":
-        timestamper = HTTPTimeStamper(str(options.tsa_url))
-    validation = None
-    if level in ("B-LT", "B-LTA"):
-        validation = ValidationContext(
-            trust_roots=[asn1_x509.Certificate.load(c.dump()) for c in chain] or None,
-            crls=crls,
-            allow_fetching=options.allow_fetching,
-        )
-    meta = signers.PdfSignatureMetadata(
-        field_name=field_name,
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        reason=REASONS[role],
-        embed_validation_info=validation is not None,
-        validation_context=validation,
-        use_pades_lta=level == "B-LTA",
-    )
-    return TimedPdfSigner(
-        meta,
-        signer=key.signer,
-        timestamper=timestamper if level != "B-B" else None,
-        stamp_style=stamp(layout.picture, layout.picture_box, layout.text, layout.text_origin),
-        new_field_spec=field_spec(field_name, layout.page, layout.widget),
-        when=when,
+def _timestamper(options: SignOptions) -> TimeStamper | None:
+    """The time-stamper of a run: the one given, else the TSA at the URL (one seam: wfhdoc's
+    own client in tsa.py, with its timeouts and retries, once it is there)."""
+    if options.level == "B-B":
+        return None
+    if options.timestamper is not None:
+        return options.timestamper
+    return HTTPTimeStamper(str(options.tsa_url))
+
+
+def _validation(options: SignOptions, chain: list[Any], crls: list[Any]) -> ValidationContext | None:
+    if options.level not in ("B-LT", "B-LTA"):
+        return None
+    return ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(c.dump()) for c in chain] or None,
+        crls=crls,
+        allow_fetching=options.allow_fetching,
     )
 
 
-def _sign(
-    doc: Document,
-    key: Key,
-    field_name: str,
-    role: Role,
-    layout: Layout,
-    options: SignOptions,
-    chain: list[Any],
-    crls: list[Any],
-    when: dt.datetime,
-) -> bytes:
-    level = options.level
-    pdf_signer = _signer(key, field_name, role, layout, options, chain, crls, when)
+def _run(pdf_signer: TimedPdfSigner, doc: Document, level: Level) -> bytes:
     out = io.BytesIO()
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(doc.data), strict=False)
