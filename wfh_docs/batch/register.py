@@ -77,11 +77,19 @@ def check_year(year: int) -> str:
     )
 
 
+def locked_message(path: Path, waited: float) -> str:
+    return _(
+        "{path}: the register is locked by another run (waited {seconds} s); nothing was numbered "
+        "and the register is as it was: run again when the other run has finished"
+    ).format(path=path, seconds=f"{waited:g}")
+
+
 class Register:
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, timeout: float = 60.0) -> None:
         self.path = path
         self.read_only = read_only
-        self._db, self._columns = connect(path, read_only=read_only)
+        self.timeout = timeout
+        self._db, self._columns = connect(path, read_only=read_only, timeout=timeout)
 
     def close(self) -> None:
         self._db.close()
@@ -189,6 +197,8 @@ class Register:
         except sqlite3.DatabaseError as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise OutputError(locked_message(self.path, self.timeout)) from None
             raise OutputError(
                 _("{path}: the register could not give a number ({reason})").format(
                     path=self.path, reason=exc
@@ -259,6 +269,48 @@ class Register:
             "send it as the corrected letter (the register keeps the earlier version's hash in "
             "its revisions)"
         ).format(number=f"{key[2]:02d}", symbol=symbol, date=str(when)[:10], output=output)
+
+    def find(self, *, identity: str | None = None, sha256: str | None = None) -> Entry | None:
+        """The letter of that identity, or the issued letter whose file has that SHA-256."""
+        if self._columns.get("issued") is None:
+            return None
+        where, value = ("identity = ?", identity) if identity is not None else ("sha256 = ?", sha256)
+        try:
+            row = self._db.execute(
+                "SELECT agency, year, number, symbol, date, subject, recipient, output, sha256, status, "
+                f"record, created, identity, issued_at FROM issued WHERE {where} "
+                "ORDER BY year DESC, number DESC LIMIT 1",
+                (value,),
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise OutputError(
+                _("{path}: cannot read the register ({reason})").format(path=self.path, reason=exc)
+            ) from None
+        return Entry(*row) if row is not None else None
+
+    def release(self, agency: str, year: int, number: int, identity: str) -> bool:
+        """Give back a number reserved for `identity` and not issued, when it is the last of its
+        sequence (so that no number is skipped); True if it was given back. A later number drawn
+        since keeps it reserved for that letter, which gets it when it is issued again."""
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            (last,) = db.execute(
+                "SELECT COALESCE(MAX(number), 0) FROM issued WHERE agency = ? AND year = ?", (agency, year)
+            ).fetchone()
+            gone = 0
+            if int(last) == number:
+                gone = db.execute(
+                    "DELETE FROM issued WHERE agency = ? AND year = ? AND number = ? AND identity = ? "
+                    "AND status = 'reserved'",
+                    (agency, year, number, identity),
+                ).rowcount
+            db.execute("COMMIT")
+            return gone > 0
+        except sqlite3.DatabaseError:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            return False  # the number stays reserved for the letter: nothing is lost
 
     def mark_issued(self, agency: str, year: int, number: int, *, output: str, sha256: str) -> None:
         try:

@@ -118,7 +118,9 @@ def _sqlite_or_empty(path: Path) -> None:
         raise NotARegister(_not_sqlite(path))
 
 
-def connect(path: Path, *, read_only: bool = False) -> tuple[sqlite3.Connection, dict[str, set[str]]]:
+def connect(
+    path: Path, *, read_only: bool = False, timeout: float = 60.0
+) -> tuple[sqlite3.Connection, dict[str, set[str]]]:
     """The register at `path` opened (read-only: neither created nor changed), with its tables
     and their columns; an old register is brought up to date. NotARegister for a file that is
     not a wfhdoc register, left as it is."""
@@ -127,21 +129,28 @@ def connect(path: Path, *, read_only: bool = False) -> tuple[sqlite3.Connection,
         if read_only:
             # a URI with mode=ro: SQLite neither creates nor changes the file
             db = sqlite3.connect(
-                path.resolve().as_uri() + "?mode=ro", uri=True, timeout=60, isolation_level=None
+                path.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout, isolation_level=None
             )
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=60, isolation_level=None)
+            db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     except (sqlite3.DatabaseError, OSError) as exc:
         raise OutputError(_cannot_open(path, exc)) from None
     try:
-        db.execute("PRAGMA busy_timeout = 60000")
+        db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         columns = _check(db, path)
         if not read_only:
             _migrate(db)
             columns = tables_of(db)
     except sqlite3.DatabaseError as exc:
         db.close()
+        if "locked" in str(exc):
+            raise OutputError(
+                _(
+                    "{path}: the register is locked by another run (waited {seconds} s); it is as it "
+                    "was: run again when the other run has finished"
+                ).format(path=path, seconds=f"{timeout:g}")
+            ) from None
         if "not a database" in str(exc):
             raise NotARegister(_not_sqlite(path)) from None
         raise OutputError(_cannot_open(path, exc)) from None
