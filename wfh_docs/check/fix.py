@@ -1,0 +1,333 @@
+"""`wfhdoc check --fix`: a letter rewritten to the decree where that changes no word of it.
+
+The letter is read as the checker reads it (the same bounded reader, the same findings), then
+its parts are changed in place: the paper and margins, Times New Roman in black, the look of each
+element of Phụ lục I written explicitly on its runs (fix_elements, fix_layout), the body's
+paragraphs, the lines under the agency's name and the Tiêu ngữ, each phụ lục on a new page, the
+page numbers (fix_page), and the decree's digits and punctuation (fix_text). Before anything is
+written the texts of the original and the fixed letter are compared (fix_text.differences): a
+difference other than those edits stops the fix with a message, and nothing is written. The new
+archive copies every other member unchanged (fix_zip); the original file is never opened for
+writing, and the output never replaces a file wfhdoc did not write.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import InputError, OutputError, Problem, RenderError
+from ..files.output import made_by_wfhdoc, read_regular, write_atomic
+from ..i18n import _
+from .context import Context
+from .docx import Docx
+from .finding import ERROR, Finding
+from .fix_elements import LOOKS, Finder, Target
+from .fix_layout import body, look, page_break_before, rule_length, rule_under
+from .fix_page import number_pages, paper, remove_page_fields
+from .fix_text import Edits, differences
+from .fix_xml import props_of, runs, set_black, set_font, text_of
+from .fix_zip import Package, written_by_fix
+from .props import Paragraph, as_int, w
+from .run import PARTS, check_docx
+
+TNR = "Times New Roman"
+_MAIN = "word/document.xml"
+_URGENCY = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC"}
+
+
+@dataclass
+class Fixed:
+    """What the fix did: the new letter (None when there was nothing it could change), the
+    findings before and after."""
+
+    data: bytes | None
+    before: list[Finding]
+    after: list[Finding] = field(default_factory=list)
+
+    @property
+    def fixed(self) -> list[Finding]:
+        """The findings of the original the fixed letter no longer has."""
+        left = {f.rule for f in self.after}
+        return [f for f in self.before if f.rule not in left]
+
+    @property
+    def passes(self) -> bool:
+        return not any(f.severity == ERROR for f in self.after)
+
+
+def fix_docx(source: Path | bytes, *, name: str | None = None) -> Fixed:
+    """The letter fixed; an ArchiveError (naming the file and part) when it cannot be read or a
+    part it must change is damaged, a RenderError when the fix would change its words."""
+    docx = Docx(source, name=name)
+    ctx = Context(docx)
+    for part in PARTS:
+        part.check(ctx)
+    before = list(ctx.findings)
+    with zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source)) as zf:
+        infos = zf.infolist()
+    pkg = Package(docx.name, docx.parts, infos)
+    original = {n: deepcopy(t) for n, t in _parts_to_compare(pkg).items()}
+    edits = _fix(pkg, ctx, {f.rule for f in before})
+    _verify(pkg, original, edits, docx.name)
+    unchanged = all(_same(pkg.trees[n], original[n]) for n in original) and not pkg.new
+    if not before or unchanged:
+        return Fixed(None, before, before)
+    data = pkg.data()
+    fixed = Fixed(data, before, check_docx(data, name=docx.name))
+    if not fixed.fixed:  # nothing the checker found is gone: no file, only the findings
+        fixed.data, fixed.after = None, before
+    return fixed
+
+
+def _parts_to_compare(pkg: Package) -> dict[str, etree._Element]:
+    """The parts whose text the fix must keep, parsed (the main part, headers, footers)."""
+    names = [
+        _MAIN,
+        *(n for n in pkg._parts if n.startswith(("word/header", "word/footer")) and n.endswith(".xml")),
+    ]
+    return {n: pkg.tree(n) for n in names}
+
+
+def _same(a: etree._Element, b: etree._Element) -> bool:
+    return bool(etree.tostring(a) == etree.tostring(b))
+
+
+def _fix(pkg: Package, ctx: Context, rules: set[str]) -> Edits:
+    doc = pkg.tree(_MAIN)
+    els = list(doc.iter(w("p")))
+    if len(els) != len(ctx.paragraphs):  # the checker read the part otherwise: do not guess
+        raise RenderError(
+            _("{name}: the letter's paragraphs could not be matched; nothing was written").format(
+                name=pkg.name
+            )
+        )
+    _fonts_and_colour(pkg, ctx, els, rules)
+    targets = Finder(ctx).find()
+    previous: Paragraph | None = None
+    for t in targets:
+        look(els[t.i], ctx.paragraphs[t.i], t, LOOKS[t.role])
+        if t.role == "body":
+            body(els[t.i], ctx.paragraphs[t.i], previous)
+            previous = ctx.paragraphs[t.i]
+    edits = _texts(els, targets, ctx)
+    _lines(doc, els, ctx, targets, rules)
+    if "appendix.new_page" in rules:
+        for t in targets:
+            if t.role == "appendix" and not _starts_page(ctx.paragraphs, t.i):
+                page_break_before(els[t.i])
+    if rules & {"page.size", "page.margins"}:
+        paper(doc)
+    number_pages(pkg, doc, rules)
+    return edits
+
+
+def _fonts_and_colour(pkg: Package, ctx: Context, els: list[etree._Element], rules: set[str]) -> None:
+    """Times New Roman on every run (and in the styles), black where the text is in a colour."""
+    if "font.name" in rules:
+        for root in [pkg.tree(n) for n in _parts_to_compare(pkg)]:
+            for r in root.iter(w("r")):
+                set_font(props_of(r, "rPr"), TNR)
+        if "word/styles.xml" in pkg:
+            styles = pkg.tree("word/styles.xml")
+            defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}")
+            if defaults is not None:
+                set_font(props_of(defaults, "rPr"), TNR)
+            for fonts in styles.iter(w("rFonts")):
+                rpr = fonts.getparent()
+                if rpr is not None:
+                    set_font(rpr, TNR)
+    if "font.color" not in rules:
+        return
+    for p, para in zip(els, ctx.paragraphs, strict=True):
+        if para.text.strip().upper() in _URGENCY:
+            continue
+        rs = runs(p)
+        props = [r.props for r in para.runs] if len(para.runs) == len(rs) else [None] * len(rs)
+        for r, prop in zip(rs, props, strict=True):
+            color = (prop.color or "auto").lower() if prop is not None else "?"
+            if color not in ("auto", "000000"):
+                set_black(props_of(r, "rPr"))
+
+
+def _texts(els: list[etree._Element], targets: list[Target], ctx: Context) -> Edits:
+    edits = Edits()
+    for t in targets:
+        p = els[t.i]
+        if t.role == "number" and t.k is None:
+            edits.number(p, t.i)
+        elif t.role == "date" and t.k is None:
+            edits.date(p, t.i)
+        elif t.role == "tieu_ngu":
+            lines = text_of(p).split("\n")
+            k = t.k or 0
+            start = sum(len(x) + 1 for x in lines[:k])
+            edits.tieu_ngu(p, t.i, start, start + len(lines[k]))
+        elif t.role == "authority":
+            edits.prefix_space(p, t.i)
+    kinh = [t for t in targets if t.role == "kinh_gui"]
+    if kinh:
+        edits.heading_colon(els[kinh[0].i], kinh[0].i)
+    for role in ("kinh_gui", "noi_nhan_list"):
+        items = [t.i for t in targets if t.role == role][1 if role == "kinh_gui" else 0 :]
+        for n, i in enumerate(items):
+            edits.list_line(els[i], i, last=n == len(items) - 1)
+    for t in targets:
+        if t.role == "noi_nhan":
+            edits.heading_colon(els[t.i], t.i)
+    for i, p in enumerate(els):
+        edits.nfc(p, i)
+    return edits
+
+
+def _lines(
+    doc: etree._Element, els: list[etree._Element], ctx: Context, targets: list[Target], rules: set[str]
+) -> None:
+    """The lines under the Tiêu ngữ and the agency's name, where the checker found none (or one
+    of the wrong length drawn by an empty paragraph's border)."""
+    for role, prefix in (("tieu_ngu", "tieu_ngu"), ("agency", "agency")):
+        if not rules & {f"{prefix}.rule", f"{prefix}.rule_length"}:
+            continue
+        t = next((x for x in targets if x.role == role), None)
+        if t is None:
+            continue
+        para = ctx.paragraphs[t.i]
+        nxt = t.i + 1 if t.i + 1 < len(els) else None
+        reuse = None
+        if nxt is not None:
+            q = ctx.paragraphs[nxt]
+            same_cell = (q.table_index, q.row, q.cell) == (para.table_index, para.row, para.cell)
+            if same_cell and q.in_table == para.in_table and not q.text.strip() and not q.drawing:
+                reuse = els[nxt]
+        if f"{prefix}.rule" not in rules and reuse is None:
+            continue
+        line = para.text.split("\n")[t.k or 0] if t.k is not None else para.text
+        sizes = [r.props.size for r in para.runs if r.props.size and r.text.strip()]
+        size = min(
+            max(max(sizes) if sizes else 13, 12 if role == "agency" else 13), 13 if role == "agency" else 14
+        )
+        column = para.cell_width or _text_width(doc)
+        rule_under(els[t.i], reuse, column, rule_length(line.strip(), size, motto=role == "tieu_ngu"))
+
+
+def _text_width(doc: etree._Element) -> int:
+    sect = next(doc.iter(w("sectPr")), None)
+    size = sect.find(w("pgSz")) if sect is not None else None
+    mar = sect.find(w("pgMar")) if sect is not None else None
+    width = as_int(size.get(w("w")), 11906) if size is not None else 11906
+    if mar is None:
+        return width - 2835
+    return width - as_int(mar.get(w("left")), 1701) - as_int(mar.get(w("right")), 1134)
+
+
+def _starts_page(ps: list[Paragraph], k: int) -> bool:
+    """Whether paragraph k starts a page, as the checker reads breaks."""
+    if ps[k].page_break_before:
+        return True
+    for q in reversed(ps[:k]):
+        if q.section_break:
+            return not q.section_continuous
+        if q.page_break_after or q.page_break_before:
+            return True
+        if q.text.strip() or q.in_table:
+            return False
+    return True
+
+
+def _texts_of(root: etree._Element) -> list[str]:
+    copy = deepcopy(root)
+    remove_page_fields(copy)
+    return [text_of(p) for p in copy.iter(w("p"))]
+
+
+def _verify(pkg: Package, original: dict[str, etree._Element], edits: Edits, name: str) -> None:
+    """Every word of the original kept: the main part may differ only in the paragraphs edited
+    and only by the decree's digits and punctuation; headers and footers only by page numbers;
+    a new part holds no text but a page number, or the text of a footer the letter had."""
+    changed = differences(_texts_of(original[_MAIN]), _texts_of(pkg.tree(_MAIN)), edits.changed)
+    for part in original:
+        if part != _MAIN:
+            changed += differences(_texts_of(original[part]), _texts_of(pkg.tree(part)), set())
+    known = {t for root in original.values() for t in _texts_of(root)}
+    for root in pkg.new.values():
+        changed += [t for t in _texts_of(root) if t.strip() and t not in known]
+    if changed:
+        raise RenderError(
+            _(
+                '{name}: the fix would change the text of the letter ("{text}"), so nothing was '
+                "written; fix the letter by hand, and please report this letter"
+            ).format(name=name, text=changed[0][:60])
+        )
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def default_output(source: Path) -> Path:
+    """LETTER.docx -> LETTER-fixed.docx, beside it."""
+    return source.with_name(f"{source.stem}-fixed.docx")
+
+
+def _readable(path: Path) -> None:
+    if not path.exists():
+        raise InputError(str(path), [Problem("", _("file not found"), _("check the path and the file name"))])
+    if path.is_dir():
+        raise InputError(str(path), [Problem("", _("this is a folder"), _("give .docx files"))])
+    if not path.is_file():
+        raise InputError(
+            str(path), [Problem("", _("not a regular file (a device or a pipe)"), _("give .docx files"))]
+        )
+
+
+def _may_write(source: Path, output: Path) -> None:
+    """The output is not the original, and replaces only a file wfhdoc wrote."""
+    if output.exists() and os.path.samefile(source, output):
+        raise OutputError(
+            _(
+                "{path}: this is the letter being fixed; the original is never changed: give "
+                "another name with -o"
+            ).format(path=output)
+        )
+    if output.is_symlink() or not output.exists():
+        return  # write_atomic refuses a link with its own message
+    data = read_regular(output)
+    if data is None or not (written_by_fix(data) or made_by_wfhdoc(output)):
+        raise OutputError(
+            _(
+                "{path}: the file exists and wfhdoc did not write it; wfhdoc never replaces such a "
+                "file: give another name with -o, or move the file away"
+            ).format(path=output)
+        )
+
+
+def fix_file(source: Path, output: Path | None = None) -> tuple[Fixed, Path]:
+    """fix_docx for a file a user names, the fixed letter written to `output` (LETTER-fixed.docx
+    beside it by default) when there is something to write."""
+    _readable(source)
+    out = output or default_output(source)
+    _may_write(source, out)
+    try:
+        fixed = fix_docx(source)
+    except OSError as exc:
+        raise InputError(
+            str(source),
+            [
+                Problem(
+                    "",
+                    _("the file cannot be read ({reason})").format(reason=exc.strerror or exc),
+                    _("check that you may read it"),
+                )
+            ],
+        ) from None
+    if fixed.data is not None:
+        write_atomic(out, fixed.data)
+    return fixed, out
+
+
+__all__ = ["Fixed", "default_output", "fix_docx", "fix_file"]

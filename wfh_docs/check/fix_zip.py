@@ -1,0 +1,119 @@
+"""A letter's archive as `check --fix` changes it: the parts it edits parsed from the bounded
+reader the checker uses, new parts it adds, and the new archive written with every other member
+copied as it was (its bytes, name, date and compression)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+
+from lxml import etree
+
+from ..errors import ArchiveError
+from ..i18n import _
+from .parts import clip, parse
+
+CONTENT_TYPES = "[Content_Types].xml"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+MARK = b"wfhdoc check --fix"  # the archive's comment: a file this command wrote
+
+
+class FixError(ArchiveError):
+    """A letter `check --fix` cannot rewrite safely (a part it must change is damaged)."""
+
+
+class Package:
+    """The parts of one letter: `tree(name)` parses a part to change it, `add` makes a new one,
+    `data()` is the new archive."""
+
+    def __init__(self, name: str, parts: Mapping[str, bytes], infos: list[zipfile.ZipInfo]) -> None:
+        self.name = name
+        self._parts = parts  # the checker's bounded reader (check/parts.Parts)
+        self._infos = infos
+        self.trees: dict[str, etree._Element] = {}
+        self.new: dict[str, etree._Element] = {}
+
+    def __contains__(self, part: object) -> bool:
+        return part in self.new or part in self._parts
+
+    def tree(self, part: str) -> etree._Element:
+        """The part parsed to be changed; one that is not well-formed XML, or holds characters
+        XML does not allow, is a FixError: writing it back would lose what could not be read."""
+        if part in self.new:
+            return self.new[part]
+        if part not in self.trees:
+            parsed = parse(self._parts[part])
+            if parsed.complaint is not None or parsed.control_chars:
+                raise FixError(
+                    self.name,
+                    part,
+                    _(
+                        "damaged ({complaint}); open the letter in Word, which repairs what it can, save "
+                        "it again as .docx and fix that copy"
+                    ).format(complaint=clip(parsed.complaint or _("a control character in the text"))),
+                )
+            self.trees[part] = parsed.root
+        return self.trees[part]
+
+    def add(self, part: str, root: etree._Element, content_type: str) -> None:
+        self.new[part] = root
+        types = self.tree(CONTENT_TYPES)
+        override = etree.SubElement(types, f"{{{CT_NS}}}Override")
+        override.set("PartName", "/" + part)
+        override.set("ContentType", content_type)
+
+    def free_name(self, stem: str, ext: str = ".xml") -> str:
+        n = 1
+        while f"{stem}{n}{ext}" in self:
+            n += 1
+        return f"{stem}{n}{ext}"
+
+    def relate(self, kind: str, target: str) -> str:
+        """A relationship of the document to `target` (a part name under word/); its id."""
+        rels = self.tree(DOCUMENT_RELS)
+        ids = {r.get("Id") for r in rels}
+        n = 1
+        while f"rIdFix{n}" in ids:
+            n += 1
+        rel = etree.SubElement(rels, f"{{{REL_NS}}}Relationship")
+        rel.set("Id", f"rIdFix{n}")
+        rel.set("Type", f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}")
+        rel.set("Target", target.removeprefix("word/"))
+        return f"rIdFix{n}"
+
+    def data(self) -> bytes:
+        """The new archive: the members in their order, changed ones serialised again, new ones
+        after them, the others copied byte for byte."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info in self._infos:
+                name = info.filename
+                data = _xml(self.trees[name]) if name in self.trees else self._parts[name]
+                copy = zipfile.ZipInfo(name, date_time=info.date_time)
+                copy.compress_type = info.compress_type
+                copy.external_attr = info.external_attr
+                zf.writestr(copy, data)
+            for name, root in self.new.items():
+                zf.writestr(
+                    zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), _xml(root), zipfile.ZIP_DEFLATED
+                )
+            zf.comment = MARK
+        return out.getvalue()
+
+
+def _xml(root: etree._Element) -> bytes:
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data
+
+
+def written_by_fix(data: bytes) -> bool:
+    """Whether the archive's comment says `check --fix` wrote it (Word drops the comment when it
+    saves the file again, so a fixed letter edited since is no longer one)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return zf.comment == MARK
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
