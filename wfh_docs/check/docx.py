@@ -11,7 +11,7 @@ paragraph is; parts.py reads the file's parts within bounds.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -19,6 +19,7 @@ from lxml import etree
 from ..errors import ArchiveError
 from ..files.safezip import Archive
 from ..i18n import _
+from .numbering import Numbering
 from .parts import (
     PIECE_LIMIT,
     REPAIR,
@@ -43,6 +44,7 @@ from .props import (
     run_props,
     w,
 )
+from .styles import Resolver, TablePlace, cnf_flags, table_look
 
 
 @dataclass
@@ -51,6 +53,7 @@ class _StyleBook:
     shared by the Docx objects that have it (the batch checks a letter of every agency)."""
 
     styles: dict[str, etree._Element] = field(default_factory=dict)
+    resolver: Resolver = field(default_factory=lambda: Resolver(None, {}))
     default_rpr: RunProps = field(default_factory=RunProps)
     default_ppr: ParaProps = field(default_factory=ParaProps)
     default_paragraph_style: str | None = None
@@ -186,25 +189,24 @@ class Docx:
                     _STYLE_BOOKS.clear()
                 _STYLE_BOOKS[key] = book
         self._styles = book.styles
+        self.resolver = book.resolver
+        self.numbering = Numbering(
+            self.tree(_NUMBERING) if _NUMBERING in self.parts else None, self.theme_fonts
+        )
         self.default_rpr, self.default_ppr = book.default_rpr, book.default_ppr
         self.default_paragraph_style = book.default_paragraph_style
         self._rpr_cache, self._ppr_cache = book.rpr_cache, book.ppr_cache
 
     def _read_styles(self) -> _StyleBook:
-        book = _StyleBook()
-        if "word/styles.xml" in self.parts:
-            styles = self.tree("word/styles.xml")
-            defaults = styles.find(w("docDefaults"))
-            if defaults is not None:
-                book.default_rpr = run_props(defaults.find(f"{w('rPrDefault')}/{w('rPr')}"), self.theme_fonts)
-                book.default_ppr = para_props(defaults.find(f"{w('pPrDefault')}/{w('pPr')}"))
-            for st in styles.iter(w("style")):
-                sid = st.get(w("styleId"))
-                if sid:
-                    book.styles[sid] = st
-                    if st.get(w("type")) == "paragraph" and st.get(w("default")) in ("1", "true"):
-                        book.default_paragraph_style = sid
-        return book
+        styles = self.tree("word/styles.xml") if "word/styles.xml" in self.parts else None
+        resolver = Resolver(styles, self.theme_fonts)
+        return _StyleBook(
+            styles=resolver.styles,
+            resolver=resolver,
+            default_rpr=resolver.default_rpr,
+            default_ppr=resolver.default_ppr,
+            default_paragraph_style=resolver.default_paragraph_style,
+        )
 
     def tree(self, part: str) -> etree._Element:
         """A part's XML, parsed once; a part that is not well-formed is parsed leniently and
@@ -278,27 +280,16 @@ class Docx:
         return out
 
     def style_chain(self, sid: str | None) -> list[etree._Element]:
-        chain: list[etree._Element] = []
-        seen: set[str] = set()
-        while sid and sid in self._styles and sid not in seen:
-            seen.add(sid)
-            st = self._styles[sid]
-            chain.append(st)
-            based = st.find(w("basedOn"))
-            sid = based.get(w("val")) if based is not None else None
-        return list(reversed(chain))
+        """The style and the styles it is based on, root first."""
+        return self.resolver.chain(sid)
 
     def _base_ppr(self, style: str | None) -> ParaProps:
-        key = f"base:{style}"
-        if key not in self._ppr_cache:
-            self._ppr_cache[key] = self.default_ppr.merged(self._style_ppr(style))
-        return self._ppr_cache[key]
+        """A paragraph of `style` with nothing of its own: defaults and the style's chain."""
+        return self.resolver.paragraph(paragraph_style=style, direct=ParaProps())
 
     def _base_rpr(self, style: str | None) -> RunProps:
-        key = f"base:{style}"
-        if key not in self._rpr_cache:
-            self._rpr_cache[key] = self.default_rpr.merged(self._style_rpr(style))
-        return self._rpr_cache[key]
+        """A run with nothing of its own in a paragraph of `style`."""
+        return self.resolver.run(paragraph_style=style, character_style=None, direct=None)
 
     def has_style(self, sid: str) -> bool:
         return sid in self._styles
@@ -309,22 +300,13 @@ class Docx:
         return name.get(w("val")) if name is not None else None
 
     def _style_rpr(self, sid: str | None) -> RunProps:
-        if sid in self._rpr_cache:
-            return self._rpr_cache[sid]
-        props = RunProps()
-        for st in self.style_chain(sid):
-            props = props.merged(run_props(st.find(w("rPr")), self.theme_fonts))
-        self._rpr_cache[sid] = props
-        return props
+        """What a style and its bases say of a run (a paragraph or a character style)."""
+        st = self._styles.get(sid or "")
+        kind = st.get(w("type"), "paragraph") if st is not None else "paragraph"
+        return self.resolver.level(sid, kind).rpr
 
     def _style_ppr(self, sid: str | None) -> ParaProps:
-        if sid in self._ppr_cache:
-            return self._ppr_cache[sid]
-        props = ParaProps()
-        for st in self.style_chain(sid):
-            props = props.merged(para_props(st.find(w("pPr"))))
-        self._ppr_cache[sid] = props
-        return props
+        return self.resolver.level(sid).ppr
 
     def paragraphs(self, part: str = "word/document.xml") -> list[Paragraph]:
         """The part's paragraphs in reading order (read once; callers must not change them)."""
@@ -338,48 +320,145 @@ class Docx:
         # keeping the elements in these dicts keeps lxml's proxies alive, so identity lookups hold
         tables = {t: i for i, t in enumerate(root.iter(w("tbl")))}
         places: dict[etree._Element, int] = {}  # a row's place in its table, a cell's in its row
+        cells: dict[etree._Element, TablePlace | None] = {}  # a cell's place for its table style
+        counters = self.numbering.counters()
         pieces = 0  # paragraphs and runs read so far
+        resolver = self.resolver
         for p in root.iter(w("p")):
             ppr = p.find(w("pPr"))
             style_el = ppr.find(w("pStyle")) if ppr is not None else None
             style = style_el.get(w("val")) if style_el is not None else self.default_paragraph_style
-            pprops = self._base_ppr(style).merged(para_props(ppr))
+            if style is not None and style not in resolver.styles:
+                style = self.default_paragraph_style  # a style the file does not define: Word uses Normal
+            tc = next((a for a in p.iterancestors(w("tc"))), None)
+            place = self._table_place(tc, cells) if tc is not None else None
+            direct = para_props(ppr)
+            # a list: its level's indents (between the table style and the paragraph style)
+            numbered = resolver.paragraph(paragraph_style=style, direct=direct, table=place).numbering
+            level = self.numbering.level(numbered) if numbered else None
+            pprops = resolver.paragraph(
+                paragraph_style=style,
+                direct=direct,
+                table=place,
+                numbering=level.ppr if level is not None else None,
+            )
             pieces += 1
-            runs = self._runs(p, self._base_rpr(style), part, PIECE_LIMIT - pieces)
+            runs, hidden, drawn = self._runs(p, style, place, part, PIECE_LIMIT - pieces)
+            label = ""
+            if level is not None and numbered is not None and (runs or not self.numbering.hides_empty):
+                label = counters.label(numbered, level)
+                if label:
+                    props = resolver.run(
+                        paragraph_style=style, character_style=None, direct=level.rpr, table=place
+                    )
+                    runs.insert(0, Run(label, props, label=True))
             pieces += len(runs)
             if pieces > PIECE_LIMIT:
                 raise self._too_long(part)
-            tc = next((a for a in p.iterancestors(w("tc"))), None)
             para = Paragraph("".join(r.text for r in runs), style, pprops, runs, part, tc is not None)
+            para.index, para.hidden, para.label = len(out), hidden, label
+            para.lines_drawn = [width for _offset, width in drawn]
             _breaks(p, ppr, para)
+            if pprops.page_break_before:
+                para.page_break_before = True
             if tc is not None:
                 _cell(tc, para, tables, places)
+            para._drawn = drawn  # type: ignore[attr-defined]  # (offset, width): lines() splits them
             out.append(para)
         return out
 
-    def _runs(self, p: etree._Element, base: RunProps, part: str, room: int) -> list[Run]:
+    def _table_place(
+        self, tc: etree._Element, cells: dict[etree._Element, TablePlace | None]
+    ) -> TablePlace | None:
+        """Where a cell is in its table, for its table style's conditional formats."""
+        if tc in cells:
+            return cells[tc]
+        tr = tc.getparent()
+        tbl = next((a for a in tc.iterancestors(w("tbl"))), None)
+        place = None
+        if tr is not None and tr.tag == w("tr") and tbl is not None:
+            tblpr = tbl.find(w("tblPr"))
+            style_el = tblpr.find(w("tblStyle")) if tblpr is not None else None
+            rows = list(tbl.iterchildren(w("tr")))
+            row = rows.index(tr) if tr in rows else 0
+            col = 0
+            before = tr.find(f"{w('trPr')}/{w('gridBefore')}")
+            if before is not None:
+                col += as_int(before.get(w("val")))
+            for cell in tr.iterchildren(w("tc")):
+                if cell is tc:
+                    break
+                span = cell.find(f"{w('tcPr')}/{w('gridSpan')}")
+                col += as_int(span.get(w("val")), 1) if span is not None else 1
+            grid = tbl.find(w("tblGrid"))
+            cols = len(grid) if grid is not None and len(grid) else max(1, len(tr.findall(w("tc"))))
+            span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+            last_col = col + (as_int(span.get(w("val")), 1) if span is not None else 1) - 1
+            band = tblpr.find(w("tblStyleRowBandSize")) if tblpr is not None else None
+            cband = tblpr.find(w("tblStyleColBandSize")) if tblpr is not None else None
+            place = TablePlace(
+                style=style_el.get(w("val")) if style_el is not None else None,
+                look=table_look(tblpr),
+                row=row,
+                rows=len(rows),
+                col=col if last_col < cols - 1 or col == 0 else last_col,
+                cols=cols,
+                row_band=as_int(band.get(w("val")), 1) if band is not None else 1,
+                col_band=as_int(cband.get(w("val")), 1) if cband is not None else 1,
+                cnf=frozenset(cnf_flags(tr) | cnf_flags(tc)),
+            )
+        cells[tc] = place
+        return place
+
+    def _runs(
+        self, p: etree._Element, style: str | None, place: TablePlace | None, part: str, room: int
+    ) -> tuple[list[Run], str, list[tuple[int, int]]]:
         """The paragraph's runs with their effective properties and text as Word shows it (tabs
-        and line breaks included); more than `room` of them is a letter too long to read."""
+        and line breaks included, soft hyphens not, a non-breaking hyphen as "-"), the text of
+        its hidden runs, and the line shapes drawn in it (where in the text, and how long);
+        more than `room` runs is a letter too long to read."""
         runs: list[Run] = []
+        hidden: list[str] = []
+        drawn: list[tuple[int, int]] = []
+        offset = 0
+        resolver = self.resolver
         for r in p.iter(w("r")):
+            if next(r.iterancestors(w("p")), None) is not p:
+                continue  # a text box's paragraph inside this one: read as its own paragraph
             if len(runs) >= room:
                 raise self._too_long(part)
             rpr = r.find(w("rPr"))
             rstyle_el = rpr.find(w("rStyle")) if rpr is not None else None
-            props = base
-            if rstyle_el is not None:
-                props = props.merged(self._style_rpr(rstyle_el.get(w("val"))))
-            props = props.merged(run_props(rpr, self.theme_fonts))
+            props = resolver.run(
+                paragraph_style=style,
+                character_style=rstyle_el.get(w("val")) if rstyle_el is not None else None,
+                direct=run_props(rpr, self.theme_fonts),
+                table=place,
+            )
             text = []
             for el in r:
-                if el.tag == w("t"):
+                tag = el.tag
+                if tag == w("t"):
                     text.append(el.text or "")
-                elif el.tag == w("tab"):
+                elif tag in (w("tab"), w("ptab")):
                     text.append("\t")
-                elif el.tag in (w("br"), w("cr")):
+                elif tag in (w("br"), w("cr")):
                     text.append("\n")
-            runs.append(Run("".join(text), props))
-        return runs
+                elif tag == w("noBreakHyphen"):
+                    text.append("-")
+                elif tag == w("sym"):
+                    text.append(_symbol(el.get(w("char"))))
+                elif tag in (w("drawing"), w("pict")) or tag == _MC_ALTERNATE:
+                    for width in _line_shapes(el):
+                        drawn.append((offset + len("".join(text)), width))
+                # w:softHyphen: shown only where Word breaks the line there, so not in the text
+            joined = "".join(text)
+            if props.vanish:
+                hidden.append(joined)
+                continue
+            offset += len(joined)
+            runs.append(Run(joined, props))
+        return runs, "".join(hidden), drawn
 
     def _too_long(self, part: str) -> ArchiveError:
         return PartError(
@@ -427,12 +506,151 @@ class Docx:
             self._rels = self._relationships()
         return self._rels.get(rel_id)
 
+    def lines(self, part: str = "word/document.xml") -> list[Paragraph]:
+        """The part's lines in reading order: each paragraph, cut where Word breaks its line
+        by hand (w:br, w:cr: Shift+Enter), so that an element typed on its own line of a
+        paragraph is found as if it were a paragraph (read once; callers must not change
+        them). A paragraph without a break is itself; `index` and `line` say where a line
+        comes from."""
+        key = f"lines:{part}"
+        if key not in self._paragraphs:
+            out: list[Paragraph] = []
+            for p in self.paragraphs(part):
+                out.extend(split_lines(p))
+            self._paragraphs[key] = out
+        return self._paragraphs[key]
+
     def text_lines(self) -> list[str]:
         """Every paragraph's text in reading order (tables row by row, cell by cell)."""
         return [p.text for p in self.paragraphs()]
 
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NUMBERING = "word/numbering.xml"
+_MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_WPS = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingShape}"
+_V = "{urn:schemas-microsoft-com:vml}"
+_EMU_PER_TWIP = 635
+_LINE_GEOMETRY = {"line", "straightConnector1"}
+
+
+def _symbol(code: str | None) -> str:
+    """A w:sym's character: Word writes a symbol font's character at U+F0xx."""
+    try:
+        n = int(code or "", 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= n <= 0xF0FF:
+        n -= 0xF000
+        return "-" if n == 0x2D else "•" if n in (0xB7, 0xA7, 0x6C, 0x9F) else chr(n)
+    return chr(n) if 0 < n < 0x110000 else ""
+
+
+def _pt(value: str) -> float | None:
+    """A VML length ("120pt", "2in", "50mm", "3cm", "96px", a number of pixels) in points."""
+    m = re.match(r"^\s*(-?[0-9.]+)\s*(pt|in|mm|cm|px|pc|emu)?\s*$", value or "")
+    if not m:
+        return None
+    try:
+        n = float(m.group(1))
+    except ValueError:
+        return None
+    factor = {"pt": 1, "in": 72, "mm": 72 / 25.4, "cm": 72 / 2.54, "px": 0.75, "pc": 12, "emu": 1 / 12700}
+    return n * factor.get(m.group(2) or "px", 0.75)
+
+
+def _line_shapes(el: etree._Element) -> list[int]:
+    """The line-like shapes a w:drawing or w:pict (or the mc:AlternateContent holding one)
+    draws, each as its width in twips (0 where it cannot be read): a line or connector, or a
+    shape far wider than it is high. Pictures and text boxes are no lines. Of an
+    mc:AlternateContent only the first choice is read (the fallback draws the same)."""
+    if el.tag == _MC_ALTERNATE:
+        choice = next(iter(el), None)
+        return [width for child in (choice if choice is not None else []) for width in _line_shapes(child)]
+    out: list[int] = []
+    if el.tag == w("drawing"):
+        for holder in el:
+            extent = holder.find(f"{_WP}extent")
+            cx = as_int(extent.get("cx")) if extent is not None else 0
+            cy = as_int(extent.get("cy")) if extent is not None else 0
+            geometry = {g.get("prst") for g in holder.iter(f"{{{A_NS}}}prstGeom")}
+            is_shape = any(True for _ in holder.iter(f"{_WPS}wsp"))
+            text_box = any(True for _ in holder.iter(f"{_WPS}txbx"))
+            if is_shape and not text_box and (geometry & _LINE_GEOMETRY or (cx > 0 and cy * 20 <= cx)):
+                out.append(cx // _EMU_PER_TWIP)
+        return out
+    for shape in el.iter(f"{_V}line", f"{_V}shape", f"{_V}rect"):
+        if shape.tag == f"{_V}line":
+            a = [_pt(v) for v in (shape.get("from") or "0,0").split(",")[:2]]
+            b = [_pt(v) for v in (shape.get("to") or "0,0").split(",")[:2]]
+            if len(a) == 2 and len(b) == 2 and None not in a and None not in b:
+                width = abs(b[0] - a[0])  # type: ignore[operator]
+                out.append(round(width * 20))
+            else:
+                out.append(0)
+            continue
+        if any(True for _ in shape.iter(f"{_V}textbox", f"{_V}imagedata")):
+            continue
+        style = dict(
+            (k.strip().lower(), v.strip())
+            for k, _s, v in (part.partition(":") for part in (shape.get("style") or "").split(";"))
+            if k.strip()
+        )
+        width, height = _pt(style.get("width", "")), _pt(style.get("height", ""))
+        path = (shape.get("path") or "").replace(" ", "")
+        straight = shape.get("type") == "#_x0000_t32" or bool(re.fullmatch(r"m\d+,\d+l\d+,\d+e?", path))
+        if width and (straight or (height is not None and height * 20 <= width)):
+            out.append(round(width * 20))
+    return out
+
+
+def split_lines(p: Paragraph) -> list[Paragraph]:
+    """A paragraph cut at its line breaks into lines, each with the runs (or parts of runs) it
+    holds; the first keeps what is before the paragraph (its top border, a page break before
+    it, the space before it, a list's label), the last what is after it (its bottom border,
+    a section or page break after it, the space after it)."""
+    drawn: list[tuple[int, int]] = getattr(p, "_drawn", [])
+    if "\n" not in p.text:
+        return [p]
+    lines: list[list[Run]] = [[]]
+    for run in p.runs:
+        parts = run.text.split("\n")
+        for k, piece in enumerate(parts):
+            if k:
+                lines.append([])
+            if piece or len(parts) == 1:
+                lines[-1].append(Run(piece, run.props, run.label))
+    out = []
+    start = 0
+    last = len(lines) - 1
+    for k, runs in enumerate(lines):
+        text = "".join(r.text for r in runs)
+        end = start + len(text)
+        props = p.props
+        if k:
+            props = replace(props, border_top=None, page_break_before=None, numbering=None)
+            props = replace(
+                props, spacing={**props.spacing, "before": "0"}, ind={**props.ind, "firstLine": 0}
+            )
+            props.ind.pop("hanging", None)
+        if k != last:
+            props = replace(props, border_bottom=None, spacing={**props.spacing, "after": "0"})
+        here = [width for offset, width in drawn if start <= offset <= end]
+        line = Paragraph(text, p.style, props, runs, p.part, p.in_table)
+        line.table_index, line.row, line.cell, line.cell_width = p.table_index, p.row, p.cell, p.cell_width
+        line.page_break_before = p.page_break_before and k == 0
+        line.page_break_after = p.page_break_after and k == last
+        line.section_break = p.section_break and k == last
+        line.section_continuous = p.section_continuous
+        line.drawing = p.drawing
+        line.lines_drawn = here
+        line.index, line.line, line.hidden = p.index, k, p.hidden if k == 0 else ""
+        line.label = p.label if k == 0 else ""
+        out.append(line)
+        start = end + 1
+    return out
+
 
 # what callers read a letter's paragraphs as (tests, the renderer's own tests) besides Docx
-__all__ = ["Docx", "ParaProps", "Paragraph", "Run", "RunProps", "Section", "as_int"]
+__all__ = ["Docx", "ParaProps", "Paragraph", "Run", "RunProps", "Section", "as_int", "split_lines"]

@@ -40,22 +40,54 @@ def on(el: etree._Element | None) -> bool | None:
 
 @dataclass
 class RunProps:
+    """A run's formatting, or what one layer of the style hierarchy says of it (None: nothing)."""
+
     fonts: dict[str, str] = field(default_factory=dict)  # ascii, hAnsi, cs, eastAsia
     size: float | None = None  # points
     bold: bool | None = None
     italic: bool | None = None
     caps: bool | None = None
     color: str | None = None
+    small_caps: bool | None = None
+    strike: bool | None = None
+    dstrike: bool | None = None
+    vanish: bool | None = None
+    emboss: bool | None = None
+    imprint: bool | None = None
+    outline: bool | None = None
+    shadow: bool | None = None
+    underline: str | None = None  # w:u's value: "single", "double" ...; "none" for none
 
     def merged(self, other: RunProps) -> RunProps:
-        return RunProps(
-            fonts={**self.fonts, **other.fonts},
-            size=other.size if other.size is not None else self.size,
-            bold=other.bold if other.bold is not None else self.bold,
-            italic=other.italic if other.italic is not None else self.italic,
-            caps=other.caps if other.caps is not None else self.caps,
-            color=other.color if other.color is not None else self.color,
-        )
+        """`other` over this, each property by its last value (no toggling: styles.combine
+        does that where Word does)."""
+        values = {
+            name: getattr(other, name) if getattr(other, name) is not None else getattr(self, name)
+            for name in _RUN_SCALARS
+        }
+        return RunProps(fonts={**self.fonts, **other.fonts}, **values)
+
+    @property
+    def underlined(self) -> bool:
+        return self.underline not in (None, "none")
+
+
+_RUN_SCALARS = (
+    "size",
+    "bold",
+    "italic",
+    "caps",
+    "color",
+    "small_caps",
+    "strike",
+    "dstrike",
+    "vanish",
+    "emboss",
+    "imprint",
+    "outline",
+    "shadow",
+    "underline",
+)
 
 
 @dataclass
@@ -66,6 +98,8 @@ class ParaProps:
     keep_next: bool | None = None
     border_bottom: bool | None = None
     border_top: bool | None = None
+    page_break_before: bool | None = None  # w:pageBreakBefore, from the paragraph or its style
+    numbering: tuple[str, int] | None = None  # w:numPr: (numId, ilvl); numId "0" is none
 
     def merged(self, other: ParaProps) -> ParaProps:
         return ParaProps(
@@ -75,13 +109,29 @@ class ParaProps:
             keep_next=other.keep_next if other.keep_next is not None else self.keep_next,
             border_bottom=other.border_bottom if other.border_bottom is not None else self.border_bottom,
             border_top=other.border_top if other.border_top is not None else self.border_top,
+            page_break_before=other.page_break_before
+            if other.page_break_before is not None
+            else self.page_break_before,
+            numbering=_numbering(self.numbering, other.numbering),
         )
+
+
+def _numbering(low: tuple[str, int] | None, high: tuple[str, int] | None) -> tuple[str, int] | None:
+    """w:numPr over another: its numId and ilvl each replace the lower one's."""
+    if high is None:
+        return low
+    if low is None:
+        return high
+    num = high[0] if high[0] != "" else low[0]
+    lvl = high[1] if high[1] >= 0 else low[1]
+    return (num, lvl)
 
 
 @dataclass
 class Run:
     text: str
     props: RunProps
+    label: bool = False  # a list's number or bullet, as Word shows it before the text
 
 
 @dataclass
@@ -101,6 +151,12 @@ class Paragraph:
     section_break: bool = False  # the paragraph ends a section (sectPr in its pPr)
     section_continuous: bool = False
     drawing: bool = False  # holds a drawing or VML shape (a drawn line, a picture)
+    # what this module adds for the checker; a Paragraph made by hand keeps its defaults
+    index: int = -1  # the paragraph's place among its part's paragraphs
+    line: int = 0  # which line of its paragraph this is (lines(): a w:br starts a new one)
+    lines_drawn: list[int] = field(default_factory=list)  # drawn line shapes: widths in twips (0: unknown)
+    hidden: str = ""  # text Word does not show (w:vanish)
+    label: str = ""  # a list's number or bullet before the text ("- ", "1. ")
 
     def run_props(self) -> list[RunProps]:
         return [r.props for r in self.runs if r.text.strip()]
@@ -138,9 +194,20 @@ def run_props(el: etree._Element | None, theme: dict[str, str]) -> RunProps:
     props.bold = on(el.find(w("b")))
     props.italic = on(el.find(w("i")))
     props.caps = on(el.find(w("caps")))
+    props.small_caps = on(el.find(w("smallCaps")))
+    props.strike = on(el.find(w("strike")))
+    props.dstrike = on(el.find(w("dstrike")))
+    props.vanish = on(el.find(w("vanish")))
+    props.emboss = on(el.find(w("emboss")))
+    props.imprint = on(el.find(w("imprint")))
+    props.outline = on(el.find(w("outline")))
+    props.shadow = on(el.find(w("shadow")))
     color = el.find(w("color"))
-    if color is not None:
+    if color is not None and color.get(w("val")):
         props.color = color.get(w("val"))
+    u = el.find(w("u"))
+    if u is not None:
+        props.underline = u.get(w("val"), "single")
     return props
 
 
@@ -164,6 +231,14 @@ def para_props(el: etree._Element | None) -> ParaProps:
             if value is not None:
                 props.spacing[key] = value
     props.keep_next = on(el.find(w("keepNext")))
+    props.page_break_before = on(el.find(w("pageBreakBefore")))
+    num = el.find(w("numPr"))
+    if num is not None:
+        num_id, ilvl = num.find(w("numId")), num.find(w("ilvl"))
+        props.numbering = (
+            (num_id.get(w("val")) or "") if num_id is not None else "",
+            as_int(ilvl.get(w("val")), 0) if ilvl is not None else -1,
+        )
     bdr = el.find(w("pBdr"))
     if bdr is not None:
         bottom, top = bdr.find(w("bottom")), bdr.find(w("top"))
