@@ -1,5 +1,13 @@
 """What a signature's bytes cover: the byte range against the file (bytes past its end, bytes
-appended after its last revision), and what changed in the document after the signature."""
+appended after its last revision), and what changed in the document after the signature.
+
+A certification signature (one with DocMDP permissions, /P 1, 2 or 3) is judged by its
+permissions as Acrobat reads them: with P=2 (filling in forms and signing) a later signature may
+come in a new visible signature field, which is how the VGCA tools stamp the number, the date
+and the seal after a leader's certification (real letter 21-…Khung_PPCT…). pyHanko's default
+policy refuses new visible fields after a certification ("stricter than Acrobat", its own
+documentation says); when only that rule refuses, the report says so, and the change is allowed.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +15,21 @@ import dataclasses
 import re
 from typing import Any, Literal
 
-from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    DiffResult,
+    FormUpdatingRule,
+    GenericFieldModificationRule,
+    ModificationLevel,
+    SigFieldCreationRule,
+    SigFieldModificationRule,
+    StandardDiffPolicy,
+)
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from ..i18n import N_, _
-from .report import SignatureReport
+from .report import PERMISSIONS, SignatureReport
 
 _CHANGES = {
     "NONE": N_("no changes"),
@@ -31,6 +48,50 @@ _FORBIDDEN = {
 }
 
 
+# pyHanko's default policy, but new visible signature fields allowed after a certification, as
+# Acrobat allows them
+ACROBAT_POLICY = StandardDiffPolicy(
+    global_rules=DEFAULT_DIFF_POLICY.global_rules,
+    form_rule=FormUpdatingRule(
+        field_rules=[
+            SigFieldCreationRule(allow_new_visible_after_certify=True),  # type: ignore[no-untyped-call]
+            SigFieldModificationRule(),
+            GenericFieldModificationRule(),
+        ],
+    ),
+)
+
+
+def certification(sig: EmbeddedPdfSignature) -> int | None:
+    """The DocMDP level (1, 2 or 3) of a certification signature; None for an approval one."""
+    try:
+        level = sig.docmdp_level
+    except Exception:  # a damaged /Reference: judged as an approval signature
+        return None
+    return int(level.value) if level is not None else None
+
+
+def policy(sig: EmbeddedPdfSignature) -> Any:
+    """The diff policy to judge what changed after `sig` with."""
+    return ACROBAT_POLICY if certification(sig) is not None else DEFAULT_DIFF_POLICY
+
+
+def strict_refusal(sig: EmbeddedPdfSignature, status: Any) -> str | None:
+    """pyHanko's own reason for refusing what came after the certification signature `sig`,
+    when its default policy refuses what ACROBAT_POLICY allowed; else None."""
+    if certification(sig) is None or not isinstance(status.diff_result, DiffResult):
+        return None
+    if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
+        return None
+    try:
+        strict = DEFAULT_DIFF_POLICY.review_file(
+            sig.reader, sig.signed_revision, field_mdp_spec=sig.fieldmdp, doc_mdp=sig.docmdp_level
+        )
+    except Exception:  # the analysis itself failed: nothing to add to what was found
+        return None
+    return str(strict) if isinstance(strict, Exception) else None
+
+
 def coverage(level: Any) -> Literal["entire file", "entire revision", "partial"]:
     if level == SignatureCoverageLevel.ENTIRE_FILE:
         return "entire file"
@@ -39,7 +100,9 @@ def coverage(level: Any) -> Literal["entire file", "entire revision", "partial"]
     return "partial"
 
 
-def changes(status: Any, coverage: str) -> tuple[bool, str]:
+def changes(status: Any, coverage: str, certified: int | None = None) -> tuple[bool, str]:
+    """Whether the document was changed after the signature in a way that is not allowed, and
+    what happened to it, in plain words (`certified`: the signature's DocMDP level)."""
     level = status.modification_level
     level_name = level.name if isinstance(level, ModificationLevel) else None
     docmdp_ok = getattr(status, "docmdp_ok", None)
@@ -50,11 +113,29 @@ def changes(status: Any, coverage: str) -> tuple[bool, str]:
     if level_name is None:
         return True, _("cannot tell: later changes could not be analysed")
     modified = level_name == "OTHER" or docmdp_ok is False
-    changes = _(_CHANGES[level_name]) if level_name in _CHANGES else level_name
+    if certified in PERMISSIONS and level_name != "NONE":
+        return modified, _certified(level_name, modified, certified)
     if docmdp_ok is False and level_name != "OTHER":
-        plain = _(_FORBIDDEN[level_name]) if level_name in _FORBIDDEN else level_name
-        changes = _("{changes}, which the first signer's permissions forbid").format(changes=plain)
-    return modified, changes
+        return True, _("{changes}, which the first signer's permissions forbid").format(
+            changes=plain_words(level_name)
+        )
+    return modified, _(_CHANGES[level_name]) if level_name in _CHANGES else level_name
+
+
+def _certified(level_name: str, modified: bool, certified: int) -> str:
+    """What changed after a certification signature, against its permissions."""
+    said = _("the certification's permissions (DocMDP P={level}: {allowed})").format(
+        level=certified, allowed=_(PERMISSIONS[certified])
+    )
+    if modified:
+        return _("{changes}, which {permissions} do not allow").format(
+            changes=plain_words(level_name), permissions=said
+        )
+    return _("{changes}, which {permissions} allow").format(changes=plain_words(level_name), permissions=said)
+
+
+def plain_words(level_name: str) -> str:
+    return _(_FORBIDDEN[level_name]) if level_name in _FORBIDDEN else level_name
 
 
 def outside(sig: EmbeddedPdfSignature, size: int) -> str | None:

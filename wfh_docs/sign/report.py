@@ -3,9 +3,10 @@ for a person (`describe()`, in the run's language)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ..i18n import N_, _
 from ..letter.vn import iso_vn_time
@@ -18,6 +19,13 @@ _COVERAGE = {
     "partial": N_("partial"),
 }
 _KINDS = {"signature": N_("signature"), "document timestamp": N_("document timestamp")}
+
+# what each DocMDP level allows, said
+PERMISSIONS = {
+    1: N_("no changes"),
+    2: N_("filling in forms and signing"),
+    3: N_("filling in forms, signing and annotating"),
+}
 
 
 @dataclass(frozen=True)
@@ -52,16 +60,37 @@ class SignatureReport:
     digest_algorithm: str | None = None
     reason: str = ""  # the signature's /Reason, as the signer's tool wrote it
     findings: tuple[Finding, ...] = ()
+    # a certification signature's DocMDP level: 1 no changes, 2 forms and signing, 3 also
+    # annotations; None for an approval signature (or a document time-stamp)
+    certification: int | None = None
 
     @property
     def ok(self) -> bool:
         """Intact, valid, not distrusted and not modified in a disallowed way."""
         return self.intact and self.valid and self.trust != "untrusted" and not self.modified_after
 
-    def _integrity(self) -> str:
+    @property
+    def integrity(self) -> Literal["intact", "broken", "unchecked"]:
+        """intact: the signed bytes hash to what was signed and the signature checks out;
+        broken: they do not; unchecked: the signature could not be parsed or checked."""
         if not self.checked:
-            return _("could not be checked")
-        return _("intact") if self.intact and self.valid else _("BROKEN")
+            return "unchecked"
+        return "intact" if self.intact and self.valid else "broken"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field, for `verify --json`, with `ok` and `integrity`; the signing time in ISO
+        8601, Vietnam time; findings as {rule, severity, message}; tuples as lists."""
+        row = dataclasses.asdict(self)
+        row["signing_time"] = iso_vn_time(self.signing_time) if self.signing_time else None
+        row["box"] = list(self.box) if self.box else None
+        row["problems"] = list(self.problems)
+        row["findings"] = [dataclasses.asdict(f) for f in self.findings]
+        return row | {"ok": self.ok, "integrity": self.integrity}
+
+    def _integrity(self) -> str:
+        return {"unchecked": _("could not be checked"), "intact": _("intact"), "broken": _("BROKEN")}[
+            self.integrity
+        ]
 
     def describe(self) -> str:
         """A few lines for a person: what `wfhdoc verify` prints for this signature."""
@@ -86,6 +115,12 @@ class SignatureReport:
             lines.append(
                 _("  unsigned bytes: {count} after the end of the PDF, covered by no signature").format(
                     count=self.unsigned_bytes
+                )
+            )
+        if self.certification in PERMISSIONS:
+            lines.append(
+                _("  certifies the document: DocMDP P={level}, later {allowed} allowed").format(
+                    level=self.certification, allowed=_(PERMISSIONS[self.certification])
                 )
             )
         if self.validity:

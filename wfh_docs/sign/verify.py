@@ -31,7 +31,7 @@ from .pdftext import Page, read_lines
 from .report import SignatureReport
 from .trust import builtin_intermediates, builtin_roots, certificate_kind
 
-__all__ = ["SignatureReport", "verify_pdf"]
+__all__ = ["SignatureReport", "exit_code", "verify_pdf"]
 
 # digests a received letter may still carry: SHA-1 was in use in 2020 (and in the government CA's
 # own certificate); it is accepted, and said, rather than called a broken signature
@@ -112,6 +112,15 @@ def verify_pdf(
     return [cov.with_tail(r, tail) for r in reports] if tail else reports
 
 
+def exit_code(reports: Sequence[SignatureReport]) -> int:
+    """What `wfhdoc verify` exits with: 0 when the PDF has signatures and every one is `ok`
+    (intact; its certificate trusted, or of a CA no root is known for when no --trust-root was
+    given; nothing changed after it that is not allowed, by its permissions when it certifies
+    the document); 1 when there is none, or one is broken, could not be checked, untrusted, or
+    followed by a change that is not allowed."""
+    return 0 if reports and all(r.ok for r in reports) else 1
+
+
 def _proved(
     embedded: list[EmbeddedPdfSignature | Unparsed], reports: list[SignatureReport], trust: _Trust, size: int
 ) -> list[SignatureReport]:
@@ -188,7 +197,9 @@ def _validate(
         try:
             if is_timestamp:
                 return validate_pdf_timestamp(sig, validation_context=trust.context(None)), None, None
-            status = validate_pdf_signature(sig, signer_validation_context=trust.context(moment))
+            status = validate_pdf_signature(
+                sig, signer_validation_context=trust.context(moment), diff_policy=cov.policy(sig)
+            )
             return status, moment, None
         except Exception as exc:  # a malformed signature: report it, do not stop at it
             fixed = cms.repaired(sig.pkcs7_content) if attempt == 0 else None
@@ -315,9 +326,11 @@ def _report(
     coverage = cov.coverage(status.coverage)
     if not (status.intact and status.valid):
         problems.append(_("the signed bytes were changed, or the signature does not match them"))
-    modified, changes = cov.changes(status, coverage)
+    certified = None if is_timestamp else cov.certification(sig)
+    modified, changes = cov.changes(status, coverage, certified)
     if isinstance(status.diff_result, Exception):  # pyHanko's reason for "not allowed"
         problems.append(_("what changed: {detail}").format(detail=status.diff_result))
+    findings.extend(_strictly_refused(sig, status, certified))
     if getattr(sig, "md_algorithm", "") == "sha1":
         findings.append(
             Finding(
@@ -343,4 +356,23 @@ def _report(
         digest_algorithm=getattr(sig, "md_algorithm", None),
         reason=_reason(sig),
         findings=tuple(findings),
+        certification=certified,
     )
+
+
+def _strictly_refused(sig: EmbeddedPdfSignature, status: Any, certified: int | None) -> list[Finding]:
+    """Said when pyHanko's default rules refuse what the certification's permissions allow."""
+    refusal = cov.strict_refusal(sig, status)
+    if refusal is None or certified is None:
+        return []
+    return [
+        Finding(
+            "sign.fields-after-certification",
+            "info",
+            _(
+                "signature fields were added after this certification signature (DocMDP P={level}), "
+                "as the VGCA tools stamp a letter: allowed by its permissions as Acrobat reads them "
+                "(pdfsig does not judge later changes); pyHanko's stricter default refuses it ({reason})"
+            ).format(level=certified, reason=refusal),
+        )
+    ]
