@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from ..check import FileResult, Finding, check_files, check_template
+from ..check.fix import Fixed, fix_file
 from ..i18n import N_, _, ngettext
 from .console import error
-from .options import command, json_option, option
+from .options import command, json_option, option, output_option
 
 
 @command(
@@ -20,8 +21,15 @@ from .options import command, json_option, option
         "fonts, the Quốc hiệu and Tiêu ngữ and their lines, the agency name, Số and ký hiệu, the date "
         "line, Kính gửi, the body, the signature block, Nơi nhận, page numbers and each phụ lục. "
         "Exit code 1 when there is an error, 0 when there are only warnings or nothing.\n\n"
+        "With --fix, writes a copy of the letter with what can be fixed without changing a word: "
+        "paper and margins, fonts, the size, bold, italic and capitals of each element, alignment, "
+        "indents and spacing, the 0 before a number, a day or a month and the punctuation the "
+        "decree asks, the lines under the agency name and the Tiêu ngữ, page numbers, each phụ "
+        "lục on a new page. It lists what it fixed and what only a person can fix (a missing "
+        "element, the wording); the original is never changed.\n\n"
         "\b\nExamples:\n  wfhdoc check letter.docx\n  wfhdoc check --json out/*.docx\n"
-        "  wfhdoc check --template wfh_docs/templates/cong-van.docx"
+        "  wfhdoc check --template wfh_docs/templates/cong-van.docx\n"
+        "  wfhdoc check --fix letter.docx -o letter-sua.docx"
     )
 )
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
@@ -32,8 +40,31 @@ from .options import command, json_option, option
     type=click.Path(path_type=Path),
     help=N_("Check a template instead: its variables against wfhdoc's data, and tags Word split or broke."),
 )
+@option(
+    "--fix",
+    is_flag=True,
+    help=N_(
+        "Write a fixed copy of one letter: what can be fixed without changing its text (the text "
+        "is compared before the copy is written). The original is never changed."
+    ),
+)
+@output_option(
+    N_(
+        "With --fix: the fixed letter's file (default: LETTER-fixed.docx beside the letter); a file "
+        "wfhdoc did not write is never replaced."
+    )
+)
 @json_option(N_("Print the findings as JSON, for other programs."))
-def check(files: tuple[Path, ...], templates: tuple[Path, ...], as_json: bool) -> None:
+def check(
+    files: tuple[Path, ...], templates: tuple[Path, ...], fix: bool, output: Path | None, as_json: bool
+) -> None:
+    if fix or output is not None:
+        if not fix:
+            raise click.UsageError(_("-o is the fixed letter's file: give it with --fix"))
+        if len(files) != 1 or templates:
+            raise click.UsageError(_("--fix fixes one letter: give one .docx file"))
+        _fix(files[0], output, as_json=as_json)
+        return
     if not files and not templates:
         raise click.UsageError(_("give one or more .docx files, or --template T.docx"))
     results = [FileResult(path, check_template(path)) for path in templates]
@@ -63,3 +94,45 @@ def _print_findings(name: str, found: list[Finding], *, several: bool) -> None:
     errors = ngettext("{count} error", "{count} errors", errors_n).format(count=errors_n)
     warnings = ngettext("{count} warning", "{count} warnings", warnings_n).format(count=warnings_n)
     click.echo(f"{name}: {errors}, {warnings}", err=True)
+
+
+def _fix(path: Path, output: Path | None, *, as_json: bool) -> None:
+    """`check --fix`: the fixed copy written, what was fixed and what is left said; exit 1 while
+    an error is left for a person to fix."""
+    fixed, out = fix_file(path, output)
+    written = fixed.data is not None
+    if as_json:
+        payload = {
+            "output": str(out) if written else None,
+            "fixed": [f.as_dict() for f in fixed.fixed],
+            "left": [f.as_dict() for f in fixed.after],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_fix(fixed, out, written=written)
+    if not fixed.passes:
+        raise SystemExit(1)
+
+
+def _print_fix(fixed: Fixed, out: Path, *, written: bool) -> None:
+    if not fixed.before:
+        click.echo(_("Nothing to fix: the letter follows the decree as far as the file shows."))
+        return
+    if fixed.fixed:
+        n = len(fixed.fixed)
+        click.echo(ngettext("Fixed {count} finding:", "Fixed {count} findings:", n).format(count=n))
+        for f in fixed.fixed:
+            click.echo(f"  - {f.element}: {f.message}")
+    if fixed.after:
+        n = len(fixed.after)
+        click.echo(
+            ngettext("Left for a person to fix ({count}):", "Left for a person to fix ({count}):", n).format(
+                count=n
+            )
+        )
+        for f in fixed.after:
+            click.echo(f"  - {f}")
+    if written:
+        click.echo(_("The fixed letter: {path}").format(path=out), err=True)
+    else:
+        click.echo(_("wfhdoc can fix none of these; no file was written."), err=True)
