@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,3 +55,14 @@ def session_members(session: int) -> list[int]:
         if int(fields[3]) == session and fields[0] != "Z":
             found.append(int(stat.parent.name))
     return found
+
+
+def sheet_column(ws: Any, field: str) -> int:
+    """The column (from 1) of a worksheet whose header names `field`, in whatever words: the
+    sample workbook has the clerk's headers ('Số', 'Ngày ban hành'), not the field names."""
+    from wfh_docs.letter.labels import field_for_header
+
+    for i, cell in enumerate(ws[1], start=1):
+        if cell.value is not None and field_for_header(str(cell.value)) == field:
+            return i
+    raise LookupError(f"no column for {field} in {[c.value for c in ws[1]]}")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT, sheet_column
 from openpyxl import Workbook, load_workbook
 
 from wfh_docs.batch.register import Register
@@ -120,8 +120,7 @@ def test_a_row_inserted_at_the_top_of_the_sample_workbook_leaves_every_letter_it
 ) -> None:
     wb = load_workbook(SAMPLE_XLSX)
     ws = wb.worksheets[0]
-    header = [c.value for c in ws[1]]
-    number_col = header.index("number") + 1
+    number_col = sheet_column(ws, "number")
     for row in range(2, ws.max_row + 1):
         ws.cell(row, number_col).value = None  # the register numbers them
     book = tmp_path / "bao-cao.xlsx"
@@ -137,9 +136,9 @@ def test_a_row_inserted_at_the_top_of_the_sample_workbook_leaves_every_letter_it
     ws.insert_rows(2)
     for col, value in enumerate([c.value for c in ws[3]], start=1):
         ws.cell(2, col).value = value
-    ws.cell(2, header.index("output_name") + 1).value = "bao-cao-wfh-so-moi"
-    ws.cell(2, header.index("issuer.abbreviation") + 1).value = "SMT"
-    ws.cell(2, header.index("issuer.name") + 1).value = "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
+    ws.cell(2, sheet_column(ws, "output_name")).value = "bao-cao-wfh-so-moi"
+    ws.cell(2, sheet_column(ws, "issuer.abbreviation")).value = "SMT"
+    ws.cell(2, sheet_column(ws, "issuer.name")).value = "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
     wb.save(book)
     code, _, err = cli.batch(book, out, register)
     assert code == 0, err

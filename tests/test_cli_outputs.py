@@ -94,14 +94,15 @@ def _sheet(tmp: Path, name: str, change: Callable[[int, dict[str, str]], None], 
 
 def _spoil(i: int, row: dict[str, str]) -> None:
     # one planted mistake a row, the last row left right
-    spoiled = {0: ("signer.name", ""), 1: ("date", "31/02/2020"), 2: ("number", "bốn trăm"), 3: ("signer.authority", "XYZ.")}
+    spoiled = {0: ("Người ký *", ""), 1: ("Ngày ban hành", "31/02/2020"), 2: ("Số", "bốn trăm"),
+               3: ("Thẩm quyền ký", "XYZ.")}  # fmt: skip
     if i in spoiled:
         key, value = spoiled[i]
         row[key] = value
 
 
 def _unnumbered(i: int, row: dict[str, str]) -> None:
-    row["number"] = ""
+    row["Số"] = ""
 
 
 def _defective_docx(tmp: Path) -> Path:

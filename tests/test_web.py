@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 from docx import Document
-from helpers import EXAMPLES, REFERENCE_JSON, ROOT, require_tool
+from helpers import EXAMPLES, REFERENCE_JSON, ROOT, require_tool, sheet_column
 
 from wfh_docs.check import check_docx
 from wfh_docs.cli import main
@@ -504,7 +504,7 @@ def _bad_row_workbook() -> bytes:
     wb = openpyxl.load_workbook(SAMPLE_XLSX)
     ws = wb.active
     assert ws is not None
-    column = [c.value for c in ws[1]].index("date") + 1
+    column = sheet_column(ws, "date")
     ws.cell(row=5, column=column, value="32/13/2020")
     buf = io.BytesIO()
     wb.save(buf)
@@ -597,7 +597,7 @@ def test_numbers_from_the_register_and_the_register_page(tmp_path: Path) -> None
     wb = openpyxl.load_workbook(SAMPLE_XLSX)
     ws = wb.active
     assert ws is not None
-    column = [c.value for c in ws[1]].index("number") + 1
+    column = sheet_column(ws, "number")
     for row in range(2, ws.max_row + 1):
         ws.cell(row=row, column=column).value = None
     buf = io.BytesIO()

@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 from docx import Document
 from docx.shared import Mm, Pt
-from helpers import EXAMPLES, ROOT, require_tool
+from helpers import EXAMPLES, ROOT, require_tool, sheet_column
 
 from wfh_docs.check import check_docx
 
@@ -319,8 +319,8 @@ def test_a_workbook_with_a_bad_row(server: str, browser: WebDriver, downloads: P
     wb = openpyxl.load_workbook(EXAMPLES / "bao-cao-wfh-quang-tri.xlsx")
     ws = wb.active
     assert ws is not None
-    ws.cell(row=7, column=[c.value for c in ws[1]].index("date") + 1).value = "31/02/2020"
-    number = [c.value for c in ws[1]].index("number") + 1
+    ws.cell(row=7, column=sheet_column(ws, "date")).value = "31/02/2020"
+    number = sheet_column(ws, "number")
     for row in range(2, ws.max_row + 1):  # numbered from the server's register instead
         ws.cell(row=row, column=number).value = None
     book = tmp_path / "bao-cao-mot-dong-sai.xlsx"

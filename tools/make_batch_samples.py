@@ -9,7 +9,7 @@ the numbers left to `wfhdoc batch --register`.
 Run: python tools/make_batch_samples.py   (the same data always gives the same bytes)
 
 Writes:
-  data/examples/bao-cao-wfh-quang-tri.xlsx           sheet 'Đơn vị', a row per agency
+  data/examples/bao-cao-wfh-quang-tri.xlsx           as `wfhdoc mau-excel` writes it, a row per agency
   data/examples/bao-cao-wfh-quang-tri.csv            the same rows, CSV UTF-8 with BOM
   data/examples/batch/bao-cao-wfh-quang-tri.json     the same letters as defaults + records
   data/examples/batch/defaults-quang-tri.json        shared fields, for --defaults
@@ -22,15 +22,12 @@ import csv
 import datetime as dt
 import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+from wfh_docs.batch.workbook import workbook_bytes as mau_excel_bytes
+from wfh_docs.letter.labels import BY_FIELD
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"
@@ -38,7 +35,6 @@ BATCH = EXAMPLES / "batch"
 
 # Fixed stamps, so that a rerun writes the same bytes.
 STAMP = dt.datetime(2020, 4, 10, 8, 0, 0)
-ZIP_TIME = (2020, 4, 10, 8, 0, 0)
 
 PROVINCE = "UBND TỈNH QUẢNG TRỊ"
 STTTT = "Sở Thông tin và Truyền thông"
@@ -823,28 +819,6 @@ COLUMNS = [
     "cc",
     "drafter.initials",
 ]
-WIDTHS = {
-    "output_name": 26,
-    "issuer.parent": 22,
-    "issuer.name": 30,
-    "issuer.short_name": 30,
-    "issuer.abbreviation": 10,
-    "issuer.unit": 8,
-    "issuer.place": 12,
-    "number": 8,
-    "date": 12,
-    "subject": 44,
-    "recipients": 30,
-    "signer.authority": 9,
-    "signer.head_title": 20,
-    "signer.deputy_of": 12,
-    "signer.title": 22,
-    "signer.name": 22,
-    "body": 100,
-    "cc": 34,
-    "drafter.initials": 9,
-}
-WRAPPED = {"issuer.name", "subject", "recipients", "signer.head_title", "signer.title", "body", "cc"}
 
 
 def output_name(a: Agency) -> str:
@@ -986,59 +960,23 @@ def snv_records() -> list[dict[str, Any]]:
 # --- writers ------------------------------------------------------------------------------------
 
 
-def fixed_zip(data: bytes) -> bytes:
-    """The same archive with fixed member times: a zip otherwise stamps the time of the run."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, zin.read(item.filename))
-    return out.getvalue()
-
-
 def workbook_bytes(rows: list[dict[str, Any]]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Đơn vị"
-    ws.append(COLUMNS)
-    for values in rows:
-        ws.append([values[c] for c in COLUMNS])
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for i, name in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = WIDTHS[name]
-        cell = ws.cell(1, i)
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center", wrap_text=False)
-        for r in range(2, len(rows) + 2):
-            data = ws.cell(r, i)
-            data.alignment = Alignment(vertical="top", wrap_text=name in WRAPPED)
-            if name == "date" and isinstance(data.value, dt.date):
-                data.number_format = "DD/MM/YYYY"
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
-    props = wb.properties
-    props.creator = "wfhdoc"
-    props.lastModifiedBy = "wfhdoc"
-    props.title = "Báo cáo làm việc tại nhà - các cơ quan tỉnh Quảng Trị (04/2020)"
-    props.created = STAMP
-    props.modified = STAMP
-    buf = io.BytesIO()
-    # ExcelWriter, not wb.save(): save_workbook stamps 'modified' with the time of the run
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).write_data()
-    return fixed_zip(buf.getvalue())
+    """The workbook `wfhdoc mau-excel` writes (the clerk's headers, notes, lists, the sheet
+    'Giải thích'), with a row per agency."""
+    return mau_excel_bytes(rows=rows, stamp=STAMP)
+
+
+def header(name: str) -> str:
+    """A column's header as the workbook has it: its Vietnamese label, '*' when required."""
+    column = BY_FIELD[name]
+    return column.label + (" *" if column.required else "")
 
 
 def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
     """As Excel's 'CSV UTF-8 (Comma delimited)': a BOM, CRLF rows, dates as shown in the sheet."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow([header(name) for name in COLUMNS])
     for values in rows:
         cells = []
         for name in COLUMNS:

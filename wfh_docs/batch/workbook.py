@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
 
 from ..errors import OutputError
 from ..files.output import write_atomic
@@ -72,12 +74,34 @@ def example_row(letter: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None}
 
 
-def workbook_bytes(example: Mapping[str, Any] | None = None) -> bytes:
-    """The workbook's .xlsx bytes, with `example` (a letter as data) in its first row."""
+def workbook_bytes(
+    example: Mapping[str, Any] | None = None,
+    *,
+    rows: Sequence[Mapping[str, Any]] | None = None,
+    stamp: dt.datetime | None = None,
+) -> bytes:
+    """The workbook's .xlsx bytes, with `example` (a letter as data) in its first row, or with
+    `rows` (each a row's cells by field, as example_row gives them: the sample workbook of 27
+    agencies). With `stamp`, the same rows always give the same bytes (the file's dates and
+    its zip members' times are the stamp)."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
+    _headers(ws)
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 36
+    index = {c.field: i for i, c in enumerate(COLUMNS, start=1)}
+    for r, cells in enumerate(rows if rows is not None else [example_row(example or {})], start=2):
+        for field, value in cells.items():
+            if value is not None:
+                ws.cell(row=r, column=index[field], value=value).font = _CELL_FONT
+    _glossary(wb)
+    return _saved(wb, stamp)
+
+
+def _headers(ws: Any) -> None:
+    """Each column's header with its note, and its format and drop-down list for ROWS rows."""
     validations: dict[tuple[str, ...], DataValidation] = {}
     for i, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(i)
@@ -109,16 +133,27 @@ def workbook_bytes(example: Mapping[str, Any] | None = None) -> bytes:
             cell.number_format = number_format
             if column.kind == "lines":
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    ws.row_dimensions[1].height = 36
-    for field, value in example_row(example or {}).items():
-        index = next(i for i, c in enumerate(COLUMNS, start=1) if c.field == field)
-        cell = ws.cell(row=2, column=index, value=value)
-        cell.font = _CELL_FONT
-    _glossary(wb)
+
+
+def _saved(wb: Workbook, stamp: dt.datetime | None) -> bytes:
     buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    if stamp is None:
+        wb.save(buf)
+        return buf.getvalue()
+    wb.properties.creator = wb.properties.lastModifiedBy = "wfhdoc"
+    wb.properties.created = wb.properties.modified = stamp
+    # ExcelWriter, not wb.save(): save_workbook stamps 'modified' with the time of the run
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    out = io.BytesIO()
+    zip_time = stamp.timetuple()[:6]
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=zip_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, zin.read(item.filename))
+    return out.getvalue()
 
 
 def _glossary(wb: Workbook) -> None:
