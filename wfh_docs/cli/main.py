@@ -27,6 +27,7 @@ from .build import build
 from .check import check
 from .click_messages import speaking
 from .console import error, utf8_console
+from .issue import issue
 from .mau_excel import mau_excel
 from .options import SHOW_VERSION, Group, Option, option
 from .pdf import pdf
@@ -68,7 +69,7 @@ def cli(verbose: bool, lang: str | None) -> None:
     state.verbose = verbose
 
 
-for _command in (build, batch, register, check, pdf, sign, verify, web, mau_excel, schema):
+for _command in (build, batch, register, check, pdf, sign, issue, verify, web, mau_excel, schema):
     cli.add_command(_command)
 cli.add_command(mau_excel, name="excel-template")
 

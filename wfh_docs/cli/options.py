@@ -137,3 +137,50 @@ def overwrite_option(help: str) -> Callable[[F], F]:
 
 def json_option(help: str = N_("Print JSON instead of a table.")) -> Callable[[F], F]:
     return option("--json", "as_json", is_flag=True, help=help)
+
+
+_CERT = click.Path(path_type=Path, dir_okay=False)
+
+
+def key_options(fn: F) -> F:
+    """The key a signing command signs with, and how (the same for sign and issue): a PKCS#12
+    file or a PKCS#11 token, the PAdES level, the time-stamping service, the CA certificates."""
+    decorators = [
+        option(
+            "--pkcs12",
+            type=_CERT,
+            help=N_("A PKCS#12 (.p12/.pfx) key file; its passphrase from WFHDOC_P12_PASSPHRASE or a prompt."),
+        ),
+        option(
+            "--pkcs11-lib",
+            help=N_(
+                "The USB token's PKCS#11 library (e.g. libeTPkcs11.so, bit4xpki.dll); "
+                "the PIN from WFHDOC_PIN or a prompt."
+            ),
+        ),
+        option("--token-label", help=N_("The token's label, when several are plugged in.")),
+        option("--key-label", help=N_("The key's label on the token (default: its only key).")),
+        option("--cert-label", help=N_("The certificate's label on the token (default: the key's).")),
+        option("--pin-pad", is_flag=True, help=N_("The token has its own PIN pad: ask for no PIN here.")),
+        option(
+            "--level",
+            type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
+            help=N_(
+                "PAdES level: B-T adds a time-stamp (--tsa-url), B-LT/B-LTA revocation data "
+                "(default: B-T with --tsa-url, else B-B)."
+            ),
+        ),
+        option("--tsa-url", help=N_("A time-stamp server (RFC 3161): every signature is time-stamped.")),
+        option(
+            "--trust-root",
+            "trust_roots",
+            multiple=True,
+            type=_CERT,
+            help=N_(
+                "A CA certificate (PEM/DER) to include and validate with, e.g. the VGCA root; repeatable."
+            ),
+        ),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn

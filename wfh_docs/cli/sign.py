@@ -3,31 +3,125 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..i18n import N_, _
 from ..letter import vn
-from .console import secret, warn
-from .options import command, option, output_option
+from .console import error, progress, secret, warn
+from .options import command, key_options, option, output_option, quiet_option
+
+if TYPE_CHECKING:
+    from ..sign import KeySource, SignOptions
+    from ..sign.many import Job, Row, Work
 
 _CA = click.Path(path_type=Path, dir_okay=False)
 _SIGN_HELP = N_(
     "Sign FILE.pdf digitally (PAdES), placing the images where Nghị định 30 puts them.\n\n"
+    "Many files (or a folder, or a batch's manifest.json) are signed in one run with the key "
+    "opened once (one PIN, one passphrase); the run writes sign-manifest.json and "
+    "sign-manifest.csv beside the signed files, and a run started again skips the files "
+    "already signed. Exit code 1 when any file failed.\n\n"
     "\b\nExamples:\n"
     "  wfhdoc sign pdf/451-SCT-VP.pdf --as signer --pkcs11-lib /usr/lib/token.so --key-label signer \\\n"
     "      --signature-image sig.png\n"
+    "  wfhdoc sign out/ --as signer --pkcs12 leader.p12 --signature-image sig.png -o signed/\n"
     "  wfhdoc sign pdf/451-SCT-VP-signer.pdf --as agency --pkcs12 agency.p12 --seal-image seal.png\n"
     "  wfhdoc verify pdf/451-SCT-VP-signer-agency.pdf"
 )
 
 
+@dataclass(frozen=True)
+class KeyChoice:
+    """The key options of a signing command, as given."""
+
+    pkcs12: Path | None
+    pkcs11_lib: str | None
+    token_label: str | None
+    key_label: str | None
+    cert_label: str | None
+    pin_pad: bool
+    level: str | None
+    tsa_url: str | None
+    trust_roots: tuple[Path, ...]
+
+    @classmethod
+    def pop(cls, params: dict[str, Any]) -> KeyChoice:
+        return cls(**{name: params.pop(name) for name in cls.__dataclass_fields__})
+
+    def options(self) -> SignOptions:
+        from ..sign import SignOptions
+
+        level = self.level or ("B-T" if self.tsa_url else "B-B")
+        return SignOptions(level=level, tsa_url=self.tsa_url, trust_roots=list(self.trust_roots))  # type: ignore[arg-type]
+
+    def source(self) -> KeySource:
+        """The key, with its passphrase or PIN asked for once."""
+        from ..sign import KeySource
+
+        if (self.pkcs12 is None) == (self.pkcs11_lib is None):
+            raise click.UsageError(_("give one key: --pkcs12 FILE or --pkcs11-lib LIBRARY"))
+        pkcs12 = self.pkcs12
+        passphrase = (
+            secret("WFHDOC_P12_PASSPHRASE", _("Passphrase of the key file")).encode() if pkcs12 else None
+        )
+        pin = None if pkcs12 or self.pin_pad else secret("WFHDOC_PIN", _("PIN of the token"), empty_ok=False)
+        return KeySource(
+            pkcs12, passphrase, self.pkcs11_lib, self.token_label, self.key_label, self.cert_label, pin
+        )
+
+
+def jobs_of(
+    files: tuple[Path, ...], output: Path | None, suffix: str, step: str
+) -> tuple[list[Job], Path | None]:
+    """The files to work on and where each goes, and the folder of the run's manifest (None: one
+    file, no manifest)."""
+    from ..sign.many import Job, expand, output_for
+
+    found, many = expand(list(files), step)
+    if not found:
+        raise click.UsageError(_("no PDF to work on in {files}").format(files=", ".join(map(str, files))))
+    if not many:
+        (source,) = found
+        if output is not None and not output.is_dir() and output.suffix.lower() == ".pdf":
+            return [Job(source, output)], None
+        return [Job(source, output_for(source, suffix, output))], None
+    if output is not None and output.suffix.lower() == ".pdf":
+        raise click.UsageError(_("-o/--output is a folder when there are several files"))
+    jobs = [Job(source, output_for(source, suffix, output)) for source in found]
+    folder = (
+        output if output is not None else Path(os.path.commonpath([j.output.parent.absolute() for j in jobs]))
+    )
+    return jobs, folder
+
+
+def run_jobs(jobs: list[Job], folder: Path | None, step: str, work: Work, quiet: bool) -> list[Row]:
+    """The run, with its progress line, a line for each file that failed, and its manifest."""
+    from ..sign import many
+
+    manifest = many.Manifest(folder, step) if folder is not None else None
+
+    def report(row: Row) -> None:
+        if row.status == "failed":
+            error(row.message)
+        for note in filter(None, row.notes.split("\n")):
+            warn(note)
+
+    bar = progress(_("files"), quiet) if len(jobs) > 1 else None
+    return many.run(jobs, work, manifest, bar, report)
+
+
 @command(help=_SIGN_HELP)
-@click.argument("pdf_file", metavar="FILE.pdf", type=click.Path(path_type=Path))
+@click.argument("pdf_files", metavar="FILE.pdf...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @output_option(
-    N_("The signed PDF (default: FILE-signer.pdf, FILE-agency.pdf ...). The input is never changed.")
+    N_(
+        "The signed PDF (default: FILE-signer.pdf, FILE-agency.pdf ...), or the folder for them "
+        "with several files (default: beside each). The input is never changed."
+    )
 )
 @option(
     "--as",
@@ -40,22 +134,7 @@ _SIGN_HELP = N_(
         "(top right, no image)."
     ),
 )
-@option(
-    "--pkcs12",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help=N_("A PKCS#12 (.p12/.pfx) key file; its passphrase from WFHDOC_P12_PASSPHRASE or a prompt."),
-)
-@option(
-    "--pkcs11-lib",
-    help=N_(
-        "The USB token's PKCS#11 library (e.g. libeTPkcs11.so, bit4xpki.dll); "
-        "the PIN from WFHDOC_PIN or a prompt."
-    ),
-)
-@option("--token-label", help=N_("The token's label, when several are plugged in."))
-@option("--key-label", help=N_("The key's label on the token (default: its only key)."))
-@option("--cert-label", help=N_("The certificate's label on the token (default: the key's)."))
-@option("--pin-pad", is_flag=True, help=N_("The token has its own PIN pad: ask for no PIN here."))
+@key_options
 @option(
     "--signature-image",
     type=_CA,
@@ -77,81 +156,70 @@ _SIGN_HELP = N_(
     "signer_name",
     help=N_("The signer's name as printed, to find the signature block (default: the certificate's name)."),
 )
-@option(
-    "--level",
-    type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
-    default="B-B",
-    show_default=True,
-    help=N_("PAdES level: B-T adds a time-stamp (--tsa-url), B-LT/B-LTA revocation data."),
-)
-@option("--tsa-url", help=N_("A time-stamp server (RFC 3161), for B-T and above."))
-@option(
-    "--trust-root",
-    "trust_roots",
-    multiple=True,
-    type=_CA,
-    help=N_("A CA certificate (PEM/DER) to include and validate with, e.g. the VGCA root; repeatable."),
-)
+@quiet_option()
 def sign(
-    pdf_file: Path,
+    pdf_files: tuple[Path, ...],
     output: Path | None,
     role: str,
-    pkcs12: Path | None,
-    pkcs11_lib: str | None,
-    token_label: str | None,
-    key_label: str | None,
-    cert_label: str | None,
-    pin_pad: bool,
     signature_image: Path | None,
     seal_image: Path | None,
     agency_name: str | None,
     document_number: str | None,
     signer_name: str | None,
-    level: str,
-    tsa_url: str | None,
-    trust_roots: tuple[Path, ...],
+    quiet: bool,
+    **params: Any,
 ) -> None:
-    from ..sign import sign_pdf  # pyHanko only for the commands that sign
+    from ..sign import SignRequest
+    from ..sign.many import Done
+    from ..sign.signing import Signing, load_document, picture_of
 
-    if (pkcs12 is None) == (pkcs11_lib is None):
-        raise click.UsageError(_("give one key: --pkcs12 FILE or --pkcs11-lib LIBRARY"))
+    choice = KeyChoice.pop(params)
     image = signature_image if role == "signer" else seal_image if role == "agency" else None
     if role == "signer" and seal_image is not None or role == "agency" and signature_image is not None:
         raise click.UsageError(_("--signature-image goes with --as signer, --seal-image with --as agency"))
-    target = output or pdf_file.with_name(f"{pdf_file.stem}-{role}.pdf")
-    passphrase = secret("WFHDOC_P12_PASSPHRASE", _("Passphrase of the key file")).encode() if pkcs12 else None
-    pin = None if pkcs12 or pin_pad else secret("WFHDOC_PIN", _("PIN of the token"), empty_ok=False)
-    result = sign_pdf(
-        pdf_file,
-        target,
-        role=role,  # type: ignore[arg-type]
-        pkcs12=pkcs12,
-        passphrase=passphrase,
-        pkcs11_lib=pkcs11_lib,
-        token_label=token_label,
-        key_label=key_label,
-        cert_label=cert_label,
-        pin=pin,
-        image=image,
-        agency_name=agency_name,
-        document_number=document_number,
-        signer_name=signer_name,
-        tsa_url=tsa_url,
-        level=level,  # type: ignore[arg-type]
-        trust_roots=list(trust_roots),
-    )
-    for warning in result.warnings:
-        warn(warning)
-    click.echo(
-        _("signed {path} as {role}: {signer}, {time}, {level}, page {page}").format(
-            path=result.output,
-            role=role,
-            signer=result.signer,
-            time=vn.iso_vn_time(result.signing_time),
-            level=result.level,
-            page=result.page,
+    jobs, folder = jobs_of(pdf_files, output, role, "sign")
+    options = choice.options()
+    request = SignRequest(role, image, agency_name, document_number, signer_name)  # type: ignore[arg-type]
+    picture = picture_of(request)  # checked before the token is asked for its PIN
+    with Signing(choice.source(), options) as signing:
+
+        def work(job: Job, data: bytes) -> Done:
+            doc = load_document(job.source, data)
+            signed, result = signing.sign(doc, request, picture, job.output)
+            if folder is None:
+                click.echo(
+                    _("signed {path} as {role}: {signer}, {time}, {level}, page {page}").format(
+                        path=result.output,
+                        role=role,
+                        signer=result.signer,
+                        time=vn.iso_vn_time(result.signing_time),
+                        level=result.level,
+                        page=result.page,
+                    )
+                )
+            return Done(signed, "signed", warnings=result.warnings)
+
+        rows = run_jobs(jobs, folder, "sign", work, quiet)
+    finish(rows, folder, "sign")
+
+
+def finish(rows: list[Row], folder: Path | None, step: str) -> None:
+    """The run's summary (for many files), and exit code 1 when any file failed."""
+    from ..sign.many import summary
+
+    if folder is not None:
+        names = {
+            "signed": _("signed"),
+            "issued": _("issued"),
+            "unchanged": _("done in an earlier run"),
+            "failed": _("failed"),
+        }
+        counts = ", ".join(f"{count} {names[status]}" for status, count in summary(rows))
+        click.echo(
+            _("{counts}; manifest: {path}").format(counts=counts, path=folder / f"{step}-manifest.csv")
         )
-    )
+    if any(r.status == "failed" for r in rows):
+        raise SystemExit(1)
 
 
 @command(
