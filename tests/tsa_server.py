@@ -9,13 +9,14 @@ TimeStampResp, TSTInfo and CMS SignedData), and misbehaving on demand like a rea
         tsa.requests, tsa.peak                      # requests received; most at once
 
 Modes: ok, http500, http404, garbage, wrong_nonce, wrong_imprint, rejection, bad_signature.
-`delay` holds each answer that many seconds; `gather=N` holds each request until N are open at
-once (or 5 s pass), so that a test can see how many a client lets be in flight. `first=K`
+`delay` holds each answer that many seconds; `gather=N` holds requests until N are there to be answered
+together (or 5 s pass), so that a test can see how many a client lets be in flight. `first=K`
 applies the mode and delay to the first K requests only (counted from this call), then behaves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import threading
@@ -46,8 +47,8 @@ class TsaServer:
         self.stamper = dummy_timestamper(pki)
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._changed = threading.Condition(self._lock)
         self._behaviour = Behaviour()
+        self._barrier: threading.Barrier | None = None
         self._since = 0  # requests at the last behave()
         self.requests = 0  # requests received
         self.in_flight = 0
@@ -67,8 +68,9 @@ class TsaServer:
         self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._stop.set()
-        with self._changed:
-            self._changed.notify_all()
+        with self._lock:
+            if self._barrier is not None:
+                self._barrier.abort()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
@@ -79,6 +81,7 @@ class TsaServer:
         assert mode in MODES, mode
         with self._lock:
             self._behaviour = Behaviour(mode, delay, first, gather)
+            self._barrier = threading.Barrier(gather) if gather else None
             self._since = self.requests
             self.peak = self.in_flight
 
@@ -86,22 +89,23 @@ class TsaServer:
 
     def _enter(self) -> Behaviour:
         """Count the request in; what to do with it."""
-        with self._changed:
+        with self._lock:
             self.requests += 1
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
-            self._changed.notify_all()
             rule = self._behaviour
             if rule.first is not None and self.requests - self._since > rule.first:
                 return Behaviour()
-            if rule.gather:
-                self._changed.wait_for(lambda: self.in_flight >= rule.gather or self._stop.is_set(), 5)
-            return rule
+            barrier = self._barrier
+        if rule.gather and barrier is not None:
+            # released together, `gather` at a time; when fewer came within 5 s, answered anyway
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(5)
+        return rule
 
     def _leave(self) -> None:
-        with self._changed:
+        with self._lock:
             self.in_flight -= 1
-            self._changed.notify_all()
 
     def answer(self, body: bytes, mode: str) -> tuple[int, bytes]:
         """(HTTP status, body) for a request `body`, in `mode`."""
@@ -159,11 +163,16 @@ def _handler(service: TsaServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             rule = service._enter()
+            left = False
             try:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if rule.delay and service._stop.wait(rule.delay):
                     return
                 status, data = service.answer(body, rule.mode)
+                # out of the count before the answer goes: a client that has read it may send
+                # its next request at once, and that one must not be counted with this one
+                service._leave()
+                left = True
                 self.send_response(status)
                 self.send_header("Content-Type", "application/timestamp-reply")
                 self.send_header("Content-Length", str(len(data)))
@@ -173,7 +182,8 @@ def _handler(service: TsaServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up waiting: what a slow service sees too
             finally:
-                service._leave()
+                if not left:
+                    service._leave()
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
             pass

@@ -197,6 +197,7 @@ class Timestamper(TimeStamper):
         deadline = time.monotonic() + self.timeout
         conn = kind(str(parts.hostname), parts.port, timeout=self.timeout)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        response: http.client.HTTPResponse | None = None
         try:
             conn.connect()
             sock = conn.sock
@@ -211,6 +212,8 @@ class Timestamper(TimeStamper):
         except OSError as exc:
             raise _Retry(_("cannot connect ({reason})").format(reason=exc.strerror or exc)) from None
         finally:
+            if response is not None:
+                response.close()
             conn.close()
         status = response.status
         if status != 200:
