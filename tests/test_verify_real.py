@@ -5,6 +5,7 @@ time, and each signature's role and place. Each file is verified once per sessio
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -14,7 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 from helpers import require_tool
+from pki import PASSPHRASE, Pki, make_pki
 from pyhanko.sign.diff_analysis import ModificationLevel
+from tsa_server import TsaServer
 
 from wfh_docs import i18n
 from wfh_docs.sign import SignatureReport, coverage, verify_pdf
@@ -23,6 +26,7 @@ from wfh_docs.sign.base import Box, Widget
 from wfh_docs.sign.classify import classify, placement_findings
 from wfh_docs.sign.pdftext import Line, Page
 from wfh_docs.sign.trust import Kind
+from wfh_docs.sign.tsa import Timestamper
 from wfh_docs.sign.verify import exit_code
 
 REAL = Path(__file__).resolve().parent / "data" / "signed-pdfs"
@@ -346,3 +350,60 @@ def test_placement_findings() -> None:
     assert [f.rule for f in placement_findings("appendix", stamp_left, HEADER, [])] == [
         "sign.stamp-top-right"
     ]
+
+
+# -- a letter signed here, with a certificate that has expired since --------------------------
+
+
+def _blank_pdf() -> bytes:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
+
+    writer = PdfFileWriter()
+    writer.insert_page(PageObject(writer.add_object(generic.StreamObject(stream_data=b"")), (0, 0, 595, 842)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def old_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """Certificates valid from 1165 to 70 days ago (made "800 days ago"): expired since."""
+    return make_pki(
+        tmp_path_factory.mktemp("old-pki"), now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(800)
+    )
+
+
+def _signed(pki: Pki, folder: Path, timestamper: object | None) -> Path:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    signer = signers.SimpleSigner.load_pkcs12(str(pki.signer.p12), passphrase=PASSPHRASE)
+    meta = signers.PdfSignatureMetadata(field_name="LanhDao", md_algorithm="sha256")
+    out = signers.PdfSigner(meta, signer, timestamper=timestamper).sign_pdf(  # type: ignore[arg-type]
+        IncrementalPdfFileWriter(io.BytesIO(_blank_pdf()))
+    )
+    path = folder / ("stamped.pdf" if timestamper else "unstamped.pdf")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_expired_since_but_time_stamped_while_valid_is_valid(old_pki: Pki, tmp_path: Path) -> None:
+    """Time-stamped by the local TSA (through wfh_docs.sign.tsa) at a time the certificate was
+    valid: trusted, and the report says it has expired since."""
+    with TsaServer(old_pki) as tsa:
+        tsa.stamper.fixed_dt = dt.datetime.now(dt.timezone.utc) - dt.timedelta(400)
+        path = _signed(old_pki, tmp_path, Timestamper(tsa.url, timeout=10))
+    (report,) = verify_pdf(path, trust_roots=[old_pki.root_pem])
+    assert report.time_source == "timestamp" and report.trust == "trusted" and report.ok, report.describe()
+    assert "valid at the time-stamped signing time" in report.validity
+    assert "the certificate has expired since" in report.validity
+    assert exit_code([report]) == 0
+
+
+def test_expired_since_without_a_time_stamp_is_the_signers_claim(old_pki: Pki, tmp_path: Path) -> None:
+    (report,) = verify_pdf(_signed(old_pki, tmp_path, None), trust_roots=[old_pki.root_pem])
+    assert report.time_source == "signer" and report.intact and report.valid
+    assert "the signing time is the signer's own claim" in report.validity
+    assert "expired on" in report.validity
+    assert report.trust == "untrusted" and not report.ok and exit_code([report]) == 1
