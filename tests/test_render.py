@@ -157,10 +157,11 @@ def test_inconsistent_signers_are_refused(signer: dict, message: str) -> None:
 
 
 def test_blank_number_and_date_for_the_document_system(template: Template) -> None:
-    got = lines(template, letter(number=None, date=None))
-    assert "Số:       /SCT-VP" in got
-    assert "Quảng Trị, ngày      tháng      năm      " in got
-    assert "(Kèm theo Công văn số:       /SCT-VP ngày        của Sở Công Thương)" in got
+    # the blanks' widths are vn.py's; what matters here is that they are blanks of spaces
+    got = "\n".join(lines(template, letter(number=None, date=None)))
+    assert re.search(r"^Số: {3,}/SCT-VP$", got, re.M)
+    assert re.search(r"^Quảng Trị, ngày {3,}tháng {3,}năm {3,}$", got, re.M)
+    assert re.search(r"^\(Kèm theo Công văn số: {3,}/SCT-VP ngày {3,}của Sở Công Thương\)$", got, re.M)
 
 
 @pytest.mark.parametrize(("number", "shown"), [(5, "Số: 05/SCT-VP"), (10, "Số: 10/SCT-VP")])

@@ -318,6 +318,21 @@ OTHER_LABELS: dict[str, str] = {
     "block.table.rows[][]": "Ô của bảng",
     "block.table.widths": "Độ rộng các cột của bảng",
     "block.table.widths[]": "Độ rộng cột của bảng",
+    "block.align": "Căn lề",
+    "block.paragraph": "Đoạn văn",
+    "block.page_break": "Ngắt trang",
+    "block.table.header_rows": "Số dòng tiêu đề của bảng",
+    **{
+        f"block.table.{where}.{key}": label
+        for where in ("columns[]", "rows[][]", "rows[]")
+        for key, label in (
+            ("text", "Chữ trong ô của bảng"),
+            ("colspan", "Số cột ô gộp"),
+            ("rowspan", "Số dòng ô gộp"),
+            ("align", "Căn lề ô của bảng"),
+        )
+    },
+    "signer.signature_text": "Chữ ở chỗ ký",
 }
 
 _INDEX_PART = re.compile(r"\[(?:\d+|\"[^\"]*\")\]")

@@ -10,21 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Discriminator,
     Field,
-    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from ..i18n import N_, _
+from .blocks import BLOCK_MESSAGE, UNION_TAGS, Block, Cell, Heading, PageBreak, Paragraph, Table, TableBlock
 from .labels import field_name
 
 # A ký hiệu group: letters (Vietnamese Đ included) and digits, groups joined by "-" (ND 30,
@@ -128,6 +126,11 @@ class Signer(_Model):
         None, description="ô 7b: chức vụ khác của người ký, printed above the name (optional)"
     )
     name: OneLine = Field(description="họ và tên người ký, e.g. 'Nguyễn Hữu Hưng'")
+    signature_text: OneLine | None = Field(
+        None,
+        description="what stands in the signature space (ô 7c) instead of the signature, on a "
+        "copy: '(đã ký)' or '(Đã ký)' (optional)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Signer:
@@ -180,109 +183,12 @@ class Signer(_Model):
         return lines
 
 
-class Heading(_Model):
-    """A numbered heading ("1.", "1.1", "a)") written as the user wants it read."""
-
-    heading: MultiLine = Field(description="the heading text with its number, e.g. '1.1 Ứng dụng CNTT'")
-    level: Literal[1, 2, 3] = Field(
-        1, description="1: bold; 2: bold italic; 3: italic (as the reference phụ lục)"
-    )
-
-
-Cell = str | int | Decimal
-
-
-class Table(_Model):
-    columns: list[MultiLine] = Field(min_length=1, description="column headings")
-    rows: list[list[Cell]] = Field(
-        default_factory=list, description="rows of cells: text or numbers (numbers are grouped 1.234.567)"
-    )
-    widths: list[Annotated[float, Field(gt=0)]] | None = Field(
-        None, description="relative column widths, e.g. [1, 6, 2, 2] (optional)"
-    )
-
-    @field_validator("rows", mode="before")
-    @classmethod
-    def _cells(cls, rows: Any) -> Any:
-        if isinstance(rows, list):
-            for r, row in enumerate(rows, start=1):
-                if isinstance(row, list):
-                    for c, cell in enumerate(row, start=1):
-                        if isinstance(cell, bool) or not isinstance(cell, (str, int, float, Decimal)):
-                            shown = json.dumps(cell, ensure_ascii=False, default=str)
-                            raise ValueError(
-                                _(
-                                    "row {row}, cell {cell} is {value}: a cell is text or a number; "
-                                    'write "" for an empty cell'
-                                ).format(row=r, cell=c, value=shown)
-                            )
-        return rows
-
-    @field_validator("widths", mode="before")
-    @classmethod
-    def _widths(cls, widths: Any) -> Any:
-        if isinstance(widths, list) and any(isinstance(w, bool) for w in widths):
-            raise ValueError(_("widths are numbers like [1, 6, 2], not true/false"))
-        return widths
-
-    @model_validator(mode="after")
-    def _shape(self) -> Table:
-        n = len(self.columns)
-        for i, row in enumerate(self.rows):
-            if len(row) != n:
-                raise ValueError(
-                    _(
-                        "row {row} has {cells} cells but there are {columns} columns; "
-                        "give every row one cell per column"
-                    ).format(row=i + 1, cells=len(row), columns=n)
-                )
-        if self.widths is not None and len(self.widths) != n:
-            raise ValueError(
-                _("'widths' has {count} numbers for {columns} columns").format(
-                    count=len(self.widths), columns=n
-                )
-            )
-        return self
-
-
-class TableBlock(_Model):
-    table: Table
-
-
-def _block_tag(value: Any) -> str | None:
-    if isinstance(value, str):
-        return "paragraph-block"
-    if isinstance(value, dict):
-        if "heading" in value:
-            return "heading-block"
-        if "table" in value:
-            return "table-block"
-        return None
-    if isinstance(value, (Heading, TableBlock)):
-        return "heading-block" if isinstance(value, Heading) else "table-block"
-    return None
-
-
 # Python's words for a date that does not exist, shown in the language of the run
 _DATE_ERRORS = (
     N_("day is out of range for month"),
     N_("month must be in 1..12"),
     N_("year 0 is out of range"),
 )
-# what a block is, shown (translated) with the error of a value that is none
-BLOCK_MESSAGE = N_('a block is a string (a paragraph), {"heading": ...} or {"table": ...}')
-Block = Annotated[
-    Annotated[MultiLine, Tag("paragraph-block")]
-    | Annotated[Heading, Tag("heading-block")]
-    | Annotated[TableBlock, Tag("table-block")],
-    Discriminator(
-        _block_tag,
-        custom_error_type="block",
-        custom_error_message=BLOCK_MESSAGE,
-    ),
-]
-# Loc parts pydantic adds for the tagged union; the JSON paths we print leave them out.
-UNION_TAGS = frozenset({"paragraph-block", "heading-block", "table-block"})
 
 
 class Appendix(_Model):
@@ -363,7 +269,7 @@ class Letter(_Model):
             if not re.fullmatch(r"[0-9]+", value.strip()):
                 raise ValueError(
                     _("must be a whole number in the digits 0-9, not {value} (for example 451)").format(
-                        value=json.dumps(value)
+                        value=json.dumps(value, ensure_ascii=False)
                     )
                 )
             return int(value.strip())
@@ -432,3 +338,21 @@ def json_schema() -> dict[str, Any]:
     schema = Letter.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+__all__ = [
+    "BLOCK_MESSAGE",
+    "UNION_TAGS",
+    "Appendix",
+    "Block",
+    "Cell",
+    "Heading",
+    "Issuer",
+    "Letter",
+    "PageBreak",
+    "Paragraph",
+    "Signer",
+    "Table",
+    "TableBlock",
+    "json_schema",
+]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import typing
 from decimal import Decimal
 from typing import Any
@@ -14,10 +15,11 @@ from pydantic import BaseModel
 
 from ..errors import Problem
 from ..i18n import N_, _, language
+from .blocks import BLOCK_MESSAGE, TAG_MODELS, UNION_TAGS
 from .labels import BY_FIELD, field_label
-from .model import BLOCK_MESSAGE, UNION_TAGS, Heading, Letter, TableBlock
+from .model import Letter
 
-_TAG_MODELS: dict[str, type[BaseModel]] = {"heading-block": Heading, "table-block": TableBlock}
+_TAG_MODELS: dict[str, type[BaseModel]] = TAG_MODELS
 
 
 def json_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
@@ -114,7 +116,14 @@ def _too_short(err: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, st
 
 
 def _literal(err: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
-    expected = err.get("ctx", {}).get("expected", "")
+    # pydantic writes the choices in English ("'TM.', 'KT.' or 'Q.'"): they are said again
+    # in the run's language
+    expected = str(err.get("ctx", {}).get("expected", ""))
+    choices = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    if len(choices) > 1:
+        expected = _("{items} or {last}").format(
+            items=", ".join(f"'{c}'" for c in choices[:-1]), last=f"'{choices[-1]}'"
+        )
     return (
         _("{value} is not allowed here").format(value=_shown(err.get("input"))),
         _("use one of {choices}").format(choices=expected),

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from xml.sax.saxutils import escape as _xml_escape
 
 from markupsafe import Markup
 
 from ..letter import vn
+from ..letter.blocks import MergedCell, PageBreak, Paragraph, Placed, text_of
 from ..letter.layout import LAYOUT
 from ..letter.model import Block, Heading, Letter, Table, TableBlock
 from . import inline, signatureline
@@ -59,8 +60,13 @@ def rich(text: str) -> str:
     return "".join(run(s.text, bold=s.bold, italic=s.italic) for s in inline.parse(text))
 
 
+_ALIGN = {"center": "center", "right": "right", "left": "left"}
+
+
 @functools.lru_cache(maxsize=8192)
-def paragraphs(style: str, text: str, *, markup: bool = True, keep_next: bool = False) -> tuple[str, ...]:
+def paragraphs(
+    style: str, text: str, *, markup: bool = True, keep_next: bool = False, align: str | None = None
+) -> tuple[str, ...]:
     """A data string with newlines is several paragraphs: a line break inside a justified
     paragraph would stretch the line before it across the page (docxtpl #544).
 
@@ -71,11 +77,13 @@ def paragraphs(style: str, text: str, *, markup: bool = True, keep_next: bool = 
     measurable. The cache holds pure results: tests/test_render.py's byte-identical reruns
     (a letter is the same bytes whatever was rendered before) pin it."""
     pieces = [piece for piece in text.split("\n") if piece.strip()]
+    # a line set centred or right has no first-line indent (Phụ lục I, II.6: "Phần", "Chương")
+    jc = f'<w:ind w:firstLine="0"/><w:jc w:val="{_ALIGN[align]}"/>' if align else ""
     return tuple(
         para(
             style,
             rich(piece) if markup else run(piece),
-            ppr_extra="<w:keepNext/>" if keep_next and i == len(pieces) - 1 else "",
+            ppr_extra=("<w:keepNext/>" if keep_next and i == len(pieces) - 1 else "") + jc,
         )
         for i, piece in enumerate(pieces)
     )
@@ -107,32 +115,41 @@ def cell_text(value: str | int | Decimal) -> tuple[str, bool]:
     return value, False
 
 
-def _row(cols: list[int], cells: Iterable[str], header: bool) -> str:
+def _cell(cols: list[int], placed: Placed, header: bool, *, markup: bool = True) -> str:
+    width = sum(cols[placed.column : placed.column + placed.colspan])
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if placed.colspan > 1:
+        props += f'<w:gridSpan w:val="{placed.colspan}"/>'
+    if placed.cell is None:  # the rows a merged cell covers below its first
+        return f"<w:tc><w:tcPr>{props}<w:vMerge/></w:tcPr>{para('BangChu', '')}</w:tc>"
+    if placed.restart:
+        props += '<w:vMerge w:val="restart"/><w:vAlign w:val="center"/>'
+    value = placed.cell.text if isinstance(placed.cell, MergedCell) else placed.cell
+    align = placed.cell.align if isinstance(placed.cell, MergedCell) else None
+    text, numeric = cell_text(value)
+    jc = f'<w:jc w:val="{_ALIGN[align]}"/>' if align else '<w:jc w:val="center"/>' if numeric else ""
+    runs = rich(text) if markup and not numeric else run(text)
+    body = para("BangTieuDe" if header else "BangChu", runs, ppr_extra=jc)
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{body}</w:tc>"
+
+
+def _row(cols: list[int], placed: list[Placed], header: bool, *, markup: bool = True) -> str:
     trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
-    tcs = "".join(
-        f'<w:tc><w:tcPr><w:tcW w:w="{c}" w:type="dxa"/></w:tcPr>{body}</w:tc>'
-        for c, body in zip(cols, cells, strict=True)
-    )
-    return f"<w:tr>{trpr}{tcs}</w:tr>"
+    return f"<w:tr>{trpr}{''.join(_cell(cols, p, header, markup=markup) for p in placed)}</w:tr>"
 
 
 def table(data: Table, width: int) -> str:
-    """A table `width` twips wide, its columns in the proportions of `widths`."""
-    n = len(data.columns)
+    """A table `width` twips wide, its columns in the proportions of `widths`; merged cells
+    span grid columns (gridSpan) and rows (vMerge)."""
+    n = data.grid_columns
     weights = data.widths or [1.0] * n
     total = sum(weights)
     cols = [int(width * w / total) for w in weights]
     cols[-1] += width - sum(cols)
     grid = "".join(f'<w:gridCol w:w="{c}"/>' for c in cols)
-    head = _row(cols, (para("BangTieuDe", run(c)) for c in data.columns), True)
-    rows = []
-    for r in data.rows:
-        cells = []
-        for value in r:
-            text, numeric = cell_text(value)
-            jc = '<w:jc w:val="center"/>' if numeric else ""
-            cells.append(para("BangChu", run(text) if numeric else rich(text), ppr_extra=jc))
-        rows.append(_row(cols, cells, False))
+    laid = data.grid()
+    head = _row(cols, laid[0], True, markup=False)  # the columns' names, as typed
+    rows = [_row(cols, placed, i < data.header_rows) for i, placed in enumerate(laid[1:])]
     return (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="BangPhuLuc"/><w:tblW w:w="{width}" w:type="dxa"/>'
         '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
@@ -143,28 +160,39 @@ def table(data: Table, width: int) -> str:
 
 
 def closing(text: str) -> str:
-    """ND 30's mark of the end of the content, "./.", after the last paragraph."""
-    stripped = text.rstrip()
-    if stripped.endswith("./.") or stripped.endswith("/."):
+    """ND 30's mark of the end of the content, "./.", after the last paragraph: judged on the
+    text the reader sees, so that "*... ./.*" (in italics) is not given a second one."""
+    shown = inline.plain(text).rstrip()
+    if shown.endswith("/."):
         return text
-    return stripped + ("/." if stripped.endswith(".") else "./.")
+    return text.rstrip() + ("/." if shown.endswith(".") else "./.")
+
+
+PAGE_BREAK = (
+    '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>'
+)
 
 
 def blocks(items: list[Block], width: int, *, keep_last: bool = False) -> str:
     """Paragraphs, headings and tables; `keep_last` holds the last paragraph on the page of
     what follows (the signature block must not stand alone on a page)."""
     out: list[str] = []
-    last_para = max((i for i, b in enumerate(items) if isinstance(b, str)), default=-1)
+    last_para = max((i for i, b in enumerate(items) if text_of(b) is not None), default=-1)
     closing_ok = last_para == len(items) - 1
     for i, block in enumerate(items):
-        if isinstance(block, str):
+        text = text_of(block)
+        if text is not None:
             last = i == last_para and closing_ok
-            text = closing(block) if last else block
-            out.extend(paragraphs("NoiDung", text, keep_next=keep_last and last))
+            align = block.align if isinstance(block, Paragraph) else None
+            text = closing(text) if last else text
+            out.extend(paragraphs("NoiDung", text, keep_next=keep_last and last, align=align))
         elif isinstance(block, Heading):
-            out.extend(paragraphs(f"DeMuc{block.level}", block.heading, markup=False))
+            out.extend(paragraphs(f"DeMuc{block.level}", block.heading, markup=False, align=block.align))
         elif isinstance(block, TableBlock):
             out.append(table(block.table, width))
+        elif isinstance(block, PageBreak):
+            out.append(PAGE_BREAK)
     return "".join(out)
 
 
@@ -243,11 +271,13 @@ def urgency_box(letter: Letter) -> str:
 
 def signature_space(letter: Letter, signature_line: bool) -> str:
     """The room for the signature (ô 7c), or Word's signature line in it."""
+    shown = letter.signer.signature_text
     if not signature_line:
-        return para("ChoKy", "")
+        return para("ChoKy", run(shown) if shown else "")
     # a picture needs its own line height: the style's exact height would clip it
     spacing = '<w:spacing w:before="120" w:after="120" w:line="240" w:lineRule="auto"/>'
-    return para("ChoKy", signatureline.shape_run(letter), ppr_extra=spacing)
+    text = run(shown) if shown else ""
+    return para("ChoKy", signatureline.shape_run(letter) + text, ppr_extra=spacing)
 
 
 def core_properties(letter: Letter) -> bytes:

@@ -15,6 +15,7 @@ from lxml import etree
 from ..errors import RenderError
 from ..i18n import _
 from ..letter import vn
+from ..letter.blocks import Cell, MergedCell, text_of
 from ..letter.model import Block, Heading, Letter, TableBlock
 from . import builders, inline
 from .contract import W_NS, cc_lines
@@ -30,19 +31,50 @@ def _lines_read(text: str, markup: bool) -> tuple[str, ...]:
     return tuple(p for p in (inline.plain(text) if markup else text).split("\n") if p.strip())
 
 
-def _blocks_read(items: Iterable[Block], out: list[str]) -> None:
-    for b in items:
-        if isinstance(b, str):
-            out.extend(_lines_read(b, True))
+def closed(shown: str) -> str:
+    """The last line of the content as the reader must see it: ending with ND 30's "./." once.
+    Judged here on the reader's text, apart from builders.closing, which works on the markup:
+    a slip there (")./../.") is caught."""
+    shown = shown.rstrip()
+    if shown.endswith("/."):
+        return shown
+    return shown + ("/." if shown.endswith(".") else "./.")
+
+
+def _cell_lines(cell: Cell, markup: bool) -> tuple[str, ...]:
+    value = cell.text if isinstance(cell, MergedCell) else cell
+    text, numeric = builders.cell_text(value)
+    return _lines_read(text, markup and not numeric)
+
+
+def block_lines(items: Iterable[Block], where: str) -> Iterator[tuple[str, str | None, str]]:
+    """Each line a block list puts on a line of its own: (where, the markup it comes from or None,
+    the line as the reader must see it)."""
+    items = list(items)
+    last = len(items) - 1 if items and text_of(items[-1]) is not None else -1
+    for i, b in enumerate(items):
+        at = f"{where}[{i}]"
+        text = text_of(b)
+        if text is not None:
+            shown = list(_lines_read(text, True))
+            if i == last and shown:
+                shown[-1] = closed(shown[-1])
+            yield from ((at, text, line) for line in shown)
         elif isinstance(b, Heading):
-            out.extend(_lines_read(b.heading, False))
+            yield from ((at, None, line) for line in _lines_read(b.heading, False))
         elif isinstance(b, TableBlock):
-            out.extend(b.table.columns)
-            out.extend(inline.plain(builders.cell_text(c)[0]) for r in b.table.rows for c in r)
+            t = b.table
+            for c in t.columns:
+                yield from ((at, None, line) for line in _cell_lines(c, False))
+            for row in t.rows:
+                for cell in row:
+                    value = cell.text if isinstance(cell, MergedCell) else cell
+                    marked = value if isinstance(value, str) else None
+                    yield from ((at, marked, line) for line in _cell_lines(cell, True))
 
 
-def expected_texts(letter: Letter) -> list[str]:
-    """Every piece of the input as the reader must find it in the finished letter."""
+def _pieces(letter: Letter) -> list[str]:
+    """What must stand in the letter besides the blocks: header, recipients, signature, Nơi nhận."""
     out: list[str] = []
     issuer = letter.issuer
     out += [s for s in (issuer.parent, issuer.name, issuer.contact) if s]
@@ -53,16 +85,25 @@ def expected_texts(letter: Letter) -> list[str]:
         out.append(letter.urgency)
     out += list(letter.recipients) + list(letter.cc)
     out += letter.signer.authority_lines() + [letter.signer.name]
-    if letter.signer.other_title:
-        out.append(letter.signer.other_title)
+    out += [s for s in (letter.signer.other_title, letter.signer.signature_text) if s]
     out += cc_lines(letter)
-    _blocks_read(letter.body, out)
     for a in letter.appendices:
         out.append(a.title)
-        _blocks_read(a.content, out)
     if letter.appendices:
         out.append(builders.kem_theo(letter))
     return [s for s in out if s]
+
+
+def letter_lines(letter: Letter) -> Iterator[tuple[str, str | None, str]]:
+    """The lines of the body and of each phụ lục, each a line of its own in the letter."""
+    yield from block_lines(letter.body, "$.body")
+    for i, a in enumerate(letter.appendices):
+        yield from block_lines(a.content, f"$.appendices[{i}].content")
+
+
+def expected_texts(letter: Letter) -> list[str]:
+    """Every piece of the input as the reader must find it in the finished letter."""
+    return _pieces(letter) + [line for _where, _source, line in letter_lines(letter)]
 
 
 def document_text(parts: dict[str, bytes]) -> str:
@@ -146,9 +187,15 @@ class LetterText(str):
 
 
 def verify(letter: Letter, text: str) -> None:
-    """Every piece of the input is in the letter's text."""
+    """Every piece of the input is in the letter's text; every line of the body and the phụ lục
+    is a whole line of it, the input's characters less its markup (no asterisk left over, no
+    character lost or added, the closing "./." once)."""
     known = list(text.known) if isinstance(text, LetterText) else []
-    missing = list(absent(expected_texts(letter), text, known))
+    missing = list(absent(_pieces(letter), text, known))
+    lines = set(text.split("\n"))
+    for where, source, line in letter_lines(letter):
+        if line not in lines or (source is not None and not only_markup_removed(source, line)):
+            missing.append(f"{where.removeprefix('$.')}: {line}")
     if missing:
         shown = "; ".join(repr(s[:80]) for s in missing[:5])
         raise RenderError(
@@ -157,6 +204,40 @@ def verify(letter: Letter, text: str) -> None:
                 "This is a bug in wfhdoc or a template that drops a field: please report it"
             ).format(count=len(missing), shown=shown)
         )
+
+
+_ESCAPE_OR_STARS = re.compile(r"\\[*\\]|\*+")
+
+
+def only_markup_removed(source: str, line: str) -> bool:
+    """Is `line` a line of `source` less markup alone: whole runs of asterisks dropped (a run is
+    printed whole or not at all), escapes read as their character, the closing mark added?
+    Checked apart from the parser (inline), so that a slip there is caught."""
+    if "*" not in source and "\\" not in source:
+        return True
+    targets = {line}
+    if not source.rstrip().rstrip("*").rstrip().endswith("/."):  # the mark was added, once
+        targets |= {line.removesuffix("./."), line.removesuffix("/.")}
+    return any(_fits(piece, t) for piece in source.split("\n") for t in targets)
+
+
+def _fits(source: str, line: str) -> bool:
+    """Can `line` be made from `source` by dropping whole runs of asterisks, reading escapes?
+    (the positions in `line` reachable after each piece of `source`: a handful at most)."""
+    reach = {0}
+    pos = 0
+    for m in [*_ESCAPE_OR_STARS.finditer(source), None]:
+        literal = source[pos : m.start() if m else len(source)]
+        reach = {j + len(literal) for j in reach if line.startswith(literal, j)}
+        if m is None or not reach:
+            break
+        token = m.group()
+        if token[0] == "\\":
+            reach = {j + 1 for j in reach if line.startswith(token[1], j)}
+        else:
+            reach |= {j + len(token) for j in reach if line.startswith(token, j)}
+        pos = m.end()
+    return len(line) in reach
 
 
 _SEARCH_PLAIN = 100_000
