@@ -25,7 +25,6 @@ from lxml import etree
 from ..errors import InputError, OutputError, Problem, RenderError
 from ..files.output import made_by_wfhdoc, read_regular, write_atomic
 from ..i18n import _
-from .context import Context
 from .docx import Docx
 from .finding import ERROR, Finding
 from .fix_elements import LOOKS, Finder, Target
@@ -35,7 +34,7 @@ from .fix_text import Edits, differences
 from .fix_xml import props_of, runs, set_black, set_font, text_of
 from .fix_zip import Package, written_by_fix
 from .props import Paragraph, as_int, w
-from .run import PARTS, check_docx
+from .run import check_docx
 
 TNR = "Times New Roman"
 _MAIN = "word/document.xml"
@@ -66,15 +65,12 @@ def fix_docx(source: Path | bytes, *, name: str | None = None) -> Fixed:
     """The letter fixed; an ArchiveError (naming the file and part) when it cannot be read or a
     part it must change is damaged, a RenderError when the fix would change its words."""
     docx = Docx(source, name=name)
-    ctx = Context(docx)
-    for part in PARTS:
-        part.check(ctx)
-    before = list(ctx.findings)
+    before = check_docx(docx)
     with zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source)) as zf:
         infos = zf.infolist()
     pkg = Package(docx.name, docx.parts, infos)
     original = {n: deepcopy(t) for n, t in _parts_to_compare(pkg).items()}
-    edits = _fix(pkg, ctx, {f.rule for f in before})
+    edits = _fix(pkg, docx, {f.rule for f in before})
     _verify(pkg, original, edits, docx.name)
     unchanged = all(_same(pkg.trees[n], original[n]) for n in original) and not pkg.new
     if not before or unchanged:
@@ -99,28 +95,29 @@ def _same(a: etree._Element, b: etree._Element) -> bool:
     return bool(etree.tostring(a) == etree.tostring(b))
 
 
-def _fix(pkg: Package, ctx: Context, rules: set[str]) -> Edits:
+def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:
     doc = pkg.tree(_MAIN)
     els = list(doc.iter(w("p")))
-    if len(els) != len(ctx.paragraphs):  # the checker read the part otherwise: do not guess
+    paras = docx.paragraphs()  # one per w:p, in document order
+    if len(els) != len(paras):  # the checker read the part otherwise: do not guess
         raise RenderError(
             _("{name}: the letter's paragraphs could not be matched; nothing was written").format(
                 name=pkg.name
             )
         )
-    _fonts_and_colour(pkg, ctx, els, rules)
-    targets = Finder(ctx).find()
+    _fonts_and_colour(pkg, paras, els, rules)
+    targets = Finder(paras).find()
     previous: Paragraph | None = None
     for t in targets:
-        look(els[t.i], ctx.paragraphs[t.i], t, LOOKS[t.role])
+        look(els[t.i], paras[t.i], t, LOOKS[t.role])
         if t.role == "body":
-            body(els[t.i], ctx.paragraphs[t.i], previous)
-            previous = ctx.paragraphs[t.i]
-    edits = _texts(els, targets, ctx)
-    _lines(doc, els, ctx, targets, rules)
+            body(els[t.i], paras[t.i], previous)
+            previous = paras[t.i]
+    edits = _texts(els, targets)
+    _lines(doc, els, paras, targets, rules)
     if "appendix.new_page" in rules:
         for t in targets:
-            if t.role == "appendix" and not _starts_page(ctx.paragraphs, t.i):
+            if t.role == "appendix" and not _starts_page(paras, t.i):
                 page_break_before(els[t.i])
     if rules & {"page.size", "page.margins"}:
         paper(doc)
@@ -128,14 +125,19 @@ def _fix(pkg: Package, ctx: Context, rules: set[str]) -> Edits:
     return edits
 
 
-def _fonts_and_colour(pkg: Package, ctx: Context, els: list[etree._Element], rules: set[str]) -> None:
+def _fonts_and_colour(
+    pkg: Package, paras: list[Paragraph], els: list[etree._Element], rules: set[str]
+) -> None:
     """Times New Roman on every run (and in the styles), black where the text is in a colour."""
     if "font.name" in rules:
         for root in [pkg.tree(n) for n in _parts_to_compare(pkg)]:
             for r in root.iter(w("r")):
                 set_font(props_of(r, "rPr"), TNR)
-        if "word/styles.xml" in pkg:
-            styles = pkg.tree("word/styles.xml")
+        # stylesWithEffects (Word 2010) repeats the styles: both say the same, as Word expects
+        for name in ("word/styles.xml", "word/stylesWithEffects.xml"):
+            if name not in pkg:
+                continue
+            styles = pkg.tree(name)
             defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}")
             if defaults is not None:
                 set_font(props_of(defaults, "rPr"), TNR)
@@ -145,7 +147,7 @@ def _fonts_and_colour(pkg: Package, ctx: Context, els: list[etree._Element], rul
                     set_font(rpr, TNR)
     if "font.color" not in rules:
         return
-    for p, para in zip(els, ctx.paragraphs, strict=True):
+    for p, para in zip(els, paras, strict=True):
         if para.text.strip().upper() in _URGENCY:
             continue
         rs = runs(p)
@@ -156,7 +158,7 @@ def _fonts_and_colour(pkg: Package, ctx: Context, els: list[etree._Element], rul
                 set_black(props_of(r, "rPr"))
 
 
-def _texts(els: list[etree._Element], targets: list[Target], ctx: Context) -> Edits:
+def _texts(els: list[etree._Element], targets: list[Target]) -> Edits:
     edits = Edits()
     for t in targets:
         p = els[t.i]
@@ -187,7 +189,11 @@ def _texts(els: list[etree._Element], targets: list[Target], ctx: Context) -> Ed
 
 
 def _lines(
-    doc: etree._Element, els: list[etree._Element], ctx: Context, targets: list[Target], rules: set[str]
+    doc: etree._Element,
+    els: list[etree._Element],
+    paras: list[Paragraph],
+    targets: list[Target],
+    rules: set[str],
 ) -> None:
     """The lines under the Tiêu ngữ and the agency's name, where the checker found none (or one
     of the wrong length drawn by an empty paragraph's border)."""
@@ -197,11 +203,11 @@ def _lines(
         t = next((x for x in targets if x.role == role), None)
         if t is None:
             continue
-        para = ctx.paragraphs[t.i]
+        para = paras[t.i]
         nxt = t.i + 1 if t.i + 1 < len(els) else None
         reuse = None
         if nxt is not None:
-            q = ctx.paragraphs[nxt]
+            q = paras[nxt]
             same_cell = (q.table_index, q.row, q.cell) == (para.table_index, para.row, para.cell)
             if same_cell and q.in_table == para.in_table and not q.text.strip() and not q.drawing:
                 reuse = els[nxt]

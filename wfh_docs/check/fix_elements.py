@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .context import DATE, Context
+from .context import DATE
 from .props import Paragraph
 
 _QUOC_HIEU = re.compile(r"^CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", re.IGNORECASE)
@@ -71,10 +71,11 @@ class Target:
 
 
 class Finder:
-    """The elements of one letter, read from the checker's Context (its paragraphs as read)."""
+    """The elements of one letter, read from its paragraphs as the checker resolved them (one
+    per w:p of the main part, in document order: Docx.paragraphs)."""
 
-    def __init__(self, ctx: Context) -> None:
-        self.ps = ctx.paragraphs
+    def __init__(self, paragraphs: list[Paragraph]) -> None:
+        self.ps = paragraphs
         self.lines = [[" ".join(t.split()) for t in p.text.split("\n")] for p in self.ps]
         self.targets: list[Target] = []
         self.lists: dict[str, list[int]] = {}  # "kinh_gui", "noi_nhan": the lines of each list

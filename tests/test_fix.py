@@ -1,0 +1,420 @@
+"""`wfhdoc check --fix`: a clerk's letter rewritten to the decree without losing a character.
+
+Each fixable defect of the hand-made letters (tests/handmade.py) and of letters made here with
+python-docx the way Word users make them (styles, table styles, Shift+Enter): the checker finds
+it, --fix removes it, and the text is the same. The fixed letters are read by LibreOffice
+(pdftotext, pdffonts) and by openxml-audit; the original file is never changed, and the output
+never replaces a file wfhdoc did not write.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import handmade
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from docx.shared import Pt
+from helpers import REFERENCE_JSON, require_tool, soffice_pdf
+
+from wfh_docs.check import RULES, check_docx, fix_text
+from wfh_docs.check.fix import default_output, fix_docx, fix_file
+from wfh_docs.check.fix_zip import FixError
+from wfh_docs.cli import main
+from wfh_docs.errors import OutputError, RenderError
+from wfh_docs.i18n import using
+from wfh_docs.letter.sources import load_letter
+from wfh_docs.render.template import Template
+
+# what only a person can fix: the fix leaves these findings, and writes no file for them alone
+MANUAL = {
+    "quoc_hieu.missing",
+    "tieu_ngu.missing",
+    "tieu_ngu.rule_typed",
+    "agency.rule_typed",
+    "body.closing",
+    "noi_nhan.nhu_tren",
+    "appendix.numbering",
+    "template.tags",
+    "text.control",
+}
+_KNOWN = {r.id for r in RULES}  # the checker's rule table (a rule it dropped is not tested here)
+FIXABLE = [m for m in handmade.MUTATIONS if m.rule not in MANUAL]
+
+
+def _words(data: bytes) -> list[str]:
+    """Every paragraph's text as python-docx reads it (tables too), empty ones aside."""
+    d = docx.Document(io.BytesIO(data))
+    out = [p.text for p in d.paragraphs]
+    for table in d.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                out += [p.text for p in cell.paragraphs]
+    return [t for t in out if t.strip()]
+
+
+def _letters(texts: list[str]) -> str:
+    """The letters and the numbers' values, in order: what no fix may change."""
+    joined = unicodedata.normalize("NFC", "\n".join(texts))
+    return re.sub(r"\d+", lambda m: str(int(m.group())), re.sub(r"[^\w]|_", "", joined))
+
+
+def _rules(data: bytes) -> set[str]:
+    return {f.rule for f in check_docx(data)}
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with using("en"):
+        yield
+
+
+@pytest.mark.parametrize("mutation", FIXABLE, ids=lambda m: m.name)
+def test_each_fixable_defect_is_found_fixed_and_the_text_kept(mutation: handmade.Mutation) -> None:
+    data = mutation.build()
+    found = _rules(data)
+    assert found  # the checker sees the defect (under whatever id its table gives it now)
+    fixed = fix_docx(data)
+    assert fixed.data is not None
+    assert not found & _rules(fixed.data)
+    assert not [f for f in check_docx(fixed.data) if f.severity == "error"]
+    assert _letters(_words(fixed.data)) == _letters(_words(data))
+    assert {f.rule for f in fixed.fixed} == found
+
+
+@pytest.mark.parametrize(
+    "mutation", [m for m in handmade.MUTATIONS if m.rule in MANUAL & _KNOWN], ids=lambda m: m.name
+)
+def test_what_only_a_person_can_fix_is_left_and_said(mutation: handmade.Mutation) -> None:
+    data = mutation.build()
+    try:
+        fixed = fix_docx(data)
+    except FixError as exc:  # a letter Word cannot open (a control character): said, not fixed
+        assert mutation.rule == "text.control", exc
+        assert "word/document.xml" in str(exc) and "Word" in str(exc)
+        return
+    assert fixed.before and fixed.after == fixed.before
+    assert fixed.data is None  # nothing else was wrong: nothing to write
+
+
+@pytest.mark.parametrize("variant", handmade.NEUTRAL[:6], ids=lambda v: v.name)
+def test_a_correct_letter_is_left_alone(variant: handmade.Variant) -> None:
+    fixed = fix_docx(variant.build())
+    assert fixed.before == [] and fixed.data is None
+
+
+def test_zero_padding_and_punctuation_as_the_decree_writes_them() -> None:
+    doc = handmade.clean_letter(recipients=3)
+    handmade.retext(handmade.find(doc, "Số:"), "Số 5 / STP - VP")
+    handmade.retext(handmade.find(doc, "Hà Tĩnh"), "Hà Tĩnh ngày 8 tháng 1 năm 2020")
+    handmade.retext(handmade.find(doc, "- Sở Nội vụ"), "– Sở Nội vụ")
+    handmade.retext(handmade.find(doc, "- Lưu"), "- Lưu VT, VP")
+    handmade.retext(handmade.find(doc, "KT."), "KT.GIÁM ĐỐC")
+    handmade.retext(handmade.find(doc, "Độc lập"), "Độc lập – Tự do – Hạnh phúc")
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None
+    words = _words(fixed.data)
+    for line in (
+        "Số: 05/STP-VP",
+        "Hà Tĩnh, ngày 08 tháng 01 năm 2020",
+        "- Sở Nội vụ;",
+        "- Lưu: VT, VP.",
+        "KT. GIÁM ĐỐC",
+        "Độc lập - Tự do - Hạnh phúc",
+    ):
+        assert line in words
+    assert fixed.passes
+
+
+def test_a_month_from_march_loses_its_zero() -> None:
+    doc = handmade.clean_letter()
+    handmade.retext(handmade.find(doc, "Hà Tĩnh"), "Hà Tĩnh, ngày 17 tháng 04 năm 2020")
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None and "Hà Tĩnh, ngày 17 tháng 4 năm 2020" in _words(fixed.data)
+
+
+# --- formatting that comes from styles: the fix writes it on the runs -------------------------------
+
+
+def _runs_of(data: bytes, start: str) -> list[Any]:
+    d = docx.Document(io.BytesIO(data))
+    for table in d.tables:
+        for cell in table._cells:
+            for p in cell.paragraphs:
+                if p.text.startswith(start):
+                    return [r for r in p.runs if r.text.strip()]
+    return [r for p in d.paragraphs if p.text.startswith(start) for r in p.runs if r.text.strip()]
+
+
+def test_a_quoc_hieu_unbolded_by_two_bold_styles_is_bold_on_its_runs() -> None:
+    doc = handmade.clean_letter()
+    para = doc.styles.add_style("Dam doan", WD_STYLE_TYPE.PARAGRAPH)
+    para.font.bold = True
+    char = doc.styles.add_style("Dam chu", WD_STYLE_TYPE.CHARACTER)
+    char.font.bold = True
+    p = handmade.find(doc, handmade.QUOC_HIEU)
+    p.style = para
+    for r in p.runs:
+        r.font.bold = None  # bold only through the two styles, which cancel (§17.7.3)
+        r.style = char
+    handmade.find(doc, handmade.QUOC_HIEU).runs[0].font.size = Pt(14)  # and a defect the checker sees
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None
+    runs = _runs_of(fixed.data, "CỘNG HÒA")
+    assert runs and all(r.font.bold is True and r.font.size == Pt(13) for r in runs)
+
+
+def test_agency_made_italic_by_a_table_style_is_upright_on_its_runs() -> None:
+    doc = handmade.clean_letter()
+    style = doc.styles.add_style("Bang nghieng", WD_STYLE_TYPE.TABLE)
+    style.font.italic = True
+    doc.tables[0].style = style
+    handmade.find(doc, handmade.AGENCY).runs[0].font.size = Pt(14)
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None
+    for start in (handmade.AGENCY, "Số:", "V/v", handmade.PARENT):
+        assert all(r.font.italic is False for r in _runs_of(fixed.data, start)), start
+    assert all(r.font.italic is True for r in _runs_of(fixed.data, "Hà Tĩnh"))
+
+
+def test_a_header_cell_typed_with_shift_enter_gets_each_line_its_look() -> None:
+    doc = handmade.clean_letter()
+    qh = handmade.find(doc, handmade.QUOC_HIEU)
+    tn = handmade.find(doc, handmade.TIEU_NGU)
+    handmade.clear_paragraph(qh)
+    first = qh.add_run(handmade.QUOC_HIEU)
+    first.font.size = Pt(14)  # the Quốc hiệu is 12-13 pt
+    first.add_break()
+    first.add_text(handmade.TIEU_NGU)
+    tn._p.getparent().remove(tn._p)
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None
+    runs = _runs_of(fixed.data, "CỘNG HÒA")
+    qh_runs = [r for r in runs if "CỘNG" in r.text]
+    tn_runs = [r for r in runs if "Độc lập" in r.text]
+    assert qh_runs and tn_runs
+    assert all(r.font.bold and 12 <= r.font.size.pt <= 13 for r in qh_runs)
+    assert all(r.font.bold and 13 <= r.font.size.pt <= 14 for r in tn_runs)
+    assert _letters(_words(fixed.data)) == _letters(_words(handmade.to_bytes(doc)))
+
+
+# --- the guarantees ------------------------------------------------------------------------------
+
+
+def test_a_fix_that_would_change_a_word_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "cong-van.docx"
+    source.write_bytes(handmade.MUTATIONS[0].build())
+
+    def wrong(self: fix_text.Edits, p: Any, i: int) -> None:
+        self._apply(p, i, 0, 3, "Sổ")  # "Số" -> "Sổ": a word changed
+
+    monkeypatch.setattr(fix_text.Edits, "number", wrong)
+    with pytest.raises(RenderError, match="would change the text"):
+        fix_file(source)
+    assert not default_output(source).exists()
+
+
+def test_the_original_is_never_changed_and_other_members_are_copied(tmp_path: Path) -> None:
+    source = tmp_path / "go-tay.docx"
+    data = handmade.Mutation("both", lambda d: (handmade._margin_left(d), handmade._red(d))).build()
+    source.write_bytes(data)
+    fixed, out = fix_file(source)
+    assert source.read_bytes() == data
+    assert out == tmp_path / "go-tay-fixed.docx" and out.exists()
+    with zipfile.ZipFile(io.BytesIO(data)) as a, zipfile.ZipFile(out) as b:
+        assert a.namelist() == b.namelist()
+        changed = {n for n in a.namelist() if a.read(n) != b.read(n)}
+    assert changed == {"word/document.xml"}
+    assert {f.rule for f in fixed.fixed} == {"page.margins", "font.color"}
+
+
+def test_the_output_never_replaces_a_file_wfhdoc_did_not_write(tmp_path: Path) -> None:
+    source = tmp_path / "cong-van.docx"
+    source.write_bytes(handmade.MUTATIONS[0].build())
+    other = tmp_path / "khac.docx"
+    other.write_bytes(b"a clerk's own file")
+    with pytest.raises(OutputError, match="did not write it"):
+        fix_file(source, other)
+    assert other.read_bytes() == b"a clerk's own file"
+    with pytest.raises(OutputError, match="original is never changed"):
+        fix_file(source, source)
+    _fixed, out = fix_file(source)
+    fix_file(source)  # its own output, written by --fix, is replaced on a rerun
+    edited = docx.Document(str(out))
+    edited.save(str(out))  # opened and saved since: no longer wfhdoc's
+    with pytest.raises(OutputError, match="did not write it"):
+        fix_file(source)
+
+
+def test_the_cli_fixes_and_says_what_is_left(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "thu.docx"
+    doc = handmade.clean_letter()
+    handmade._remove("- Như trên;")(doc)
+    handmade._margin_left(doc)
+    source.write_bytes(handmade.to_bytes(doc))
+    out = tmp_path / "thu-sua.docx"
+    code = main(["--lang", "en", "check", "--fix", str(source), "-o", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1, captured.err  # an error is left: "- Như trên;" is for the clerk to add
+    assert "Fixed 1 finding" in captured.out and "margin left" in captured.out
+    assert "Left for a person to fix (1)" in captured.out and "Như trên" in captured.out
+    assert out.exists() and "page.margins" not in _rules(out.read_bytes())
+    assert main(["--lang", "en", "check", "-o", str(out), str(source)]) == 2
+    main(["--lang", "en", "check", "--help"])
+    assert "LETTER-fixed.docx" in re.sub(r"-\s+", "-", capsys.readouterr().out)
+
+
+def test_a_damaged_letter_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "hong.docx"
+    source.write_bytes(b"not a zip at all")
+    assert main(["--lang", "en", "check", "--fix", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert "hong.docx" in err and "not a zip" in err and "Traceback" not in err
+    assert not default_output(source).exists()
+
+
+# --- real readers: openxml-audit, LibreOffice ---------------------------------------------------
+
+
+def _wfhdoc_letter() -> bytes:
+    return Template().render(load_letter(REFERENCE_JSON).letter).data
+
+
+def _typed_over(data: bytes) -> bytes:
+    """wfhdoc's letter as a clerk changed it in Word: margins, a font, sizes, a date."""
+    d = docx.Document(io.BytesIO(data))
+    d.sections[0].left_margin = Pt(70)  # 24.7 mm
+    for p in d.paragraphs[-12:]:
+        for r in p.runs:
+            r.font.name = "Arial"
+            r.font.size = Pt(12)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def test_a_fixed_letter_passes_openxml_audit(tmp_path: Path) -> None:
+    from openxml_audit import OpenXmlValidator
+
+    def findings(data: bytes, name: str) -> list[str]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return [e.description for e in OpenXmlValidator().validate(str(path)).errors]
+
+    typed = _typed_over(_wfhdoc_letter())
+    fixed = fix_docx(typed)
+    assert fixed.data is not None
+    assert findings(fixed.data, "sua.docx") == []
+    # the hand-made letters carry python-docx's own findings; the fix adds none
+    for mutation in FIXABLE[::6]:
+        data = mutation.build()
+        result = fix_docx(data).data
+        assert result is not None
+        assert set(findings(result, "b.docx")) <= set(findings(data, "a.docx")), mutation.name
+
+
+@pytest.fixture(scope="session")
+def fixed_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """Fixed letters and their PDFs, made by one LibreOffice run."""
+    folder = tmp_path_factory.mktemp("fix-pdf")
+    letters = {
+        "so-trang": handmade.Mutation(
+            "p",
+            lambda d: (handmade._page_number_removed(d), handmade._appendix_no_break(d)),
+            base={"long": True, "appendices": 2},
+        ).build(),  # fmt: skip
+        "phong-chu": handmade.MUTATIONS[2].build(),  # the body in Arial
+    }
+    out = {}
+    for name, data in letters.items():
+        fixed = fix_docx(data).data
+        assert fixed is not None
+        path = folder / f"{name}.docx"
+        path.write_bytes(fixed)
+        out[name] = path
+    pdfs = soffice_pdf(list(out.values()), folder)
+    return {name: (out[name], pdf) for name, pdf in zip(out, pdfs, strict=True)}
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(
+        [require_tool("pdftotext"), "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return text.split("\f")
+
+
+def test_libreoffice_shows_page_numbers_from_page_two_and_each_appendix_on_its_page(
+    fixed_pdfs: dict[str, tuple[Path, Path]],
+) -> None:
+    _docx, pdf = fixed_pdfs["so-trang"]
+    pages = [p for p in _pages(pdf) if p.strip()]
+    assert len(pages) >= 3
+    assert pages[0].strip().splitlines()[0].strip() != "1"  # no number on page 1
+    assert pages[1].strip().splitlines()[0].strip() == "2"
+    starts = [n for n, page in enumerate(pages) if re.search(r"^\s*(\d+\s*)?Phụ lục II\s*$", page, re.M)]
+    assert starts, "Phụ lục II not found"
+    before = pages[starts[0]].split("Phụ lục II")[0]
+    assert not re.search(r"[^\s\d]", before)  # nothing but the page number above it on its page
+    words = _letters([p for p in "\n".join(pages).splitlines() if p.strip()])
+    for text in [handmade.BODY_FIRST, *handmade.BODY_MIDDLE, handmade.BODY_LAST, *handmade.APPENDIX_TITLES]:
+        assert _letters([text])[:40] in words.replace("\n", ""), text
+
+
+def test_libreoffice_draws_the_fixed_letter_in_times_new_roman(
+    fixed_pdfs: dict[str, tuple[Path, Path]],
+) -> None:
+    _docx, pdf = fixed_pdfs["phong-chu"]
+    fonts = subprocess.run(
+        [require_tool("pdffonts"), str(pdf)], check=True, capture_output=True, text=True
+    ).stdout
+    names = [line.split()[0] for line in fonts.splitlines()[2:] if line.strip()]
+    assert names
+    assert all(re.search(r"TimesNewRoman|LiberationSerif|Times", n) for n in names), names
+
+
+# --- the browser app's Kiểm tra văn bản page ----------------------------------------------------
+
+
+def test_the_check_page_offers_the_fixed_letter(tmp_path: Path) -> None:
+    import warnings
+
+    from wfh_docs.web.app import create_app
+    from wfh_docs.web.config import WebConfig
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from starlette.testclient import TestClient
+
+    typed = handmade.MUTATIONS[0].build()  # the left margin 25 mm
+    clean = handmade.to_bytes(handmade.clean_letter())
+    with TestClient(create_app(WebConfig()), base_url="http://127.0.0.1:8750") as c:
+        c.get("/soan")
+        csrf = c.cookies.get("wfhdoc_csrf")
+        r = c.post(
+            "/kiem-tra",
+            data={"csrf": csrf},
+            files=[
+                ("files", ("go-tay.docx", typed, "application/octet-stream")),
+                ("files", ("dung.docx", clean, "application/octet-stream")),
+            ],
+        )
+        assert r.status_code == 200
+        assert "Tải văn bản đã sửa" in r.text or "Download the fixed letter" in r.text
+        links = re.findall(r'href="(/kiem-tra/ban-sua/[^"]+)"', r.text)
+        assert len(links) == 1  # the correct letter has nothing to fix
+        got = c.get(links[0])
+        assert got.status_code == 200
+        assert 'filename="go-tay-fixed.docx"' in got.headers["content-disposition"]
+        assert "page.margins" in _rules(typed) and "page.margins" not in _rules(got.content)
+        assert _letters(_words(got.content)) == _letters(_words(typed))
+        assert c.get("/kiem-tra/ban-sua/khong-co").status_code == 404
