@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from pki import Pki, make_pki
+from pki import PASSPHRASE, Pki, make_pki
 from tsa_server import TsaServer
 
 from wfh_docs import i18n
@@ -176,29 +176,41 @@ def test_a_url_that_is_not_http_is_refused(url: str) -> None:
         Timestamper(url)
 
 
-def test_pyhanko_signs_with_it_and_trusts_the_token(tsa: TsaServer, pki: Pki) -> None:
-    """A PAdES B-T signature made by pyHanko through the Timestamper: the token validates, and
-    is trusted with the test root as the trust anchor; one dummy token, then the real one."""
-    from asn1crypto import x509
-    from cryptography.hazmat.primitives import serialization
+def _blank_pdf() -> bytes:
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
-    from pyhanko.sign import signers
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
 
     blank = PdfFileWriter()
     blank.insert_page(PageObject(blank.add_object(generic.StreamObject(stream_data=b"")), (0, 0, 595, 842)))
     buffer = io.BytesIO()
     blank.write(buffer)
-    signer = signers.SimpleSigner.load_pkcs12(str(pki.agency.p12), passphrase=b"mat-khau-thu")
+    return buffer.getvalue()
+
+
+def _sign(pki: Pki, stamper: Timestamper, data: bytes) -> io.BytesIO:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    signer = signers.SimpleSigner.load_pkcs12(str(pki.agency.p12), passphrase=PASSPHRASE)
     assert signer is not None
-    stamper = _stamper(tsa.url)
-    out = signers.PdfSigner(
-        signers.PdfSignatureMetadata(field_name="Sig", md_algorithm="sha256"), signer, timestamper=stamper
-    ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(buffer.getvalue())))
+    meta = signers.PdfSignatureMetadata(field_name="Sig", md_algorithm="sha256")
+    out = signers.PdfSigner(meta, signer, timestamper=stamper).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(data))
+    )
+    assert isinstance(out, io.BytesIO)
+    return out
+
+
+def test_pyhanko_signs_with_it_and_trusts_the_token(tsa: TsaServer, pki: Pki) -> None:
+    """A PAdES B-T signature made by pyHanko through the Timestamper: the token validates, and
+    is trusted with the test root as the trust anchor; one dummy token, then the real one."""
+    from asn1crypto import x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    out = _sign(pki, _stamper(tsa.url), _blank_pdf())
     (sig,) = PdfFileReader(out).embedded_signatures
     root = x509.Certificate.load(pki.root.cert.public_bytes(serialization.Encoding.DER))
     status = validate_pdf_signature(sig, ValidationContext(trust_roots=[root], allow_fetching=False))
@@ -206,3 +218,37 @@ def test_pyhanko_signs_with_it_and_trusts_the_token(tsa: TsaServer, pki: Pki) ->
     assert status.timestamp_validity is not None
     assert status.timestamp_validity.intact and status.timestamp_validity.trusted
     assert tsa.answered == 2  # the size estimate's token, and the signature's
+
+
+def test_many_files_signed_at_once_share_one_timestamper(tsa: TsaServer, pki: Pki) -> None:
+    """Five files signed by pyHanko in five threads (one event loop each) through one
+    Timestamper allowing two requests at once: one size-estimate token for them all, five
+    signature tokens, never more than two requests at the server."""
+    stamper = _stamper(tsa.url, timeout=20.0, max_in_flight=2)
+    data = _blank_pdf()
+    signed: list[io.BytesIO] = []
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        try:
+            signed.append(_sign(pki, stamper, data))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    tsa.behave(delay=0.2)  # each answer held a little, so that the threads overlap
+    threads = [threading.Thread(target=one) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == [] and len(signed) == 5
+    assert tsa.answered == 1 + 5 == tsa.requests
+    assert tsa.peak <= 2
+
+
+def test_a_file_left_unstamped_is_told_by_its_error(tsa: TsaServer, pki: Pki) -> None:
+    """Through pyHanko's signer the caller gets TimestampError itself, to report the file."""
+    tsa.behave("http500")
+    with pytest.raises(TimestampError) as caught:
+        _sign(pki, _stamper(tsa.url, retries=1, backoff=0.0), _blank_pdf())
+    assert caught.value.attempts == 2 and caught.value.url == tsa.url
