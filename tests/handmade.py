@@ -939,17 +939,16 @@ MUTATIONS: list[Mutation] = [
     M("doc_defaults_theme_font", _doc_defaults_theme, rule="font.name"),
     M("normal_style_arial", _normal_style_arial, rule="font.name"),
     M("run_theme_font", _theme_font, rule="font.name"),
-    M("body_text_red", _red, rule="font.color", severity="warning"),
+    M("body_text_red", _red, rule="font.color"),
     # quốc hiệu, tiêu ngữ
     M("quoc_hieu_missing", _remove(QUOC_HIEU), rule="quoc_hieu.missing"),
     M("quoc_hieu_14pt", lambda d: _size(find(d, QUOC_HIEU), 14), rule="quoc_hieu.format"),
     M("quoc_hieu_not_bold", lambda d: _bold(find(d, QUOC_HIEU), False), rule="quoc_hieu.format"),
-    M("tieu_ngu_en_dashes", _text(TIEU_NGU, "Độc lập – Tự do – Hạnh phúc"), rule="tieu_ngu.text"),
+    M("tieu_ngu_en_dashes", _text(TIEU_NGU, "Độc lập – Tự do – Hạnh phúc"), rule="tieu_ngu.dash"),
     M("tieu_ngu_no_spaces", _text(TIEU_NGU, "Độc lập-Tự do-Hạnh phúc"), rule="tieu_ngu.text"),
     M("tieu_ngu_not_bold", lambda d: _bold(find(d, TIEU_NGU), False), rule="tieu_ngu.format"),
     M("tieu_ngu_12pt", lambda d: _size(find(d, TIEU_NGU), 12), rule="tieu_ngu.format"),
     M("tieu_ngu_rule_removed", _motto_rule_removed, rule="tieu_ngu.rule"),
-    M("tieu_ngu_rule_underscores", _motto_underscores, rule="tieu_ngu.rule_typed", severity="warning"),
     # agency
     M("agency_not_bold", lambda d: _bold(find(d, AGENCY), False), rule="agency.format"),
     M("agency_14pt", lambda d: _size(find(d, AGENCY), 14), rule="agency.format"),
@@ -957,11 +956,16 @@ MUTATIONS: list[Mutation] = [
     M("agency_rule_removed", _agency_rule_removed, rule="agency.rule"),
     M("agency_rule_as_long_as_name", _agency_rule_full, rule="agency.rule_length", severity="warning"),
     # số, ký hiệu
-    M("number_space_before_slash", _text("Số:", "Số: 451 /STP-VP"), rule="number.format"),
+    M(
+        "number_space_before_slash",
+        _text("Số:", "Số: 451 /STP-VP"),
+        rule="number.spacing",
+        severity="warning",
+    ),
     M("number_spaces_around_dash", _text("Số:", "Số: 05/STP - VP"), rule="number.format"),
     M("number_no_leading_zero", _text("Số:", "Số: 5/STP-VP"), rule="number.format"),
     M("number_no_colon", _text("Số:", "Số 05/STP-VP"), rule="number.format"),
-    M("number_14pt", lambda d: _size(find(d, "Số:"), 14), rule="number.size", severity="warning"),
+    M("number_14pt", lambda d: _size(find(d, "Số:"), 14), rule="number.size"),
     # date
     M("date_month_04", _text("Hà Tĩnh", "Hà Tĩnh, ngày 07 tháng 04 năm 2020"), rule="date.format"),
     M("date_day_7", _text("Hà Tĩnh", "Hà Tĩnh, ngày 7 tháng 4 năm 2020"), rule="date.format"),
@@ -1009,7 +1013,6 @@ MUTATIONS: list[Mutation] = [
         "body_no_first_line_indent",
         _all_body(lambda p: setattr(p.paragraph_format, "first_line_indent", Twips(0))),
         rule="body.indent",
-        severity="warning",
     ),
     M(
         "body_no_closing_mark",
@@ -1028,7 +1031,7 @@ MUTATIONS: list[Mutation] = [
     M("noi_nhan_luu_no_colon", _text("- Lưu", "- Lưu VT, VP."), rule="noi_nhan.list"),
     M("noi_nhan_item_no_semicolon", _text("- Giám đốc Sở;", "- Giám đốc Sở"), rule="noi_nhan.list"),
     M("noi_nhan_list_13pt", _noi_nhan_13, rule="noi_nhan.list"),
-    M("noi_nhan_no_nhu_tren", _remove("- Như trên;"), rule="noi_nhan.nhu_tren", severity="warning"),
+    M("noi_nhan_no_nhu_tren", _remove("- Như trên;"), rule="noi_nhan.nhu_tren"),
     # page numbers
     M("page_number_in_footer", _page_number_in_footer, base={"long": True}, rule="page_number.place"),
     M("page_number_left", _page_number_left, base={"long": True}, rule="page_number.place"),
@@ -1079,6 +1082,9 @@ NEUTRAL: list[Variant] = [
     ),
     Variant("body_line_spacing_1_5", _all_body(lambda p: setattr(p.paragraph_format, "line_spacing", 1.5))),
     Variant("tieu_ngu_border_on_the_motto", _motto_border_on_motto),
+    # the decree's own files type the lines with underscores (Mục II.1.b asks a line, not how)
+    Variant("tieu_ngu_rule_underscores", _motto_underscores),
+    Variant("number_blank_for_the_number", _text("Số:", "Số:       /STP-VP")),
     Variant("body_layout_from_a_style", _body_style),
     Variant("page_number_simple_field", _page_field_simple, base={"long": True}),
     Variant("appendix_landscape", _appendix_landscape, base={"appendices": 1}),

@@ -340,7 +340,7 @@ def test_cli_check_clean_letter(clean_files: dict[str, Path], capsys: pytest.Cap
     assert not [line for line in out.splitlines() if line.startswith("error: ")]
 
 
-@pytest.mark.parametrize("name", ["date_month_04", "number_space_before_slash", "noi_nhan_luu_no_colon"])
+@pytest.mark.parametrize("name", ["date_month_04", "number_no_leading_zero", "noi_nhan_luu_no_colon"])
 def test_cli_check_prints_a_line_per_finding(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

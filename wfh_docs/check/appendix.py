@@ -11,7 +11,7 @@ from .context import Context, caps, every, short
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PAGE_FIELD = re.compile(r"\s*PAGE\b")
-_APPENDIX = re.compile(r"^Phụ\s+lục(?:\s+(?P<n>[IVXLCDM]+|\d+))?\.?$")
+_APPENDIX = re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)(?:\s+(?P<n>[IVXLCDM]+|\d+))?\.?$")
 _LONG_LETTER = 2500  # characters: more than a page, which must then be numbered
 
 
@@ -114,6 +114,15 @@ def _appendix(ctx: Context, k: int) -> None:
             where=p,
         )
     ctx.require(p, "bold", "appendix.format", _('"Phụ lục" is bold'), expected="bold 14 pt")
+    ctx.forbid(p, "italic", "appendix.format", _("must be upright, not italic"))
+    if ctx.texts[k].startswith("PHỤ") or p.runs and all(r.props.caps for r in p.runs if r.text.strip()):
+        ctx.add(
+            "appendix.format",
+            _('"Phụ lục" is written in lower case, with its number'),
+            found=ctx.texts[k],
+            expected="Phụ lục I",
+            where=p,
+        )
     ctx.size_range(p, "appendix.format", 14, 14)
     following = [j for j in range(k + 1, min(k + 6, len(ctx.paragraphs))) if ctx.texts[j]]
     if following:

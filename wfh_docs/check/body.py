@@ -28,6 +28,12 @@ def kinh_gui(ctx: Context) -> int | None:
     """ "Kính gửi:" and, for several recipients, their list; the index of its last line."""
     i = ctx.find(_KINH_GUI)
     if i is None:
+        if ctx.cong_van:
+            ctx.add(
+                "kinh_gui.missing",
+                _('a công văn names its recipients after "Kính gửi:", before the body'),
+                expected="Kính gửi: ...",
+            )
         return None
     p = ctx.paragraphs[i]
     after = _KINH_GUI.sub("", ctx.texts[i])
@@ -76,7 +82,7 @@ def body(ctx: Context) -> None:
     for k in body:
         p = ctx.paragraphs[k]
         _paragraph(ctx, p, shown)
-        if previous is not None and shown["body.spacing"] < _SHOWN:
+        if previous is not None and p.line == 0 and shown["body.spacing"] < _SHOWN:
             gap = as_int(previous.props.spacing.get("after")) + as_int(p.props.spacing.get("before"))
             if gap < 120:
                 shown["body.spacing"] += 1
@@ -110,7 +116,11 @@ def _paragraph(ctx: Context, p: Paragraph, shown: Counter[str]) -> None:
             where=p,
         )
     first = p.props.ind.get("firstLine", 0) - p.props.ind.get("hanging", 0)
-    if not any(abs(first - want) <= 0.5 * MM for want in _INDENTS) and shown["body.indent"] < _SHOWN:
+    if (
+        p.line == 0
+        and not any(abs(first - want) <= 0.5 * MM for want in _INDENTS)
+        and shown["body.indent"] < _SHOWN
+    ):
         shown["body.indent"] += 1
         ctx.add(
             "body.indent",

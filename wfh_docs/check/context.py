@@ -23,6 +23,7 @@ DATE = re.compile(
     r"^(?P<place>[^,]*?)(?P<comma>,?)\s*ngày\s*(?P<d>[^\s]*)\s+tháng\s*(?P<m>[^\s]*)\s+năm\s*(?P<y>[^\s]*)\s*$"
 )
 _DASH = re.compile(r"^[-–+•]")
+_RULE_CHARS = set("_‗-–—.…·")
 
 
 def short(text: str, n: int = 60) -> str:
@@ -40,6 +41,12 @@ def tail(text: str) -> str:
 
 def sizes(p: Paragraph) -> set[float]:
     return {r.size for r in p.run_props() if r.size is not None}
+
+
+def is_rule_line(text: str) -> bool:
+    """A line typed to draw a rule: underscores (the decree's own files), or dashes or dots."""
+    t = text.strip()
+    return len(t) >= 3 and set(t) <= _RULE_CHARS
 
 
 def every(p: Paragraph, attr: str) -> bool:
@@ -91,10 +98,19 @@ class Context:
     number: int | None = None  # the "Số:" line
     kinh_gui: int | None = None  # "Kính gửi", or its last recipient line
     signature: int | None = None  # the first line of the signature block or of "Nơi nhận"
+    subject: int | None = None  # the "V/v ..." line of a công văn
+    date: int | None = None  # the place and date line
+    named_type: bool = False  # the letter has a tên loại (BÁO CÁO, TỜ TRÌNH ...): no công văn
 
     def __post_init__(self) -> None:
-        self.paragraphs = self.docx.paragraphs()
+        # each line of each paragraph: an element typed after Shift+Enter is found on its line
+        self.paragraphs = self.docx.lines()
         self.texts = [p.text.strip() for p in self.paragraphs]
+
+    @property
+    def cong_van(self) -> bool:
+        """Whether the letter reads as a công văn (Mẫu 1.5): it has a "V/v" line, or no tên loại."""
+        return self.subject is not None or not self.named_type
 
     def add(
         self,
@@ -126,6 +142,16 @@ class Context:
         self.add(rule_id, message, found=found, expected=expected or attr, where=p)
         return False
 
+    def forbid(self, p: Paragraph, attr: str, rule_id: str, message: str, expected: str = "") -> bool:
+        """A finding if a run of `p` with text is `attr` (bold, italic) where the decree asks
+        "kiểu chữ đứng" (upright) or does not ask for bold."""
+        if not any(bool(getattr(r, attr)) for r in p.run_props()):
+            return True
+        found = {"bold": "bold", "italic": "italic"}.get(attr, attr)
+        default = {"bold": "not bold", "italic": "upright"}.get(attr, f"not {attr}")
+        self.add(rule_id, message, found=found, expected=expected or default, where=p)
+        return False
+
     def size_range(self, p: Paragraph, rule_id: str, low: float, high: float) -> bool:
         """A finding unless every run of `p` with a size is `low` to `high` points."""
         bad = {s for s in sizes(p) if not low <= s <= high}
@@ -155,6 +181,23 @@ class Context:
             elif q.in_table:
                 break
             out.append(j)
+        return out
+
+    def next_in_column(self, i: int) -> list[int]:
+        """The lines after i in its table cell and, below it, in the same column of the table's
+        next rows (a list a clerk carried over into another row); outside tables, next_in_cell."""
+        p = self.paragraphs[i]
+        if not p.in_table:
+            return self.next_in_cell(i)
+        out = []
+        for j in range(i + 1, len(self.paragraphs)):
+            q = self.paragraphs[j]
+            if not q.in_table or q.table_index != p.table_index:
+                if q.in_table or q.text.strip():
+                    break
+                continue  # an empty paragraph of a nested table's end
+            if q.cell == p.cell and (q.row or 0) >= (p.row or 0):
+                out.append(j)
         return out
 
     def dash_list(self, items: list[int], rule_id: str, noun: str) -> None:

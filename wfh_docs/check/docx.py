@@ -11,7 +11,7 @@ paragraph is; parts.py reads the file's parts within bounds.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -19,6 +19,7 @@ from lxml import etree
 from ..errors import ArchiveError
 from ..files.safezip import Archive
 from ..i18n import _
+from .lines import MC_ALTERNATE, line_shapes, split_lines, symbol
 from .numbering import Numbering
 from .parts import (
     PIECE_LIMIT,
@@ -44,7 +45,8 @@ from .props import (
     run_props,
     w,
 )
-from .styles import Resolver, TablePlace, cnf_flags, table_look
+from .styles import Resolver, TablePlace
+from .tables import table_place
 
 
 @dataclass
@@ -331,7 +333,7 @@ class Docx:
             if style is not None and style not in resolver.styles:
                 style = self.default_paragraph_style  # a style the file does not define: Word uses Normal
             tc = next((a for a in p.iterancestors(w("tc"))), None)
-            place = self._table_place(tc, cells) if tc is not None else None
+            place = table_place(tc, cells) if tc is not None else None
             direct = para_props(ppr)
             # a list: its level's indents (between the table style and the paragraph style)
             numbered = resolver.paragraph(paragraph_style=style, direct=direct, table=place).numbering
@@ -366,49 +368,6 @@ class Docx:
             para._drawn = drawn  # type: ignore[attr-defined]  # (offset, width): lines() splits them
             out.append(para)
         return out
-
-    def _table_place(
-        self, tc: etree._Element, cells: dict[etree._Element, TablePlace | None]
-    ) -> TablePlace | None:
-        """Where a cell is in its table, for its table style's conditional formats."""
-        if tc in cells:
-            return cells[tc]
-        tr = tc.getparent()
-        tbl = next((a for a in tc.iterancestors(w("tbl"))), None)
-        place = None
-        if tr is not None and tr.tag == w("tr") and tbl is not None:
-            tblpr = tbl.find(w("tblPr"))
-            style_el = tblpr.find(w("tblStyle")) if tblpr is not None else None
-            rows = list(tbl.iterchildren(w("tr")))
-            row = rows.index(tr) if tr in rows else 0
-            col = 0
-            before = tr.find(f"{w('trPr')}/{w('gridBefore')}")
-            if before is not None:
-                col += as_int(before.get(w("val")))
-            for cell in tr.iterchildren(w("tc")):
-                if cell is tc:
-                    break
-                span = cell.find(f"{w('tcPr')}/{w('gridSpan')}")
-                col += as_int(span.get(w("val")), 1) if span is not None else 1
-            grid = tbl.find(w("tblGrid"))
-            cols = len(grid) if grid is not None and len(grid) else max(1, len(tr.findall(w("tc"))))
-            span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
-            last_col = col + (as_int(span.get(w("val")), 1) if span is not None else 1) - 1
-            band = tblpr.find(w("tblStyleRowBandSize")) if tblpr is not None else None
-            cband = tblpr.find(w("tblStyleColBandSize")) if tblpr is not None else None
-            place = TablePlace(
-                style=style_el.get(w("val")) if style_el is not None else None,
-                look=table_look(tblpr),
-                row=row,
-                rows=len(rows),
-                col=col if last_col < cols - 1 or col == 0 else last_col,
-                cols=cols,
-                row_band=as_int(band.get(w("val")), 1) if band is not None else 1,
-                col_band=as_int(cband.get(w("val")), 1) if cband is not None else 1,
-                cnf=frozenset(cnf_flags(tr) | cnf_flags(tc)),
-            )
-        cells[tc] = place
-        return place
 
     def _runs(
         self, p: etree._Element, style: str | None, place: TablePlace | None, part: str, room: int
@@ -447,9 +406,9 @@ class Docx:
                 elif tag == w("noBreakHyphen"):
                     text.append("-")
                 elif tag == w("sym"):
-                    text.append(_symbol(el.get(w("char"))))
-                elif tag in (w("drawing"), w("pict")) or tag == _MC_ALTERNATE:
-                    for width in _line_shapes(el):
+                    text.append(symbol(el.get(w("char"))))
+                elif tag in (w("drawing"), w("pict")) or tag == MC_ALTERNATE:
+                    for width in line_shapes(el):
                         drawn.append((offset + len("".join(text)), width))
                 # w:softHyphen: shown only where Word breaks the line there, so not in the text
             joined = "".join(text)
@@ -527,130 +486,5 @@ class Docx:
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NUMBERING = "word/numbering.xml"
-_MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
-_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-_WPS = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingShape}"
-_V = "{urn:schemas-microsoft-com:vml}"
-_EMU_PER_TWIP = 635
-_LINE_GEOMETRY = {"line", "straightConnector1"}
-
-
-def _symbol(code: str | None) -> str:
-    """A w:sym's character: Word writes a symbol font's character at U+F0xx."""
-    try:
-        n = int(code or "", 16)
-    except ValueError:
-        return ""
-    if 0xF000 <= n <= 0xF0FF:
-        n -= 0xF000
-        return "-" if n == 0x2D else "•" if n in (0xB7, 0xA7, 0x6C, 0x9F) else chr(n)
-    return chr(n) if 0 < n < 0x110000 else ""
-
-
-def _pt(value: str) -> float | None:
-    """A VML length ("120pt", "2in", "50mm", "3cm", "96px", a number of pixels) in points."""
-    m = re.match(r"^\s*(-?[0-9.]+)\s*(pt|in|mm|cm|px|pc|emu)?\s*$", value or "")
-    if not m:
-        return None
-    try:
-        n = float(m.group(1))
-    except ValueError:
-        return None
-    factor = {"pt": 1, "in": 72, "mm": 72 / 25.4, "cm": 72 / 2.54, "px": 0.75, "pc": 12, "emu": 1 / 12700}
-    return n * factor.get(m.group(2) or "px", 0.75)
-
-
-def _line_shapes(el: etree._Element) -> list[int]:
-    """The line-like shapes a w:drawing or w:pict (or the mc:AlternateContent holding one)
-    draws, each as its width in twips (0 where it cannot be read): a line or connector, or a
-    shape far wider than it is high. Pictures and text boxes are no lines. Of an
-    mc:AlternateContent only the first choice is read (the fallback draws the same)."""
-    if el.tag == _MC_ALTERNATE:
-        choice = next(iter(el), None)
-        return [width for child in (choice if choice is not None else []) for width in _line_shapes(child)]
-    out: list[int] = []
-    if el.tag == w("drawing"):
-        for holder in el:
-            extent = holder.find(f"{_WP}extent")
-            cx = as_int(extent.get("cx")) if extent is not None else 0
-            cy = as_int(extent.get("cy")) if extent is not None else 0
-            geometry = {g.get("prst") for g in holder.iter(f"{{{A_NS}}}prstGeom")}
-            is_shape = any(True for _ in holder.iter(f"{_WPS}wsp"))
-            text_box = any(True for _ in holder.iter(f"{_WPS}txbx"))
-            if is_shape and not text_box and (geometry & _LINE_GEOMETRY or (cx > 0 and cy * 20 <= cx)):
-                out.append(cx // _EMU_PER_TWIP)
-        return out
-    for shape in el.iter(f"{_V}line", f"{_V}shape", f"{_V}rect"):
-        if shape.tag == f"{_V}line":
-            a = [_pt(v) for v in (shape.get("from") or "0,0").split(",")[:2]]
-            b = [_pt(v) for v in (shape.get("to") or "0,0").split(",")[:2]]
-            if len(a) == 2 and len(b) == 2 and None not in a and None not in b:
-                width = abs(b[0] - a[0])  # type: ignore[operator]
-                out.append(round(width * 20))
-            else:
-                out.append(0)
-            continue
-        if any(True for _ in shape.iter(f"{_V}textbox", f"{_V}imagedata")):
-            continue
-        style = dict(
-            (k.strip().lower(), v.strip())
-            for k, _s, v in (part.partition(":") for part in (shape.get("style") or "").split(";"))
-            if k.strip()
-        )
-        width, height = _pt(style.get("width", "")), _pt(style.get("height", ""))
-        path = (shape.get("path") or "").replace(" ", "")
-        straight = shape.get("type") == "#_x0000_t32" or bool(re.fullmatch(r"m\d+,\d+l\d+,\d+e?", path))
-        if width and (straight or (height is not None and height * 20 <= width)):
-            out.append(round(width * 20))
-    return out
-
-
-def split_lines(p: Paragraph) -> list[Paragraph]:
-    """A paragraph cut at its line breaks into lines, each with the runs (or parts of runs) it
-    holds; the first keeps what is before the paragraph (its top border, a page break before
-    it, the space before it, a list's label), the last what is after it (its bottom border,
-    a section or page break after it, the space after it)."""
-    drawn: list[tuple[int, int]] = getattr(p, "_drawn", [])
-    if "\n" not in p.text:
-        return [p]
-    lines: list[list[Run]] = [[]]
-    for run in p.runs:
-        parts = run.text.split("\n")
-        for k, piece in enumerate(parts):
-            if k:
-                lines.append([])
-            if piece or len(parts) == 1:
-                lines[-1].append(Run(piece, run.props, run.label))
-    out = []
-    start = 0
-    last = len(lines) - 1
-    for k, runs in enumerate(lines):
-        text = "".join(r.text for r in runs)
-        end = start + len(text)
-        props = p.props
-        if k:
-            props = replace(props, border_top=None, page_break_before=None, numbering=None)
-            props = replace(
-                props, spacing={**props.spacing, "before": "0"}, ind={**props.ind, "firstLine": 0}
-            )
-            props.ind.pop("hanging", None)
-        if k != last:
-            props = replace(props, border_bottom=None, spacing={**props.spacing, "after": "0"})
-        here = [width for offset, width in drawn if start <= offset <= end]
-        line = Paragraph(text, p.style, props, runs, p.part, p.in_table)
-        line.table_index, line.row, line.cell, line.cell_width = p.table_index, p.row, p.cell, p.cell_width
-        line.page_break_before = p.page_break_before and k == 0
-        line.page_break_after = p.page_break_after and k == last
-        line.section_break = p.section_break and k == last
-        line.section_continuous = p.section_continuous
-        line.drawing = p.drawing
-        line.lines_drawn = here
-        line.index, line.line, line.hidden = p.index, k, p.hidden if k == 0 else ""
-        line.label = p.label if k == 0 else ""
-        out.append(line)
-        start = end + 1
-    return out
-
-
 # what callers read a letter's paragraphs as (tests, the renderer's own tests) besides Docx
 __all__ = ["Docx", "ParaProps", "Paragraph", "Run", "RunProps", "Section", "as_int", "split_lines"]

@@ -29,6 +29,7 @@ class Rule:
     label: str  # the same part as English output has always named it: "date line"
     clause: str  # where the decree says so: "Mục II.4.b Phụ lục I"; "" for what is no rule of it
     checks: str  # what the rule checks, in Vietnamese (docs/check-rules.md)
+    why: str = ""  # why this severity: the decree's wording it reads, in Vietnamese
 
     def element_shown(self) -> str:
         """The part's name in the language of the run: the decree's Vietnamese term, or the

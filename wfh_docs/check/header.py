@@ -4,12 +4,12 @@ line, "Số:" with the ký hiệu, and the place and date (Phụ lục I, Mục 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ..i18n import N_, _
+from ..i18n import _
 from ..letter.metrics import text_width_twips
-from .context import DATE, MM, Context, caps, short, size_text, sizes
+from .context import DATE, Context, caps, is_rule_line, short, size_text, sizes
 from .props import Paragraph
+from .rule_lines import AGENCY_LINE, TIEU_NGU_LINE, line_under
 
 _QUOC_HIEU = re.compile(r"^CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$")
 _QUOC_HIEU_RIGHT = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -17,41 +17,25 @@ _TIEU_NGU = re.compile(r"^Độc\s+lập\s*[-–—‐‑]\s*Tự\s+do\s*[-–�
 _TIEU_NGU_RIGHT = "Độc lập - Tự do - Hạnh phúc"
 _SO = re.compile(r"^Số\b\s*(:?)\s*(.*)$")
 _SPACED_DASH = re.compile(r"\s-|-\s")
+_SPACED = re.compile(r"\s*-\s*")
 _HEAD = 40  # the header is within the first paragraphs
-_UNDERSCORES = {"_", "-", "‗"}
-
-
-@dataclass(frozen=True)
-class _LineRules:
-    """The rules of the line under an element, and what their findings say."""
-
-    missing: str
-    typed: str
-    length: str
-    no_line: str
-    wrong_length: str
-
-
-TIEU_NGU_LINE = _LineRules(
-    "tieu_ngu.rule",
-    "tieu_ngu.rule_typed",
-    "tieu_ngu.rule_length",
-    N_("no line under the Tiêu ngữ"),
-    N_(
-        "the line under the Tiêu ngữ is {length:.0f} mm, the decree asks as long as the text "
-        "({width:.0f} mm of text)"
-    ),
-)
-AGENCY_LINE = _LineRules(
-    "agency.rule",
-    "agency.rule_typed",
-    "agency.rule_length",
-    N_("no line under the agency name"),
-    N_(
-        "the line under the agency name is {length:.0f} mm, the decree asks 0.33-0.5 of the "
-        "text's length ({width:.0f} mm of text)"
-    ),
-)
+# what the decree calls "gạch nối (-)": the hyphen-minus it prints, Unicode's hyphens, and Word's
+# non-breaking hyphen (read as "-"); an en or em dash is "gạch ngang", another mark
+_HYPHENS = {"-", "\u2010", "\u2011"}
+_DASHES = re.compile(r"[-–—‐‑−]")
+_V_V = re.compile(r"^V/v\b")
+# Phụ lục III, Mục I: the document types that have a tên loại, their abbreviations in the ký hiệu
+TYPE_NAMES = {
+    "NGHỊ QUYẾT", "QUYẾT ĐỊNH", "CHỈ THỊ", "QUY CHẾ", "QUY ĐỊNH", "THÔNG CÁO", "THÔNG BÁO", "HƯỚNG DẪN",
+    "CHƯƠNG TRÌNH", "KẾ HOẠCH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN", "BÁO CÁO", "BIÊN BẢN", "TỜ TRÌNH",
+    "HỢP ĐỒNG", "CÔNG ĐIỆN", "BẢN GHI NHỚ", "BẢN THỎA THUẬN", "BẢN THOẢ THUẬN", "GIẤY ỦY QUYỀN",
+    "GIẤY UỶ QUYỀN", "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY NGHỈ PHÉP", "PHIẾU GỬI", "PHIẾU CHUYỂN",
+    "PHIẾU BÁO",
+}  # fmt: skip
+TYPE_ABBREVIATIONS = {
+    "NQ", "QĐ", "CT", "QC", "QyĐ", "TC", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTr", "HĐ",
+    "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB",
+}  # fmt: skip
 
 
 def check(ctx: Context) -> None:
@@ -59,7 +43,22 @@ def check(ctx: Context) -> None:
     ctx.tieu_ngu = tieu_ngu(ctx)
     ctx.number = number(ctx)
     agency(ctx)
-    date(ctx)
+    ctx.date = date(ctx)
+    ctx.named_type = _named_type(ctx)
+    ctx.subject = subject(ctx)
+
+
+def _named_type(ctx: Context) -> bool:
+    """Whether the letter has a tên loại (Mẫu 1.4: BÁO CÁO, TỜ TRÌNH ...), so it is no công văn:
+    a line that is one of the decree's type names, or a ký hiệu that starts with its
+    abbreviation ("Số: 25/BC-SNV")."""
+    if any(" ".join(t.upper().split()) in TYPE_NAMES for t in ctx.texts[:_HEAD]):
+        return True
+    if ctx.number is not None:
+        m = _SO.match(ctx.texts[ctx.number])
+        symbol = m.group(2).partition("/")[2] if m else ""
+        return symbol.strip().split("-")[0].strip() in TYPE_ABBREVIATIONS
+    return False
 
 
 def quoc_hieu(ctx: Context) -> int | None:
@@ -79,6 +78,7 @@ def quoc_hieu(ctx: Context) -> int | None:
             where=p,
         )
     ctx.require(p, "bold", "quoc_hieu.format", _("must be bold"))
+    ctx.forbid(p, "italic", "quoc_hieu.format", _("must be upright, not italic"))
     ctx.size_range(p, "quoc_hieu.format", 12, 13)
     return i
 
@@ -90,7 +90,20 @@ def tieu_ngu(ctx: Context) -> int | None:
         return None
     p = ctx.paragraphs[i]
     shown = " ".join(p.text.split())
-    if shown != _TIEU_NGU_RIGHT:
+    dashes = set(_DASHES.findall(shown))
+    if dashes - _HYPHENS:
+        ctx.add(
+            "tieu_ngu.dash",
+            _(
+                "the phrases are joined by a hyphen (-), as the decree prints it; {dash} is a dash, "
+                "another mark"
+            ).format(dash=" ".join(sorted(dashes - _HYPHENS))),
+            found=shown,
+            expected=_TIEU_NGU_RIGHT,
+            where=p,
+        )
+    spaced = re.sub(r"\s*[-–—‐‑−]\s*", lambda m: " - " if " " in m.group() else "-", shown)
+    if spaced != _TIEU_NGU_RIGHT:
         ctx.add(
             "tieu_ngu.text",
             _("the phrases are joined by a hyphen with a space on each side"),
@@ -99,74 +112,17 @@ def tieu_ngu(ctx: Context) -> int | None:
             where=p,
         )
     ctx.require(p, "bold", "tieu_ngu.format", _("must be bold"))
+    ctx.forbid(p, "italic", "tieu_ngu.format", _("must be upright, not italic"))
     ctx.size_range(p, "tieu_ngu.format", 13, 14)
     width = text_width_twips(_TIEU_NGU_RIGHT, max(sizes(p) or {13}), bold=True)
-    line_under(ctx, i, width, TIEU_NGU_LINE, ratio=(1.0, 1.0), column=p.cell_width)
+    line_under(ctx, i, width, TIEU_NGU_LINE, ratio=(1.0, 1.0))
     return i
-
-
-def _line(ctx: Context, i: int) -> tuple[Paragraph | None, Paragraph | None]:
-    """The paragraph that draws the line under paragraph i (its own bottom border, a border or
-    a drawing in the next paragraphs of its cell, or a drawing beside its text), and the
-    paragraph of underscores that stands for one instead."""
-    p = ctx.paragraphs[i]
-    if p.props.border_bottom:
-        return p, None
-    for j in ctx.next_in_cell(i)[:2]:
-        q = ctx.paragraphs[j]
-        if q.props.border_bottom or q.drawing:
-            return q, None
-        if q.text.strip():
-            if set(q.text.strip()) <= _UNDERSCORES:
-                return None, q
-            break
-    return (p if p.drawing else None), None
-
-
-def line_under(
-    ctx: Context,
-    i: int,
-    text_width: int,
-    rules: _LineRules,
-    *,
-    ratio: tuple[float, float],
-    column: int | None,
-) -> None:
-    """The solid line under the Tiêu ngữ or the agency's name, and its length: `ratio`
-    of the text's width, measured where the line is a paragraph border in a table cell of known
-    width."""
-    line, typed = _line(ctx, i)
-    if typed is not None:
-        ctx.add(
-            rules.typed,
-            _("the line is typed with underscores; draw a real line"),
-            found=typed.text.strip(),
-            expected="a drawn line",
-            where=typed,
-        )
-        return
-    p = ctx.paragraphs[i]
-    if line is None:
-        ctx.add(rules.missing, _(rules.no_line), found="no line", expected="a solid line under it", where=p)
-        return
-    if line.drawing or line is p or not column:
-        return
-    length = column - line.props.ind.get("left", 0) - line.props.ind.get("right", 0)
-    low, high = ratio
-    if not (low * text_width * 0.95 <= length <= high * text_width * 1.05):
-        want = "as long as the text" if low == high else f"{low:.2g}-{high:.2g} of the text's length"
-        ctx.add(
-            rules.length,
-            _(rules.wrong_length).format(length=length / MM, width=text_width / MM),
-            found=f"{length / MM:.0f} mm",
-            expected=want,
-            where=p,
-        )
 
 
 def number(ctx: Context) -> int | None:
     i = ctx.find(_SO, stop=_HEAD)
     if i is None:
+        ctx.add("number.missing", _('the "Số:" line is missing'), expected="Số: 05/...")
         return None
     p = ctx.paragraphs[i]
     m = _SO.match(ctx.texts[i])
@@ -188,6 +144,7 @@ def number(ctx: Context) -> int | None:
                 expected=f"0{n}/",
                 where=p,
             )
+    ctx.forbid(p, "italic", "number.format", _("must be upright, not italic"))
     found = sizes(p)
     if found and found != {13}:
         ctx.add(
@@ -201,15 +158,25 @@ def number(ctx: Context) -> int | None:
 
 
 def _number_spaces(ctx: Context, p: Paragraph, rest: str, number_: str, symbol: str) -> None:
-    """No spaces around "/" and "-" in "05/SCT-VP"."""
-    if number_.strip() and (
-        number_ != number_.strip() or symbol != symbol.strip() or _SPACED_DASH.search(symbol)
-    ):
+    """No spaces after "/" and around "-" in "05/SCT-VP" (Mục II.3.c: "không cách chữ"); a
+    space between the number and "/" is the blank a clerk leaves to write the number in after
+    signing (Điều 15.2; Mẫu 1.5 prints "Số:   /..."), so only a warning once there is a number,
+    and nothing while there is none."""
+    n = number_.strip()
+    if n and number_ != number_.rstrip():
+        ctx.add(
+            "number.spacing",
+            _("a space between the number and '/': write the number and the ký hiệu without spaces"),
+            found=rest,
+            expected=f"{n}/{symbol.strip()}",
+            where=p,
+        )
+    if symbol != symbol.lstrip() and n:
         ctx.add(
             "number.format",
-            _("no spaces around '/' and '-' in the number and ký hiệu"),
+            _("no space after '/' in the number and ký hiệu"),
             found=rest,
-            expected=re.sub(r"\s*([/-])\s*", r"\1", rest.strip()),
+            expected=n + "/" + _SPACED.sub("-", symbol.strip()),
             where=p,
         )
     elif _SPACED_DASH.search(symbol.strip()):
@@ -217,48 +184,110 @@ def _number_spaces(ctx: Context, p: Paragraph, rest: str, number_: str, symbol: 
             "number.format",
             _("no spaces around '-' in the ký hiệu"),
             found=symbol,
-            expected=re.sub(r"\s*-\s*", "-", symbol.strip()),
+            expected=_SPACED.sub("-", symbol.strip()),
             where=p,
         )
 
 
-def agency(ctx: Context) -> None:
-    """The agency's name: the last line in capitals above "Số:" (in its column); the lines
-    above it are the parent agency's."""
-    so = ctx.number
-    if so is None:
-        return
+def _agency_lines(ctx: Context, so: int) -> list[int]:
+    """The lines in capitals above "Số:" in its column: the agency's name and the parent's, not
+    the Quốc hiệu or Tiêu ngữ, and not a line typed to draw a rule."""
     p_so = ctx.paragraphs[so]
     lines = []
     for k in range(so):
         q = ctx.paragraphs[k]
-        if k in (ctx.quoc_hieu, ctx.tieu_ngu) or not q.text.strip():
+        text = ctx.texts[k]
+        if k in (ctx.quoc_hieu, ctx.tieu_ngu) or not text or is_rule_line(text):
             continue
         if p_so.in_table and (q.table_index, q.cell) != (p_so.table_index, p_so.cell):
             continue
-        if q.text.strip().upper() == q.text.strip() or caps(q):
+        if not any(ch.isalpha() for ch in text):
+            continue
+        if text.upper() == text or caps(q):
             lines.append(k)
-    if not lines:
+        else:
+            lines = []  # a line in lower case between: what is above it is no agency name
+    return lines
+
+
+def agency(ctx: Context) -> None:
+    """The agency's name: the last line in capitals above "Số:" (in its column), with the lines
+    of the same paragraph above it that share its weight (a long name broken by Shift+Enter);
+    the lines above it are the parent agency's (Mục II.2.b)."""
+    so = ctx.number
+    if so is None:
         return
-    name = ctx.paragraphs[lines[-1]]
-    ctx.require(name, "bold", "agency.format", _("the issuing agency's name must be bold"))
-    if not caps(name):
+    lines = _agency_lines(ctx, so)
+    if not lines:
         ctx.add(
-            "agency.format", _("must be in capitals"), found=name.text, expected=name.text.upper(), where=name
+            "agency.missing",
+            _('the issuing agency\'s name is missing above the "Số:" line'),
+            expected="TÊN CƠ QUAN, TỔ CHỨC",
+            where=ctx.paragraphs[so],
         )
-    ctx.size_range(name, "agency.format", 12, 13)
-    for k in lines[:-1]:
-        ctx.size_range(ctx.paragraphs[k], "agency.parent_format", 12, 13)
-    size = max(sizes(name) or {13})
-    width = max(text_width_twips(t, size, bold=True, caps=True) for t in name.text.split("\n"))
-    column = name.cell_width
-    line_under(ctx, lines[-1], min(width, column or width), AGENCY_LINE, ratio=(1 / 3, 1 / 2), column=column)
+        return
+    last = ctx.paragraphs[lines[-1]]
+    name = [lines[-1]]
+    for k in reversed(lines[:-1]):
+        q = ctx.paragraphs[k]
+        if q.index != last.index or every_bold(q) != every_bold(last):
+            break
+        name.insert(0, k)
+    for k in name:
+        q = ctx.paragraphs[k]
+        ctx.require(q, "bold", "agency.format", _("the issuing agency's name must be bold"))
+        ctx.forbid(q, "italic", "agency.format", _("must be upright, not italic"))
+        if not caps(q):
+            ctx.add("agency.format", _("must be in capitals"), found=q.text, expected=q.text.upper(), where=q)
+        ctx.size_range(q, "agency.format", 12, 13)
+    for k in lines[: len(lines) - len(name)]:
+        q = ctx.paragraphs[k]
+        ctx.forbid(q, "bold", "agency.parent_format", _("the parent agency's name is not bold"))
+        ctx.forbid(q, "italic", "agency.parent_format", _("must be upright, not italic"))
+        ctx.size_range(q, "agency.parent_format", 12, 13)
+    size = max(sizes(last) or {13})
+    width = max(text_width_twips(ctx.texts[k], size, bold=True, caps=True) for k in name)
+    column = last.cell_width
+    line_under(ctx, name[-1], min(width, column or width), AGENCY_LINE, ratio=(1 / 3, 1 / 2))
 
 
-def date(ctx: Context) -> None:
+def every_bold(p: Paragraph) -> bool:
+    props = p.run_props()
+    return bool(props) and all(bool(r.bold) for r in props)
+
+
+def subject(ctx: Context) -> int | None:
+    """The trích yếu of a công văn: "V/v ..." under "Số:" (Mục II.5.b): lower case, upright, not
+    bold, 12-13 pt; its wrapped lines (Shift+Enter) too."""
+    i = ctx.find(_V_V, stop=_HEAD)
+    if i is None:
+        if not ctx.named_type:
+            ctx.add(
+                "subject.missing",
+                _('a công văn has its trích yếu after "V/v" under the "Số:" line'),
+                expected="V/v ...",
+            )
+        return None
+    lines = [i] + [
+        j for j in ctx.next_in_cell(i) if ctx.paragraphs[j].index == ctx.paragraphs[i].index and ctx.texts[j]
+    ]
+    for j in lines:
+        q = ctx.paragraphs[j]
+        ctx.forbid(q, "bold", "subject.format", _('the trích yếu after "V/v" is not bold'))
+        ctx.forbid(q, "italic", "subject.format", _("must be upright, not italic"))
+        ctx.size_range(q, "subject.format", 12, 13)
+    return i
+
+
+def date(ctx: Context) -> int | None:
     i = ctx.find(DATE, stop=_HEAD)
     if i is None:
-        return
+        ctx.add(
+            "date.missing",
+            _("the place and date line is missing"),
+            expected="<địa danh>, ngày ... tháng ... năm ...",
+        )
+        return None
     p = ctx.paragraphs[i]
     m = DATE.match(ctx.texts[i])
     assert m
@@ -274,6 +303,7 @@ def date(ctx: Context) -> None:
     _date_digits(ctx, p, m.group("d"), m.group("m"))
     ctx.require(p, "italic", "date.style", _("must be italic"))
     ctx.size_range(p, "date.style", 13, 14)
+    return i
 
 
 def _date_digits(ctx: Context, p: Paragraph, d: str, mo: str) -> None:

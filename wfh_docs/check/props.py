@@ -159,7 +159,7 @@ class Paragraph:
     label: str = ""  # a list's number or bullet before the text ("- ", "1. ")
 
     def run_props(self) -> list[RunProps]:
-        return [r.props for r in self.runs if r.text.strip()]
+        return [r.props for r in self.runs if r.text.strip() and not r.label]
 
 
 @dataclass

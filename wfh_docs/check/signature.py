@@ -18,12 +18,41 @@ def check(ctx: Context) -> None:
     start = (ctx.kinh_gui or 0) + 1
     auth = ctx.find(_AUTHORITY, start=start)
     head = ctx.find(_NOI_NHAN, start=start)
-    if auth is None and head is not None and ctx.paragraphs[head].in_table:
-        auth = _beside(ctx, head)
+    if auth is None and head is not None:
+        auth = _beside(ctx, head) if ctx.paragraphs[head].in_table else _near(ctx, head)
     if auth is not None:
         authority(ctx, auth)
+    else:
+        ctx.add(
+            "authority.missing",
+            _('the signer\'s authority and title (such as "KT. GIÁM ĐỐC") are missing'),
+            expected="QUYỀN HẠN, CHỨC VỤ CỦA NGƯỜI KÝ",
+        )
     if head is not None:
-        noi_nhan(ctx, head, cong_van=ctx.kinh_gui is not None)
+        noi_nhan(ctx, head, cong_van=ctx.cong_van)
+    else:
+        ctx.add(
+            "noi_nhan.missing",
+            _('"Nơi nhận:" and its list are missing'),
+            expected="Nơi nhận: ...",
+        )
+
+
+def _near(ctx: Context, head: int) -> int | None:
+    """Outside a table, the head signing in person: a line in capitals just before Nơi nhận or
+    after its list (a title has letters, and is no phụ lục's)."""
+    listed = set(ctx.next_in_cell(head))
+    around: list[int] = [
+        *range(max(0, head - 6), head),
+        *range(head + 1, min(len(ctx.paragraphs), head + 16)),
+    ]
+    for k in around:
+        t = ctx.texts[k]
+        if k in listed and is_dash_line(t):
+            continue
+        if t and t == t.upper() and sum(ch.isalpha() for ch in t) >= 3 and not t.startswith("PHỤ LỤC"):
+            return k
+    return None
 
 
 def _beside(ctx: Context, head: int) -> int | None:
@@ -68,15 +97,24 @@ def authority(ctx: Context, auth: int) -> None:
                 expected="bold capitals",
                 where=p,
             )
+        ctx.forbid(p, "italic", "authority.format", _("must be upright, not italic"))
         ctx.size_range(p, "authority.format", 13, 14)
-    rest = [j for j in ctx.next_in_cell(lines[-1]) if ctx.texts[j]]
+    rest = [j for j in ctx.next_in_column(lines[-1]) if ctx.texts[j] and not ctx.texts[j].startswith("(")]
     if ctx.paragraphs[auth].in_table:
         names = rest[-1:]
     else:
         names = [j for j in rest if ctx.texts[j] != ctx.texts[j].upper()][:1]
+    if not names:
+        ctx.add(
+            "signer.missing",
+            _("the signer's name is missing under the authority and title"),
+            expected="Họ và tên",
+            where=ctx.paragraphs[lines[-1]],
+        )
     for j in names:
         p = ctx.paragraphs[j]
         ctx.require(p, "bold", "signer.format", _("the signer's name is bold"))
+        ctx.forbid(p, "italic", "signer.format", _("must be upright, not italic"))
         ctx.size_range(p, "signer.format", 13, 14)
 
 
@@ -103,8 +141,16 @@ def noi_nhan(ctx: Context, head: int, *, cong_van: bool) -> None:
             where=p,
         )
     ctx.size_range(p, "noi_nhan.heading", 12, 12)
-    items = [j for j in ctx.next_in_cell(head) if ctx.texts[j]]
-    if not p.in_table:
+    items = [j for j in ctx.next_in_column(head) if ctx.texts[j]]
+    if p.in_table:
+        # the list may go on in the rows below; it ends where its lines stop being a list
+        kept: list[int] = []
+        for j in items:
+            if kept and not is_dash_line(ctx.texts[j]) and ctx.paragraphs[j].row != p.row:
+                break
+            kept.append(j)
+        items = kept
+    else:
         kept = []
         for j in items:
             if not is_dash_line(ctx.texts[j]):
@@ -116,6 +162,9 @@ def noi_nhan(ctx: Context, head: int, *, cong_van: bool) -> None:
     ctx.dash_list(items, "noi_nhan.list", "line")
     for j in items:
         if not ctx.size_range(ctx.paragraphs[j], "noi_nhan.list", 11, 11):
+            break
+    for j in items:
+        if not ctx.forbid(ctx.paragraphs[j], "italic", "noi_nhan.list", _("the list is upright, not italic")):
             break
     _luu(ctx, items[-1])
     first = ctx.texts[items[0]]

@@ -4,8 +4,16 @@ One line per rule id a finding can carry. The checks find their severity, part a
 (`rule(id)`), so a finding always agrees with the table, and docs/check-rules.md is generated from
 it (tools/make_docs.py; a test compares). Clauses are those of Nghị định 30/2020/NĐ-CP: "Phụ lục I"
 is its appendix on the format of administrative documents, "Phụ lục III" its models (Mẫu 1.5 is the
-công văn). A rule the decree states strictly is an error; one it shows only in its models, or
-where a letter may have its reason, a warning.
+công văn).
+
+How a severity is chosen, the same way for every rule (each line says why in its last field):
+- an error for what the decree prescribes in its text: the components Điều 8.2 lists ("bao gồm"),
+  and each form Phụ lục I states ("được trình bày bằng chữ ... cỡ chữ ... kiểu chữ ...", "phải",
+  "có"); Phụ lục I writes its whole format this way, with no "nên" anywhere;
+- a warning for what only the models of Phụ lục III show (the closing "./."), for what the
+  decree itself leaves room for (the blank before "/" where the number is written in after
+  signing, Điều 15.2), and for lengths the checker can only estimate from the file (a line's
+  length in print depends on the reader's layout).
 """
 
 from __future__ import annotations
@@ -23,130 +31,193 @@ AGENCY = f"Mục II.2.b {_I}"
 NUMBER = f"Mục II.3.c {_I}"
 DATE_DIGITS = f"Mục II.4.b {_I}"
 DATE_LINE = f"Mục II.4.c {_I}"
+SUBJECT = f"Mục II.5.b {_I}"
 BODY = f"Mục II.6.e {_I}"
 SIGNER = f"Mục II.7.đ {_I}"
 RECIPIENTS = f"Mục II.9.b {_I}"
 RECIPIENT_LINES = f"Mục II.9.d {_I}"
 TEMPLATE = "Mẫu (template)"
 
+# what an error's "why" says most often: the clause's own words are the rule
+_TEXT = "Phụ lục I quy định bằng lời (“được trình bày bằng ...”), không có ngoại lệ"
+_PART = "Điều 8.2 liệt kê thành phần này trong thể thức bắt buộc của văn bản hành chính"
+_ESTIMATE = (
+    "độ dài đo từ tệp (viền đoạn, hình vẽ, số ký tự), không phải từ bản in; tệp mẫu của Nghị định "
+    "cũng kẻ dài ngắn khác nhau"
+)
+_NOT_DECREE = "không phải quy định của Nghị định: tệp hay mẫu như vậy không tạo được văn bản đúng"
+
 # one rule to two lines: the table reads as a table
 # fmt: off
 RULES: tuple[Rule, ...] = (
     # --- the page and the text (page.py) ---
     Rule("page.size", ERROR, "Khổ giấy", "page", PAGE_SIZE,
-         "khổ A4 (210 x 297 mm), ở mọi phần (section) của tệp"),
+         "khổ A4 (210 x 297 mm), ở mọi phần (section) của tệp", _TEXT),
     Rule("page.margins", ERROR, "Định lề trang", "page", MARGINS,
-         "lề trên và dưới 20-25 mm, trái 30-35 mm, phải 15-20 mm, ở mọi phần (section) của tệp"),
+         "lề trên và dưới 20-25 mm, trái 30-35 mm, phải 15-20 mm, ở mọi phần (section) của tệp", _TEXT),
     Rule("font.name", ERROR, "Phông chữ", "font", FONT,
-         "chữ Times New Roman, kể cả phông lấy từ kiểu (style) và chủ đề (theme)"),
-    Rule("font.color", WARNING, "Phông chữ", "font", FONT,
-         "chữ màu đen (trừ dấu chỉ mức độ khẩn)"),
+         "chữ Times New Roman, kể cả phông lấy từ kiểu (style) và chủ đề (theme)", _TEXT),
+    Rule("font.color", ERROR, "Phông chữ", "font", FONT,
+         "chữ màu đen (trừ dấu chỉ mức độ khẩn)",
+         "cùng một câu với phông chữ ở Mục I.4 (“... Times New Roman, ..., màu đen”); chỉ dấu mức độ khẩn "
+         "được quy định màu đỏ (Mục III.2.b)"),
     Rule("text.nfc", ERROR, "Bộ mã ký tự", "text", FONT,
-         "chữ Unicode dựng sẵn (NFC) theo TCVN 6909:2001, không dấu tổ hợp rời"),
+         "chữ Unicode dựng sẵn (NFC) theo TCVN 6909:2001, không dấu tổ hợp rời",
+         "Mục I.4 quy định bộ mã ký tự Unicode theo TCVN 6909:2001"),
     Rule("text.control", ERROR, "Bộ mã ký tự", "text", FONT,
-         "không có ký tự điều khiển (Word có thể không mở được tệp)"),
+         "không có ký tự điều khiển (Word có thể không mở được tệp)",
+         "ký tự điều khiển không thuộc bộ mã của Mục I.4, và Word có thể không mở được tệp"),
     Rule("template.tags", ERROR, "Văn bản", "text", "",
-         "không còn sót thẻ của mẫu ({{ ... }}, {% ... %})"),
+         "không còn sót thẻ của mẫu ({{ ... }}, {% ... %})",
+         "thẻ sót lại là chữ không thuộc văn bản, người nhận sẽ đọc thấy"),
     Rule("file.damaged", ERROR, "Tệp văn bản", "file", "",
-         "các phần của tệp .docx (kiểu, chủ đề, đầu trang, chân trang) đọc được trọn vẹn"),
+         "các phần của tệp .docx (kiểu, chủ đề, đầu trang, chân trang) đọc được trọn vẹn",
+         "phần hỏng không đọc được trọn vẹn thì không kiểm tra được, và Word có thể hiện khác"),
     # --- the header (header.py) ---
     Rule("quoc_hieu.missing", ERROR, "Quốc hiệu", "Quốc hiệu", "Điều 8.2.a",
-         "có Quốc hiệu “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM”"),
+         "có Quốc hiệu “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM”", _PART),
     Rule("quoc_hieu.format", ERROR, "Quốc hiệu", "Quốc hiệu", QUOC_HIEU,
-         "chữ in hoa, đậm, cỡ 12-13"),
+         "chữ in hoa, kiểu chữ đứng, đậm, cỡ 12-13", _TEXT),
     Rule("tieu_ngu.missing", ERROR, "Tiêu ngữ", "Tiêu ngữ", "Điều 8.2.a",
-         "có Tiêu ngữ “Độc lập - Tự do - Hạnh phúc”"),
+         "có Tiêu ngữ “Độc lập - Tự do - Hạnh phúc”", _PART),
     Rule("tieu_ngu.text", ERROR, "Tiêu ngữ", "Tiêu ngữ", TIEU_NGU,
-         "giữa các cụm từ có gạch nối (-) và cách chữ"),
+         "giữa các cụm từ có gạch nối và cách chữ hai bên",
+         "Mục II.1.b: “giữa các cụm từ có gạch nối (-), có cách chữ”"),
+    Rule("tieu_ngu.dash", ERROR, "Tiêu ngữ", "Tiêu ngữ", TIEU_NGU,
+         "dấu giữa các cụm từ là gạch nối (-), không phải gạch ngang (–, —)",
+         "Mục II.1.b gọi tên dấu là “gạch nối (-)” và in dấu -, trong cùng câu quy định chữ đậm và cỡ "
+         "chữ; gạch ngang – là dấu khác. Gạch nối không ngắt của Word và U+2010, U+2011 là gạch nối"),
     Rule("tieu_ngu.format", ERROR, "Tiêu ngữ", "Tiêu ngữ", TIEU_NGU,
-         "chữ đậm, cỡ 13-14"),
+         "chữ in thường, kiểu chữ đứng, đậm, cỡ 13-14", _TEXT),
     Rule("tieu_ngu.rule", ERROR, "Tiêu ngữ", "Tiêu ngữ", TIEU_NGU,
-         "có đường kẻ ngang nét liền dưới Tiêu ngữ"),
-    Rule("tieu_ngu.rule_typed", WARNING, "Tiêu ngữ", "Tiêu ngữ", TIEU_NGU,
-         "đường kẻ là nét kẻ thật, không gõ bằng dấu gạch dưới"),
+         "có đường kẻ ngang nét liền dưới Tiêu ngữ: viền đoạn, hình vẽ, gạch chân hay dòng dấu gạch "
+         "dưới như tệp của Nghị định",
+         "Mục II.1.b: “phía dưới có đường kẻ ngang, nét liền”; cách kẻ không quy định, nên mọi cách kẻ "
+         "đều được nhận"),
     Rule("tieu_ngu.rule_length", WARNING, "Tiêu ngữ", "Tiêu ngữ", TIEU_NGU,
-         "đường kẻ dài bằng dòng chữ Tiêu ngữ"),
+         "đường kẻ dài bằng dòng chữ Tiêu ngữ", _ESTIMATE),
+    Rule("agency.missing", ERROR, "Tên cơ quan ban hành", "agency name", "Điều 8.2.b",
+         "có tên cơ quan, tổ chức ban hành văn bản (chữ in hoa, phía trên “Số:”)", _PART),
     Rule("agency.format", ERROR, "Tên cơ quan ban hành", "tên cơ quan ban hành", AGENCY,
-         "chữ in hoa, đậm, cỡ 12-13"),
+         "chữ in hoa, kiểu chữ đứng, đậm, cỡ 12-13", _TEXT),
     Rule("agency.parent_format", ERROR, "Tên cơ quan chủ quản", "tên cơ quan chủ quản", AGENCY,
-         "cỡ chữ 12-13"),
+         "chữ in hoa, kiểu chữ đứng, không đậm, cỡ 12-13",
+         "Mục II.2.b: cơ quan chủ quản “chữ in hoa, cỡ chữ từ 12 đến 13, kiểu chữ đứng”, còn cơ quan ban "
+         "hành “kiểu chữ đứng, đậm”: quy định phân biệt hai dòng, nên chữ đậm ở dòng chủ quản là sai"),
     Rule("agency.rule", ERROR, "Tên cơ quan ban hành", "agency name", AGENCY,
-         "có đường kẻ ngang nét liền dưới tên cơ quan ban hành"),
-    Rule("agency.rule_typed", WARNING, "Tên cơ quan ban hành", "agency name", AGENCY,
-         "đường kẻ là nét kẻ thật, không gõ bằng dấu gạch dưới"),
+         "có đường kẻ ngang nét liền dưới tên cơ quan ban hành: viền đoạn, hình vẽ, gạch chân hay dòng "
+         "dấu gạch dưới như tệp của Nghị định",
+         "Mục II.2.b: “phía dưới có đường kẻ ngang, nét liền”; cách kẻ không quy định"),
     Rule("agency.rule_length", WARNING, "Tên cơ quan ban hành", "agency name", AGENCY,
-         "đường kẻ dài từ 1/3 đến 1/2 dòng chữ"),
+         "đường kẻ dài từ 1/3 đến 1/2 dòng chữ", _ESTIMATE),
+    Rule("number.missing", ERROR, "Số, ký hiệu", "Số, ký hiệu", "Điều 8.2.c",
+         "có dòng “Số: .../...” (số để trống khi chờ cấp)", _PART),
     Rule("number.format", ERROR, "Số, ký hiệu", "Số, ký hiệu", NUMBER,
-         "dấu hai chấm sau “Số”, số nhỏ hơn 10 có số 0 phía trước, không cách chữ quanh “/” và “-”"),
-    Rule("number.size", WARNING, "Số, ký hiệu", "Số, ký hiệu", NUMBER,
-         "cỡ chữ 13"),
+         "dấu hai chấm sau “Số”, số nhỏ hơn 10 có số 0 phía trước, không cách chữ sau “/” và quanh “-”, "
+         "kiểu chữ đứng",
+         "Mục II.3.c: “sau từ ‘Số’ có dấu hai chấm”, “phải ghi thêm số 0 phía trước”, “không cách chữ”"),
+    Rule("number.spacing", WARNING, "Số, ký hiệu", "Số, ký hiệu", NUMBER,
+         "không để khoảng trắng giữa số và “/” khi đã có số",
+         "Mục II.3.c nói “không cách chữ”, nhưng số được cấp sau khi ký (Điều 15.2) và Mẫu 1.5 in "
+         "“Số:   /...” để trống chỗ ghi số: khoảng trắng đó có lý do, chỉ nên xóa khi đã ghi số"),
+    Rule("number.size", ERROR, "Số, ký hiệu", "Số, ký hiệu", NUMBER,
+         "cỡ chữ 13",
+         "Mục II.3.c: “cỡ chữ 13”, trong cùng câu với dấu hai chấm và số 0 phía trước"),
+    Rule("date.missing", ERROR, "Địa danh và thời gian ban hành", "date line", "Điều 8.2.d",
+         "có dòng “<địa danh>, ngày ... tháng ... năm ...”", _PART),
     Rule("date.format", ERROR, "Địa danh và thời gian ban hành", "date line", DATE_DIGITS,
-         "ngày nhỏ hơn 10 và tháng 1, 2 có số 0 phía trước; các tháng khác không"),
+         "ngày nhỏ hơn 10 và tháng 1, 2 có số 0 phía trước; các tháng khác không",
+         "Mục II.4.b: “phải ghi thêm số 0 phía trước”"),
     Rule("date.comma", ERROR, "Địa danh và thời gian ban hành", "date line", DATE_LINE,
-         "dấu phẩy sau địa danh"),
+         "dấu phẩy sau địa danh", "Mục II.4.c: “sau địa danh có dấu phẩy”"),
     Rule("date.style", ERROR, "Địa danh và thời gian ban hành", "date line", DATE_LINE,
-         "chữ nghiêng, cỡ 13-14"),
+         "chữ nghiêng, cỡ 13-14", _TEXT),
+    Rule("subject.missing", ERROR, "Trích yếu nội dung", "subject line", "Điều 8.2.đ",
+         "công văn có trích yếu nội dung sau chữ “V/v”", _PART),
+    Rule("subject.format", ERROR, "Trích yếu nội dung", "subject line", SUBJECT,
+         "trích yếu công văn: chữ in thường, kiểu chữ đứng, không đậm, không nghiêng, cỡ 12-13",
+         "Mục II.5.b: trích yếu công văn “bằng chữ in thường, cỡ chữ từ 12 đến 13, kiểu chữ đứng”, khác "
+         "trích yếu của văn bản có tên loại (“đứng, đậm”): chữ đậm ở “V/v” là sai"),
     # --- Kính gửi and the body (body.py) ---
+    Rule("kinh_gui.missing", ERROR, "Kính gửi", "Kính gửi", RECIPIENTS,
+         "công văn có “Kính gửi:” và nơi nhận trực tiếp",
+         "Mục II.9.b: với công văn, nơi nhận “bao gồm: Phần thứ nhất bao gồm từ ‘Kính gửi’ ...”"),
     Rule("kinh_gui.format", ERROR, "Kính gửi", "Kính gửi", RECIPIENT_LINES,
          "dấu hai chấm sau “Kính gửi”, cỡ chữ 13-14; gửi nhiều nơi: mỗi nơi một dòng “- ...;”, dòng cuối "
-         "có dấu chấm"),
+         "có dấu chấm", _TEXT),
     Rule("body.alignment", ERROR, "Nội dung", "body", BODY,
-         "canh đều hai lề"),
-    Rule("body.indent", WARNING, "Nội dung", "body", BODY,
-         "dòng đầu đoạn lùi vào 1 cm hoặc 1,27 cm"),
+         "canh đều hai lề", _TEXT),
+    Rule("body.indent", ERROR, "Nội dung", "body", BODY,
+         "dòng đầu đoạn lùi vào 1 cm hoặc 1,27 cm",
+         "cùng câu ở Mục II.6.e với canh đều và cỡ chữ: “khi xuống dòng, chữ đầu dòng lùi vào 1 cm hoặc "
+         "1,27 cm”"),
     Rule("body.size", ERROR, "Nội dung", "body", BODY,
-         "cỡ chữ 13-14"),
+         "cỡ chữ 13-14", _TEXT),
     Rule("body.line_spacing", ERROR, "Nội dung", "body", BODY,
-         "khoảng cách dòng từ dòng đơn đến 1,5 dòng"),
+         "khoảng cách dòng từ dòng đơn đến 1,5 dòng", _TEXT),
     Rule("body.spacing", ERROR, "Nội dung", "body", BODY,
-         "các đoạn văn cách nhau tối thiểu 6 pt"),
+         "các đoạn văn cách nhau tối thiểu 6 pt", _TEXT),
     Rule("body.closing", WARNING, "Nội dung", "body", "Mẫu 1.5 Phụ lục III",
-         "nội dung kết thúc bằng “./.”"),
+         "nội dung kết thúc bằng “./.”",
+         "chỉ các Mẫu của Phụ lục III in “./.”; Phụ lục I không quy định bằng lời"),
     # --- the signature and Nơi nhận (signature.py) ---
+    Rule("authority.missing", ERROR, "Quyền hạn, chức vụ người ký", "quyền hạn, chức vụ", "Điều 8.2.g",
+         "có quyền hạn, chức vụ của người ký (“KT. GIÁM ĐỐC”, hoặc chức vụ khi người đứng đầu ký)",
+         _PART),
     Rule("authority.format", ERROR, "Quyền hạn, chức vụ người ký", "quyền hạn, chức vụ", SIGNER,
-         "chữ in hoa, đậm, cỡ 13-14; cách một khoảng sau “KT.”, “TM.”, “TL.”, “TUQ.”, “Q.”"),
+         "chữ in hoa, kiểu chữ đứng, đậm, cỡ 13-14; cách một khoảng sau “KT.”, “TM.”, “TL.”, “TUQ.”, “Q.”",
+         _TEXT),
+    Rule("signer.missing", ERROR, "Họ tên người ký", "họ tên người ký", "Điều 8.2.g",
+         "có họ tên người ký dưới quyền hạn, chức vụ", _PART),
     Rule("signer.format", ERROR, "Họ tên người ký", "họ tên người ký", SIGNER,
-         "chữ đậm, cỡ 13-14"),
+         "chữ in thường, kiểu chữ đứng, đậm, cỡ 13-14", _TEXT),
+    Rule("noi_nhan.missing", ERROR, "Nơi nhận", "Nơi nhận", "Điều 8.2.i",
+         "có “Nơi nhận:” và danh sách nơi nhận", _PART),
     Rule("noi_nhan.heading", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENT_LINES,
-         "“Nơi nhận:” có dấu hai chấm, chữ nghiêng, đậm, cỡ 12"),
+         "“Nơi nhận:” có dấu hai chấm, chữ nghiêng, đậm, cỡ 12", _TEXT),
     Rule("noi_nhan.list", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENT_LINES,
-         "mỗi nơi một dòng “- ...;”, cỡ chữ 11; dòng cuối “- Lưu: VT, <đơn vị soạn thảo>.”"),
-    Rule("noi_nhan.nhu_tren", WARNING, "Nơi nhận", "Nơi nhận", RECIPIENTS,
-         "công văn ghi “- Như trên;” đầu tiên"),
+         "mỗi nơi một dòng “- ...;”, chữ đứng, cỡ 11; dòng cuối “- Lưu: VT, <đơn vị soạn thảo>.”", _TEXT),
+    Rule("noi_nhan.nhu_tren", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENTS,
+         "công văn ghi “- Như trên;” đầu tiên",
+         "Mục II.9.b: với công văn, phần thứ hai “bao gồm từ ‘Nơi nhận’, phía dưới là từ ‘Như trên’”"),
     # --- page numbers and phụ lục (appendix.py) ---
     Rule("page_number.missing", ERROR, "Số trang", "page numbers", PAGE_NUMBERS,
-         "văn bản nhiều trang có đánh số trang"),
+         "văn bản nhiều trang có đánh số trang", _TEXT),
     Rule("page_number.place", ERROR, "Số trang", "page numbers", PAGE_NUMBERS,
-         "số trang ở phần lề trên (đầu trang), canh giữa"),
+         "số trang ở phần lề trên (đầu trang), canh giữa", _TEXT),
     Rule("page_number.first_page", ERROR, "Số trang", "page numbers", PAGE_NUMBERS,
-         "không hiển thị số trang thứ nhất"),
+         "không hiển thị số trang thứ nhất", "Mục I.7: “không hiển thị số trang thứ nhất”"),
     Rule("appendix.numbering", ERROR, "Phụ lục", "Phụ lục", "Mục III.1.a Phụ lục I",
-         "từ hai phụ lục trở lên đánh số bằng chữ số La Mã"),
+         "từ hai phụ lục trở lên đánh số bằng chữ số La Mã",
+         "Mục III.1.a: “các Phụ lục phải được đánh số thứ tự bằng chữ số La Mã”"),
     Rule("appendix.new_page", ERROR, "Phụ lục", "Phụ lục", "Mục III.1.đ Phụ lục I",
-         "mỗi phụ lục bắt đầu một trang mới, số trang đánh riêng"),
+         "mỗi phụ lục bắt đầu một trang mới (ngắt trang hay ngắt phần trước nó), số trang đánh riêng",
+         "Mục III.1.đ: “Số trang của Phụ lục được đánh số riêng theo từng Phụ lục”, điều chỉ làm được "
+         "khi phụ lục bắt đầu trang riêng"),
     Rule("appendix.format", ERROR, "Phụ lục", "Phụ lục", "Mục III.1.b Phụ lục I",
-         "dòng “Phụ lục” chữ đậm, cỡ 14"),
+         "dòng “Phụ lục” chữ in thường, đứng, đậm, cỡ 14", _TEXT),
     Rule("appendix.title", ERROR, "Tên phụ lục", "tên phụ lục", "Mục III.1.b Phụ lục I",
-         "tên phụ lục chữ in hoa, đậm"),
+         "tên phụ lục chữ in hoa, đậm", _TEXT),
     Rule("appendix.kem_theo", ERROR, "Thông tin chỉ dẫn kèm theo", "Phụ lục", "Mục III.1.c Phụ lục I",
-         "dòng “(Kèm theo ...)” chữ nghiêng"),
+         "dòng “(Kèm theo ...)” chữ nghiêng", _TEXT),
     # --- templates (template.py): what `wfhdoc check --template` reports ---
     Rule("template.file", ERROR, TEMPLATE, "template", "",
-         "tệp mẫu là tệp .docx đọc được"),
+         "tệp mẫu là tệp .docx đọc được", _NOT_DECREE),
     Rule("template.encoding", ERROR, TEMPLATE, "template", "",
-         "các phần của mẫu là văn bản UTF-8"),
+         "các phần của mẫu là văn bản UTF-8", _NOT_DECREE),
     Rule("template.broken_tag", ERROR, TEMPLATE, "template", "",
-         "mỗi thẻ đóng lại trong đoạn văn của nó"),
+         "mỗi thẻ đóng lại trong đoạn văn của nó", _NOT_DECREE),
     Rule("template.split_tag", WARNING, TEMPLATE, "template", "",
-         "Word không tách một thẻ ra nhiều đoạn chữ (run)"),
+         "Word không tách một thẻ ra nhiều đoạn chữ (run)",
+         "wfhdoc tự nối thẻ bị tách, văn bản vẫn đúng; chỉ là mẫu chưa gọn"),
     Rule("template.syntax", ERROR, TEMPLATE, "template", "",
-         "thẻ docxtpl/Jinja viết đúng cú pháp"),
+         "thẻ docxtpl/Jinja viết đúng cú pháp", _NOT_DECREE),
     Rule("template.unsafe", ERROR, TEMPLATE, "template", "",
-         "thẻ không dùng phần bên trong của Python (hộp cát của mẫu từ chối)"),
+         "thẻ không dùng phần bên trong của Python (hộp cát của mẫu từ chối)", _NOT_DECREE),
     Rule("template.unknown_variable", ERROR, TEMPLATE, "template", "",
-         "mỗi biến là biến wfhdoc cung cấp"),
+         "mỗi biến là biến wfhdoc cung cấp", _NOT_DECREE),
     Rule("template.unused_variable", ERROR, TEMPLATE, "template", "",
-         "mẫu dùng mọi biến mang dữ liệu của văn bản"),
+         "mẫu dùng mọi biến mang dữ liệu của văn bản", _NOT_DECREE),
 )
 # fmt: on
 
