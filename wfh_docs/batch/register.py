@@ -94,6 +94,12 @@ class Register:
     def close(self) -> None:
         self._db.close()
 
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def allocate(
         self,
         *,

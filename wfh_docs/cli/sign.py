@@ -51,7 +51,11 @@ class KeyChoice:
 
     @classmethod
     def pop(cls, params: dict[str, Any]) -> KeyChoice:
-        return cls(**{name: params.pop(name) for name in cls.__dataclass_fields__})
+        """The key options taken out of a command's parameters; exactly one key, or a usage error."""
+        choice = cls(**{name: params.pop(name) for name in cls.__dataclass_fields__})
+        if (choice.pkcs12 is None) == (choice.pkcs11_lib is None):
+            raise click.UsageError(_("give one key: --pkcs12 FILE or --pkcs11-lib LIBRARY"))
+        return choice
 
     def options(self) -> SignOptions:
         from ..sign import SignOptions
@@ -63,8 +67,6 @@ class KeyChoice:
         """The key, with its passphrase or PIN asked for once."""
         from ..sign import KeySource
 
-        if (self.pkcs12 is None) == (self.pkcs11_lib is None):
-            raise click.UsageError(_("give one key: --pkcs12 FILE or --pkcs11-lib LIBRARY"))
         pkcs12 = self.pkcs12
         passphrase = (
             secret("WFHDOC_P12_PASSPHRASE", _("Passphrase of the key file")).encode() if pkcs12 else None

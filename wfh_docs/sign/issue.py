@@ -213,7 +213,9 @@ def _texts(page: int, pieces: list[tuple[Text, float, float]]) -> Layout:
 
 
 def _right(text: Text, blank: Blank, warnings: list[str], what: str) -> float:
-    """x for `text` ending at the blank's end (the number against its "/")."""
+    """x for the number in its blank: against the "/" that follows, as a typed "451/SCT-VP"
+    reads; a short number leaving more than 1.25 em before it is centred instead, so that no
+    reader takes the gap after "Số:" for a column's edge."""
     x = blank.x1 - text.width - 0.3
     if x < blank.x0 + 0.5:
         warnings.append(
@@ -222,6 +224,8 @@ def _right(text: Text, blank: Blank, warnings: list[str], what: str) -> float:
             )
         )
         return blank.x0 + 0.5
+    if x - blank.x0 > 1.25 * blank.size:
+        return _centre(text, blank)
     return x
 
 

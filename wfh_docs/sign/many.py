@@ -100,8 +100,10 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _ours(path: Path) -> bool:
-    return path.stem.endswith(SUFFIXES)
+def _ours(path: Path, step: str) -> bool:
+    """A file a step before or after this one wrote: not to sign again (the leader's signed
+    letters are what issue works on)."""
+    return path.stem.endswith(SUFFIXES if step == "sign" else ("-issued", "-agency", "-appendix"))
 
 
 def _from_manifest(path: Path) -> list[Path]:
@@ -133,7 +135,7 @@ def expand(inputs: Sequence[Path], step: str) -> tuple[list[Path], bool]:
             if previous.is_file():
                 files.extend(_from_manifest(previous))
             else:
-                files.extend(p for p in sorted(item.glob("*.pdf")) if not _ours(p))
+                files.extend(p for p in sorted(item.glob("*.pdf")) if not _ours(p, step))
         elif item.suffix.lower() == ".json":
             many = True
             files.extend(_from_manifest(item))
