@@ -330,13 +330,7 @@ def _report(
     modified, changes = cov.changes(status, coverage, certified)
     if isinstance(status.diff_result, Exception):  # pyHanko's reason for "not allowed"
         problems.append(_("what changed: {detail}").format(detail=status.diff_result))
-    findings.extend(_strictly_refused(sig, status, certified))
-    if getattr(sig, "md_algorithm", "") == "sha1":
-        findings.append(
-            Finding(
-                "sign.weak-digest", "warning", _("the signature's digest is SHA-1, no longer considered safe")
-            )
-        )
+    findings += [*_weak(sig), *_strictly_refused(sig, status, certified)]
     return SignatureReport(
         field=str(sig.field_name),
         kind=kind,
@@ -358,6 +352,13 @@ def _report(
         findings=tuple(findings),
         certification=certified,
     )
+
+
+def _weak(sig: EmbeddedPdfSignature) -> list[Finding]:
+    if getattr(sig, "md_algorithm", "") != "sha1":
+        return []
+    message = _("the signature's digest is SHA-1, no longer considered safe")
+    return [Finding("sign.weak-digest", "warning", message)]
 
 
 def _strictly_refused(sig: EmbeddedPdfSignature, status: Any, certified: int | None) -> list[Finding]:
