@@ -239,6 +239,10 @@ def test_verify_json_from_the_command_line(capsys: pytest.CaptureFixture[str]) -
     assert all(r["trust"] == "trusted" and r["ok"] and r["checked"] for r in rows)
     assert rows[0]["certificate_kind"] == "personal" and rows[0]["image"] and rows[0]["page"] == 1
     assert rows[3]["findings"] == [] and "validity" in rows[3]
+    import dataclasses
+
+    every = {f.name for f in dataclasses.fields(SignatureReport)} | {"ok"}
+    assert all(every <= set(row) for row in rows)
 
 
 # what pdfsig says of the whole file, and what verify exits with: 0 when every signature is ok
