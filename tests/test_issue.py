@@ -103,6 +103,12 @@ def _cli(args: list[str], pki: Pki, monkeypatch: pytest.MonkeyPatch) -> int:
     return main(["--lang", "en", *args])
 
 
+def _issue(path: Path, reg: Path, pki: Pki, *extra: str) -> list[str]:
+    """The arguments of `wfhdoc issue` for one file, with the test agency's key."""
+    key = ["--pkcs12", str(pki.agency.p12), "--seal-image", str(SEAL_PNG)]
+    return ["issue", str(path), "--register", str(reg), *key, *extra]
+
+
 def _sign_signer(source: Path, target: Path, pki: Pki, when: dt.datetime | None = None) -> Path:
     request = SignRequest("signer", image=SIGNATURE_PNG, signer_name="Nguyễn Hữu Hưng")
     with Signing(KeySource(pkcs12=pki.signer.p12, passphrase=PASSPHRASE), SignOptions(when=when)) as s:
@@ -149,7 +155,8 @@ def test_an_issued_letter_reads_right_and_the_register_has_it(blank_pdf: Path, t
     numbering = RegisterNumbering(register)
     with Signing(agency, SignOptions(when=when + dt.timedelta(minutes=1))) as signing:
         prepared = prepare(signed, request)
-        data, result = issue_document(signing, prepared, request, picture_of(SignRequest("agency", image=SEAL_PNG)), numbering, output)  # fmt: skip
+        seal = picture_of(SignRequest("agency", image=SEAL_PNG))
+        data, result = issue_document(signing, prepared, request, seal, numbering, output)
     output.write_bytes(data)
     numbering.issued(prepared.letter, result.date, result.number, output, _sha(output))
     text = _text(output)
@@ -174,25 +181,21 @@ def test_issue_from_the_command_line_and_verify_names_the_stamps(
     today = dt.datetime.fromisoformat(vn.iso_vn_time(dt.datetime.now(dt.timezone.utc))).date()
     with Register(reg) as register:
         register.start_at("SCT", today.year, 451)
-    args = ["issue", str(signed), "--register", str(reg), "--pkcs12", str(pki.agency.p12), "--seal-image", str(SEAL_PNG)]  # fmt: skip
+    args = _issue(signed, reg, pki)
     assert _cli(args, pki, monkeypatch) == 0
     issued = tmp_path / "451-SCT-VP-issued.pdf"
     text = _text(issued)
     assert "Số: 451/SCT-VP" in text
     assert vn.format_date_line("Quảng Trị", today) in text
-    code = main(["--lang", "en", "verify", str(issued), "--json", "--trust-root", str(pki.root.cert_pem)])
-    assert code in (0, 1)
-    # the JSON is the last thing printed: read it from a run of its own
+    verify = ["verify", str(issued), "--json", "--trust-root", str(pki.root.cert_pem)]
     out = subprocess.run(
-        [sys.executable, "-m", "wfh_docs", "verify", str(issued), "--json", "--trust-root", str(pki.root.cert_pem)],
-        capture_output=True, text=True, env=_env(pki, tmp_path),
-    )  # fmt: skip
+        [sys.executable, "-m", "wfh_docs", *verify], capture_output=True, text=True, env=_env(pki, tmp_path)
+    )
     roles = [row["role"] for row in json.loads(out.stdout)]
     assert roles == ["approval", "number", "date", "number", "date", "seal"]
     # issuing it again: refused, whether the PDF or the issued one is given
     assert _cli(args, pki, monkeypatch) == 1
-    again = ["issue", str(issued), "--register", str(reg), "--pkcs12", str(pki.agency.p12), "--seal-image", str(SEAL_PNG)]  # fmt: skip
-    assert _cli(again, pki, monkeypatch) == 1
+    assert _cli(_issue(issued, reg, pki), pki, monkeypatch) == 1
     assert len(Register(reg).entries()) == 1
 
 
@@ -209,8 +212,6 @@ def test_bad_letters_are_refused_and_nothing_is_stamped(
     unsigned.write_bytes(blank_pdf.read_bytes())
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(blank_pdf.read_bytes()[:3000])
-    numbered = tmp_path / "numbered.pdf"
-    numbered.write_bytes(b"")
     cases = {
         unsigned: "has no signature of the competent person",
         damaged: "cannot read the PDF",
@@ -235,7 +236,7 @@ def test_a_letter_with_its_number_printed_has_no_blank(
     pdf = _letter_pdf(tmp_path, number=451, date="2020-04-08")
     signed = _sign_signer(pdf, tmp_path / "numbered-signer.pdf", pki)
     reg = tmp_path / "so.sqlite"
-    code = _cli(["issue", str(signed), "--register", str(reg), "--pkcs12", str(pki.agency.p12), "--seal-image", str(SEAL_PNG)], pki, monkeypatch)  # fmt: skip
+    code = _cli(_issue(signed, reg, pki), pki, monkeypatch)
     assert code == 1
     err = capsys.readouterr().err
     assert "has no blank after 'Số:'" in err and "Số: 451/SCT-VP" in err and "nothing was stamped" in err
@@ -270,7 +271,7 @@ def test_a_register_locked_by_another_run_is_said_and_left_as_it_was(
     other = sqlite3.connect(reg, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # another run holding the register
     try:
-        code = _cli(["issue", str(signed), "--register", str(reg), "--wait", "0.2", "--pkcs12", str(pki.agency.p12), "--seal-image", str(SEAL_PNG)], pki, monkeypatch)  # fmt: skip
+        code = _cli(_issue(signed, reg, pki, "--wait", "0.2"), pki, monkeypatch)
     finally:
         other.execute("ROLLBACK")
         other.close()
