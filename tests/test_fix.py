@@ -215,7 +215,7 @@ def test_a_fix_that_would_change_a_word_writes_nothing(
     source = tmp_path / "cong-van.docx"
     source.write_bytes(handmade.MUTATIONS[0].build())
 
-    def wrong(self: fix_text.Edits, p: Any, i: int) -> None:
+    def wrong(self: fix_text.Edits, p: Any, i: int, k: int | None = None) -> None:
         self._apply(p, i, 0, 3, "Sổ")  # "Số" -> "Sổ": a word changed
 
     monkeypatch.setattr(fix_text.Edits, "number", wrong)

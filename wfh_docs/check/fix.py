@@ -106,14 +106,15 @@ def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:
             )
         )
     _fonts_and_colour(pkg, paras, els, rules)
-    targets = Finder(paras).find()
+    finder = Finder(paras)
+    targets = finder.find()
     previous: Paragraph | None = None
     for t in targets:
         look(els[t.i], paras[t.i], t, LOOKS[t.role])
         if t.role == "body":
             body(els[t.i], paras[t.i], previous)
             previous = paras[t.i]
-    edits = _texts(els, targets)
+    edits = _texts(els, targets, finder.lists)
     _lines(doc, els, paras, targets, rules)
     if "appendix.new_page" in rules:
         for t in targets:
@@ -158,31 +159,21 @@ def _fonts_and_colour(
                 set_black(props_of(r, "rPr"))
 
 
-def _texts(els: list[etree._Element], targets: list[Target]) -> Edits:
+# the elements whose text the decree writes in a set way, and the edit that writes it
+_EDITS = {"number": "number", "date": "date", "tieu_ngu": "tieu_ngu", "authority": "prefix_space"}
+
+
+def _texts(els: list[etree._Element], targets: list[Target], lists: dict[str, list[Target]]) -> Edits:
+    """The decree's digits and punctuation, element by element."""
     edits = Edits()
     for t in targets:
-        p = els[t.i]
-        if t.role == "number" and t.k is None:
-            edits.number(p, t.i)
-        elif t.role == "date" and t.k is None:
-            edits.date(p, t.i)
-        elif t.role == "tieu_ngu":
-            lines = text_of(p).split("\n")
-            k = t.k or 0
-            start = sum(len(x) + 1 for x in lines[:k])
-            edits.tieu_ngu(p, t.i, start, start + len(lines[k]))
-        elif t.role == "authority":
-            edits.prefix_space(p, t.i)
-    kinh = [t for t in targets if t.role == "kinh_gui"]
-    if kinh:
-        edits.heading_colon(els[kinh[0].i], kinh[0].i)
-    for role in ("kinh_gui", "noi_nhan_list"):
-        items = [t.i for t in targets if t.role == role][1 if role == "kinh_gui" else 0 :]
-        for n, i in enumerate(items):
-            edits.list_line(els[i], i, last=n == len(items) - 1)
-    for t in targets:
-        if t.role == "noi_nhan":
-            edits.heading_colon(els[t.i], t.i)
+        if t.role in _EDITS:
+            getattr(edits, _EDITS[t.role])(els[t.i], t.i, t.k)
+        elif t.role == "noi_nhan" or (t.role == "kinh_gui" and t not in lists.get("kinh_gui", [])):
+            edits.heading_colon(els[t.i], t.i, t.k)
+    for items in lists.values():
+        for n, t in enumerate(items):
+            edits.list_line(els[t.i], t.i, t.k, last=n == len(items) - 1)
     for i, p in enumerate(els):
         edits.nfc(p, i)
     return edits

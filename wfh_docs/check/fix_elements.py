@@ -52,10 +52,10 @@ LOOKS = {
     "kinh_gui": Look(italic=False, size=(13, 14)),
     "body": Look(size=(13, 14), jc="both"),
     "authority": Look(bold=True, italic=False, caps=True, size=(13, 14)),
-    "signer": Look(bold=True, italic=False, size=(13, 14)),
+    "signer": Look(bold=True, italic=False, caps=False, size=(13, 14)),
     "noi_nhan": Look(bold=True, italic=True, size=(12, 12)),
     "noi_nhan_list": Look(bold=False, italic=False, size=(11, 11)),
-    "appendix": Look(bold=True, italic=False, size=(14, 14), jc="center"),
+    "appendix": Look(bold=True, italic=False, caps=False, size=(14, 14), jc="center"),
     "appendix_title": Look(bold=True, italic=False, caps=True, size=(13, 14), jc="center"),
     "kem_theo": Look(italic=True, size=(13, 14), jc="center"),
 }
@@ -63,181 +63,212 @@ LOOKS = {
 
 @dataclass(frozen=True)
 class Target:
-    """One line of the letter that is an element: paragraph i, line k of it (None: all of it)."""
+    """One line of the letter that is an element: paragraph i, line k of it (None: a paragraph
+    of one line, or all of it)."""
 
     i: int
     k: int | None
     role: str
 
 
+@dataclass(frozen=True)
+class Line:
+    """A line of a paragraph (a paragraph cut at its line breaks), its text with spaces joined."""
+
+    i: int
+    k: int
+    text: str
+
+
 class Finder:
     """The elements of one letter, read from its paragraphs as the checker resolved them (one
-    per w:p of the main part, in document order: Docx.paragraphs)."""
+    per w:p of the main part, in document order: Docx.paragraphs), line by line."""
 
     def __init__(self, paragraphs: list[Paragraph]) -> None:
         self.ps = paragraphs
-        self.lines = [[" ".join(t.split()) for t in p.text.split("\n")] for p in self.ps]
+        self.counts = [len(p.text.split("\n")) for p in paragraphs]
+        self.lines = [
+            Line(i, k, " ".join(t.split()))
+            for i, p in enumerate(paragraphs)
+            for k, t in enumerate(p.text.split("\n"))
+        ]
         self.targets: list[Target] = []
-        self.lists: dict[str, list[int]] = {}  # "kinh_gui", "noi_nhan": the lines of each list
+        self.lists: dict[str, list[Target]] = {}  # "kinh_gui", "noi_nhan": the lines of each list
 
-    def _add(self, i: int, k: int | None, role: str) -> None:
-        if len(self.lines[i]) == 1:
-            k = None
-        self.targets.append(Target(i, k, role))
+    def _add(self, n: int, role: str, *, whole: bool = False) -> Target:
+        line = self.lines[n]
+        t = Target(line.i, None if whole or self.counts[line.i] == 1 else line.k, role)
+        if t not in self.targets:
+            self.targets.append(t)
+        return t
 
-    def first(self, test: re.Pattern[str], start: int = 0, stop: int | None = None) -> tuple[int, int] | None:
-        for i in range(start, min(stop or len(self.ps), len(self.ps))):
-            for k, line in enumerate(self.lines[i]):
-                if test.search(line):
-                    return i, k
+    def first(self, test: re.Pattern[str], start: int = 0, stop: int | None = None) -> int | None:
+        """The first line from `start` (a line's index) matching `test`, in paragraphs before
+        `stop` (a paragraph's index)."""
+        for n in range(start, len(self.lines)):
+            if stop is not None and self.lines[n].i >= stop:
+                return None
+            if test.search(self.lines[n].text):
+                return n
         return None
 
-    def cell(self, i: int) -> tuple[int | None, int | None, int | None]:
-        p = self.ps[i]
+    def cell(self, n: int) -> tuple[int | None, int | None, int | None]:
+        p = self.ps[self.lines[n].i]
         return (p.table_index, p.row, p.cell) if p.in_table else (None, None, None)
 
-    def after_in_cell(self, i: int) -> list[int]:
-        """The paragraphs after i in its cell (outside tables: up to the next table)."""
+    def after(self, n: int, *, column: bool = False) -> list[int]:
+        """The lines after n in its cell (outside tables: up to the next table); with `column`,
+        on into the rows below in the same column of the table (a Nơi nhận split over rows)."""
+        table, row, cell = self.cell(n)
         out = []
-        for j in range(i + 1, len(self.ps)):
-            if self.cell(j) != self.cell(i):
+        for m in range(n + 1, len(self.lines)):
+            t, r, c = self.cell(m)
+            below = column and table is not None and (t, c) == (table, cell) and (r or 0) >= (row or 0)
+            if (t, r, c) != (table, row, cell) and not below:
                 break
-            out.append(j)
+            out.append(m)
         return out
 
     def find(self) -> list[Target]:
         header_end = self._header()
         body_start = self._kinh_gui(header_end)
-        signature = self.first(_NOI_NHAN, body_start) or self.first(_AUTHORITY, body_start)
-        appendix = next((i for i in range(body_start, len(self.ps)) if self._is_appendix(i)), len(self.ps))
-        stop = min(signature[0] if signature else len(self.ps), appendix)
-        for i in range(body_start, stop):
-            if self.ps[i].text.strip() and not self.ps[i].in_table:
-                self._add(i, None, "body")
+        signature = self.first(_NOI_NHAN, body_start)
+        if signature is None:
+            signature = self.first(_AUTHORITY, body_start)
+        appendix = next(
+            (n for n in range(body_start, len(self.lines)) if self._is_appendix(n)), len(self.lines)
+        )
+        stop = min(signature if signature is not None else len(self.lines), appendix)
+        for n in range(body_start, stop):
+            if self.lines[n].text and not self.ps[self.lines[n].i].in_table:
+                self._add(n, "body", whole=True)
         self._signature(body_start)
-        for i in range(len(self.ps)):
-            if self._is_appendix(i):
-                self._appendix(i)
+        for n in range(len(self.lines)):
+            if self._is_appendix(n):
+                self._appendix(n)
         return self.targets
 
-    def _is_appendix(self, i: int) -> bool:
-        return not self.ps[i].in_table and bool(_APPENDIX.match(self.ps[i].text.strip()))
+    def _is_appendix(self, n: int) -> bool:
+        line = self.lines[n]
+        return not self.ps[line.i].in_table and self.counts[line.i] == 1 and bool(_APPENDIX.match(line.text))
 
     def _header(self) -> int:
-        """The header's lines; the index after its last element."""
+        """The header's lines; the index of the line after its last element."""
         last = -1
         for test, role in ((_QUOC_HIEU, "quoc_hieu"), (_TIEU_NGU, "tieu_ngu"), (DATE, "date")):
             hit = self.first(test, 0, HEAD)
-            if hit:
-                self._add(*hit, role)
-                last = max(last, hit[0])
+            if hit is not None:
+                self._add(hit, role)
+                last = max(last, hit)
         so = self.first(_SO, 0, HEAD)
-        if so:
-            self._add(*so, "number")
-            self._agency(*so)
-            last = max(last, so[0])
+        if so is not None:
+            self._add(so, "number")
+            self._agency(so)
+            last = max(last, so)
         vv = self.first(_V_V, 0, HEAD)
-        if vv:
-            self._add(*vv, "subject")
-            for j in self.after_in_cell(vv[0]) if self.ps[vv[0]].in_table else []:
-                if self.ps[j].text.strip():
-                    self._add(j, None, "subject")
-            last = max(last, vv[0])
+        if vv is not None:
+            self._add(vv, "subject")
+            if self.ps[self.lines[vv].i].in_table:
+                for m in self.after(vv):
+                    if self.lines[m].text:
+                        self._add(m, "subject")
+            last = max(last, vv)
         return last + 1
 
-    def _agency(self, so_i: int, so_k: int) -> None:
+    def _agency(self, so: int) -> None:
         """The agency's name: the last line in capitals above "Số:" in its column; the lines
         above it, the parent agency's (a line of underscores is a rule, not a name)."""
-        taken = {(t.i, t.k if t.k is not None else 0) for t in self.targets if t.role != "number"}
-        lines = []
-        for i in range(so_i + 1):
-            if self.ps[so_i].in_table and self.cell(i)[::2] != self.cell(so_i)[::2]:
+        taken = {(t.i, t.k) for t in self.targets if t.role != "number"}
+        in_table = self.ps[self.lines[so].i].in_table
+        names = []
+        for n in range(so):
+            line = self.lines[n]
+            if in_table and self.cell(n)[::2] != self.cell(so)[::2]:
                 continue
-            for k, line in enumerate(self.lines[i]):
-                if i == so_i and k >= so_k:
-                    break
-                if (i, k) in taken or not line or _LINE_ONLY.match(line) or line != line.upper():
-                    continue
-                lines.append((i, k))
-        for n, (i, k) in enumerate(lines):
-            self._add(i, k, "agency" if n == len(lines) - 1 else "parent")
+            k = None if self.counts[line.i] == 1 else line.k
+            if (
+                (line.i, k) in taken
+                or not line.text
+                or _LINE_ONLY.match(line.text)
+                or line.text != line.text.upper()
+            ):
+                continue
+            names.append(n)
+        for m, n in enumerate(names):
+            self._add(n, "agency" if m == len(names) - 1 else "parent")
 
     def _kinh_gui(self, header_end: int) -> int:
-        """Kính gửi and its recipients; the index where the body starts."""
+        """Kính gửi and its recipients; the index of the line where the body starts."""
         hit = self.first(_KINH_GUI, header_end)
         if hit is None:
             return header_end
-        i = hit[0]
-        self._add(i, None, "kinh_gui")
-        after = _KINH_GUI.sub("", self.ps[i].text.strip()).lstrip(":").strip()
-        if after:
-            return i + 1
+        self._add(hit, "kinh_gui")
+        if _KINH_GUI.sub("", self.lines[hit].text).lstrip(":").strip():
+            return hit + 1
         items = []
-        for j in range(i + 1, len(self.ps)):
-            t = self.ps[j].text.strip()
+        for m in range(hit + 1, len(self.lines)):
+            t = self.lines[m].text
             if not t:
                 continue
             if not _DASH.match(t):
                 break
-            items.append(j)
-            self._add(j, None, "kinh_gui")
+            items.append(self._add(m, "kinh_gui"))
+            hit = m
         self.lists["kinh_gui"] = items
-        return (items[-1] if items else i) + 1
+        return hit + 1
 
     def _signature(self, start: int) -> None:
         auth = self.first(_AUTHORITY, start)
         head = self.first(_NOI_NHAN, start)
-        a = auth[0] if auth else (self._beside(head[0]) if head else None)
-        if a is not None:
-            self._authority(a)
-        if head:
-            h = head[0]
-            self._add(h, None, "noi_nhan")
-            items = [j for j in self.after_in_cell(h) if self.ps[j].text.strip()]
-            if not self.ps[h].in_table:
-                items = items[
-                    : next((n for n, j in enumerate(items) if not _DASH.match(self.ps[j].text)), None)
-                ]
-            for j in items:
-                self._add(j, None, "noi_nhan_list")
-            self.lists["noi_nhan"] = items
+        if auth is None and head is not None:
+            auth = self._beside(head)
+        if auth is not None:
+            self._authority(auth)
+        if head is not None:
+            self._add(head, "noi_nhan")
+            in_table = self.ps[self.lines[head].i].in_table
+            items = [m for m in self.after(head, column=True) if self.lines[m].text]
+            if not in_table:
+                cut = next((x for x, m in enumerate(items) if not _DASH.match(self.lines[m].text)), None)
+                items = items[:cut]
+            self.lists["noi_nhan"] = [self._add(m, "noi_nhan_list") for m in items]
 
     def _beside(self, head: int) -> int | None:
         """The head signing in person has no prefix: the line in capitals beside Nơi nhận."""
-        p = self.ps[head]
-        if not p.in_table:
+        table, row, cell = self.cell(head)
+        if table is None:
             return None
-        for k, q in enumerate(self.ps):
-            t = q.text.strip()
-            if q.in_table and (q.table_index, q.row) == (p.table_index, p.row) and q.cell != p.cell and t:
-                return k if t == t.upper() else None
+        for n, line in enumerate(self.lines):
+            t, r, c = self.cell(n)
+            if (t, r) == (table, row) and c != cell and line.text:
+                return n if line.text == line.text.upper() else None
         return None
 
-    def _authority(self, a: int) -> None:
-        lines = [a]
-        for j in self.after_in_cell(a):
-            t = self.ps[j].text.strip()
+    def _authority(self, auth: int) -> None:
+        lines = [auth]
+        for m in self.after(auth):
+            t = self.lines[m].text
             if not t or t != t.upper():
                 break
-            lines.append(j)
-        for j in lines:
-            self._add(j, None, "authority")
-        rest = [j for j in self.after_in_cell(lines[-1]) if self.ps[j].text.strip()]
-        if self.ps[a].in_table:
+            lines.append(m)
+        for m in lines:
+            self._add(m, "authority")
+        rest = [m for m in self.after(lines[-1], column=True) if self.lines[m].text]
+        if self.ps[self.lines[auth].i].in_table:
             names = rest[-1:]
         else:
-            names = [j for j in rest if self.ps[j].text.strip() != self.ps[j].text.strip().upper()][:1]
-        for j in names:
-            self._add(j, None, "signer")
+            names = [m for m in rest if self.lines[m].text != self.lines[m].text.upper()][:1]
+        for m in names:
+            self._add(m, "signer")
 
-    def _appendix(self, i: int) -> None:
-        self._add(i, None, "appendix")
-        following = [j for j in range(i + 1, min(i + 6, len(self.ps))) if self.ps[j].text.strip()]
-        if following and not self.ps[following[0]].text.strip().startswith("("):
-            self._add(following[0], None, "appendix_title")
-        kem = next((j for j in following if self.ps[j].text.strip().startswith("(Kèm theo")), None)
+    def _appendix(self, n: int) -> None:
+        self._add(n, "appendix")
+        following = [m for m in range(n + 1, min(n + 6, len(self.lines))) if self.lines[m].text]
+        if following and not self.lines[following[0]].text.startswith("("):
+            self._add(following[0], "appendix_title")
+        kem = next((m for m in following if self.lines[m].text.startswith("(Kèm theo")), None)
         if kem is not None:
-            self._add(kem, None, "kem_theo")
+            self._add(kem, "kem_theo")
 
 
 def line_sizes(p: Paragraph, k: int | None) -> list[float]:

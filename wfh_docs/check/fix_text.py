@@ -42,8 +42,21 @@ def skeleton(text: str) -> str:
     return _digits("".join(text.split()))
 
 
+def span(p: etree._Element, k: int | None) -> tuple[int, int]:
+    """Where line k of the paragraph's text is (all of it when None)."""
+    text = text_of(p)
+    if k is None:
+        return 0, len(text)
+    lines = text.split("\n")
+    if k >= len(lines):
+        return len(text), len(text)
+    start = sum(len(x) + 1 for x in lines[:k])
+    return start, start + len(lines[k])
+
+
 class Edits:
-    """The text edits of one letter's main part, each applied at once to its paragraph."""
+    """The text edits of one letter's main part, each applied at once to its line (line k of
+    paragraph i; None: the paragraph); the indexes of the paragraphs changed are kept."""
 
     def __init__(self) -> None:
         self.changed: set[int] = set()  # paragraph indexes
@@ -52,22 +65,24 @@ class Edits:
         if replace(p, start, end, new):
             self.changed.add(i)
 
-    def number(self, p: etree._Element, i: int) -> None:
+    def _line(self, p: etree._Element, k: int | None) -> tuple[int, str]:
+        start, end = span(p, k)
+        return start, text_of(p)[start:end]
+
+    def number(self, p: etree._Element, i: int, k: int | None = None) -> None:
         """ "Số 5 / STP - VP" -> "Số: 05/STP-VP"; a number left blank (filled in by hand) is kept."""
-        text = text_of(p)
+        at, text = self._line(p, k)
         m = _SO.match(text)
         if not m or not m.group(5):
             return
-        symbol = m.group(7)
-        fixed_symbol = re.sub(r"\s*-\s*", "-", symbol.strip())
-        digits = m.group(5).zfill(2)
-        new = f"{m.group(1)}: {digits}/{fixed_symbol}"
+        fixed_symbol = re.sub(r"\s*-\s*", "-", m.group(7).strip())
+        new = f"{m.group(1)}: {m.group(5).zfill(2)}/{fixed_symbol}"
         if new != text.rstrip():
-            self._apply(p, i, 0, len(text.rstrip()), new)
+            self._apply(p, i, at, at + len(text.rstrip()), new)
 
-    def date(self, p: etree._Element, i: int) -> None:
+    def date(self, p: etree._Element, i: int, k: int | None = None) -> None:
         """ "Hà Tĩnh ngày 7 tháng 04 năm" -> "Hà Tĩnh, ngày 07 tháng 4 năm"."""
-        text = text_of(p)
+        at, text = self._line(p, k)
         m = _DATE.match(text)
         if not m:
             return
@@ -75,55 +90,55 @@ class Edits:
         month_text = f"{month:02d}" if month in (1, 2) else str(month)
         # edits from the end, so that the offsets before them stay right
         if m.group("m") != month_text:
-            self._apply(p, i, m.start("m"), m.end("m"), month_text)
+            self._apply(p, i, at + m.start("m"), at + m.end("m"), month_text)
         if m.group("d") != f"{int(m.group('d')):02d}":
-            self._apply(p, i, m.start("d"), m.end("d"), f"{int(m.group('d')):02d}")
+            self._apply(p, i, at + m.start("d"), at + m.end("d"), f"{int(m.group('d')):02d}")
         if m.group("place").strip() and not m.group("comma"):
-            self._apply(p, i, m.end("place"), m.end("place"), ",")
+            self._apply(p, i, at + m.end("place"), at + m.end("place"), ",")
 
-    def tieu_ngu(self, p: etree._Element, i: int, start: int, end: int) -> None:
+    def tieu_ngu(self, p: etree._Element, i: int, k: int | None = None) -> None:
         """The Tiêu ngữ's phrases joined by a hyphen with a space on each side."""
-        text = text_of(p)[start:end]
+        at, text = self._line(p, k)
         lead = len(text) - len(text.lstrip())
         core = text.strip()
         fixed = _TIEU_NGU_PART.sub(" - ", core)
         if fixed != core:
-            self._apply(p, i, start + lead, start + lead + len(core), fixed)
+            self._apply(p, i, at + lead, at + lead + len(core), fixed)
 
-    def prefix_space(self, p: etree._Element, i: int, start: int = 0) -> None:
+    def prefix_space(self, p: etree._Element, i: int, k: int | None = None) -> None:
         """ "KT.GIÁM ĐỐC" -> "KT. GIÁM ĐỐC"."""
-        m = _PREFIX.match(text_of(p)[start:])
+        at, text = self._line(p, k)
+        m = _PREFIX.match(text)
         if m:
-            self._apply(p, i, start + m.end(), start + m.end(), " ")
+            self._apply(p, i, at + m.end(), at + m.end(), " ")
 
-    def heading_colon(self, p: etree._Element, i: int) -> None:
+    def heading_colon(self, p: etree._Element, i: int, k: int | None = None) -> None:
         """ "Kính gửi Sở ..." -> "Kính gửi: Sở ..."; "Nơi nhận" -> "Nơi nhận:"."""
-        text = text_of(p)
+        at, text = self._line(p, k)
         m = _HEAD_COLON.match(text)
-        if not m:
-            return
-        rest = text[m.end() :]
-        self._apply(p, i, m.end(1), m.end(), ": " if rest.strip() else ":")
+        if m:
+            rest = text[m.end() :]
+            self._apply(p, i, at + m.end(1), at + m.end(), ": " if rest.strip() else ":")
 
-    def list_line(self, p: etree._Element, i: int, *, last: bool) -> None:
+    def list_line(self, p: etree._Element, i: int, k: int | None, *, last: bool) -> None:
         """A list line (Kính gửi's recipients, Nơi nhận) starting "- " and ending ";", the last
         ".", and "- Lưu: VT, ..." with its colon."""
-        text = text_of(p)
+        at, text = self._line(p, k)
         if not text.strip():
             return
         body = text.rstrip()
         end = "." if last else ";"
         if not body.endswith(end):
             core = body.rstrip(";.,")
-            self._apply(p, i, len(core), len(body), end)
-        text = text_of(p)
+            self._apply(p, i, at + len(core), at + len(body), end)
+        at, text = self._line(p, k)
         lead = _LEAD.match(text)
         if lead and text[: lead.end()] != "- ":
-            self._apply(p, i, 0, lead.end(), "- ")
-        text = text_of(p)
+            self._apply(p, i, at, at + lead.end(), "- ")
+        at, text = self._line(p, k)
         luu = _LUU.match(text)
         if luu:
-            self._apply(p, i, luu.end(1), luu.end(), ": ")
+            self._apply(p, i, at + luu.end(1), at + luu.end(), ": ")
 
     def nfc(self, p: etree._Element, i: int) -> None:
         """Letters with decomposed diacritics written precomposed (Unicode NFC, TCVN 6909:2001),
