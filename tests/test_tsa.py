@@ -16,7 +16,7 @@ from tsa_server import TsaServer
 
 from wfh_docs import i18n
 from wfh_docs.errors import SigningError
-from wfh_docs.sign.tsa import Timestamper, TimestampError
+from wfh_docs.sign.tsa import Timestamper, TimestampError, shared
 
 DIGEST = hashlib.sha256("Số: 451/SCT-VP".encode()).digest()
 
@@ -168,6 +168,21 @@ def test_the_error_in_vietnamese(tsa: TsaServer) -> None:
         _stamper(tsa.url, retries=1, backoff=0.0).timestamp(DIGEST, "sha256")
     text = str(caught.value)
     assert tsa.url in text and "dấu thời gian" in text
+
+
+@pytest.mark.parametrize(
+    "settings", [{"timeout": 0}, {"retries": -1}, {"max_in_flight": 0}, {"jitter": 1.5}, {"backoff": -1}]
+)
+def test_settings_out_of_range_are_refused(settings: dict[str, float]) -> None:
+    with pytest.raises(SigningError, match="out of range"):
+        Timestamper("http://tsa.example.vn/", **settings)  # type: ignore[arg-type]
+
+
+def test_one_shared_timestamper_per_url_and_settings() -> None:
+    one = shared("http://tsa.example.vn/", timeout=30)
+    assert shared("http://tsa.example.vn/", timeout=30) is one
+    assert shared("http://tsa.example.vn/", timeout=31) is not one
+    assert shared("http://other.example.vn/", timeout=30) is not one
 
 
 @pytest.mark.parametrize("url", ["ftp://tsa.example.vn/", "tsa.example.vn", "http://"])

@@ -4,6 +4,11 @@ answers in 2 to 131 s): one `Timestamper` per run, shared by every signature and
     stamper = Timestamper("http://tsa.example.vn/tsa", timeout=150, retries=3, max_in_flight=4)
     PdfSigner(meta, signer, timestamper=stamper)     # or SignOptions(timestamper=stamper)
     token = stamper.timestamp(digest, "sha256")      # the same, without pyHanko's signer
+    stamper = shared("http://tsa.example.vn/tsa")    # the process's one for that URL
+
+pyHanko asks a time-stamper once for a token to measure the signature's size with, then once per
+signature; this object asks for that first token once in its life (per digest algorithm), so
+one object for a whole run costs one request more, not one more per file.
 
 Each request has a deadline of `timeout` seconds (connecting, sending and reading the whole
 answer). A request that times out, cannot connect, gets HTTP 5xx/408/429, or gets an answer that
@@ -12,7 +17,8 @@ than the request's, a token whose signature does not check out) is tried again a
 `backoff`, 2×, 4× … seconds (at most `max_backoff`), less a random part of up to `jitter` of
 it, `retries` times. A refusal by the service (PKIStatus rejection) or HTTP 4xx is final. At most
 `max_in_flight` requests of this object are open at once, across threads and event loops; a
-request waiting for its turn is not timed. When no try gave a token, `TimestampError` (a
+request waiting for its turn is not timed, nor is resolving the service's host name
+(`max_seconds` is the bound of the rest). When no try gave a token, `TimestampError` (a
 SigningError) names the service, the number of tries and what went wrong each time: the caller
 signing many files catches it for each file and reports that file as left unstamped.
 """
@@ -38,7 +44,7 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from ..errors import SigningError
 from ..i18n import _, ngettext
 
-__all__ = ["TimeStampResp", "TimestampError", "Timestamper"]
+__all__ = ["TimeStampResp", "TimestampError", "Timestamper", "shared"]
 
 MAX_ANSWER = 1 << 20  # bytes: a token is a few kB; more is not a time-stamp response
 
@@ -105,10 +111,13 @@ class Timestamper(TimeStamper):
             raise SigningError(
                 _("the time-stamping service's address is not an http(s) URL: {url}").format(url=url)
             )
-        if timeout <= 0 or retries < 0 or backoff < 0 or max_backoff < 0 or not 0 <= jitter <= 1:
-            raise ValueError("timeout > 0, retries >= 0, backoff >= 0 and 0 <= jitter <= 1")
-        if max_in_flight < 1:
-            raise ValueError("max_in_flight must be at least 1")
+        if min(timeout, max_in_flight) <= 0 or min(retries, backoff, max_backoff) < 0 or not 0 <= jitter <= 1:
+            raise SigningError(
+                _(
+                    "time-stamping settings out of range: the timeout and the requests at once must be "
+                    "more than 0, the retries and pauses not less than 0"
+                )
+            )
         super().__init__(include_nonce=True)  # type: ignore[no-untyped-call]
         self.url, self.timeout, self.retries = url, float(timeout), int(retries)
         self.backoff, self.max_backoff, self.jitter = float(backoff), float(max_backoff), float(jitter)
@@ -222,6 +231,21 @@ class Timestamper(TimeStamper):
                 raise _Retry(said)
             raise _Final(said)
         return data
+
+
+_SHARED: dict[tuple[Any, ...], Timestamper] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(url: str, **settings: Any) -> Timestamper:
+    """The one Timestamper of this process for `url` with `settings` (Timestamper's keywords):
+    every signature of a run through it shares its bound on requests in flight and its
+    size-estimate token."""
+    key = (url, *sorted((k, repr(v)) for k, v in settings.items()))
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = Timestamper(url, **settings)
+        return _SHARED[key]
 
 
 def _basic(auth: tuple[str, str]) -> str:
