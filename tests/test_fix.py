@@ -22,8 +22,10 @@ import docx
 import handmade
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
-from helpers import REFERENCE_JSON, require_tool, soffice_pdf
+from helpers import REFERENCE_JSON, ROOT, require_tool, soffice_pdf
 
 from wfh_docs.check import RULES, check_docx, fix_text
 from wfh_docs.check.fix import default_output, fix_docx, fix_file
@@ -206,6 +208,107 @@ def test_a_header_cell_typed_with_shift_enter_gets_each_line_its_look() -> None:
     assert _letters(_words(fixed.data)) == _letters(_words(handmade.to_bytes(doc)))
 
 
+def _vv_bold(d: Any) -> None:
+    for r in handmade.find(d, "V/v").runs:
+        r.font.bold = True
+
+
+def _parent_bold(d: Any) -> None:
+    for r in handmade.find(d, handmade.PARENT).runs:
+        r.font.bold = True
+
+
+def _date_upright_by_two_styles(d: Any) -> None:
+    para = d.styles.add_style("Nghieng doan", WD_STYLE_TYPE.PARAGRAPH)
+    para.font.italic = True
+    char = d.styles.add_style("Nghieng chu", WD_STYLE_TYPE.CHARACTER)
+    char.font.italic = True
+    p = handmade.find(d, "Hà Tĩnh")
+    p.style = para
+    for r in p.runs:
+        r.font.italic = None  # italic twice through the styles: upright (§17.7.3)
+        r.style = char
+
+
+def _header_first_row_italic(d: Any) -> None:
+    # a table style whose conditional format for the first row is italic
+    style = d.styles.add_style("Bang dau nghieng", WD_STYLE_TYPE.TABLE)
+    cond = OxmlElement("w:tblStylePr")
+    cond.set(qn("w:type"), "firstRow")
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:i"))
+    cond.append(rpr)
+    style.element.append(cond)
+    d.tables[0].style = style
+
+
+def _body_hanging(d: Any) -> None:
+    for p in handmade.body_paragraphs(d):
+        p.paragraph_format.first_line_indent = Pt(-18)
+
+
+def _theme_colour(d: Any) -> None:
+    for r in handmade.runs_of(handmade.body_paragraphs(d)[0]):
+        colour = OxmlElement("w:color")
+        colour.set(qn("w:val"), "4472C4")
+        colour.set(qn("w:themeColor"), "accent1")
+        r._r.get_or_add_rPr().append(colour)
+
+
+def _noi_nhan_over_two_rows(d: Any) -> None:
+    luu = handmade.find(d, "- Lưu")
+    luu._p.getparent().remove(luu._p)
+    row = d.tables[-1].add_row()
+    row.cells[0].paragraphs[0].add_run("- Lưu VT, VP").font.size = Pt(11)
+
+
+def _header_typed_with_breaks(d: Any) -> None:
+    qh, tn = handmade.find(d, handmade.QUOC_HIEU), handmade.find(d, handmade.TIEU_NGU)
+    handmade.clear_paragraph(qh)
+    run = qh.add_run(handmade.QUOC_HIEU)
+    run.font.size, run.font.bold = Pt(13), True
+    run.add_break()
+    run.add_text(handmade.TIEU_NGU)
+    tn._p.getparent().remove(tn._p)
+    handmade.retext(handmade.find(d, "Số:"), "Số: 5/STP-VP")
+
+
+def _noi_nhan_typed_with_breaks(d: Any) -> None:
+    head = handmade.find(d, "Nơi nhận")
+    for text in handmade.NOI_NHAN:
+        p = handmade.find(d, text)
+        p._p.getparent().remove(p._p)
+    for text in ("- Như trên;", "- Giám đốc Sở;", "- Lưu VT, VP"):
+        head.add_run().add_break()
+        head.add_run(text).font.size = Pt(11)
+
+
+OWN = {
+    "subject_bold": _vv_bold,
+    "parent_agency_bold": _parent_bold,
+    "date_upright_by_two_styles": _date_upright_by_two_styles,
+    "header_italic_by_a_table_style": _header_first_row_italic,
+    "body_hanging_indent": _body_hanging,
+    "body_in_a_theme_colour": _theme_colour,
+    "noi_nhan_over_two_rows": _noi_nhan_over_two_rows,
+    "header_typed_with_shift_enter": _header_typed_with_breaks,
+    "noi_nhan_typed_with_shift_enter": _noi_nhan_typed_with_breaks,
+}
+
+
+@pytest.mark.parametrize("name", OWN)
+def test_letters_made_the_way_word_users_make_them_are_fixed(name: str) -> None:
+    doc = handmade.clean_letter()
+    OWN[name](doc)
+    data = handmade.to_bytes(doc)
+    found = _rules(data)
+    assert found
+    fixed = fix_docx(data)
+    assert fixed.data is not None
+    assert _rules(fixed.data) == set(), [str(f) for f in fixed.after]
+    assert _letters(_words(fixed.data)) == _letters(_words(data))
+
+
 # --- the guarantees ------------------------------------------------------------------------------
 
 
@@ -315,7 +418,13 @@ def test_a_fixed_letter_passes_openxml_audit(tmp_path: Path) -> None:
     fixed = fix_docx(typed)
     assert fixed.data is not None
     assert findings(fixed.data, "sua.docx") == []
-    # the hand-made letters carry python-docx's own findings; the fix adds none
+    # the decree's own Word file and the hand-made letters carry findings of their own (rFonts
+    # out of place, python-docx's stylesWithEffects); the fix adds none
+    decree = (ROOT / "tests" / "data" / "nd30-phu-luc-III" / "Phuluc3.docx").read_bytes()
+    result = fix_docx(decree).data
+    assert result is not None
+    assert set(findings(result, "b.docx")) <= set(findings(decree, "a.docx"))
+    assert _letters(_words(result)) == _letters(_words(decree))
     for mutation in FIXABLE[::6]:
         data = mutation.build()
         result = fix_docx(data).data

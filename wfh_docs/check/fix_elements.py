@@ -123,10 +123,13 @@ class Finder:
         out = []
         for m in range(n + 1, len(self.lines)):
             t, r, c = self.cell(m)
-            below = column and table is not None and (t, c) == (table, cell) and (r or 0) >= (row or 0)
-            if (t, r, c) != (table, row, cell) and not below:
+            if (t, r, c) == (table, row, cell):
+                out.append(m)
+            elif column and table is not None and t == table:
+                if c == cell and (r or 0) > (row or 0):
+                    out.append(m)  # the rows below, in the same column; the other cells passed over
+            else:
                 break
-            out.append(m)
         return out
 
     def find(self) -> list[Target]:
