@@ -170,6 +170,19 @@ def test_the_error_in_vietnamese(tsa: TsaServer) -> None:
     assert tsa.url in text and "dấu thời gian" in text
 
 
+def test_through_a_proxy(tsa: TsaServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The local service stands in for an HTTP proxy: it gets the whole URL of a service it
+    forwards to; given as a setting, or from http_proxy; never for this machine's own address."""
+    proxy = tsa.url.removesuffix("/tsa")
+    Timestamper("http://tsa.example.invalid/tsa", proxy=proxy, timeout=5).timestamp(DIGEST, "sha256")
+    monkeypatch.setenv("http_proxy", proxy)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    Timestamper("http://tsa.example.invalid/other", timeout=5).timestamp(DIGEST, "sha256")
+    Timestamper(tsa.url, timeout=5).timestamp(DIGEST, "sha256")
+    assert tsa.paths == ["http://tsa.example.invalid/tsa", "http://tsa.example.invalid/other", "/tsa"]
+
+
 @pytest.mark.parametrize(
     "settings", [{"timeout": 0}, {"retries": -1}, {"max_in_flight": 0}, {"jitter": 1.5}, {"backoff": -1}]
 )

@@ -54,6 +54,7 @@ class TsaServer:
         self.in_flight = 0
         self.peak = 0
         self.answered = 0  # good tokens sent
+        self.paths: list[str] = []  # the request lines' targets (a whole URL through a proxy)
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         server.daemon_threads = True
         self._server = server
@@ -163,6 +164,7 @@ def _handler(service: TsaServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             rule = service._enter()
+            service.paths.append(self.path)
             left = False
             try:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))

@@ -31,6 +31,8 @@ import http.client
 import random
 import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -88,6 +90,8 @@ class Timestamper(TimeStamper):
     deadline, retries and a bound on requests in flight; see the module's docstring.
 
     `auth`: (user, password) for HTTP Basic, or the whole Authorization header value.
+    `proxy`: "http://[user:password@]host:port" ("" for none; default: http_proxy/https_proxy
+    and no_proxy from the environment, as requests and curl read them).
     `semaphore`: to share one bound between several Timestamper objects (default: their own,
     of `max_in_flight`). `sleep` is for the tests."""
 
@@ -104,6 +108,7 @@ class Timestamper(TimeStamper):
         auth: tuple[str, str] | str | None = None,
         headers: dict[str, str] | None = None,
         semaphore: threading.Semaphore | None = None,
+        proxy: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         parts = urlsplit(url)
@@ -131,6 +136,7 @@ class Timestamper(TimeStamper):
         if auth is not None:
             self._headers["Authorization"] = auth if isinstance(auth, str) else _basic(auth)
         self._sleep = sleep
+        self._proxy = _proxy_for(url, proxy)
         self._random = random.Random()
         self._lock = threading.Lock()  # the cached dummy token and the certificates pyHanko keeps
 
@@ -199,18 +205,35 @@ class Timestamper(TimeStamper):
                 raise TimestampError(self.url, attempt + 1, reasons) from None
         raise TimestampError(self.url, self.retries + 1, reasons)
 
+    def _connection(self) -> tuple[http.client.HTTPConnection, str, dict[str, str]]:
+        """A connection to the service (through the proxy, if any), the request's target and
+        headers."""
+        parts = urlsplit(self.url)
+        https = parts.scheme == "https"
+        kind = http.client.HTTPSConnection if https else http.client.HTTPConnection
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if self._proxy is None:
+            return kind(str(parts.hostname), parts.port, timeout=self.timeout), target, self._headers
+        via = urlsplit(self._proxy if "://" in self._proxy else f"http://{self._proxy}")
+        conn = kind(str(via.hostname), via.port or 80, timeout=self.timeout)
+        said: dict[str, str] = {}
+        if via.username:
+            user = urllib.parse.unquote(via.username), urllib.parse.unquote(via.password or "")
+            said["Proxy-Authorization"] = _basic(user)
+        if https:  # a tunnel (CONNECT) to the service, TLS inside it
+            conn.set_tunnel(str(parts.hostname), parts.port or 443, headers=said)
+            return conn, target, self._headers
+        return conn, self.url, {**self._headers, **said}  # a plain proxy takes the whole URL
+
     def _post(self, body: bytes) -> bytes:
         """The body of the service's answer to `body`, all within `timeout` seconds."""
-        parts = urlsplit(self.url)
-        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         deadline = time.monotonic() + self.timeout
-        conn = kind(str(parts.hostname), parts.port, timeout=self.timeout)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        conn, target, headers = self._connection()
         response: http.client.HTTPResponse | None = None
         try:
             conn.connect()
             sock = conn.sock
-            conn.request("POST", target, body=body, headers=self._headers)
+            conn.request("POST", target, body=body, headers=headers)
             _within(sock, deadline)
             response = conn.getresponse()
             data = _read(response, sock, deadline)
@@ -246,6 +269,17 @@ def shared(url: str, **settings: Any) -> Timestamper:
         if key not in _SHARED:
             _SHARED[key] = Timestamper(url, **settings)
         return _SHARED[key]
+
+
+def _proxy_for(url: str, proxy: str | None) -> str | None:
+    """The proxy to reach `url` through: `proxy` ("" for none), else the environment's
+    (http_proxy, https_proxy, no_proxy), as requests and urllib take it."""
+    if proxy is not None:
+        return proxy or None
+    host = urlsplit(url).hostname or ""
+    if host in ("localhost", "::1") or host.startswith("127.") or urllib.request.proxy_bypass(host):
+        return None  # this machine is never reached through a proxy
+    return urllib.request.getproxies().get(urlsplit(url).scheme)
 
 
 def _basic(auth: tuple[str, str]) -> str:
