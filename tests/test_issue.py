@@ -30,7 +30,7 @@ from wfh_docs.errors import InputError  # noqa: E402
 from wfh_docs.letter import vn  # noqa: E402
 from wfh_docs.letter.sources import load_letter  # noqa: E402
 from wfh_docs.render.template import Template  # noqa: E402
-from wfh_docs.sign import KeySource, SignOptions, SignRequest  # noqa: E402
+from wfh_docs.sign import KeySource, SignOptions, SignRequest, verify_pdf  # noqa: E402
 from wfh_docs.sign.blanks import find_blanks  # noqa: E402
 from wfh_docs.sign.fonts import find_font, font_1000, measure  # noqa: E402
 from wfh_docs.sign.issue import IssueRequest, issue_document, prepare  # noqa: E402
@@ -326,3 +326,33 @@ def test_two_runs_at_once_never_give_one_number_twice(blank_pdf: Path, pki: Pki,
         assert entry.status == "issued" and entry.output
         assert entry.sha256 == _sha(Path(entry.output))
         assert f"Số: {entry.number:02d} /SCT-VP" in _text(Path(entry.output))
+
+
+# -- 3. time-stamps -------------------------------------------------------------------------------
+
+
+def test_every_stamp_is_time_stamped_and_a_tsa_that_refuses_leaves_nothing(
+    blank_pdf: Path,
+    pki: Pki,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tsa_server import TsaServer
+
+    signed = _sign_signer(blank_pdf, tmp_path / "t-signer.pdf", pki)
+    before = _sha(signed)
+    reg = tmp_path / "so.sqlite"
+    with TsaServer(pki) as tsa:
+        tsa.behave(mode="rejection")
+        assert _cli(_issue(signed, reg, pki, "--tsa-url", tsa.url), pki, monkeypatch) == 1
+        assert tsa.url in capsys.readouterr().err
+        assert not (tmp_path / "t-issued.pdf").exists() and _sha(signed) == before
+        assert Register(reg).entries() == []  # the number drawn was given back: none skipped
+        tsa.behave(mode="ok")
+        assert _cli(_issue(signed, reg, pki, "--tsa-url", tsa.url), pki, monkeypatch) == 0
+    reports = verify_pdf(tmp_path / "t-issued.pdf", trust_roots=[pki.root.cert_pem])
+    assert [r.role for r in reports] == ["approval", "number", "date", "number", "date", "seal"]
+    assert all(r.time_source == "timestamp" for r in reports[1:])  # the văn thư's five
+    (entry,) = Register(reg).entries()
+    assert entry.number == 1 and entry.status == "issued"

@@ -32,7 +32,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyhankoSigningError
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError
@@ -250,13 +250,16 @@ def sign_pdf(
 
 
 def _timestamper(options: SignOptions) -> TimeStamper | None:
-    """The time-stamper of a run: the one given, else the TSA at the URL (one seam: wfhdoc's
-    own client in tsa.py, with its timeouts and retries, once it is there)."""
+    """The time-stamper of a run: the one given, else wfhdoc's client of the TSA at the URL
+    (tsa.py: a deadline per request, retries, a bound on requests in flight), one per process
+    and URL, shared by every signature of the run."""
     if options.level == "B-B":
         return None
     if options.timestamper is not None:
         return options.timestamper
-    return HTTPTimeStamper(str(options.tsa_url))
+    from .tsa import shared
+
+    return shared(str(options.tsa_url))
 
 
 def _validation(options: SignOptions, chain: list[Any], crls: list[Any]) -> ValidationContext | None:
