@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,9 +53,16 @@ class Fixed:
 
     @property
     def fixed(self) -> list[Finding]:
-        """The findings of the original the fixed letter no longer has."""
-        left = {f.rule for f in self.after}
-        return [f for f in self.before if f.rule not in left]
+        """The findings of the original the fixed letter no longer has: by rule and message, so
+        that one of two lines of a list fixed counts, whatever text the finding quotes."""
+        left = Counter((f.rule, f.message) for f in self.after)
+        out = []
+        for f in self.before:
+            if left[(f.rule, f.message)]:
+                left[(f.rule, f.message)] -= 1
+            else:
+                out.append(f)
+        return out
 
     @property
     def passes(self) -> bool:
@@ -114,7 +122,7 @@ def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:
         if t.role == "body":
             body(els[t.i], paras[t.i], previous)
             previous = paras[t.i]
-    edits = _texts(els, targets, finder.lists)
+    edits = _texts(els, targets, finder.lists, {i: p.label for i, p in enumerate(paras) if p.label})
     _lines(doc, els, paras, targets, rules)
     if "appendix.new_page" in rules:
         for t in targets:
@@ -152,7 +160,8 @@ def _fonts_and_colour(
         if para.text.strip().upper() in _URGENCY:
             continue
         rs = runs(p)
-        props = [r.props for r in para.runs] if len(para.runs) == len(rs) else [None] * len(rs)
+        own = [r for r in para.runs if not getattr(r, "label", False)]  # a list's label is no run
+        props = [r.props for r in own] if len(own) == len(rs) else [None] * len(rs)
         for r, prop in zip(rs, props, strict=True):
             color = (prop.color or "auto").lower() if prop is not None else "?"
             if color not in ("auto", "000000"):
@@ -163,7 +172,9 @@ def _fonts_and_colour(
 _EDITS = {"number": "number", "date": "date", "tieu_ngu": "tieu_ngu", "authority": "prefix_space"}
 
 
-def _texts(els: list[etree._Element], targets: list[Target], lists: dict[str, list[Target]]) -> Edits:
+def _texts(
+    els: list[etree._Element], targets: list[Target], lists: dict[str, list[Target]], labels: dict[int, str]
+) -> Edits:
     """The decree's digits and punctuation, element by element."""
     edits = Edits()
     for t in targets:
@@ -173,7 +184,9 @@ def _texts(els: list[etree._Element], targets: list[Target], lists: dict[str, li
             edits.heading_colon(els[t.i], t.i, t.k)
     for items in lists.values():
         for n, t in enumerate(items):
-            edits.list_line(els[t.i], t.i, t.k, last=n == len(items) - 1)
+            # a line Word numbers or bullets itself has its dash from the list: none is typed
+            lead = not (labels.get(t.i) and t.k in (None, 0))
+            edits.list_line(els[t.i], t.i, t.k, last=n == len(items) - 1, lead=lead)
     for i, p in enumerate(els):
         edits.nfc(p, i)
     return edits

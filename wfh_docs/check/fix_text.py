@@ -120,9 +120,9 @@ class Edits:
             rest = text[m.end() :]
             self._apply(p, i, at + m.end(1), at + m.end(), ": " if rest.strip() else ":")
 
-    def list_line(self, p: etree._Element, i: int, k: int | None, *, last: bool) -> None:
-        """A list line (Kính gửi's recipients, Nơi nhận) starting "- " and ending ";", the last
-        ".", and "- Lưu: VT, ..." with its colon."""
+    def list_line(self, p: etree._Element, i: int, k: int | None, *, last: bool, lead: bool = True) -> None:
+        """A list line (Kính gửi's recipients, Nơi nhận) starting "- " (unless not `lead`: Word
+        writes the line's dash) and ending ";", the last ".", and "- Lưu: VT, ..." with its colon."""
         at, text = self._line(p, k)
         if not text.strip():
             return
@@ -132,9 +132,9 @@ class Edits:
             core = body.rstrip(";.,")
             self._apply(p, i, at + len(core), at + len(body), end)
         at, text = self._line(p, k)
-        lead = _LEAD.match(text)
-        if lead and text[: lead.end()] != "- ":
-            self._apply(p, i, at, at + lead.end(), "- ")
+        typed = _LEAD.match(text)
+        if lead and typed and text[: typed.end()] != "- ":
+            self._apply(p, i, at, at + typed.end(), "- ")
         at, text = self._line(p, k)
         luu = _LUU.match(text)
         if luu:
