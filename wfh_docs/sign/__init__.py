@@ -7,7 +7,7 @@ from ..errors import SigningError
 from .base import Box, Level, Role
 from .keys import KeySource
 from .requests import SignOptions, SignRequest
-from .signing import SignResult, sign_file, sign_pdf
+from .signing import Signing, SignResult, sign_file, sign_pdf
 from .verify import SignatureReport, verify_pdf
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "SignOptions",
     "SignRequest",
     "SignResult",
+    "Signing",
     "SignatureReport",
     "SigningError",
     "sign_file",

@@ -40,39 +40,10 @@ REASONS = {
 }
 # ND 30 Phụ lục III: the abbreviations of the kinds of document that come first in a ký hiệu
 # ("QĐ-UBND"); a công văn's ký hiệu starts with the agency's ("SCT-VP")
-KINDS = frozenset(
-    [
-        "NQ",
-        "QĐ",
-        "CT",
-        "QC",
-        "QyĐ",
-        "TB",
-        "HD",
-        "CTr",
-        "KH",
-        "PA",
-        "ĐA",
-        "DA",
-        "BC",
-        "BB",
-        "TTr",
-        "HĐ",
-        "CĐ",
-        "BGN",
-        "BTT",
-        "GUQ",
-        "GM",
-        "GGT",
-        "PG",
-        "PC",
-        "PB",
-        "TC",
-        "GXN",
-        "GNP",
-        "TT",
-    ]
-)
+KINDS = frozenset((
+    "NQ", "QĐ", "CT", "QC", "QyĐ", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTr", "HĐ",
+    "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "PG", "PC", "PB", "TC", "GXN", "GNP", "TT",
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
