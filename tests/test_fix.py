@@ -474,6 +474,12 @@ def test_libreoffice_shows_page_numbers_from_page_two_and_each_appendix_on_its_p
     assert starts, "Phụ lục II not found"
     before = pages[starts[0]].split("Phụ lục II")[0]
     assert not re.search(r"[^\s\d]", before)  # nothing but the page number above it on its page
+    # Phụ lục II is a section of its own, on a new page, its pages numbered from 1
+    sections = docx.Document(str(_docx)).sections
+    assert len(sections) == 3
+    last = sections[-1]._sectPr
+    assert last.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    assert last.find(qn("w:type")).get(qn("w:val")) == "nextPage"
     words = _letters([p for p in "\n".join(pages).splitlines() if p.strip()])
     for text in [handmade.BODY_FIRST, *handmade.BODY_MIDDLE, handmade.BODY_LAST, *handmade.APPENDIX_TITLES]:
         assert _letters([text])[:40] in words.replace("\n", ""), text

@@ -29,7 +29,7 @@ from ..i18n import _
 from .docx import Docx
 from .finding import ERROR, Finding
 from .fix_elements import LOOKS, Finder, Target
-from .fix_layout import body, look, page_break_before, rule_length, rule_under
+from .fix_layout import body, look, new_section, page_break_before, rule_length, rule_under
 from .fix_page import number_pages, paper, remove_page_fields
 from .fix_text import Edits, differences
 from .fix_xml import props_of, runs, set_black, set_font, text_of
@@ -126,7 +126,7 @@ def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:
     _lines(doc, els, paras, targets, rules)
     if "appendix.new_page" in rules:
         for t in targets:
-            if t.role == "appendix" and not _starts_page(paras, t.i):
+            if t.role == "appendix" and not _starts_page(paras, t.i) and not new_section(els[t.i]):
                 page_break_before(els[t.i])
     if rules & {"page.size", "page.margins"}:
         paper(doc)

@@ -6,12 +6,15 @@ the checker's paragraphs (their effective formatting) to decide what to write.""
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 from lxml import etree
 
 from ..letter.metrics import text_width_twips
 from .fix_elements import Look, Target, line_caps, line_sizes, target_size
 from .fix_xml import (
     PPR_ORDER,
+    SECT_ORDER,
     child,
     line_runs,
     props_of,
@@ -89,6 +92,48 @@ def page_break_before(p: etree._Element) -> None:
     """A phụ lục that starts on the page of the text before it: on a new page."""
     el = child(props_of(p, "pPr"), "pageBreakBefore", PPR_ORDER)
     el.attrib.pop(w("val"), None)
+
+
+def _section_of(top: etree._Element) -> etree._Element | None:
+    """The w:sectPr of the section a body-level element is in: the next one in the body."""
+    for el in [top, *top.itersiblings()]:
+        if el.tag == w("p"):
+            sect = el.find(f"{w('pPr')}/{w('sectPr')}")
+            if sect is not None:
+                return sect
+        elif el.tag == w("sectPr"):
+            return el
+    return None
+
+
+def new_section(p: etree._Element) -> bool:
+    """A phụ lục on a new page with its own page numbers (Mục III.1.đ Phụ lục I): a section that
+    starts at its heading on a new page, numbered from 1; the letter before it keeps its section's
+    properties. False when the heading is not in the body's flow (then a page break is used)."""
+    top, parent = p, p.getparent()
+    while parent is not None and parent.tag != w("body"):
+        top, parent = parent, parent.getparent()
+    section = _section_of(top) if parent is not None else None
+    if section is None:
+        return False
+    prev = top.getprevious()
+    while prev is not None and prev.tag == w("p") and not "".join(prev.itertext()).strip():
+        if prev.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            break
+        prev = prev.getprevious()
+    ends = prev is not None and prev.find(f"{w('pPr')}/{w('sectPr')}") is not None
+    if not ends:  # the letter's section ends just before the heading, as it was
+        holder = top.getprevious()
+        if holder is None or holder.tag != w("p") or holder.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            holder = etree.Element(w("p"))
+            top.addprevious(holder)
+        placed = child(props_of(holder, "pPr"), "sectPr", PPR_ORDER)
+        placed.addnext(deepcopy(section))  # the copy where the schema puts a paragraph's sectPr
+        props_of(holder, "pPr").remove(placed)
+    kind = child(section, "type", SECT_ORDER)
+    kind.set(w("val"), "nextPage")
+    child(section, "pgNumType", SECT_ORDER).set(w("start"), "1")
+    return True
 
 
 def _margin(holder: etree._Element | None, side: str) -> int | None:
