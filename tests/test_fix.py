@@ -533,3 +533,25 @@ def test_the_check_page_offers_the_fixed_letter(tmp_path: Path) -> None:
         assert "page.margins" in _rules(typed) and "page.margins" not in _rules(got.content)
         assert _letters(_words(got.content)) == _letters(_words(typed))
         assert c.get("/kiem-tra/ban-sua/khong-co").status_code == 404
+
+
+def _with_member(data: bytes, name: str, content: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, content if info.filename == name else src.read(info.filename))
+    return out.getvalue()
+
+
+def test_a_letter_with_a_damaged_header_is_refused_with_its_part(tmp_path: Path) -> None:
+    data = handmade.MUTATIONS[0].build()
+    header = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.startswith("word/header"))
+    source = tmp_path / "hong-dau-trang.docx"
+    damaged = _with_member(data, header, b"<w:hdr><w:p>")
+    source.write_bytes(damaged)
+    with pytest.raises(FixError, match=re.escape(header)) as caught:
+        fix_file(source)
+    assert "Word" in str(caught.value)
+    assert not default_output(source).exists()
+    assert source.read_bytes() == damaged

@@ -76,7 +76,7 @@ def fix_docx(source: Path | bytes, *, name: str | None = None) -> Fixed:
     before = check_docx(docx)
     with zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source)) as zf:
         infos = zf.infolist()
-    pkg = Package(docx.name, docx.parts, infos)
+    pkg = Package(docx.name, source, docx.parts, infos)
     original = {n: deepcopy(t) for n, t in _parts_to_compare(pkg).items()}
     edits = _fix(pkg, docx, {f.rule for f in before})
     _verify(pkg, original, edits, docx.name)
@@ -94,7 +94,7 @@ def _parts_to_compare(pkg: Package) -> dict[str, etree._Element]:
     """The parts whose text the fix must keep, parsed (the main part, headers, footers)."""
     names = [
         _MAIN,
-        *(n for n in pkg._parts if n.startswith(("word/header", "word/footer")) and n.endswith(".xml")),
+        *(n for n in pkg.names() if n.startswith(("word/header", "word/footer")) and n.endswith(".xml")),
     ]
     return {n: pkg.tree(n) for n in names}
 

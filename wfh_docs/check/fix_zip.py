@@ -7,12 +7,14 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Mapping
+from pathlib import Path
 
 from lxml import etree
 
 from ..errors import ArchiveError
+from ..files.safezip import Archive
 from ..i18n import _
-from .parts import clip, parse
+from .parts import TAG_LIMIT, clip, count, parse
 
 CONTENT_TYPES = "[Content_Types].xml"
 DOCUMENT_RELS = "word/_rels/document.xml.rels"
@@ -29,9 +31,12 @@ class Package:
     """The parts of one letter: `tree(name)` parses a part to change it, `add` makes a new one,
     `data()` is the new archive."""
 
-    def __init__(self, name: str, parts: Mapping[str, bytes], infos: list[zipfile.ZipInfo]) -> None:
+    def __init__(
+        self, name: str, source: Path | bytes, parts: Mapping[str, bytes], infos: list[zipfile.ZipInfo]
+    ) -> None:
         self.name = name
-        self._parts = parts  # the checker's bounded reader (check/parts.Parts)
+        self._source = source
+        self._parts = parts  # the checker's bounded reader (check/parts.Parts): the XML parts
         self._infos = infos
         self.trees: dict[str, etree._Element] = {}
         self.new: dict[str, etree._Element] = {}
@@ -39,13 +44,23 @@ class Package:
     def __contains__(self, part: object) -> bool:
         return part in self.new or part in self._parts
 
+    def names(self) -> list[str]:
+        return [*self._parts, *self.new]
+
     def tree(self, part: str) -> etree._Element:
         """The part parsed to be changed; one that is not well-formed XML, or holds characters
         XML does not allow, is a FixError: writing it back would lose what could not be read."""
         if part in self.new:
             return self.new[part]
         if part not in self.trees:
-            parsed = parse(self._parts[part])
+            data = self._parts[part]
+            if data.count(b"<") > TAG_LIMIT:
+                raise FixError(
+                    self.name,
+                    part,
+                    _("more than {count} tags, far more than a letter has").format(count=count(TAG_LIMIT)),
+                )
+            parsed = parse(data)
             if parsed.complaint is not None or parsed.control_chars:
                 raise FixError(
                     self.name,
@@ -88,10 +103,15 @@ class Package:
         """The new archive: the members in their order, changed ones serialised again, new ones
         after them, the others copied byte for byte."""
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        # the members copied as they are read within safezip's own caps (a picture may be larger
+        # than an XML part the checker reads)
+        with (
+            Archive(self._source, what=self.name) as archive,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf,
+        ):
             for info in self._infos:
                 name = info.filename
-                data = _xml(self.trees[name]) if name in self.trees else self._parts[name]
+                data = _xml(self.trees[name]) if name in self.trees else archive.read(name)
                 copy = zipfile.ZipInfo(name, date_time=info.date_time)
                 copy.compress_type = info.compress_type
                 copy.external_attr = info.external_attr
