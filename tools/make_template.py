@@ -1,4 +1,5 @@
-"""Build wfh_docs/templates/cong-van.docx, the docxtpl template of a công văn (ND 30, Mẫu 1.5 + Mẫu 2.1).
+"""Build wfh_docs/templates/cong-van.docx, the docxtpl template of a công văn (ND 30, Mẫu 1.5 + Mẫu 2.1)
+and, through its conditional parts, of the other kinds of Phụ lục III (Mẫu 1.1-1.10).
 
 Run: python tools/make_template.py          (writes wfh_docs/templates/cong-van.docx)
      python tools/make_template.py --check  (exit 1 if the committed file differs)
@@ -30,6 +31,9 @@ NS = f'xmlns:w="{W}" xmlns:r="{R}"'
 FONT = "Times New Roman"
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+# tên loại and trích yếu of the kinds with a name (Mẫu 1.4: 14 bold), 18 pt under the header
+TITLE_SIZE = 14
+TITLE_BEFORE = 360
 
 
 def rpr(
@@ -198,6 +202,40 @@ def styles_xml() -> str:
             rpr(size=L.body_size, italic=True),
             next_id="NoiDung",
         ),
+        # ô 5a: tên loại and trích yếu of every kind but the công văn, 14 bold (Mẫu 1.1-1.10)
+        pstyle(
+            "TenLoai",
+            "wfh Tên loại văn bản",
+            ppr(jc="center", before=TITLE_BEFORE, keep_next=True),
+            rpr(size=TITLE_SIZE, bold=True, caps=True),
+        ),
+        pstyle(
+            "TrichYeuVanBan",
+            "wfh Trích yếu văn bản",
+            ppr(jc="center", keep_next=True),
+            rpr(size=TITLE_SIZE, bold=True),
+        ),
+        # a quyết định's thẩm quyền ban hành, its căn cứ (italic), "QUYẾT ĐỊNH:" (Mẫu 1.1-1.3)
+        pstyle(
+            "ThamQuyen",
+            "wfh Thẩm quyền ban hành",
+            ppr(jc="center", before=L.body_before, after=L.body_before, keep_next=True),
+            rpr(size=L.body_size, bold=True, caps=True),
+        ),
+        pstyle("CanCu", "wfh Căn cứ", ppr(**body, keep_next=True), rpr(size=L.body_size, italic=True)),
+        pstyle(
+            "MenhLenh",
+            "wfh Quyết định, quyết nghị",
+            ppr(jc="center", before=L.body_before, after=L.body_before, keep_next=True),
+            rpr(size=L.body_size, bold=True, caps=True),
+        ),
+        # a công điện's "<who> điện:" over its recipients (Mẫu 1.6)
+        pstyle(
+            "CongDien",
+            "wfh Công điện - người điện",
+            ppr(jc="center", before=L.kinh_gui_before, keep_next=True),
+            rpr(size=L.body_size),
+        ),
         # ô 9b: Nơi nhận 12 bold italic, list 11
         pstyle("NoiNhan", "wfh Nơi nhận", ppr(keep_next=True), rpr(size=12, bold=True, italic=True)),
         pstyle(
@@ -358,11 +396,18 @@ def document_xml() -> str:
                 + p("DuongKe", extra_ppr=f'<w:ind w:left="{rule}" w:right="{rule}"/>'),
             ],
             [p("SoKyHieu", "Số: {{ number_symbol }}"), p("DiaDanhNgay", "{{ date_line }}")],
-            [p("TrichYeu", "V/v {{ subject }}") + tag("{{p urgency_box }}"), p("Normal")],
+            [
+                tag("{%p if doc.cong_van %}")
+                + p("TrichYeu", "V/v {{ subject }}")
+                + tag("{%p endif %}")
+                + tag("{{p urgency_box }}"),
+                p("Normal"),
+            ],
         ],
     )
     kinh_gui = (
-        tag("{%p if recipients|length == 1 %}")
+        tag("{%p if doc.kinh_gui %}")
+        + tag("{%p if recipients|length == 1 %}")
         + p("KinhGui", "Kính gửi: {{ recipients[0] }}")
         + tag("{%p else %}")
         + p("KinhGuiNhieu", "Kính gửi:")
@@ -370,15 +415,26 @@ def document_xml() -> str:
         + p("KinhGuiDong", "- {{ recipient }}")
         + tag("{%p endfor %}")
         + tag("{%p endif %}")
+        + tag("{%p endif %}")
+    )
+    noi_nhan = (
+        p("NoiNhan", "Nơi nhận:")
+        + tag("{%p for line in cc_lines %}")
+        + p("NoiNhanDong", "- {{ line }}")
+        + tag("{%p endfor %}")
     )
     signature = table(
         [L.signature_left, L.signature_right],
         [
             [
-                p("NoiNhan", "Nơi nhận:")
-                + tag("{%p for line in cc_lines %}")
-                + p("NoiNhanDong", "- {{ line }}")
-                + tag("{%p endfor %}"),
+                # a biên bản: the thư ký signs on the left, Nơi nhận goes under both (Mẫu 1.9)
+                tag("{%p if doc.minutes %}")
+                + p("ChucVu", "{{ secretary.title }}")
+                + p("ChoKy")
+                + p("HoTen", "{{ secretary.name }}")
+                + tag("{%p else %}")
+                + noi_nhan
+                + tag("{%p endif %}"),
                 tag("{%p for line in signer.lines %}")
                 + p("ChucVu", "{{ line }}")
                 + tag("{%p endfor %}")
@@ -390,7 +446,17 @@ def document_xml() -> str:
             ]
         ],
     )
-    body = header + kinh_gui + tag("{{p body }}") + p("KhoangCach") + signature + tag("{{p appendices }}")
+    minutes_noi_nhan = tag("{%p if doc.minutes %}") + noi_nhan + tag("{%p endif %}")
+    body = (
+        header
+        + tag("{{p title_block }}")
+        + kinh_gui
+        + tag("{{p body }}")
+        + p("KhoangCach")
+        + signature
+        + minutes_noi_nhan
+        + tag("{{p appendices }}")
+    )
     # v: and o: for the Office signature line (VML) that `wfhdoc build --signature-line` adds
     vml = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
     return (

@@ -333,10 +333,23 @@ OTHER_LABELS: dict[str, str] = {
         )
     },
     "signer.signature_text": "Chữ ở chỗ ký",
+    "type": "Loại văn bản",
+    "issuing_authority": "Thẩm quyền ban hành",
+    "bases": "Căn cứ ban hành",
+    "bases[]": "Căn cứ ban hành",
+    "proposal": "Theo đề nghị của",
+    "attachment": "Văn bản ban hành kèm theo quyết định",
+    "attachment.name": "Tên loại văn bản kèm theo",
+    "attachment.subject": "Trích yếu văn bản kèm theo",
+    "attachment.content": "Nội dung văn bản kèm theo",
+    "attachment.content[]": "Nội dung văn bản kèm theo",
+    "secretary": "Thư ký",
+    "secretary.title": "Chức danh thư ký",
+    "secretary.name": "Họ và tên thư ký",
 }
 
 _INDEX_PART = re.compile(r"\[(?:\d+|\"[^\"]*\")\]")
-_BLOCK = re.compile(r"^(?:body\[\]|appendices\[\]\.content\[\])\.")
+_BLOCK = re.compile(r"^(?:body\[\]|appendices\[\]\.content\[\]|attachment\.content\[\])\.")
 
 
 def field_label(where: str) -> str:

@@ -20,10 +20,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from ..i18n import N_, _
+from . import typed
 from .blocks import BLOCK_MESSAGE, UNION_TAGS, Block, Cell, Heading, PageBreak, Paragraph, Table, TableBlock
 from .labels import field_name
+from .typed import Attachment, Secretary
+from .types import TYPES, DocType, TypeId
 
 # A ký hiệu group: letters (Vietnamese Đ included) and digits, groups joined by "-" (ND 30,
 # Phụ lục I, II.3.c: "-" between abbreviation groups, no spaces).
@@ -231,6 +235,14 @@ class Letter(_Model):
     """One công văn with its phụ lục."""
 
     schema_: str | None = Field(None, alias="$schema", description="path or URL of the JSON Schema (ignored)")
+    doc_type: TypeId = Field(
+        "cong-van",
+        alias="type",
+        description="the kind of document, its Mẫu of Phụ lục III: 'cong-van' (1.5, the default), "
+        "'quyet-dinh' (1.2, 1.3 with 'attachment'), 'nghi-quyet' (1.1), 'bao-cao', 'ke-hoach', "
+        "'to-trinh', 'thong-bao', 'huong-dan', 'chuong-trinh' ... (1.4), 'cong-dien' (1.6), "
+        "'giay-moi' (1.7), 'giay-gioi-thieu' (1.8), 'bien-ban' (1.9), 'giay-nghi-phep' (1.10)",
+    )
     issuer: Issuer
     number: Annotated[int, Field(ge=1, le=999_999)] | None = Field(
         None, description="số của văn bản; omit to leave it blank for the document system (Điều 15.3)"
@@ -239,9 +251,29 @@ class Letter(_Model):
         None,
         description="ngày ban hành, '2020-04-08' or '08/04/2020'; omit to leave it blank",
     )
-    subject: MultiLine = Field(description="trích yếu after 'V/v', e.g. 'báo cáo tình hình ...'")
+    subject: str = Field(
+        description="trích yếu: of a công văn after 'V/v', e.g. 'báo cáo tình hình ...'; of another "
+        "kind as printed under its tên loại, e.g. 'Về việc thành lập ...' (none for a giấy giới "
+        "thiệu or giấy nghỉ phép)"
+    )
     urgency: Urgency | None = Field(None, description="dấu chỉ mức độ khẩn (optional)")
-    recipients: list[MultiLine] = Field(min_length=1, description="Kính gửi: one or more recipients")
+    recipients: list[MultiLine] = Field(
+        description="Kính gửi: one or more recipients (a công văn; a báo cáo or tờ trình to a "
+        "superior); of a công điện, who receives it"
+    )
+    issuing_authority: MultiLine | None = Field(
+        None,
+        description="thẩm quyền ban hành of a quyết định or nghị quyết, printed above the căn cứ "
+        "('CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CAN LỘC'); of a công điện, who sends it ('... điện:')",
+    )
+    bases: list[MultiLine] = Field(
+        default_factory=list,
+        description="căn cứ of a quyết định or nghị quyết, each line as written ('Căn cứ Luật ...'); "
+        "printed in italics, ';' after each, '.' after the last",
+    )
+    proposal: MultiLine | None = Field(
+        None, description="after 'Theo đề nghị của' (a quyết định), e.g. 'Trưởng phòng Nội vụ huyện'"
+    )
     body: list[Block] = Field(min_length=1, description="nội dung: paragraphs, headings, tables")
     signer: Signer
     cc: list[MultiLine] = Field(
@@ -251,14 +283,46 @@ class Letter(_Model):
     archive: Archive | None = None
     drafter: Drafter | None = None
     appendices: list[Appendix] = Field(default_factory=list, description="phụ lục, in order")
+    attachment: Attachment | None = Field(
+        None, description="the văn bản a quyết định issues or approves (Mẫu 1.3), on its own pages"
+    )
+    secretary: Secretary | None = Field(None, description="the thư ký who signs a biên bản beside the chair")
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         str_strip_whitespace=True,
         populate_by_name=True,
-        title="wfhdoc letter (công văn)",
+        title="wfhdoc document (công văn, quyết định, kế hoạch, báo cáo ...)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_defaults(cls, data: Any) -> Any:
+        """Kinds without Kính gửi or trích yếu need not write them."""
+        if isinstance(data, dict):
+            kind = TYPES.get(data.get("type", "cong-van")) if isinstance(data.get("type", ""), str) else None
+            if kind is not None and kind.layout not in ("cong-van", "telegram") and "recipients" not in data:
+                data = {**data, "recipients": []}
+            if kind is not None and not kind.has_subject and "subject" not in data:
+                data = {**data, "subject": ""}
+        return data
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, value: str, info: ValidationInfo) -> str:
+        kind = TYPES.get(info.data.get("doc_type", "cong-van"))
+        if not value and (kind is None or kind.has_subject):
+            raise PydanticCustomError("string_too_short", "must not be empty")  # said by problems
+        return value
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        kind = TYPES.get(info.data.get("doc_type", "cong-van"))
+        if not value and (kind is None or kind.layout in ("cong-van", "telegram")):
+            raise PydanticCustomError("too_short", "must not be an empty list")  # said by problems
+        return value
 
     @field_validator("number", mode="before")
     @classmethod
@@ -318,6 +382,7 @@ class Letter(_Model):
                     "give 'date' (08/04/2020)"
                 )
             )
+        typed.check(self)
         if self.appendices and not self.issuer.short_name:
             raise ValueError(
                 _(
@@ -328,9 +393,27 @@ class Letter(_Model):
         return self
 
     @property
+    def kind(self) -> DocType:
+        """The kind of document: its Mẫu, tên loại and abbreviation (letter.types)."""
+        return TYPES[self.doc_type]
+
+    @property
     def symbol(self) -> str:
-        """Ký hiệu of a công văn: agency abbreviation, then drafting unit (Phụ lục III, Mẫu 1.5)."""
-        return f"{self.issuer.abbreviation}-{self.issuer.unit}"
+        """Ký hiệu: of a công văn, the agency's abbreviation, then the drafting unit's (Mẫu 1.5);
+        of any other kind, the tên loại's abbreviation, then the agency's: "QĐ-UBND" (Phụ lục I,
+        II.3.b)."""
+        if not self.kind.abbreviation:
+            return f"{self.issuer.abbreviation}-{self.issuer.unit}"
+        return f"{self.kind.abbreviation}-{self.issuer.abbreviation}"
+
+    @property
+    def series(self) -> str:
+        """The number series the letter is numbered in (Điều 15.1: from 01 each year, one for
+        each kind): the agency's abbreviation for a công văn, as before kinds were known, and
+        "<kind>-<agency>" ("QĐ-UBND") for any other kind. A register keys on it and the year."""
+        if not self.kind.abbreviation:
+            return self.issuer.abbreviation
+        return f"{self.kind.abbreviation}-{self.issuer.abbreviation}"
 
 
 def json_schema() -> dict[str, Any]:
@@ -347,9 +430,12 @@ __all__ = [
     "Block",
     "Cell",
     "Heading",
+    "Attachment",
+    "DocType",
     "Issuer",
     "Letter",
     "PageBreak",
+    "Secretary",
     "Paragraph",
     "Signer",
     "Table",

@@ -21,6 +21,7 @@ from ..letter import vn
 from ..letter.blocks import MergedCell, PageBreak, Paragraph, Placed, text_of
 from ..letter.layout import LAYOUT
 from ..letter.model import Block, Heading, Letter, Table, TableBlock
+from ..letter.typed import ARTICLE
 from . import inline, signatureline
 
 
@@ -174,9 +175,18 @@ PAGE_BREAK = (
 )
 
 
-def blocks(items: list[Block], width: int, *, keep_last: bool = False) -> str:
+def with_article(text: str) -> str:
+    """A paragraph opening "Điều N." with that in bold (Phụ lục I, Mục V: "Điều" đứng, đậm)."""
+    m = ARTICLE.match(text)
+    if not m or text.startswith("**") or not text[m.end() : m.end() + 1].isspace():
+        return text
+    return f"**{text[: m.end()]}**{text[m.end() :]}"
+
+
+def blocks(items: list[Block], width: int, *, keep_last: bool = False, articles: bool = False) -> str:
     """Paragraphs, headings and tables; `keep_last` holds the last paragraph on the page of
-    what follows (the signature block must not stand alone on a page)."""
+    what follows (the signature block must not stand alone on a page); `articles`: the
+    paragraphs opening "Điều N." of a quyết định have that in bold."""
     out: list[str] = []
     last_para = max((i for i, b in enumerate(items) if text_of(b) is not None), default=-1)
     closing_ok = last_para == len(items) - 1
@@ -186,6 +196,7 @@ def blocks(items: list[Block], width: int, *, keep_last: bool = False) -> str:
             last = i == last_para and closing_ok
             align = block.align if isinstance(block, Paragraph) else None
             text = closing(text) if last else text
+            text = with_article(text) if articles else text
             out.extend(paragraphs("NoiDung", text, keep_next=keep_last and last, align=align))
         elif isinstance(block, Heading):
             out.extend(paragraphs(f"DeMuc{block.level}", block.heading, markup=False, align=block.align))
@@ -235,14 +246,28 @@ def kem_theo(letter: Letter) -> str:
     """The line under a phụ lục's name that ties it to the letter."""
     number = vn.format_number_reference(letter.number, letter.symbol)
     when = vn.format_short_date(letter.date)
+    if letter.kind.name:  # Mẫu 2.1: "(Kèm theo <tên loại> số ... ngày ... của ...)"
+        return f"(Kèm theo {letter.kind.title_case} số {number} ngày {when} của {letter.issuer.short_name})"
     return f"(Kèm theo Công văn số: {number} ngày {when} của {letter.issuer.short_name})"
 
 
-def appendices(letter: Letter, letter_sect: str, set_aside: Callable[[str], str]) -> tuple[str, str]:
-    """The phụ lục pages, and the section properties the document must end with; each phụ
-    lục's content goes through `set_aside` (wfh_docs.render.assemble)."""
+Attached = Callable[[Letter, int], tuple[str, str]]
+
+
+def appendices(
+    letter: Letter, letter_sect: str, set_aside: Callable[[str], str], attached: Attached | None = None
+) -> tuple[str, str]:
+    """The pages after the signature: the văn bản a quyết định issues (`attached` gives its head
+    and content for a width, Mẫu 1.3), then the phụ lục; and the section properties the
+    document must end with. Each starts a section numbered from 1; each content goes through
+    `set_aside` (wfh_docs.render.assemble)."""
     out: list[str] = []
     previous = letter_sect
+    if attached is not None:
+        sect = appendix_sect_pr(letter_sect, False)
+        head, content = attached(letter, text_width(sect))
+        out += [tiny_paragraph(previous), head, set_aside(content)]
+        previous = sect
     many = len(letter.appendices) > 1
     for i, appendix in enumerate(letter.appendices, start=1):
         sect = appendix_sect_pr(letter_sect, appendix.landscape)
@@ -284,7 +309,7 @@ def core_properties(letter: Letter) -> bytes:
     """Document properties from the data, so the same input gives the same bytes."""
     when = letter.date or dt.date(2000, 1, 1)
     stamp = f"{when.isoformat()}T00:00:00Z"
-    title = "V/v " + letter.subject.replace("\n", " ")
+    title = ((letter.kind.name or "V/v") + " " + letter.subject.replace("\n", " ")).strip()
     number = vn.format_number_reference(letter.number, letter.symbol).strip()
     creator = letter.issuer.name.replace("\n", " ")
     return (

@@ -19,10 +19,10 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..i18n import _
-from ..letter import vn
+from ..letter import typed, vn
 from ..letter.layout import agency_rule_indent
 from ..letter.model import Letter
-from . import builders, sandbox
+from . import builders, kinds, sandbox
 
 if TYPE_CHECKING:
     from .assemble import SetAside
@@ -67,7 +67,15 @@ VARIABLES: dict[str, frozenset[str]] = {
     "signer": frozenset({"lines", "other_title", "name"}),
     "appendices": frozenset(),
     "signature_space": frozenset(),
+    # the kinds other than the công văn (letter.types): which parts of the form to show, the
+    # tên loại and what follows it, a biên bản's thư ký
+    "doc": frozenset({"id", "mau", "name", "cong_van", "kinh_gui", "minutes"}),
+    "title_block": frozenset(),
+    "secretary": frozenset({"title", "name"}),
 }
+# A template making the other kinds uses these too, and defines kinds.KIND_STYLES; one that does
+# not makes công văn only, and is told so when asked for another kind.
+KIND_VARIABLES = frozenset({"doc.cong_van", "doc.kinh_gui", "doc.minutes", "title_block"})
 # Without these the letter would lose the data they carry.
 REQUIRED_VARIABLES = frozenset(
     {
@@ -94,17 +102,38 @@ def _numbered(items: list[str], last: str = ".") -> list[str]:
     return [f"{item}{';' if i < len(items) - 1 else last}" for i, item in enumerate(items)]
 
 
+def _first_cc(letter: Letter) -> list[str]:
+    """What Nơi nhận opens with: "Như trên" where the recipients were named above (a công văn,
+    a báo cáo to a superior, a công điện, a giấy giới thiệu), "Như Điều N" in a quyết định or
+    nghị quyết, N its last article, which says who carries it out (Mẫu 1.1-1.3)."""
+    kind = letter.kind
+    if kind.layout == "decision":
+        last = typed.last_article(letter.body)
+        given = bool(letter.cc) and letter.cc[0].startswith("Như Điều")
+        return [] if last is None or given else [f"Như Điều {last}"]
+    if kind.layout == "cong-van" or kind.id == "giay-gioi-thieu":
+        return ["Như trên"]
+    return ["Như trên"] if letter.recipients and kind.layout != "minutes" else []
+
+
+def _archive_unit(letter: Letter) -> str:
+    if letter.archive and letter.archive.unit:
+        return letter.archive.unit
+    # Mẫu 1.9: "Lưu: VT, Hồ sơ."; Mẫu 1.8: "Lưu: VT."
+    return {"bien-ban": "Hồ sơ", "giay-gioi-thieu": ""}.get(letter.doc_type, letter.issuer.unit)
+
+
 def cc_lines(letter: Letter) -> list[str]:
     """Nơi nhận lines after their dash: "Như trên;", the user's names, "Lưu: VT, <unit>."."""
-    archive_unit = letter.archive.unit if letter.archive and letter.archive.unit else letter.issuer.unit
-    keep = f"Lưu: VT, {archive_unit}"
+    archive_unit = _archive_unit(letter)
+    keep = f"Lưu: VT, {archive_unit}" if archive_unit else "Lưu: VT"
     if letter.archive and letter.archive.copies:
         keep += f" ({letter.archive.copies})"
     if letter.drafter:
         # ô 12 after the Lưu line: "PL.(300)", or just "PL" before the line's final "."
         copies = f".({letter.drafter.copies})" if letter.drafter.copies else ""
         keep += f". {letter.drafter.initials}{copies}"
-    names = ["Như trên", *letter.cc]
+    names = [*_first_cc(letter), *letter.cc]
     return [f"{n};" for n in names] + [f"{keep}."]
 
 
@@ -113,6 +142,14 @@ def recipient_lines(letter: Letter) -> list[str]:
     if len(letter.recipients) == 1:
         return list(letter.recipients)
     return _numbered(list(letter.recipients))
+
+
+def date_line(letter: Letter) -> str:
+    """Ô 4, "<địa danh>, ngày ... tháng ... năm ..."; a biên bản has none (Mẫu 1.9: its time and
+    place are in its content)."""
+    if letter.kind.layout == "minutes":
+        return ""
+    return vn.format_date_line(letter.issuer.place, letter.date)
 
 
 @dataclass(frozen=True)
@@ -137,9 +174,15 @@ def context(
     context holds markers for them; the same `aside` comes back in the result."""
     f = builders.field_text
     keep = aside.keep if aside is not None else _kept
-    appendices, final_sect = builders.appendices(letter, letter_sect, keep)
+    attached = kinds.attachment_page if letter.attachment else None
+    appendices, final_sect = builders.appendices(letter, letter_sect, keep, attached)
     issuer = letter.issuer
-    body = builders.blocks(list(letter.body), builders.text_width(letter_sect), keep_last=True)
+    kind = letter.kind
+    width = builders.text_width(letter_sect)
+    decision = kind.layout == "decision"
+    body = builders.blocks(list(letter.body), width, keep_last=True, articles=decision)
+    kinh_gui = bool(letter.recipients) and kind.layout in ("cong-van", "named")
+    secretary = letter.secretary
     values = {
         "issuer": {
             "parent": f(issuer.parent) if issuer.parent else "",
@@ -148,7 +191,7 @@ def context(
         },
         "issuer_rule": Markup(builders.rule(agency_rule_indent(issuer.name.split("\n")))),
         "number_symbol": f(vn.format_number_reference(letter.number, letter.symbol)),
-        "date_line": f(vn.format_date_line(issuer.place, letter.date)),
+        "date_line": f(date_line(letter)),
         "subject": f(letter.subject),
         "urgency_box": Markup(builders.urgency_box(letter)),
         "recipients": [f(r) for r in recipient_lines(letter)],
@@ -161,6 +204,19 @@ def context(
         },
         "appendices": Markup(appendices),
         "signature_space": Markup(builders.signature_space(letter, signature_line)),
+        "doc": {
+            "id": kind.id,
+            "mau": kind.mau,
+            "name": kind.name,
+            "cong_van": not kind.name,
+            "kinh_gui": kinh_gui,
+            "minutes": kind.layout == "minutes",
+        },
+        "title_block": Markup(kinds.title_block(letter, width)),
+        "secretary": {
+            "title": f(secretary.title) if secretary else "",
+            "name": f(secretary.name) if secretary else "",
+        },
     }
     return LetterContext(values, final_sect, aside)
 
@@ -266,11 +322,14 @@ def final_sect_span(xml: str) -> tuple[int, int] | None:
     return start, end.start() + len("</w:sectPr>")
 
 
-def missing_styles(styles: bytes | None) -> list[str]:
-    """The REQUIRED_STYLES that word/styles.xml does not define; etree.XMLSyntaxError if the
-    part is not well-formed."""
+def missing_styles(styles: bytes | None, required: tuple[str, ...] = REQUIRED_STYLES) -> list[str]:
+    """The `required` styles (REQUIRED_STYLES; KIND_STYLES for the kinds other than the công văn)
+    that word/styles.xml does not define; etree.XMLSyntaxError if the part is not well-formed."""
     found: set[str] = set()
     if styles:
         root = etree.fromstring(styles)
         found = {s.get(f"{_W}styleId") or "" for s in root.iter(f"{_W}style")}
-    return [s for s in REQUIRED_STYLES if s not in found]
+    return [s for s in required if s not in found]
+
+
+KIND_STYLES = kinds.KIND_STYLES

@@ -38,6 +38,8 @@ from .assemble import Assembler, SetAside
 from .builders import core_properties
 from .contract import (
     HAS_TAG,
+    KIND_STYLES,
+    KIND_VARIABLES,
     RENDERED_PART,
     broken_tags,
     context,
@@ -108,6 +110,7 @@ class Template:
                 self._compile(name, _decoded(self.path, name, data))
             # a part without tags is copied as it is
         self._check_styles(originals.get("word/styles.xml"))
+        self._kinds = self._kinds_problem(originals.get("word/styles.xml"))
         # the parts no letter changes are compressed once, here
         self._packed = {name: package.compress(name, data, level=9) for name, data in self._entries}
         self._assembler = Assembler(originals["word/document.xml"])
@@ -179,6 +182,20 @@ class Template:
                 ).format(path=self.path, styles=", ".join(missing), readme=_README)
             )
 
+    def _kinds_problem(self, styles: bytes | None) -> str:
+        """Why this template cannot make the kinds other than the công văn ("" if it can): it
+        lacks their parts ({{p title_block }}, the doc.* switches) or their styles."""
+        source = self._sources.get("word/document.xml", "")
+        lacking = sorted(v for v in KIND_VARIABLES if v.split(".")[-1] not in source)
+        styles_missing = missing_styles(styles, KIND_STYLES)
+        if not lacking and not styles_missing:
+            return ""
+        return _(
+            "{path}: the template makes công văn only: it lacks {what} that the other kinds of "
+            "Phụ lục III need; build it again from tools/make_template.py, or add them (see the "
+            "README, {readme})"
+        ).format(path=self.path, what=", ".join(lacking + styles_missing), readme=_README)
+
     def _render_part(self, name: str, ctx: dict[str, Any]) -> str:
         """One part rendered in the sandbox; whatever goes wrong is the template's, said with
         the paragraph it happened in."""
@@ -224,6 +241,8 @@ class Template:
 
     def render(self, letter: Letter, *, signature_line: bool = False) -> RenderedLetter:
         """One letter; `signature_line` adds Word's signature line to the signature block."""
+        if letter.kind.name and self._kinds:
+            raise TemplateError(self._kinds)
         ctx = context(letter, self.letter_sect, signature_line=signature_line, aside=SetAside())
         assert ctx.aside is not None
         packed: dict[str, package.Entry] = {}

@@ -17,8 +17,8 @@ from ..i18n import _
 from ..letter import vn
 from ..letter.blocks import Cell, MergedCell, text_of
 from ..letter.model import Block, Heading, Letter, TableBlock
-from . import builders, inline
-from .contract import W_NS, cc_lines
+from . import builders, inline, kinds
+from .contract import W_NS, cc_lines, date_line
 
 _W = f"{{{W_NS}}}"
 _TAG_LEFT = re.compile(rb"\{\{|\{%|%\}|\}\}|\{#|#\}")
@@ -79,8 +79,9 @@ def _pieces(letter: Letter) -> list[str]:
     issuer = letter.issuer
     out += [s for s in (issuer.parent, issuer.name, issuer.contact) if s]
     out.append(vn.format_number_reference(letter.number, letter.symbol))
-    out.append(vn.format_date_line(issuer.place, letter.date))
+    out.append(date_line(letter))
     out.append(letter.subject)
+    out += kinds.expected(letter)
     if letter.urgency:
         out.append(letter.urgency)
     out += list(letter.recipients) + list(letter.cc)
