@@ -497,6 +497,46 @@ def test_libreoffice_draws_the_fixed_letter_in_times_new_roman(
     assert all(re.search(r"TimesNewRoman|LiberationSerif|Times", n) for n in names), names
 
 
+_SAVED_BY_LIBREOFFICE = [
+    "margin_left_25mm",
+    "quoc_hieu_not_bold",
+    "tieu_ngu_en_dashes",
+    "agency_rule_removed",
+    "date_day_7",
+    "kinh_gui_item_no_semicolon",
+    "body_line_spacing_double",
+    "noi_nhan_luu_no_colon",
+    "page_number_missing",
+    "appendix_same_page",
+]
+
+
+@pytest.fixture(scope="session")
+def saved_by_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """Defective letters as LibreOffice writes them (Writer's own Word export), one soffice run."""
+    folder = tmp_path_factory.mktemp("lo-saved")
+    sources = []
+    for m in handmade.MUTATIONS:
+        if m.name in _SAVED_BY_LIBREOFFICE:
+            path = folder / "src" / f"{m.name}.docx"
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(m.build())
+            sources.append(path)
+    handmade.libreoffice_roundtrip(sources, folder / "out", require_tool("soffice"))
+    return {p.stem: (folder / "out" / p.name).read_bytes() for p in sources}
+
+
+@pytest.mark.parametrize("name", _SAVED_BY_LIBREOFFICE)
+def test_letters_saved_by_libreoffice_are_fixed(name: str, saved_by_libreoffice: dict[str, bytes]) -> None:
+    data = saved_by_libreoffice[name]
+    found = _rules(data)
+    assert found
+    fixed = fix_docx(data)
+    assert fixed.data is not None
+    assert _rules(fixed.data) == set(), [str(f) for f in fixed.after]
+    assert _letters(_words(fixed.data)) == _letters(_words(data))
+
+
 # --- the browser app's Kiểm tra văn bản page ----------------------------------------------------
 
 
