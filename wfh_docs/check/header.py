@@ -24,6 +24,8 @@ _HEAD = 40  # the header is within the first paragraphs
 _HYPHENS = {"-", "\u2010", "\u2011"}
 _DASHES = re.compile(r"[-–—‐‑−]")
 _V_V = re.compile(r"^V/v\b")
+# how the second line of an agency's name broken in two starts (its place, or "VÀ ...")
+_CONTINUES = re.compile(r"^(?:VÀ|&|TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\b")
 # Phụ lục III, Mục I: the document types that have a tên loại, their abbreviations in the ký hiệu
 TYPE_NAMES = {
     "NGHỊ QUYẾT", "QUYẾT ĐỊNH", "CHỈ THỊ", "QUY CHẾ", "QUY ĐỊNH", "THÔNG CÁO", "THÔNG BÁO", "HƯỚNG DẪN",
@@ -211,9 +213,10 @@ def _agency_lines(ctx: Context, so: int) -> list[int]:
 
 
 def agency(ctx: Context) -> None:
-    """The agency's name: the last line in capitals above "Số:" (in its column), with the lines
-    of the same paragraph above it that share its weight (a long name broken by Shift+Enter);
-    the lines above it are the parent agency's (Mục II.2.b)."""
+    """The agency's name: the last line in capitals above "Số:" (in its column), with the line
+    above it when this one goes on with the name ("VÀ ĐÀO TẠO", "TỈNH BẮC GIANG") in the same
+    weight (a long name on two lines, Mục II.2.b allows it); the lines above are the parent
+    agency's."""
     so = ctx.number
     if so is None:
         return
@@ -229,8 +232,8 @@ def agency(ctx: Context) -> None:
     last = ctx.paragraphs[lines[-1]]
     name = [lines[-1]]
     for k in reversed(lines[:-1]):
-        q = ctx.paragraphs[k]
-        if q.index != last.index or every_bold(q) != every_bold(last):
+        # a long name on two lines: the line after goes on with the name ("VÀ ĐÀO TẠO", "TỈNH ...")
+        if every_bold(ctx.paragraphs[k]) != every_bold(last) or not _CONTINUES.match(ctx.texts[name[0]]):
             break
         name.insert(0, k)
     for k in name:

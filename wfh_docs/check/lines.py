@@ -16,7 +16,7 @@ from .props import A_NS, Paragraph, Run, as_int, w
 
 MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-_WPS = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingShape}"
+_WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
 _V = "{urn:schemas-microsoft-com:vml}"
 _EMU_PER_TWIP = 635
 _LINE_GEOMETRY = {"line", "straightConnector1"}

@@ -1,0 +1,87 @@
+"""`wfhdoc check` on letters made the way users make them, not by wfhdoc nor by handmade.py's
+direct formatting: with named styles, table styles and Shift+Enter in python-docx (docxmade.py),
+and with LibreOffice from a flat ODF text it converts itself (lomade.py). Each planted defect of
+issue 13's classes gives exactly its rule ids; each clean letter, however its lines are drawn,
+gives no finding at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docxmade as dm
+import lomade as lo
+import pytest
+from helpers import require_tool
+
+from wfh_docs import i18n
+from wfh_docs.check import Finding, check_docx
+
+
+def _ids(found: list[Finding], severity: str) -> set[str]:
+    return {f.rule for f in found if f.severity == severity}
+
+
+def _listing(found: list[Finding]) -> str:
+    return "\n".join(f"  {f.severity} {f.rule}: {f.message} ({f.where})" for f in found) or "  (none)"
+
+
+@pytest.mark.parametrize("spec", dm.CLEAN, ids=lambda s: f"{s.line}{'_breaks' if s.breaks else ''}{s.defect}")
+def test_a_clean_styled_letter_has_no_finding(spec: dm.Letter) -> None:
+    found = check_docx(dm.build(spec))
+    assert found == [], _listing(found)
+
+
+@pytest.mark.parametrize("defect", dm.DEFECTS, ids=lambda d: d.name)
+def test_a_styled_letter_gives_exactly_its_planted_finding(defect: dm.Defect) -> None:
+    found = check_docx(defect.apply())
+    assert (_ids(found, "error"), _ids(found, "warning")) == (set(defect.rules), set(defect.warnings)), (
+        _listing(found)
+    )
+    assert all(f.clause for f in found if f.rule not in ("file.damaged",)), _listing(found)
+
+
+def test_a_defect_found_through_styles_names_the_element_and_clause() -> None:
+    with i18n.using("vi"):
+        [found] = check_docx(
+            next(d for d in dm.DEFECTS if d.name == "quoc_hieu_not_bold_by_two_styles").apply()
+        )
+    assert (found.rule, found.where, found.clause) == (
+        "quoc_hieu.format",
+        dm.QUOC_HIEU,
+        "Mục II.1.a Phụ lục I",
+    )
+    assert found.message.endswith("(Mục II.1.a Phụ lục I)")
+
+
+@pytest.fixture(scope="session")
+def libreoffice_letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every LibreOffice letter, converted by one soffice run for the whole session."""
+    soffice = require_tool("soffice")
+    outdir = tmp_path_factory.mktemp("lomade")
+    return lo.convert({s.name: lo.letter(s) for s in lo.SPECS}, outdir, soffice)
+
+
+@pytest.mark.parametrize("spec", lo.SPECS, ids=lambda s: s.name)
+def test_a_libreoffice_letter_gives_exactly_its_findings(
+    spec: lo.Spec, libreoffice_letters: dict[str, Path]
+) -> None:
+    found = check_docx(libreoffice_letters[spec.name])
+    assert (_ids(found, "error"), _ids(found, "warning")) == (set(spec.errors), set(spec.warnings)), _listing(
+        found
+    )
+
+
+def test_the_libreoffice_letters_draw_their_lines_as_claimed(libreoffice_letters: dict[str, Path]) -> None:
+    """What LibreOffice wrote for each line technique is what the name says (so that the clean
+    letters above do test each technique)."""
+    import zipfile
+
+    def xml(name: str) -> str:
+        with zipfile.ZipFile(libreoffice_letters[name]) as z:
+            return z.read("word/document.xml").decode("utf-8")
+
+    assert "<w:pBdr>" in xml("clean_border") and "<w:bottom " in xml("clean_border")
+    assert "___" in xml("clean_underscores") and "<w:pBdr>" not in xml("clean_underscores")
+    assert '<w:u w:val="single"/>' in xml("clean_underline")
+    assert "wps:wsp" in xml("clean_shape") or "<v:line" in xml("clean_shape")
+    assert "<w:br/>" in xml("clean_breaks")
