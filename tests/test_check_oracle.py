@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from helpers import require_tool, soffice_pdf
-from test_check_styles import THEME, A, docx, para, pstyle
+from test_check_styles import THEME, docx, para, pstyle
 
 from wfh_docs.check.docx import Docx
 
