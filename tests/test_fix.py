@@ -283,6 +283,14 @@ def _noi_nhan_typed_with_breaks(d: Any) -> None:
         head.add_run(text).font.size = Pt(11)
 
 
+def _kinh_gui_bulleted_by_word(d: Any) -> None:
+    # a bulleted list ("•" in Symbol, from python-docx's List Bullet style), the ";" left out
+    for text in ("- Sở Thông tin và Truyền thông;", "- Sở Nội vụ;", "- Văn phòng UBND tỉnh."):
+        p = handmade.find(d, text)
+        handmade.retext(p, text[2:].rstrip(";."))
+        p.style = d.styles["List Bullet"]
+
+
 OWN = {
     "subject_bold": _vv_bold,
     "parent_agency_bold": _parent_bold,
@@ -293,12 +301,13 @@ OWN = {
     "noi_nhan_over_two_rows": _noi_nhan_over_two_rows,
     "header_typed_with_shift_enter": _header_typed_with_breaks,
     "noi_nhan_typed_with_shift_enter": _noi_nhan_typed_with_breaks,
+    "kinh_gui_bulleted_by_word": _kinh_gui_bulleted_by_word,
 }
 
 
 @pytest.mark.parametrize("name", OWN)
 def test_letters_made_the_way_word_users_make_them_are_fixed(name: str) -> None:
-    doc = handmade.clean_letter()
+    doc = handmade.clean_letter(recipients=3 if "kinh_gui" in name else 1)
     OWN[name](doc)
     data = handmade.to_bytes(doc)
     found = _rules(data)
@@ -443,6 +452,7 @@ def fixed_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path
             base={"long": True, "appendices": 2},
         ).build(),  # fmt: skip
         "phong-chu": handmade.MUTATIONS[2].build(),  # the body in Arial
+        "gach-dau-dong": handmade.Variant("b", _kinh_gui_bulleted_by_word, base={"recipients": 3}).build(),
     }
     out = {}
     for name, data in letters.items():
@@ -483,6 +493,14 @@ def test_libreoffice_shows_page_numbers_from_page_two_and_each_appendix_on_its_p
     words = _letters([p for p in "\n".join(pages).splitlines() if p.strip()])
     for text in [handmade.BODY_FIRST, *handmade.BODY_MIDDLE, handmade.BODY_LAST, *handmade.APPENDIX_TITLES]:
         assert _letters([text])[:40] in words.replace("\n", ""), text
+
+
+def test_libreoffice_draws_the_dash_of_a_bulleted_kinh_gui(fixed_pdfs: dict[str, tuple[Path, Path]]) -> None:
+    _docx, pdf = fixed_pdfs["gach-dau-dong"]
+    text = "\n".join(_pages(pdf))
+    for line in ("Sở Thông tin và Truyền thông;", "Sở Nội vụ;", "Văn phòng UBND tỉnh."):
+        assert re.search(rf"^\s*-\s+{re.escape(line)}", text, re.M), line
+    assert "•" not in text
 
 
 def test_libreoffice_draws_the_fixed_letter_in_times_new_roman(

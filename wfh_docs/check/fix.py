@@ -30,6 +30,7 @@ from .docx import Docx
 from .finding import ERROR, Finding
 from .fix_elements import LOOKS, Finder, Target
 from .fix_layout import body, look, new_section, page_break_before, rule_length, rule_under
+from .fix_lists import dash_lists
 from .fix_page import number_pages, paper, remove_page_fields
 from .fix_text import Edits, differences
 from .fix_xml import props_of, runs, set_black, set_font, text_of
@@ -122,7 +123,10 @@ def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:
         if t.role == "body":
             body(els[t.i], paras[t.i], previous)
             previous = paras[t.i]
-    edits = _texts(els, targets, finder.lists, {i: p.label for i, p in enumerate(paras) if p.label})
+    labels = {i: p.label for i, p in enumerate(paras) if p.label}
+    edits = _texts(els, targets, finder.lists, labels)
+    bulleted = {t.i for items in finder.lists.values() for t in items if t.i in labels}
+    dash_lists(pkg, [els[i] for i in sorted(bulleted) if not labels[i].startswith("- ")])
     _lines(doc, els, paras, targets, rules)
     if "appendix.new_page" in rules:
         for t in targets:
