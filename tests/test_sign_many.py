@@ -174,3 +174,58 @@ class _Token:
 )
 def test_a_wrong_pin_says_what_the_token_tells_of_the_tries_left(flags: int, said: str) -> None:
     assert said in tries_left(_Token(int(flags)))
+
+
+@pytest.fixture(scope="module")
+def token(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """A SoftHSM2 token 'wfhdoc-many' with the signer's key: (library, SOFTHSM2_CONF)."""
+    util, tool = require_tool("softhsm2-util"), require_tool("pkcs11-tool")
+    libs = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+    lib = next((p for p in libs if os.path.isfile(p)), None)
+    if lib is None:
+        pytest.skip("libsofthsm2.so is not installed")
+    folder = tmp_path_factory.mktemp("softhsm")
+    (folder / "tokens").mkdir()
+    conf = folder / "softhsm2.conf"
+    conf.write_text(
+        f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
+    )
+    env = dict(os.environ, SOFTHSM2_CONF=str(conf))
+    for args in (
+        [util, "--init-token", "--free", "--label", "wfhdoc-many", "--pin", "123456", "--so-pin", "12345678"],
+        [util, "--import", str(pki.signer.key_pk8), "--token", "wfhdoc-many", "--label", "signer",
+         "--id", "01", "--pin", "123456"],
+        [tool, "--module", lib, "--token-label", "wfhdoc-many", "--login", "--pin", "123456",
+         "--write-object", str(pki.signer.cert_der), "--type", "cert", "--label", "signer", "--id", "01"],
+    ):  # fmt: skip
+        subprocess.run(args, check=True, capture_output=True, timeout=60, env=env)
+    return lib, conf
+
+
+def _token_sign(
+    folder: Path, out: Path, token: tuple[str, Path], pin: str | None, stdin: str | None
+) -> subprocess.CompletedProcess[str]:
+    lib, conf = token
+    env = dict(os.environ, WFHDOC_LANG="en", PYTHONPATH=str(ROOT), SOFTHSM2_CONF=str(conf))
+    env.pop("WFHDOC_PIN", None)
+    if pin is not None:
+        env["WFHDOC_PIN"] = pin
+    command = [sys.executable, "-m", "wfh_docs", "sign", str(folder), "-o", str(out), "--as", "signer"]
+    command += ["--pkcs11-lib", lib, "--signature-image", str(SIGNATURE_PNG), "-q"]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_a_token_is_asked_for_its_pin_once_for_the_whole_run(
+    folder: Path, pki: Pki, token: tuple[str, Path], tmp_path: Path
+) -> None:
+    wrong = _token_sign(folder, tmp_path / "wrong", token, "000000", None)
+    assert wrong.returncode == 1
+    assert "wrong PIN for token 'wfhdoc-many'" in wrong.stderr
+    assert "locks itself" in wrong.stderr or "tries are left" in wrong.stderr or "one try" in wrong.stderr
+    assert not (tmp_path / "wrong").exists() or not list((tmp_path / "wrong").glob("*.pdf"))
+    done = _token_sign(folder, tmp_path / "signed", token, None, "123456\n")  # one line: one PIN
+    assert done.returncode == 0, done.stderr
+    assert "3 signed" in done.stdout
+    for name in ("a", "b", "c"):
+        (report,) = verify_pdf(tmp_path / "signed" / f"{name}-signer.pdf", trust_roots=[pki.root.cert_pem])
+        assert report.ok and report.role == "approval"
