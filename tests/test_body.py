@@ -80,10 +80,14 @@ def test_the_check_catches_an_asterisk_the_parser_lets_through(
     monkeypatch.setattr(verify_module.inline, "plain", lambda s: "".join(x.text for x in leaky(s)))
     monkeypatch.setattr("wfh_docs.render.builders.inline.parse", leaky)
     verify_module._lines_read.cache_clear()
+    verify_module._paragraph_lines.cache_clear()
+    verify_module._cached_lines.cache_clear()
     monkeypatch.setattr("wfh_docs.render.builders.paragraphs", verify_module.builders.paragraphs.__wrapped__)
     with pytest.raises(RenderError, match=r"body\[0\]"):
         template.render(make(body=["Chữ ***x*** đây."]))
     verify_module._lines_read.cache_clear()
+    verify_module._paragraph_lines.cache_clear()
+    verify_module._cached_lines.cache_clear()
 
 
 @pytest.mark.parametrize(

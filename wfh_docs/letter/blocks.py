@@ -9,6 +9,7 @@ A block is a string (a justified paragraph, with **bold**, *italic* and ***both*
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -244,15 +245,17 @@ class Table(_Model):
     def grid_columns(self) -> int:
         return sum(_span(c)[0] for c in self.columns)
 
+    @functools.cached_property
     def grid(self) -> list[list[Placed]]:
-        """The heading row and the rows laid out in the grid (merged cells placed)."""
+        """The heading row and the rows laid out in the grid (merged cells placed), worked out
+        once, when the table is validated."""
         return lay_out([list(self.columns), *self.rows], self.grid_columns)
 
     @model_validator(mode="after")
     def _shape(self) -> Table:
         n = self.grid_columns
         try:
-            self.grid()
+            self.grid  # noqa: B018 - laid out once, here: a row that does not fit is refused
         except ValueError:
             every: list[list[Any]] = [list(self.columns), *self.rows]
             if any(isinstance(c, MergedCell) for row in every for c in row):

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape as _xml_escape
 from markupsafe import Markup
 
 from ..letter import vn
-from ..letter.blocks import MergedCell, PageBreak, Paragraph, Placed, text_of
+from ..letter.blocks import MergedCell, PageBreak, Paragraph, Placed
 from ..letter.layout import LAYOUT
 from ..letter.model import Block, Heading, Letter, Table, TableBlock
 from ..letter.typed import ARTICLE
@@ -148,7 +148,7 @@ def table(data: Table, width: int) -> str:
     cols = [int(width * w / total) for w in weights]
     cols[-1] += width - sum(cols)
     grid = "".join(f'<w:gridCol w:w="{c}"/>' for c in cols)
-    laid = data.grid()
+    laid = data.grid
     head = _row(cols, laid[0], True, markup=False)  # the columns' names, as typed
     rows = [_row(cols, placed, i < data.header_rows) for i, placed in enumerate(laid[1:])]
     return (
@@ -188,13 +188,19 @@ def blocks(items: list[Block], width: int, *, keep_last: bool = False, articles:
     what follows (the signature block must not stand alone on a page); `articles`: the
     paragraphs opening "Điều N." of a quyết định have that in bold."""
     out: list[str] = []
-    last_para = max((i for i, b in enumerate(items) if text_of(b) is not None), default=-1)
+    last_para = len(items) - 1
+    while last_para >= 0 and not isinstance(items[last_para], (str, Paragraph)):
+        last_para -= 1
     closing_ok = last_para == len(items) - 1
     for i, block in enumerate(items):
-        text = text_of(block)
+        if isinstance(block, str):
+            text, align = block, None
+        elif isinstance(block, Paragraph):
+            text, align = block.paragraph, block.align
+        else:
+            text = None
         if text is not None:
             last = i == last_para and closing_ok
-            align = block.align if isinstance(block, Paragraph) else None
             text = closing(text) if last else text
             text = with_article(text) if articles else text
             out.extend(paragraphs("NoiDung", text, keep_next=keep_last and last, align=align))
