@@ -46,7 +46,7 @@ from .props import (
     w,
 )
 from .styles import Resolver, TablePlace
-from .tables import table_place
+from .tables import TablePlaces
 
 
 @dataclass
@@ -322,7 +322,7 @@ class Docx:
         # keeping the elements in these dicts keeps lxml's proxies alive, so identity lookups hold
         tables = {t: i for i, t in enumerate(root.iter(w("tbl")))}
         places: dict[etree._Element, int] = {}  # a row's place in its table, a cell's in its row
-        cells: dict[etree._Element, TablePlace | None] = {}  # a cell's place for its table style
+        cells = TablePlaces()  # each cell's place, for its table style
         counters = self.numbering.counters()
         pieces = 0  # paragraphs and runs read so far
         resolver = self.resolver
@@ -333,7 +333,7 @@ class Docx:
             if style is not None and style not in resolver.styles:
                 style = self.default_paragraph_style  # a style the file does not define: Word uses Normal
             tc = next((a for a in p.iterancestors(w("tc"))), None)
-            place = table_place(tc, cells) if tc is not None else None
+            place = cells.place(tc) if tc is not None else None
             direct = para_props(ppr)
             # a list: its level's indents (between the table style and the paragraph style)
             numbered = resolver.paragraph(paragraph_style=style, direct=direct, table=place).numbering

@@ -30,6 +30,9 @@ _ROMAN = (
     (1, "i"),
 )
 _PLACEHOLDER_LIMIT = 9  # %1 ... %9
+_LARGEST = 4000  # Roman numerals and letters beyond this are no list's (and would be long)
+_START_LIMIT = 1 << 31
+_LABEL_LIMIT = 32
 
 
 def _roman(n: int) -> str:
@@ -45,10 +48,14 @@ def _letter(n: int) -> str:
     """1 -> a, 26 -> z, 27 -> aa (Word repeats the letter)."""
     if n <= 0:
         return ""
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # n < _LARGEST: at most 154 letters
 
 
 def format_number(n: int, fmt: str) -> str:
+    """A list number as Word writes it in the level's format; a number a real list never reaches
+    (a crafted start) is written in digits, so that a label stays short."""
+    if not 0 < n < _LARGEST and fmt not in ("none",):
+        return str(n)
     if fmt in ("decimal", "decimalZero") or not fmt:
         return f"{n:02d}" if fmt == "decimalZero" and n < 10 else str(n)
     if fmt == "lowerRoman":
@@ -134,8 +141,10 @@ class Numbering:
             num_id=num_id,
             ilvl=ilvl,
             fmt=val("numFmt", "decimal"),
-            text=val("lvlText", ""),
-            start=start if start is not None else as_int(val("start", "1"), 1),
+            text=val("lvlText", "")[:_LABEL_LIMIT],  # a crafted long one is not repeated on every line
+            start=max(
+                -_START_LIMIT, min(_START_LIMIT, start if start is not None else as_int(val("start", "1"), 1))
+            ),
             suffix=val("suff", "tab"),
             ppr=para_props(lvl.find(w("pPr"))),
             rpr=run_props(lvl.find(w("rPr")), theme),
