@@ -1,6 +1,8 @@
 """PAdES signing and verification of letters, with signature images, seals and stamps placed as the
 decree says: keys, images, fonts, pdftext (text positions), placement, appearance (the only module
-touching pyHanko's internals), signing (the flow) and verify.
+touching pyHanko's internals), signing (the flow: Signing, an open key for a run), blanks and
+issue (the văn thư's number, date and seal stamped into the blanks a letter left for them), many
+(many files in one run, with its manifest) and verify.
 """
 
 from ..errors import SigningError
