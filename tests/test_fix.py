@@ -15,6 +15,7 @@ import subprocess
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
@@ -291,6 +292,18 @@ def _kinh_gui_bulleted_by_word(d: Any) -> None:
         p.style = d.styles["List Bullet"]
 
 
+def _agency_on_two_lines(d: Any) -> None:
+    # "SỞ GIÁO DỤC / VÀ ĐÀO TẠO": one name on two lines (Mục II.2.b), both bold, set at 14 pt
+    agency = handmade.find(d, handmade.AGENCY)
+    second = deepcopy(agency._p)
+    agency._p.addnext(second)
+    handmade.retext(agency, "SỞ GIÁO DỤC")
+    handmade.retext(handmade.Paragraph(second, agency._parent), "VÀ ĐÀO TẠO")
+    for p in (agency, handmade.Paragraph(second, agency._parent)):
+        for r in p.runs:
+            r.font.size = Pt(14)
+
+
 OWN = {
     "subject_bold": _vv_bold,
     "parent_agency_bold": _parent_bold,
@@ -302,6 +315,7 @@ OWN = {
     "header_typed_with_shift_enter": _header_typed_with_breaks,
     "noi_nhan_typed_with_shift_enter": _noi_nhan_typed_with_breaks,
     "kinh_gui_bulleted_by_word": _kinh_gui_bulleted_by_word,
+    "agency_on_two_lines": _agency_on_two_lines,
 }
 
 

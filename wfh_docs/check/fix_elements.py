@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .context import DATE
-from .props import Paragraph
+from .props import Paragraph, Run
 
 _QUOC_HIEU = re.compile(r"^CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", re.IGNORECASE)
 _TIEU_NGU = re.compile(r"^Độc\s+lập\s*[-–—‐‑]\s*Tự\s+do\s*[-–—‐‑]\s*Hạnh\s+phúc$", re.IGNORECASE)
@@ -25,6 +25,8 @@ _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*\S")
 _NOI_NHAN = re.compile(r"^Nơi\s+nhận")
 _APPENDIX = re.compile(r"^Phụ\s+lục(?:\s+(?:[IVXLCDM]+|\d+))?\.?$")
 _DASH = re.compile(r"^[-–—+•]")
+# a word that goes on with an agency's name on its second line ("VÀ ĐÀO TẠO", "TỈNH BẮC GIANG")
+_CONTINUES = re.compile(r"^(?:VÀ|&|TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\b")
 _LINE_ONLY = re.compile(r"^[_\-‗–—.\s]+$")  # a line typed with underscores stands for a rule
 HEAD = 40  # the header is within the first paragraphs, as the checker reads it
 
@@ -197,8 +199,23 @@ class Finder:
             ):
                 continue
             names.append(n)
-        for m, n in enumerate(names):
-            self._add(n, "agency" if m == len(names) - 1 else "parent")
+        if not names:
+            return
+        name = [names[-1]]
+        weight = self._bold(names[-1])
+        for n in reversed(names[:-1]):
+            # a long name on two lines (Mục II.2.b): the line after goes on with it, in its weight
+            if self._bold(n) != weight or not _CONTINUES.match(self.lines[name[0]].text):
+                break
+            name.insert(0, n)
+        for n in names:
+            self._add(n, "agency" if n in name else "parent")
+
+    def _bold(self, n: int) -> bool:
+        """Whether every run with text on line n is bold, as the checker resolved it."""
+        line = self.lines[n]
+        props = [r.props.bold for r in _line_runs(self.ps[line.i], line.k) if r.text.strip()]
+        return bool(props) and all(bool(b) for b in props)
 
     def _kinh_gui(self, header_end: int) -> int:
         """Kính gửi and its recipients; the index of the line where the body starts."""
@@ -274,30 +291,28 @@ class Finder:
             self._add(kem, "kem_theo")
 
 
-def line_sizes(p: Paragraph, k: int | None) -> list[float]:
-    """The sizes of the runs with text on line k of the paragraph (all of it when None), as the
-    checker resolved them."""
-    out: list[float] = []
+def _line_runs(p: Paragraph, k: int | None) -> list[Run]:
+    """The runs (as the checker resolved them) with text on line k of the paragraph."""
+    out: list[Run] = []
     line = 0
     for run in p.runs:
         for n, piece in enumerate(run.text.split("\n")):
             if n:
                 line += 1
-            if piece.strip() and (k is None or line == k) and run.props.size is not None:
-                out.append(run.props.size)
+            if piece.strip() and (k is None or line == k):
+                out.append(run)
     return out
+
+
+def line_sizes(p: Paragraph, k: int | None) -> list[float]:
+    """The sizes of the runs with text on line k of the paragraph (all of it when None), as the
+    checker resolved them."""
+    return [r.props.size for r in _line_runs(p, k) if r.props.size is not None]
 
 
 def line_caps(p: Paragraph, k: int | None) -> bool:
     """Whether some run of the line shows in capitals through w:caps."""
-    line = 0
-    for run in p.runs:
-        for n, piece in enumerate(run.text.split("\n")):
-            if n:
-                line += 1
-            if piece.strip() and (k is None or line == k) and run.props.caps:
-                return True
-    return False
+    return any(r.props.caps for r in _line_runs(p, k))
 
 
 def target_size(found: list[float], low: float, high: float) -> float:
