@@ -102,19 +102,33 @@ def jobs_of(
 
 
 def run_jobs(jobs: list[Job], folder: Path | None, step: str, work: Work, quiet: bool) -> list[Row]:
-    """The run, with its progress line, a line for each file that failed, and its manifest."""
+    """The run, with its progress line on a terminal (else a line for each file, unless
+    `quiet`), each file that failed said, and its manifest."""
     from ..sign import many
 
     manifest = many.Manifest(folder, step) if folder is not None else None
+    bar = progress(_("files"), quiet) if len(jobs) > 1 else None
+    lines = bar is None and not quiet and folder is not None
 
     def report(row: Row) -> None:
         if row.status == "failed":
             error(row.message)
+        elif lines:
+            click.echo(_file_line(row))
         for note in filter(None, row.notes.split("\n")):
             warn(note)
 
-    bar = progress(_("files"), quiet) if len(jobs) > 1 else None
     return many.run(jobs, work, manifest, bar, report)
+
+
+def _file_line(row: Row) -> str:
+    if row.status == "unchanged":
+        return _("{path}: done in an earlier run ({output})").format(path=row.source, output=row.output)
+    if row.status == "issued":
+        return _("{path}: issued as Số: {number}, {output}").format(
+            path=row.source, number=row.number, output=row.output
+        )
+    return _("{path}: signed, {output}").format(path=row.source, output=row.output)
 
 
 @command(help=_SIGN_HELP)
