@@ -467,6 +467,7 @@ def fixed_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path
         ).build(),  # fmt: skip
         "phong-chu": handmade.MUTATIONS[2].build(),  # the body in Arial
         "gach-dau-dong": handmade.Variant("b", _kinh_gui_bulleted_by_word, base={"recipients": 3}).build(),
+        "kieu-chu": handmade.Variant("k", _styles_against_the_decree).build(),
     }
     out = {}
     for name, data in letters.items():
@@ -507,6 +508,50 @@ def test_libreoffice_shows_page_numbers_from_page_two_and_each_appendix_on_its_p
     words = _letters([p for p in "\n".join(pages).splitlines() if p.strip()])
     for text in [handmade.BODY_FIRST, *handmade.BODY_MIDDLE, handmade.BODY_LAST, *handmade.APPENDIX_TITLES]:
         assert _letters([text])[:40] in words.replace("\n", ""), text
+
+
+def _styles_against_the_decree(d: Any) -> None:
+    """Italic undone by two styles on the date, the header table's first row italic by its
+    table style, the Quốc hiệu unbolded by a bold paragraph style and a bold character style."""
+    _date_upright_by_two_styles(d)
+    _header_first_row_italic(d)
+    para = d.styles.add_style("Dam doan", WD_STYLE_TYPE.PARAGRAPH)
+    para.font.bold = True
+    char = d.styles.add_style("Dam chu", WD_STYLE_TYPE.CHARACTER)
+    char.font.bold = True
+    p = handmade.find(d, handmade.QUOC_HIEU)
+    p.style = para
+    for r in p.runs:
+        r.font.bold = None
+        r.style = char
+
+
+def test_libreoffice_shows_each_element_in_the_decrees_bold_and_italic(
+    fixed_pdfs: dict[str, tuple[Path, Path]],
+) -> None:
+    """An oracle no one here wrote: LibreOffice's own rendering of the fixed letter, read back as
+    pdftohtml marks bold (<b>) and italic (<i>) text."""
+    _docx, pdf = fixed_pdfs["kieu-chu"]
+    xml = subprocess.run(
+        [require_tool("pdftohtml"), "-xml", "-i", "-stdout", str(pdf)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    shown = {}
+    for inner in re.findall(r"<text [^>]*>(.*?)</text>", xml):
+        text = re.sub(r"<[^>]+>", "", inner).strip()
+        shown.setdefault(text, ("<b>" in inner, "<i>" in inner))
+    expected = {  # (bold, italic), Phụ lục I Mục II
+        handmade.QUOC_HIEU: (True, False),
+        handmade.TIEU_NGU: (True, False),
+        handmade.AGENCY: (True, False),
+        handmade.NUMBER: (False, False),
+        handmade.DATE: (False, True),
+        "Nơi nhận:": (True, True),
+    }
+    for text, look in expected.items():
+        assert shown.get(text) == look, (text, shown.get(text))
 
 
 def test_libreoffice_draws_the_dash_of_a_bulleted_kinh_gui(fixed_pdfs: dict[str, tuple[Path, Path]]) -> None:
