@@ -408,3 +408,22 @@ def test_the_pdf_reads_as_the_mau(pdf_texts: dict[str, str], name: str) -> None:
     flat = " ".join(text.split())
     for want in SAMPLES[name][1]:
         assert " ".join(want.split()) in flat, want
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "told"),
+    [
+        ("unit", "PGD&ĐT", "write 'PGDĐT'"),
+        ("unit", "GDTrH, GDTX", "write 'GDTrH-GDTX'"),
+        ("abbreviation", "SGD/ĐT", "write 'SGD-ĐT'"),
+        ("unit", "", "II.3.b"),
+    ],
+)
+def test_a_refused_ky_hieu_says_the_decree_and_the_conforming_form(field: str, value: str, told: str) -> None:
+    data = _data("cong-van-451-SCT-VP-2020")
+    data["issuer"][field] = value
+    with pytest.raises(InputError) as info:
+        validate(data, "test")
+    (problem,) = info.value.problems
+    assert problem.where == f"$.issuer.{field}" and told in problem.message
+    assert "leave the field out" not in problem.message + problem.hint  # no loop with "required"

@@ -30,14 +30,28 @@ OneLine = Annotated[str, Field(min_length=1)]
 MultiLine = Annotated[str, Field(min_length=1)]
 
 
+def conforming(value: str) -> str | None:
+    """The ký hiệu part the decree would write for `value`: 'PGD&ĐT' -> 'PGDĐT', 'GDTrH, GDTX'
+    -> 'GDTrH-GDTX', 'KT HT' -> 'KT-HT'; None when no such form is near."""
+    fixed = re.sub(r"[&.]", "", value)
+    fixed = re.sub(r"[\s,;/_+]+", "-", fixed)
+    fixed = re.sub(r"-{2,}", "-", fixed).strip("-")
+    return fixed if fixed and fixed != value and _SYMBOL.match(fixed) else None
+
+
 def _symbol(value: str) -> str:
     if not _SYMBOL.match(value):
-        raise ValueError(
-            _(
-                "a ký hiệu part is letters and digits only, groups joined by '-', no spaces "
-                "or '/' (for example 'SCT', 'VP', 'KT-HT')"
-            )
+        near = conforming(value)
+        message = _(
+            "a ký hiệu part is letters and digits only, groups joined by '-', no spaces "
+            "or '/' (for example 'SCT', 'VP', 'KT-HT')"
         )
+        if near:
+            message += _(
+                "; Phụ lục I, II.3.c of ND 30 writes the groups of a ký hiệu with '-' between them "
+                "and no space: write '{fixed}'"
+            ).format(fixed=near)
+        raise ValueError(message)
     return value
 
 
@@ -76,6 +90,19 @@ class Issuer(_Model):
     @classmethod
     def _symbols(cls, value: str) -> str:
         return _symbol(value)
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _unit_given(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(
+                _(
+                    "the drafting unit cannot be left empty: a công văn's ký hiệu is the agency's "
+                    "abbreviation, then the drafting unit's or the field's (Phụ lục I, II.3.b of ND 30: "
+                    "'{example}'), and the Lưu line names it; write the unit's abbreviation"
+                ).format(example="451/SCT-VP")
+            )
+        return value
 
     @field_validator("parent", "short_name", "place", "abbreviation", "unit")
     @classmethod
