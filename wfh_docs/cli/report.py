@@ -1,0 +1,70 @@
+"""`wfhdoc report-form`: the report form a requesting agency writes once (new, check, schema)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..i18n import N_, _
+from ..report.form import load_form
+from ..report.io import schema_bytes, write_starter
+from .options import Group, command, overwrite_option
+
+
+@click.group(
+    "report-form",
+    cls=Group,
+    help=N_(
+        "The report form (đề cương and biểu mẫu số liệu) of a reporting round: the request, the "
+        "period and deadline, the indicators and how they add up, the outline, the agencies."
+    ),
+)
+def report_form() -> None:
+    pass
+
+
+@command(
+    "new",
+    help=N_(
+        "Write a commented starting form (in Vietnamese) to FILE.yaml, to edit.\n\n"
+        "\b\nExample:\n  wfhdoc report-form new wfh-2020.yaml"
+    ),
+)
+@click.argument("path", metavar="FILE.yaml", type=click.Path(path_type=Path, dir_okay=False))
+@overwrite_option(N_("Replace FILE.yaml if it exists."))
+def report_form_new(path: Path, overwrite: bool) -> None:
+    write_starter(path, overwrite=overwrite)
+    click.echo(_("wrote {path}").format(path=path))
+
+
+@command(
+    "check",
+    help=N_(
+        "Check the report form FILE.yaml (or .json): every problem names its field.\n\n"
+        "\b\nExample:\n  wfhdoc report-form check wfh-2020.yaml"
+    ),
+)
+@click.argument("path", metavar="FILE.yaml", type=click.Path(path_type=Path, dir_okay=False))
+def report_form_check(path: Path) -> None:
+    form = load_form(path)
+    click.echo(
+        _("{path}: the form '{id}' is valid: {count} indicators, {agencies} agencies").format(
+            path=path, id=form.id, count=len(form.indicators), agencies=len(form.agencies)
+        )
+    )
+
+
+@command(
+    "schema",
+    help=N_(
+        "Print the JSON Schema of a report form.\n\n"
+        "\b\nExample:\n  wfhdoc report-form schema > data/report-form.schema.json"
+    ),
+)
+def report_form_schema() -> None:
+    click.echo(schema_bytes().decode("utf-8"), nl=False)
+
+
+for _command in (report_form_new, report_form_check, report_form_schema):
+    report_form.add_command(_command)
