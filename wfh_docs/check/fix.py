@@ -81,8 +81,7 @@ def fix_docx(source: Path | bytes, *, name: str | None = None) -> Fixed:
     original = {n: deepcopy(t) for n, t in _parts_to_compare(pkg).items()}
     edits = _fix(pkg, docx, {f.rule for f in before})
     _verify(pkg, original, edits, docx.name)
-    unchanged = all(_same(pkg.trees[n], original[n]) for n in original) and not pkg.new
-    if not before or unchanged:
+    if not before or not pkg.changed():
         return Fixed(None, before, before)
     data = pkg.data()
     fixed = Fixed(data, before, check_docx(data, name=docx.name))
@@ -98,10 +97,6 @@ def _parts_to_compare(pkg: Package) -> dict[str, etree._Element]:
         *(n for n in pkg.names() if n.startswith(("word/header", "word/footer")) and n.endswith(".xml")),
     ]
     return {n: pkg.tree(n) for n in names}
-
-
-def _same(a: etree._Element, b: etree._Element) -> bool:
-    return bool(etree.tostring(a) == etree.tostring(b))
 
 
 def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:

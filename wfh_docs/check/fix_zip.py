@@ -39,6 +39,7 @@ class Package:
         self._parts = parts  # the checker's bounded reader (check/parts.Parts): the XML parts
         self._infos = infos
         self.trees: dict[str, etree._Element] = {}
+        self._first: dict[str, bytes] = {}  # each part as parsed, to tell whether it changed
         self.new: dict[str, etree._Element] = {}
 
     def __contains__(self, part: object) -> bool:
@@ -71,7 +72,12 @@ class Package:
                     ).format(complaint=clip(parsed.complaint or _("a control character in the text"))),
                 )
             self.trees[part] = parsed.root
+            self._first[part] = etree.tostring(parsed.root)
         return self.trees[part]
+
+    def changed(self) -> bool:
+        """Whether a part was changed or added since it was read."""
+        return bool(self.new) or any(etree.tostring(t) != self._first[n] for n, t in self.trees.items())
 
     def add(self, part: str, root: etree._Element, content_type: str) -> None:
         self.new[part] = root
