@@ -427,3 +427,48 @@ def test_a_refused_ky_hieu_says_the_decree_and_the_conforming_form(field: str, v
     (problem,) = info.value.problems
     assert problem.where == f"$.issuer.{field}" and told in problem.message
     assert "leave the field out" not in problem.message + problem.hint  # no loop with "required"
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"type": ["quyet-dinh"]}, "$.type"),
+        ({"bases": "Căn cứ Luật A"}, "$.bases"),
+        ({"bases": [""]}, "$.bases[0]"),
+        ({"issuing_authority": 5}, "$.issuing_authority"),
+        ({"attachment": {"name": "QUY CHẾ", "subject": "X", "content": []}}, "$.attachment.content"),
+        ({"attachment": {"name": "QUY CHẾ", "subject": "X", "content": ["a"], "x": 1}}, "$.attachment.x"),
+        (
+            {"body": ["Điều 1. A", {"table": {"columns": ["A"], "rows": [[{"text": "x", "colspan": 0}]]}}]},
+            None,
+        ),
+        (
+            {
+                "body": [
+                    "Điều 1. A",
+                    {"table": {"columns": ["A"], "rows": [[{"text": "x", "colspan": True}]]}},
+                ]
+            },
+            None,
+        ),
+        (
+            {"body": ["Điều 1. A", {"table": {"columns": ["A"], "rows": [[{"text": "x", "rowspan": 999}]]}}]},
+            None,
+        ),
+        ({"body": ["Điều 1. A", {"paragraph": "x", "align": "middle"}]}, "$.body[1].align"),
+        ({"body": ["Điều 1. A", {"page_break": False}]}, "$.body[1].page_break"),
+    ],
+)
+def test_hostile_values_of_the_new_fields_are_one_problem_each(
+    change: dict[str, Any], where: str | None
+) -> None:
+    data = _data("quyet-dinh-to-cong-tac")
+    data.update(change)
+    with pytest.raises(InputError) as info:
+        validate(data, "test")
+    problems = info.value.problems
+    assert len(problems) == 1, problems
+    if where is not None:
+        assert problems[0].where == where
+    else:
+        assert problems[0].where.startswith("$.body[1].table")

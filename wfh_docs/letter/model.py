@@ -148,26 +148,32 @@ class Letter(_Model):
     def _kind_defaults(cls, data: Any) -> Any:
         """Kinds without Kính gửi or trích yếu need not write them."""
         if isinstance(data, dict):
-            kind = TYPES.get(data.get("type", "cong-van")) if isinstance(data.get("type", ""), str) else None
-            if kind is not None and kind.layout not in ("cong-van", "telegram") and "recipients" not in data:
+            given = data.get("type", "cong-van")
+            kind = TYPES.get(given) if isinstance(given, str) else None
+            # a wrong type is the one problem told: what it would need is not guessed at
+            if (kind is None or kind.layout not in ("cong-van", "telegram")) and "recipients" not in data:
                 data = {**data, "recipients": []}
-            if kind is not None and not kind.has_subject and "subject" not in data:
+            if (kind is None or not kind.has_subject) and "subject" not in data:
                 data = {**data, "subject": ""}
         return data
 
     @field_validator("subject")
     @classmethod
     def _subject(cls, value: str, info: ValidationInfo) -> str:
-        kind = TYPES.get(info.data.get("doc_type", "cong-van"))
-        if not value and (kind is None or kind.has_subject):
+        if "doc_type" not in info.data:  # a wrong type: told on its own
+            return value
+        kind = TYPES[info.data["doc_type"]]
+        if not value and kind.has_subject:
             raise PydanticCustomError("string_too_short", "must not be empty")  # said by problems
         return value
 
     @field_validator("recipients")
     @classmethod
     def _recipients(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        kind = TYPES.get(info.data.get("doc_type", "cong-van"))
-        if not value and (kind is None or kind.layout in ("cong-van", "telegram")):
+        if "doc_type" not in info.data:
+            return value
+        kind = TYPES[info.data["doc_type"]]
+        if not value and kind.layout in ("cong-van", "telegram"):
             raise PydanticCustomError("too_short", "must not be an empty list")  # said by problems
         return value
 
