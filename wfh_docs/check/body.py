@@ -64,6 +64,20 @@ def _body_start(ctx: Context) -> int | None:
     """The body starts after Kính gửi, or without one after the header's last element."""
     if ctx.kinh_gui is not None:
         return ctx.kinh_gui + 1
+    if ctx.type_line is not None:
+        # after the tên loại, its trích yếu, the line under it and the issuing authority, all
+        # centred, and the recipients a công điện lists under them
+        j = ctx.type_line + 1
+        n = len(ctx.paragraphs)
+        while (
+            j < n
+            and not ctx.paragraphs[j].in_table
+            and (not ctx.texts[j] or ctx.paragraphs[j].props.jc == "center")
+        ):
+            j += 1
+        while j < n and (not ctx.texts[j] or is_dash_line(ctx.texts[j])):
+            j += 1
+        return j
     found = (ctx.number, ctx.find(DATE, stop=40), ctx.find(_V_V, stop=40))
     anchors = [k for k in found if k is not None]
     return max(anchors) + 1 if anchors else None
@@ -74,7 +88,11 @@ def body(ctx: Context) -> None:
     if start is None:
         return
     stop = ctx.signature if ctx.signature is not None else len(ctx.paragraphs)
-    body = [k for k in range(start, stop) if ctx.texts[k] and not ctx.paragraphs[k].in_table]
+    body = [
+        k
+        for k in range(start, stop)
+        if ctx.texts[k] and not ctx.paragraphs[k].in_table and not _heading(ctx.paragraphs[k])
+    ]
     if not body:
         return
     shown: Counter[str] = Counter()  # findings so far, by rule
@@ -102,6 +120,13 @@ def body(ctx: Context) -> None:
             expected="./.",
             where=ctx.paragraphs[body[-1]],
         )
+
+
+def _heading(p: Paragraph) -> bool:
+    """A heading of the body ("QUYẾT ĐỊNH:", a Chương's or Mục's title): centred and bold, as
+    Mục II.6.đ sets them, so no paragraph of running text."""
+    props = p.run_props()
+    return p.props.jc == "center" and bool(props) and all(r.bold for r in props)
 
 
 def _paragraph(ctx: Context, p: Paragraph, shown: Counter[str]) -> None:

@@ -101,6 +101,7 @@ class Context:
     subject: int | None = None  # the "V/v ..." line of a công văn
     date: int | None = None  # the place and date line
     named_type: bool = False  # the letter has a tên loại (BÁO CÁO, TỜ TRÌNH ...): no công văn
+    type_line: int | None = None  # its tên loại line
 
     def __post_init__(self) -> None:
         # each line of each paragraph: an element typed after Shift+Enter is found on its line

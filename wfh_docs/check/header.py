@@ -45,16 +45,25 @@ def check(ctx: Context) -> None:
     ctx.tieu_ngu = tieu_ngu(ctx)
     ctx.number = number(ctx)
     agency(ctx)
-    ctx.date = date(ctx)
+    ctx.type_line = _type_line(ctx)
     ctx.named_type = _named_type(ctx)
+    ctx.date = date(ctx)
     ctx.subject = subject(ctx)
+
+
+def _type_line(ctx: Context) -> int | None:
+    """The tên loại line of a letter that has one ("BÁO CÁO", "QUYẾT ĐỊNH"), under the header."""
+    for k, t in enumerate(ctx.texts[:_HEAD]):
+        if " ".join(t.upper().split()) in TYPE_NAMES and not ctx.paragraphs[k].in_table:
+            return k
+    return None
 
 
 def _named_type(ctx: Context) -> bool:
     """Whether the letter has a tên loại (Mẫu 1.4: BÁO CÁO, TỜ TRÌNH ...), so it is no công văn:
     a line that is one of the decree's type names, or a ký hiệu that starts with its
     abbreviation ("Số: 25/BC-SNV")."""
-    if any(" ".join(t.upper().split()) in TYPE_NAMES for t in ctx.texts[:_HEAD]):
+    if ctx.type_line is not None:
         return True
     if ctx.number is not None:
         m = _SO.match(ctx.texts[ctx.number])
@@ -231,9 +240,13 @@ def agency(ctx: Context) -> None:
         return
     last = ctx.paragraphs[lines[-1]]
     name = [lines[-1]]
+    # a parent in upright capitals above: the bold lines under it are all the agency's name
+    parent_above = any(not every_bold(ctx.paragraphs[k]) for k in lines[:-1])
     for k in reversed(lines[:-1]):
         # a long name on two lines: the line after goes on with the name ("VÀ ĐÀO TẠO", "TỈNH ...")
-        if every_bold(ctx.paragraphs[k]) != every_bold(last) or not _CONTINUES.match(ctx.texts[name[0]]):
+        if every_bold(ctx.paragraphs[k]) != every_bold(last):
+            break
+        if not (parent_above or _CONTINUES.match(ctx.texts[name[0]])):
             break
         name.insert(0, k)
     for k in name:
@@ -283,7 +296,16 @@ def subject(ctx: Context) -> int | None:
 
 
 def date(ctx: Context) -> int | None:
-    i = ctx.find(DATE, stop=_HEAD)
+    """The place and date, in the header: above the tên loại, and in the header's table when
+    "Số:" is in one (a date in the body, as a biên bản's "ngày ... tháng ...", is no date line)."""
+    stop = ctx.type_line if ctx.type_line is not None else _HEAD
+    i = ctx.find(DATE, stop=stop)
+    if i is not None and ctx.number is not None:
+        so = ctx.paragraphs[ctx.number]
+        if so.in_table and ctx.paragraphs[i].table_index != so.table_index:
+            i = None
+    if i is None and ctx.type_line is not None and ctx.texts[ctx.type_line].upper() == "BIÊN BẢN":
+        return None  # Mẫu 1.9: a biên bản has no date line under its header
     if i is None:
         ctx.add(
             "date.missing",
