@@ -186,6 +186,9 @@ SAMPLES: dict[str, tuple[str, list[str]]] = {
             "- Bà Hoàng Thị Lan;",
             "- Lưu: VT, VP.",
             "GIÁM ĐỐC",
+            "Lê Minh Tuấn",
+            "Xác nhận của cơ quan (tổ chức) hoặc",  # under the signature, on the left (Mẫu 1.10)
+            "chính quyền địa phương nơi nghỉ phép",
         ],
     ),
 }
@@ -286,6 +289,14 @@ def test_the_attached_van_ban_starts_its_own_numbered_section(built: dict[str, D
     assert all(r.italic for r in kem.run_props()) and kem.props.jc == "center"
     chapter = next(p for p in ps if p.text == "Chương I")
     assert chapter.props.jc == "center" and all(r.bold for r in chapter.run_props())
+
+
+def test_the_confirmation_of_a_giay_nghi_phep_stands_left_under_the_signature(built: dict[str, Docx]) -> None:
+    ps = built["giay-nghi-phep"].paragraphs()
+    name = next(p for p in ps if p.text == "Lê Minh Tuấn")
+    confirm = next(p for p in ps if p.text == "Xác nhận của cơ quan (tổ chức) hoặc")
+    assert confirm.in_table and confirm.table_index != name.table_index and confirm.cell == 0
+    assert all(r.bold for r in confirm.run_props()) and confirm.props.jc == "center"
 
 
 def test_a_bien_ban_has_no_date_line_and_two_signers_side_by_side(built: dict[str, Docx]) -> None:

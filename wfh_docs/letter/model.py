@@ -134,6 +134,12 @@ class Letter(_Model):
         None, description="the văn bản a quyết định issues or approves (Mẫu 1.3), on its own pages"
     )
     secretary: Secretary | None = Field(None, description="the thư ký who signs a biên bản beside the chair")
+    confirmation: bool = Field(
+        False,
+        strict=True,
+        description="a giấy nghỉ phép: true to leave room under the signature for the 'Xác nhận "
+        "của cơ quan (tổ chức) hoặc chính quyền địa phương nơi nghỉ phép' (Mẫu 1.10, if needed)",
+    )
 
     model_config = ConfigDict(
         extra="forbid",

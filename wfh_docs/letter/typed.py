@@ -67,6 +67,8 @@ def _refuse(letter: Letter, kind: DocType) -> str | None:
         return "attachment"
     if letter.secretary and kind.layout != "minutes":
         return "secretary"
+    if letter.confirmation and kind.id != "giay-nghi-phep":
+        return "confirmation"
     if letter.subject and not kind.has_subject:
         return "subject"
     return None

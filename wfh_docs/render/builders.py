@@ -261,13 +261,17 @@ Attached = Callable[[Letter, int], tuple[str, str]]
 
 
 def appendices(
-    letter: Letter, letter_sect: str, set_aside: Callable[[str], str], attached: Attached | None = None
+    letter: Letter,
+    letter_sect: str,
+    set_aside: Callable[[str], str],
+    attached: Attached | None = None,
+    lead: str = "",
 ) -> tuple[str, str]:
-    """The pages after the signature: the văn bản a quyết định issues (`attached` gives its head
-    and content for a width, Mẫu 1.3), then the phụ lục; and the section properties the
-    document must end with. Each starts a section numbered from 1; each content goes through
-    `set_aside` (wfh_docs.render.assemble)."""
-    out: list[str] = []
+    """What follows the signature: `lead` (a giấy nghỉ phép's confirmation), the văn bản a quyết
+    định issues (`attached` gives its head and content for a width, Mẫu 1.3), then the phụ lục;
+    and the section properties the document must end with. Each starts a section numbered from
+    1; each content goes through `set_aside` (wfh_docs.render.assemble)."""
+    out: list[str] = [lead]
     previous = letter_sect
     if attached is not None:
         sect = appendix_sect_pr(letter_sect, False)

@@ -175,7 +175,8 @@ def context(
     f = builders.field_text
     keep = aside.keep if aside is not None else _kept
     attached = kinds.attachment_page if letter.attachment else None
-    appendices, final_sect = builders.appendices(letter, letter_sect, keep, attached)
+    lead = kinds.confirmation_block(letter)
+    appendices, final_sect = builders.appendices(letter, letter_sect, keep, attached, lead)
     issuer = letter.issuer
     kind = letter.kind
     width = builders.text_width(letter_sect)

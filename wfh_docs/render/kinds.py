@@ -82,7 +82,30 @@ def expected(letter: Letter) -> list[str]:
         out += [letter.secretary.title, letter.secretary.name]
     if letter.attachment:
         out += [letter.attachment.name, letter.attachment.subject, attachment_kem_theo(letter)]
+    if letter.confirmation:
+        out += list(CONFIRMATION)
     return out
+
+
+# Mẫu 1.10, under the signature on the left, "nếu cần"
+CONFIRMATION = ("Xác nhận của cơ quan (tổ chức) hoặc", "chính quyền địa phương nơi nghỉ phép")
+
+
+def confirmation_block(letter: Letter) -> str:
+    """The room for the confirmation of a giấy nghỉ phép's place of leave, or nothing."""
+    if not letter.confirmation:
+        return ""
+    width = LAYOUT.signature_left
+    lines = "".join(builders.para("ChucVuKhac", builders.run(line)) for line in CONFIRMATION)
+    space = builders.para("ChoKy", "")
+    cell = f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{lines}{space}</w:tc>'
+    # a paragraph between it and the signature's table, so that the two never merge
+    return builders.tiny_paragraph() + (
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="KhongVien"/><w:tblW w:w="{width}" w:type="dxa"/>'
+        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
+        'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f'<w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid><w:tr>{cell}</w:tr></w:tbl>'
+    )
 
 
 def long_date(letter: Letter) -> str:
