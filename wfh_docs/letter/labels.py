@@ -346,6 +346,7 @@ OTHER_LABELS: dict[str, str] = {
     "secretary": "Thư ký",
     "secretary.title": "Chức danh thư ký",
     "secretary.name": "Họ và tên thư ký",
+    "confirmation": "Xác nhận nơi nghỉ phép",
 }
 
 _INDEX_PART = re.compile(r"\[(?:\d+|\"[^\"]*\")\]")
