@@ -23,6 +23,7 @@ import docx
 import handmade
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -173,6 +174,25 @@ def test_a_quoc_hieu_unbolded_by_two_bold_styles_is_bold_on_its_runs() -> None:
     assert fixed.data is not None
     runs = _runs_of(fixed.data, "CỘNG HÒA")
     assert runs and all(r.font.bold is True and r.font.size == Pt(13) for r in runs)
+
+
+def test_the_header_is_centred_in_its_columns_and_noi_nhan_flush_left() -> None:
+    doc = handmade.clean_letter()
+    for text in (handmade.QUOC_HIEU, handmade.AGENCY, "Số:", "Hà Tĩnh"):
+        handmade.find(doc, text).alignment = WD_ALIGN_PARAGRAPH.LEFT
+    handmade.find(doc, "Nơi nhận").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    handmade.find(doc, "Số:").runs[0].font.size = Pt(14)  # a defect the checker sees
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None
+    d = docx.Document(io.BytesIO(fixed.data))
+    cells = [p for t in d.tables for c in t._cells for p in c.paragraphs]
+
+    def alignment(start: str) -> Any:
+        return next(p.alignment for p in cells if p.text.startswith(start))
+
+    for text in (handmade.QUOC_HIEU, handmade.AGENCY, "Số:", "Hà Tĩnh"):
+        assert alignment(text) == WD_ALIGN_PARAGRAPH.CENTER, text
+    assert alignment("Nơi nhận") == WD_ALIGN_PARAGRAPH.LEFT
 
 
 def test_agency_made_italic_by_a_table_style_is_upright_on_its_runs() -> None:

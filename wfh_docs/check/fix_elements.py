@@ -41,22 +41,23 @@ class Look:
     caps: bool | None = None
     size: tuple[float, float] | None = None
     jc: str | None = None
+    in_cell: str | None = None  # the alignment in a table cell (the header's and signature's columns)
 
 
 LOOKS = {
-    "quoc_hieu": Look(bold=True, italic=False, caps=True, size=(12, 13)),
-    "tieu_ngu": Look(bold=True, italic=False, caps=False, size=(13, 14)),
-    "parent": Look(bold=False, italic=False, caps=True, size=(12, 13)),
-    "agency": Look(bold=True, italic=False, caps=True, size=(12, 13)),
-    "number": Look(bold=False, italic=False, caps=False, size=(13, 13)),
-    "date": Look(bold=False, italic=True, caps=False, size=(13, 14)),
-    "subject": Look(bold=False, italic=False, caps=False, size=(12, 13)),
+    "quoc_hieu": Look(bold=True, italic=False, caps=True, size=(12, 13), in_cell="center"),
+    "tieu_ngu": Look(bold=True, italic=False, caps=False, size=(13, 14), in_cell="center"),
+    "parent": Look(bold=False, italic=False, caps=True, size=(12, 13), in_cell="center"),
+    "agency": Look(bold=True, italic=False, caps=True, size=(12, 13), in_cell="center"),
+    "number": Look(bold=False, italic=False, caps=False, size=(13, 13), in_cell="center"),
+    "date": Look(bold=False, italic=True, caps=False, size=(13, 14), in_cell="center"),
+    "subject": Look(bold=False, italic=False, caps=False, size=(12, 13), in_cell="center"),
     "kinh_gui": Look(italic=False, size=(13, 14)),
     "body": Look(size=(13, 14), jc="both"),
-    "authority": Look(bold=True, italic=False, caps=True, size=(13, 14)),
-    "signer": Look(bold=True, italic=False, caps=False, size=(13, 14)),
-    "noi_nhan": Look(bold=True, italic=True, size=(12, 12)),
-    "noi_nhan_list": Look(bold=False, italic=False, size=(11, 11)),
+    "authority": Look(bold=True, italic=False, caps=True, size=(13, 14), in_cell="center"),
+    "signer": Look(bold=True, italic=False, caps=False, size=(13, 14), in_cell="center"),
+    "noi_nhan": Look(bold=True, italic=True, size=(12, 12), in_cell="left"),
+    "noi_nhan_list": Look(bold=False, italic=False, size=(11, 11), in_cell="left"),
     "appendix": Look(bold=True, italic=False, caps=False, size=(14, 14), jc="center"),
     "appendix_title": Look(bold=True, italic=False, caps=True, size=(13, 14), jc="center"),
     "kem_theo": Look(italic=True, size=(13, 14), jc="center"),

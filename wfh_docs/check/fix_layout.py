@@ -61,8 +61,11 @@ def look(p: etree._Element, para: Paragraph, target: Target, spec: Look) -> None
             set_on(rpr, "caps", caps)
         if size is not None:
             set_size(rpr, size)
-    if spec.jc is not None and spec.jc != para.props.jc:
-        set_jc(props_of(p, "pPr"), spec.jc)
+    jc = spec.jc
+    if spec.in_cell is not None and para.in_table and "\t" not in para.text:
+        jc = spec.in_cell  # a column of the header or signature table (not one typed with tabs)
+    if jc is not None and jc != (para.props.jc or "left") and not (jc == "left" and para.props.jc == "start"):
+        set_jc(props_of(p, "pPr"), jc)
 
 
 def body(p: etree._Element, para: Paragraph, previous: Paragraph | None) -> None:
