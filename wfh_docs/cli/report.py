@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from ..batch.workbook import example_row
 from ..i18n import N_, _
 from ..report.form import load_form
-from ..report.io import schema_bytes, write_starter
+from ..report.io import example_letter, schema_bytes, write_output, write_starter
+from ..report.sheet import report_workbook_bytes
 from .options import Group, command, overwrite_option
 
 
@@ -66,5 +68,24 @@ def report_form_schema() -> None:
     click.echo(schema_bytes().decode("utf-8"), nl=False)
 
 
-for _command in (report_form_new, report_form_check, report_form_schema):
+@command(
+    "workbook",
+    help=N_(
+        "Write the workbook the agencies fill for the report form FORM: the letter columns of "
+        "`wfhdoc mau-excel`, then a column per figure.\n\n"
+        "\b\nExample:\n  wfhdoc report-form workbook wfh-2020.yaml so-lieu.xlsx"
+    ),
+)
+@click.argument("form_path", metavar="FORM.yaml", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("output", metavar="OUT.xlsx", type=click.Path(path_type=Path, dir_okay=False))
+@overwrite_option(N_("Replace OUT.xlsx if it exists."))
+def report_form_workbook(form_path: Path, output: Path, overwrite: bool) -> None:
+    form = load_form(form_path)
+    write_output(
+        output, report_workbook_bytes(form, [example_row(example_letter())]), ours=False, overwrite=overwrite
+    )
+    click.echo(_("wrote {path}").format(path=output))
+
+
+for _command in (report_form_new, report_form_check, report_form_schema, report_form_workbook):
     report_form.add_command(_command)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
+from ..batch.workbook import DEFAULT_EXAMPLE
 from ..errors import OutputError
 from ..files.output import made_by_wfhdoc, write_atomic
 from ..i18n import _
@@ -23,6 +25,12 @@ def write_starter(path: Path, *, overwrite: bool = False) -> None:
             ).format(path=path)
         )
     write_atomic(path, STARTER.encode("utf-8"))
+
+
+def example_letter() -> dict[str, Any]:
+    """The reference letter, for the example row of a workbook."""
+    data = json.loads(DEFAULT_EXAMPLE.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
 
 
 def schema_bytes() -> bytes:
