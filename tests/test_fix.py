@@ -394,6 +394,13 @@ def test_the_output_never_replaces_a_file_wfhdoc_did_not_write(tmp_path: Path) -
     assert other.read_bytes() == b"a clerk's own file"
     with pytest.raises(OutputError, match="original is never changed"):
         fix_file(source, source)
+    with pytest.raises(OutputError, match="is a folder"):
+        fix_file(source, tmp_path)
+    link = tmp_path / "lien-ket.docx"
+    link.symlink_to(other)
+    with pytest.raises(OutputError, match="symbolic link"):
+        fix_file(source, link)
+    assert other.read_bytes() == b"a clerk's own file"
     _fixed, out = fix_file(source)
     fix_file(source)  # its own output, written by --fix, is replaced on a rerun
     edited = docx.Document(str(out))

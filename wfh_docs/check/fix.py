@@ -305,6 +305,8 @@ def _may_write(source: Path, output: Path) -> None:
         )
     if output.is_symlink() or not output.exists():
         return  # write_atomic refuses a link with its own message
+    if output.is_dir():
+        raise OutputError(_("{path}: is a folder; give a file name ending in .docx").format(path=output))
     data = read_regular(output)
     if data is None or not (written_by_fix(data) or made_by_wfhdoc(output)):
         raise OutputError(
