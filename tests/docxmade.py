@@ -209,6 +209,37 @@ class Letter:
     defect: str = ""
 
 
+def _tabbed(doc: Document, d: str) -> None:
+    """The header typed without a table, its two columns set apart with tabs, as many clerks do;
+    the lines under the agency and the Tiêu ngữ as underscores, on one line too."""
+    tabs = [(2000, "center"), (6600, "center")]
+
+    def line(
+        left: tuple[str, dict[str, object]], right: tuple[str, dict[str, object]], before: int = 0
+    ) -> None:
+        p = _p(doc, "Normal")
+        p.paragraph_format.space_before = Pt(before)
+        for pos, align in tabs:
+            p.paragraph_format.tab_stops.add_tab_stop(Twips(pos), {"center": 1}.get(align, 0))
+        for text, fmt in (left, right):
+            p.add_run("\t")
+            run = p.add_run(text)
+            for key, value in fmt.items():
+                setattr(run.font, key, value)
+
+    thirteen: dict[str, object] = {"size": Pt(13)}
+    line(("UBND TỈNH HÀ TĨNH", thirteen), (QUOC_HIEU, {"size": Pt(12), "bold": True}))
+    agency_bold = {"size": Pt(13), "bold": d != "tabbed_agency_not_bold"}
+    line(("SỞ Y TẾ", agency_bold), (TIEU_NGU, {"size": Pt(13), "bold": True}))
+    line(("_" * 5, thirteen), ("_" * 25, thirteen))
+    number = "Số: 5/SYT-VP" if d == "tabbed_number_no_zero" else "Số: 05/SYT-VP"
+    line(
+        (number, thirteen), ("Hà Tĩnh, ngày 07 tháng 4 năm 2020", {"size": Pt(14), "italic": True}), before=6
+    )
+    v = _p(doc, "Trich yeu", "V/v báo cáo tình hình làm việc tại nhà")
+    v.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
 def build(spec: Letter) -> bytes:
     doc = docx.Document()
     _styles(doc)
@@ -217,6 +248,9 @@ def build(spec: Letter) -> bytes:
     section.page_width, section.page_height = Twips(11906), Twips(16838)
     section.top_margin, section.bottom_margin = Twips(1134), Twips(1134)
     section.left_margin, section.right_margin = Twips(1701), Twips(851)
+    if spec.line == "tabs":
+        _tabbed(doc, d)
+        return _finish(doc, spec)
     left, right = _table(doc, COLS, first_col=d == "agency_italic_by_table_style").rows[0].cells
     parent_bold: dict[str, object] = {"bold": True} if d == "parent_agency_bold" else {}
     number = "Số: 451 /SYT-VP" if d == "number_blank_before_slash" else "Số: 05/SYT-VP"
@@ -257,6 +291,12 @@ def build(spec: Letter) -> bytes:
     if spec.line != "underline":
         _rule(right, COLS[1], 3183, spec.line, "Tieu ngu")
     _p(right, "Ngay thang", "Hà Tĩnh, ngày 07 tháng 4 năm 2020").paragraph_format.space_before = Pt(6)
+    return _finish(doc, spec)
+
+
+def _finish(doc: Document, spec: Letter) -> bytes:
+    """Kính gửi, the body, the signature and the phụ lục after the header."""
+    d = spec.defect
     if d != "no_kinh_gui":
         _p(doc, "Kinh gui", "Kính gửi: Sở Thông tin và Truyền thông").paragraph_format.space_before = Pt(12)
     for n, text in enumerate(BODY):
@@ -345,12 +385,19 @@ DEFECTS = [
     _defect("luu_no_colon_after_break", {"noi_nhan.list"}, breaks=True),
     _defect("parent_agency_bold", {"agency.parent_format"}, breaks=True),
     _defect("subject_bold", {"subject.format"}, breaks=True),
+    # a header laid out with tabs instead of a table
+    _defect("tabbed_number_no_zero", {"number.format"}, line="tabs"),
+    _defect("tabbed_agency_not_bold", {"agency.format"}, line="tabs"),
     # severities read from the decree's wording
     _defect("body_no_indent", {"body.indent"}),
     _defect("body_blue", {"font.color"}),
     _defect("no_closing_mark", set(), {"body.closing"}),
 ]
 # letters the decree allows: no finding at all
-CLEAN = [Letter(line=line) for line in LINES] + [
-    Letter(line=line, breaks=True) for line in ("underscores", "border_below", "shape")
-] + [Letter(defect="noi_nhan_split_rows"), Letter(defect="appendix_new_page")]  # fmt: skip
+CLEAN = [
+    *(Letter(line=line) for line in LINES),
+    *(Letter(line=line, breaks=True) for line in ("underscores", "border_below", "shape")),
+    Letter(line="tabs"),
+    Letter(defect="noi_nhan_split_rows"),
+    Letter(defect="appendix_new_page"),
+]

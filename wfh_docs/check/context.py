@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..i18n import N_, _
 from .docx import Docx
 from .finding import Finding
+from .lines import split_columns
 from .props import Paragraph
 from .table import rule
 
@@ -41,6 +42,22 @@ def tail(text: str) -> str:
 
 def sizes(p: Paragraph) -> set[float]:
     return {r.size for r in p.run_props() if r.size is not None}
+
+
+_HEADER_END = re.compile(r"^\s*(Kính\s+gửi|V/v\b)")
+_HEADER_LINES = 40
+
+
+def _header_columns(lines: list[Paragraph]) -> list[Paragraph]:
+    """The lines with a header laid out by tabs cut into its two columns (outside tables, up to
+    "Kính gửi" or "V/v"), so that each element is found in its column as in a table."""
+    out: list[Paragraph] = []
+    for k, p in enumerate(lines):
+        if k >= _HEADER_LINES or _HEADER_END.match(p.text):
+            out.extend(lines[k:])
+            break
+        out.extend([p] if p.in_table else split_columns(p))
+    return out
 
 
 def is_rule_line(text: str) -> bool:
@@ -105,7 +122,7 @@ class Context:
 
     def __post_init__(self) -> None:
         # each line of each paragraph: an element typed after Shift+Enter is found on its line
-        self.paragraphs = self.docx.lines()
+        self.paragraphs = _header_columns(self.docx.lines())
         self.texts = [p.text.strip() for p in self.paragraphs]
 
     @property
@@ -181,6 +198,8 @@ class Context:
                     break
             elif q.in_table:
                 break
+            elif None not in (p.column, q.column) and q.column != p.column:
+                continue  # the other column of a header laid out with tabs
             out.append(j)
         return out
 

@@ -212,6 +212,8 @@ def _agency_lines(ctx: Context, so: int) -> list[int]:
             continue
         if p_so.in_table and (q.table_index, q.cell) != (p_so.table_index, p_so.cell):
             continue
+        if None not in (p_so.column, q.column) and q.column != p_so.column:
+            continue
         if not any(ch.isalpha() for ch in text):
             continue
         if text.upper() == text or caps(q):
@@ -246,7 +248,7 @@ def agency(ctx: Context) -> None:
         # a long name on two lines: the line after goes on with the name ("VÀ ĐÀO TẠO", "TỈNH ...")
         if every_bold(ctx.paragraphs[k]) != every_bold(last):
             break
-        if not (parent_above or _CONTINUES.match(ctx.texts[name[0]])):
+        if not ((parent_above and every_bold(last)) or _CONTINUES.match(ctx.texts[name[0]])):
             break
         name.insert(0, k)
     for k in name:

@@ -137,3 +137,32 @@ def split_lines(p: Paragraph) -> list[Paragraph]:
         out.append(line)
         start = end + 1
     return out
+
+
+_TABS = re.compile(r"\t+")
+
+
+def split_columns(p: Paragraph) -> list[Paragraph]:
+    """A header line laid out with tabs ("SỞ Y TẾ<tab><tab>Độc lập - Tự do - Hạnh phúc") cut
+    into its pieces, each with its runs and its column (the first piece left, 0, the others
+    right, 1); a line with one piece is itself, in the right column when it starts with a tab."""
+    if "\t" not in p.text:
+        return [p]
+    pieces: list[list[Run]] = [[]]
+    for run in p.runs:
+        parts = _TABS.split(run.text)
+        for k, piece in enumerate(parts):
+            if k:
+                pieces.append([])
+            if piece:
+                pieces[-1].append(Run(piece, run.props, run.label))
+    kept = [runs for runs in pieces if "".join(r.text for r in runs).strip()]
+    if len(kept) == 1:
+        if p.text.startswith("\t") and p.text.strip():
+            return [replace(p, text="".join(r.text for r in kept[0]), runs=kept[0], column=1)]
+        return [p]
+    out = [
+        replace(p, text="".join(r.text for r in runs), runs=runs, column=min(n, 1))
+        for n, runs in enumerate(kept)
+    ]
+    return out or [p]

@@ -157,6 +157,7 @@ class Paragraph:
     lines_drawn: list[int] = field(default_factory=list)  # drawn line shapes: widths in twips (0: unknown)
     hidden: str = ""  # text Word does not show (w:vanish)
     label: str = ""  # a list's number or bullet before the text ("- ", "1. ")
+    column: int | None = None  # a header laid out with tabs: 0 the left piece of a line, 1 the right
 
     def run_props(self) -> list[RunProps]:
         return [r.props for r in self.runs if r.text.strip() and not r.label]
