@@ -229,7 +229,7 @@ def _tabbed(doc: Document, d: str) -> None:
 
     thirteen: dict[str, object] = {"size": Pt(13)}
     line(("UBND TỈNH HÀ TĨNH", thirteen), (QUOC_HIEU, {"size": Pt(12), "bold": True}))
-    agency_bold = {"size": Pt(13), "bold": d != "tabbed_agency_not_bold"}
+    agency_bold: dict[str, object] = {"size": Pt(13), "bold": d != "tabbed_agency_not_bold"}
     line(("SỞ Y TẾ", agency_bold), (TIEU_NGU, {"size": Pt(13), "bold": True}))
     line(("_" * 5, thirteen), ("_" * 25, thirteen))
     number = "Số: 5/SYT-VP" if d == "tabbed_number_no_zero" else "Số: 05/SYT-VP"
