@@ -356,3 +356,34 @@ def test_every_stamp_is_time_stamped_and_a_tsa_that_refuses_leaves_nothing(
     assert all(r.time_source == "timestamp" for r in reports[1:])  # the văn thư's five
     (entry,) = Register(reg).entries()
     assert entry.number == 1 and entry.status == "issued"
+
+
+def test_a_run_stopped_after_a_letter_was_written_resumes_with_its_number(
+    blank_pdf: Path, pki: Pki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped between writing a letter and recording it: the next run gives that letter the
+    number it was drawn (none skipped, none twice), and replaces the file the stopped run wrote."""
+    folder = tmp_path / "signed"
+    folder.mkdir()
+    for name in ("a", "b"):
+        _sign_signer(blank_pdf, folder / f"{name}-signer.pdf", pki)
+    reg = tmp_path / "so.sqlite"
+    real = RegisterNumbering.issued
+
+    def stop(self: RegisterNumbering, *args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(RegisterNumbering, "issued", stop)
+    args = _issue(folder, reg, pki, "-o", str(tmp_path / "out"))
+    assert _cli(args, pki, monkeypatch) != 0  # stopped (click says "Aborted.")
+    assert (tmp_path / "out" / "a-issued.pdf").exists()
+    assert [(e.number, e.status) for e in Register(reg).entries()] == [(1, "reserved")]
+    monkeypatch.setattr(RegisterNumbering, "issued", real)
+    assert _cli(args, pki, monkeypatch) == 0
+    entries = {Path(str(e.output)).name: e for e in Register(reg).entries()}
+    assert {name: (e.number, e.status) for name, e in entries.items()} == {
+        "a-issued.pdf": (1, "issued"),
+        "b-issued.pdf": (2, "issued"),
+    }
+    assert "Số: 01 /SCT-VP" in _text(tmp_path / "out" / "a-issued.pdf")
+    assert entries["a-issued.pdf"].sha256 == _sha(tmp_path / "out" / "a-issued.pdf")

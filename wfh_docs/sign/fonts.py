@@ -182,12 +182,12 @@ def _font_1000(path: Path) -> Path:
     except Exception as exc:  # fontTools raises many kinds for a bad file
         raise bad(path, _("font"), _("not a TrueType/OpenType font ({reason})").format(reason=exc)) from None
     scale_upem(font, 1000)
-    subsetter = Subsetter(Options(name_IDs=["*"], name_languages=["*"], notdef_outline=True))
-    subsetter.populate(unicodes=_KEPT)
-    subsetter.subset(font)
     # FontForge's timestamp table: the subsetter cannot subset it and says so on stderr
     if "FFTM" in font:
         del font["FFTM"]
+    subsetter = Subsetter(Options(name_IDs=["*"], name_languages=["*"], notdef_outline=True))
+    subsetter.populate(unicodes=_KEPT)
+    subsetter.subset(font)
     out = io.BytesIO()
     font.save(out)
     rescaled = out.getvalue()

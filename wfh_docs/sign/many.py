@@ -178,6 +178,7 @@ class Manifest:
             except (ValueError, TypeError, AttributeError):
                 self.before = {}  # not a manifest of ours: nothing to resume from
         self.rows: list[Row] = []
+        self.pending: Row | None = None  # the file being written, until its row is added
 
     def done_before(self, job: Job, input_sha: str) -> Row | None:
         """The last run's row for `job`, if its input and its output are still what it says."""
@@ -193,12 +194,22 @@ class Manifest:
         """Whether a file at `path` is one the last run wrote (and so may be replaced)."""
         return any(r.output == str(path.absolute()) for r in self.before.values())
 
+    def claim(self, row: Row) -> None:
+        """Say the file `row` is about to be written, before it is: a run killed then leaves a
+        manifest that knows the file as this command's, so that the next run may replace it."""
+        self.pending = Row(
+            row.record, row.source, row.output, "failed", message=_("stopped while it was written")
+        )
+        self.write(durable=False)
+
     def add(self, row: Row, *, durable: bool = False) -> None:
         self.rows.append(row)
+        self.pending = None
         self.write(durable=durable)
 
     def write(self, *, durable: bool = True) -> None:
-        rows = [asdict(r) for r in self.rows]
+        pending = [self.pending] if self.pending is not None else []
+        rows = [asdict(r) for r in (*self.rows, *pending)]
         text = (
             "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + ("\n]\n" if rows else "]\n")
         )
@@ -272,6 +283,8 @@ def _one(number: int, job: Job, work: Work, manifest: Manifest | None) -> Row:
             return row
     try:
         done = work(job, data)
+        if manifest is not None:
+            manifest.claim(row)
         write_atomic(job.output, done.data, durable=False)
         row.sha256 = sha256_of(done.data)
         done.commit(row.sha256)
