@@ -85,3 +85,25 @@ def test_the_libreoffice_letters_draw_their_lines_as_claimed(libreoffice_letters
     assert '<w:u w:val="single"/>' in xml("clean_underline")
     assert "wps:wsp" in xml("clean_shape") or "<v:line" in xml("clean_shape")
     assert "<w:br/>" in xml("clean_breaks")
+
+
+def test_the_decrees_own_forms_have_their_lines_found_and_no_underscores_for_a_name() -> None:
+    """Phụ lục III's own Word file draws the lines under the agency name and the Tiêu ngữ with
+    underscores: in every form the checker finds each line, and never takes one for a name."""
+    from helpers import TEST_DATA
+
+    from wfh_docs.check.context import Context
+    from wfh_docs.check.docx import Docx
+    from wfh_docs.check.header import _agency_lines
+    from wfh_docs.check.rule_lines import _line
+
+    ctx = Context(Docx(TEST_DATA / "nd30-phu-luc-III" / "Phuluc3.docx"))
+    mottos = [k for k, t in enumerate(ctx.texts) if t == dm.TIEU_NGU]
+    agencies = [k for k, t in enumerate(ctx.texts) if t.startswith("TÊN CƠ QUAN, TỔ")]
+    assert len(mottos) >= 12 and len(agencies) >= 10
+    for k in mottos + agencies:
+        found = _line(ctx, k)
+        assert found is not None and set(found.holder.text.strip()) == {"_"}, ctx.texts[k]
+    numbers = [k for k, t in enumerate(ctx.texts) if t.startswith("Số:") and ctx.paragraphs[k].in_table]
+    for so in numbers:
+        assert all("_" not in ctx.texts[k] for k in _agency_lines(ctx, so)), ctx.texts[so]
