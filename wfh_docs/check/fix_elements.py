@@ -29,6 +29,7 @@ _DASH = re.compile(r"^[-–—+•]")
 _CONTINUES = re.compile(r"^(?:VÀ|&|TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\b")
 _LINE_ONLY = re.compile(r"^[_\-‗–—.\s]+$")  # a line typed with underscores stands for a rule
 HEAD = 40  # the header is within the first paragraphs, as the checker reads it
+_HEADER_ROLES = {"quoc_hieu", "tieu_ngu", "parent", "agency", "number", "date", "subject"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ class Finder:
     def _add(self, n: int, role: str, *, whole: bool = False) -> Target:
         line = self.lines[n]
         t = Target(line.i, None if whole or self.counts[line.i] == 1 else line.k, role)
-        if t not in self.targets:
+        if role in _HEADER_ROLES and "\t" in self.ps[line.i].text.split("\n")[line.k]:
+            return t  # a header typed with tabs: two elements on one line, neither's look forced
+        if t not in self.targets and not any((x.i, x.k) == (t.i, t.k) for x in self.targets):
             self.targets.append(t)
         return t
 
