@@ -1,22 +1,27 @@
 """Conformance of any .docx with Nghị định 30/2020: every departure, in a clerk's words.
 
-The checker reads the letter as a reader sees it (docx: each paragraph's and run's effective
-formatting through styles, defaults and theme fonts, from the properties of props and the parts
-read within bounds by parts), finds the decree's elements by their text
-and place, so Word's splitting of runs changes nothing, and checks each against Phụ lục I of the
-decree, part by part in the order of the letter:
+The checker reads the letter as a reader sees it: docx reads each paragraph and run with the
+formatting Word gives it, resolved by styles (document defaults, the table style with its
+conditional formats, paragraph and character style chains, direct formatting, toggle properties
+XOR-ed across the levels as ISO/IEC 29500-1 §17.7.3 says, theme fonts), numbering (a list's
+label as it shows), tables (a cell's place for its table style) and lines (a paragraph cut at
+its manual line breaks, the line shapes it draws), from the properties of props and the parts
+read within bounds by parts. It finds the decree's elements by their text and place, whatever
+the paragraph, line-break, tab or table structure, so Word's splitting of runs changes nothing,
+and checks each against Phụ lục I of the decree, part by part in the order of the letter:
 
     page       the paper, margins, font and colour, Unicode NFC, control characters, tags left
-    header     Quốc hiệu, Tiêu ngữ and its line, the agency's name and its line, Số, the date line
+    header     Quốc hiệu, Tiêu ngữ, the agency's name, Số, the date line, V/v (and rule_lines:
+               the lines under the agency and the Tiêu ngữ, however they are drawn)
     body       Kính gửi and its recipients, the body's paragraphs
     signature  the authority and title lines, the signer's name, Nơi nhận and its list
     appendix   page numbers, each phụ lục
 
 over one Context (context: the letter, the elements found so far, the findings), run in that
 order by run.check_docx. Every rule is one line of the rule table (table: id, severity, part,
-clause), the source of each finding's severity and clause and of docs/check-rules.md; finding
-holds the Finding and Rule types. template checks a template (`wfhdoc check --template`) against
-the template contract of wfh_docs.render.contract.
+clause, and why that severity), the source of each finding's severity and clause and of
+docs/check-rules.md; finding holds the Finding and Rule types. template checks a template
+(`wfhdoc check --template`) against the template contract of wfh_docs.render.contract.
 """
 
 from __future__ import annotations
