@@ -1,0 +1,56 @@
+"""Each agency's letter with its figures: the workbook's row as a letter (the batch's own
+reading and pipeline), its figures as the phụ lục table, and the answer carried as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..batch.prepare import prepare_record
+from ..batch.records import read_records
+from ..files.naming import letter_stem
+from ..i18n import _
+from ..render.template import Template
+from .answers import Finding, check_answer
+from .embed import embed_docx
+from .figures import appendix
+from .form import ReportForm
+from .io import write_output
+from .sheet import read_workbook
+
+
+@dataclass
+class Letters:
+    written: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def answer_letters(form: ReportForm, workbook: Path, outdir: Path, *, overwrite: bool = False) -> Letters:
+    """The letter of every row of `workbook` into `outdir`, each with its phụ lục of figures and
+    carrying its answer; a row whose letter or figures are wrong is reported, not built."""
+    answers = {a.row: a for a in read_workbook(form, workbook)}
+    template = Template()
+    out = Letters()
+    outdir.mkdir(parents=True, exist_ok=True)
+    for record in read_records(workbook, {}):
+        answer = answers.get(int(record.key.split()[-1]))
+        if answer is None or record.data is None:
+            out.problems.append(f"{record.origin}: " + _("the row has no figures"))
+            continue
+        findings = check_answer(form, answer)
+        out.findings += findings
+        if findings:
+            continue
+        data = dict(record.data)
+        data["appendices"] = [*data.get("appendices", []), appendix(form, answer)]
+        record.data = data
+        letter, _sha, problems, _warnings = prepare_record(record)
+        if letter is None:
+            out.problems += problems
+            continue
+        docx = embed_docx(template.render(letter).data, form.id, answer)
+        target = outdir / f"{letter_stem(letter)}.docx"
+        write_output(target, docx, ours=False, overwrite=overwrite)
+        out.written.append(target)
+    return out
