@@ -95,7 +95,8 @@ def confirmation_block(letter: Letter) -> str:
     """The room for the confirmation of a giấy nghỉ phép's place of leave, or nothing."""
     if not letter.confirmation:
         return ""
-    width = LAYOUT.signature_left
+    # wider than the Nơi nhận column: each of the Mẫu's two lines stays one line in 14 pt bold
+    width = max(LAYOUT.signature_left, max(text_width_twips(t, 14, bold=True) for t in CONFIRMATION) + 300)
     lines = "".join(builders.para("ChucVuKhac", builders.run(line)) for line in CONFIRMATION)
     space = builders.para("ChoKy", "")
     cell = f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{lines}{space}</w:tc>'
