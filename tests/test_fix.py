@@ -195,6 +195,30 @@ def test_the_header_is_centred_in_its_columns_and_noi_nhan_flush_left() -> None:
     assert alignment("Nơi nhận") == WD_ALIGN_PARAGRAPH.LEFT
 
 
+def test_a_bao_cao_keeps_its_title_and_trich_yeu_centred() -> None:
+    doc = handmade.clean_letter()
+    vv = handmade.find(doc, "V/v")
+    vv._p.getparent().remove(vv._p)
+    handmade.retext(handmade.find(doc, "Số:"), "Số: 05/BC-STP")
+    after_header = doc.tables[0]._tbl
+    for text in ("Tình hình làm việc tại nhà", "BÁO CÁO"):  # each put right after the header
+        p = doc.add_paragraph()
+        run = p.add_run(text)
+        run.font.size, run.font.bold = Pt(12), True  # the decree asks 13-14 pt
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        after_header.addnext(p._p)
+    handmade._margin_left(doc)  # a defect the checker sees
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None
+    d = docx.Document(io.BytesIO(fixed.data))
+    for text in ("BÁO CÁO", "Tình hình làm việc tại nhà"):
+        p = next(p for p in d.paragraphs if p.text == text)
+        assert p.alignment == WD_ALIGN_PARAGRAPH.CENTER and not p.paragraph_format.first_line_indent, text
+        assert all(r.font.bold and 13 <= r.font.size.pt <= 14 for r in p.runs), text
+    body = next(p for p in d.paragraphs if p.text.startswith("Sở Tư pháp nhận được"))
+    assert body.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
 def test_agency_made_italic_by_a_table_style_is_upright_on_its_runs() -> None:
     doc = handmade.clean_letter()
     style = doc.styles.add_style("Bang nghieng", WD_STYLE_TYPE.TABLE)

@@ -29,6 +29,14 @@ _DASH = re.compile(r"^[-–—+•]")
 _CONTINUES = re.compile(r"^(?:VÀ|&|TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\b")
 _LINE_ONLY = re.compile(r"^[_\-‗–—.\s]+$")  # a line typed with underscores stands for a rule
 HEAD = 40  # the header is within the first paragraphs, as the checker reads it
+# Phụ lục III, Mục I: the names of the document types that have a tên loại (no công văn)
+TYPE_NAMES = {
+    "NGHỊ QUYẾT", "QUYẾT ĐỊNH", "CHỈ THỊ", "QUY CHẾ", "QUY ĐỊNH", "THÔNG CÁO", "THÔNG BÁO", "HƯỚNG DẪN",
+    "CHƯƠNG TRÌNH", "KẾ HOẠCH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN", "BÁO CÁO", "BIÊN BẢN", "TỜ TRÌNH",
+    "HỢP ĐỒNG", "CÔNG ĐIỆN", "BẢN GHI NHỚ", "BẢN THỎA THUẬN", "BẢN THOẢ THUẬN", "GIẤY ỦY QUYỀN",
+    "GIẤY UỶ QUYỀN", "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY NGHỈ PHÉP", "PHIẾU GỬI", "PHIẾU CHUYỂN",
+    "PHIẾU BÁO",
+}  # fmt: skip
 _HEADER_ROLES = {"quoc_hieu", "tieu_ngu", "parent", "agency", "number", "date", "subject"}
 
 
@@ -53,6 +61,8 @@ LOOKS = {
     "number": Look(bold=False, italic=False, caps=False, size=(13, 13), in_cell="center"),
     "date": Look(bold=False, italic=True, caps=False, size=(13, 14), in_cell="center"),
     "subject": Look(bold=False, italic=False, caps=False, size=(12, 13), in_cell="center"),
+    "type_name": Look(bold=True, italic=False, caps=True, size=(13, 14), jc="center"),
+    "type_subject": Look(bold=True, italic=False, size=(13, 14), jc="center"),
     "kinh_gui": Look(italic=False, size=(13, 14)),
     "body": Look(size=(13, 14), jc="both"),
     "authority": Look(bold=True, italic=False, caps=True, size=(13, 14), in_cell="center"),
@@ -139,7 +149,7 @@ class Finder:
         return out
 
     def find(self) -> list[Target]:
-        header_end = self._header()
+        header_end = self._type(self._header())
         body_start = self._kinh_gui(header_end)
         signature = self.first(_NOI_NHAN, body_start)
         if signature is None:
@@ -183,6 +193,32 @@ class Finder:
                         self._add(m, "subject")
             last = max(last, vv)
         return last + 1
+
+    def _type(self, start: int) -> int:
+        """The tên loại of a letter that has one ("BÁO CÁO", Mẫu 1.4) and its trích yếu, the
+        centred lines under it: titles, not body; the index of the line after them."""
+        hit = next(
+            (n for n in range(start, len(self.lines)) if self.lines[n].i < HEAD and self._is_type(n)), None
+        )
+        if hit is None:
+            return start
+        self._add(hit, "type_name")
+        end = hit + 1
+        for n in range(hit + 1, min(hit + 4, len(self.lines))):
+            line = self.lines[n]
+            p = self.ps[line.i]
+            if not line.text:
+                end = n + 1
+                continue
+            if p.in_table or p.props.jc != "center" or _KINH_GUI.match(line.text):
+                break
+            self._add(n, "type_subject")
+            end = n + 1
+        return end
+
+    def _is_type(self, n: int) -> bool:
+        line = self.lines[n]
+        return not self.ps[line.i].in_table and line.text.upper() in TYPE_NAMES
 
     def _agency(self, so: int) -> None:
         """The agency's name: the last line in capitals above "Số:" in its column; the lines
