@@ -483,3 +483,25 @@ def test_hostile_values_of_the_new_fields_are_one_problem_each(
         assert problems[0].where == where
     else:
         assert problems[0].where.startswith("$.body[1].table")
+
+
+def test_a_phu_luc_of_a_quyet_dinh_is_tied_to_the_quyet_dinh(template: Template) -> None:
+    data = _data("quyet-dinh-ban-hanh-quy-che")
+    data["appendices"] = [{"title": "Danh sách các phòng", "content": ["Văn phòng."]}]
+    docx = Docx(template.render(validate(data, "test")).data)
+    got = lines_of(docx)
+    in_order(got, ["QUY CHẾ", "Điều 3. Trách nhiệm thi hành", "Phụ lục", "Danh sách các phòng"])
+    assert "(Kèm theo Quyết định số 86/QĐ-SCT ngày 10/4/2020 của Sở Công Thương)" in got
+    assert len(docx.sections()) == 3  # the quyết định, the văn bản it issues, the phụ lục
+
+
+def test_the_template_defines_what_the_other_kinds_need() -> None:
+    from wfh_docs.render import contract
+    from wfh_docs.render.template import DEFAULT_TEMPLATE
+
+    with zipfile.ZipFile(DEFAULT_TEMPLATE) as z:
+        assert contract.missing_styles(z.read("word/styles.xml"), contract.KIND_STYLES) == []
+        document = z.read("word/document.xml").decode("utf-8")
+    for name in contract.KIND_VARIABLES:
+        assert name in document, name
+    assert Template()._kinds == ""
