@@ -505,3 +505,24 @@ def test_the_template_defines_what_the_other_kinds_need() -> None:
     for name in contract.KIND_VARIABLES:
         assert name in document, name
     assert Template()._kinds == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"), [("giay-moi-hop-truc-tuyen", True), ("cong-van-451-SCT-VP-2020", False)]
+)
+def test_nhu_tren_typed_by_the_clerk_is_kept_where_wfhdoc_does_not_write_it(name: str, kept: bool) -> None:
+    from wfh_docs.letter.sources import tidy_list_items
+
+    data = _data(name)
+    data["cc"] = ["Như trên", "Lãnh đạo Sở"]
+    warnings: list[str] = []
+    tidy_list_items(data, warnings)
+    assert ("Như trên" in data["cc"]) is kept
+    assert bool(warnings) is not kept
+    assert contract_cc(validate(data, "test")).count("Như trên;") == 1
+
+
+def contract_cc(letter: Letter) -> list[str]:
+    from wfh_docs.render.contract import cc_lines
+
+    return cc_lines(letter)

@@ -26,6 +26,7 @@ from ..i18n import _
 from .labels import field_name
 from .model import Letter
 from .problems import json_path, json_type, problem, problem_from_error
+from .types import TYPES
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ def tidy_list_items(data: dict[str, Any], warnings: list[str]) -> None:
                     )
                 )
                 items[i] = tidy
-    if isinstance(data.get("cc"), list):
+    if isinstance(data.get("cc"), list) and _adds_nhu_tren(data):
         kept = [c for c in data["cc"] if not (isinstance(c, str) and c.strip().casefold() == "như trên")]
         if len(kept) != len(data["cc"]):
             warnings.append(
@@ -296,6 +297,16 @@ def tidy_list_items(data: dict[str, Any], warnings: list[str]) -> None:
                 )
             )
             data["cc"] = kept
+
+
+def _adds_nhu_tren(data: dict[str, Any]) -> bool:
+    """Does wfhdoc open this letter's Nơi nhận with "Như trên" (render.contract): a công văn, a
+    công điện, a giấy giới thiệu, a kind with tên loại sent to named recipients? A giấy mời or a
+    kế hoạch whose clerk wrote "Như trên" keeps it."""
+    kind = TYPES.get(data.get("type", "cong-van")) if isinstance(data.get("type", "cong-van"), str) else None
+    if kind is None or kind.layout in ("cong-van", "telegram") or kind.id == "giay-gioi-thieu":
+        return True
+    return kind.layout == "named" and bool(data.get("recipients"))
 
 
 # "kt", "Kt.", "KT" -> "KT.": the prefixes of ô 7a as the decree writes them (II.7.b)
