@@ -229,3 +229,24 @@ def test_a_token_is_asked_for_its_pin_once_for_the_whole_run(
     for name in ("a", "b", "c"):
         (report,) = verify_pdf(tmp_path / "signed" / f"{name}-signer.pdf", trust_roots=[pki.root.cert_pem])
         assert report.ok and report.role == "approval"
+
+
+def test_a_token_removed_mid_run_stops_the_run_with_each_file_said(tmp_path: Path) -> None:
+    from wfh_docs.sign.signing import TokenGone
+
+    jobs = [many.Job(tmp_path / f"{n}.pdf", tmp_path / "out" / f"{n}-signer.pdf") for n in "abcd"]
+    for job in jobs:
+        job.source.write_bytes(b"%PDF-1.7 " + job.source.name.encode())
+    calls: list[str] = []
+
+    def work(job: many.Job, data: bytes) -> many.Done:
+        calls.append(job.source.name)
+        if job.source.name == "b.pdf":
+            raise TokenGone("the token was removed")
+        return many.Done(data + b" signed", "signed")
+
+    rows = many.run(jobs, work, many.Manifest(tmp_path / "out", "sign"))
+    assert calls == ["a.pdf", "b.pdf"]  # the token is not asked again for c and d
+    assert [r.status for r in rows] == ["signed", "failed", "failed", "failed"]
+    assert "plugged in" in rows[2].message and "c.pdf" in rows[2].message
+    assert not (tmp_path / "out" / "c-signer.pdf").exists()

@@ -25,6 +25,7 @@ from ..errors import OutputError, WfhDocError
 from ..files.output import read_regular, write_atomic
 from ..i18n import _
 from .base import bad
+from .signing import TokenGone
 
 # the suffixes of the files wfhdoc sign and issue write: not inputs when a folder is given
 SUFFIXES = ("-signer", "-agency", "-appendix", "-issued")
@@ -242,9 +243,23 @@ def run(
     manifest; a file that fails is reported and the others go on. A KeyboardInterrupt stops
     the run with the manifest of what was done."""
     rows: list[Row] = []
+    stopped = False
     try:
         for number, job in enumerate(jobs, start=1):
-            row = _one(number, job, work, manifest)
+            if stopped:
+                row = Row(number, str(job.source.absolute()), str(job.output.absolute()))
+                row.message = _(
+                    "{path}: not signed: the token was removed while an earlier file was signed; run "
+                    "again once it is plugged in"
+                ).format(path=job.source)
+            else:
+                try:
+                    row = _one(number, job, work, manifest)
+                except TokenGone as exc:  # every file after it would fail the same way
+                    row = Row(
+                        number, str(job.source.absolute()), str(job.output.absolute()), message=str(exc)
+                    )
+                    stopped = True
             rows.append(row)
             if manifest is not None:
                 manifest.add(row)
@@ -288,6 +303,8 @@ def _one(number: int, job: Job, work: Work, manifest: Manifest | None) -> Row:
         write_atomic(job.output, done.data, durable=False)
         row.sha256 = sha256_of(done.data)
         done.commit(row.sha256)
+    except TokenGone:
+        raise
     except (WfhDocError, OutputError) as exc:
         row.message = str(exc)
         return row

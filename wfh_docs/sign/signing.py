@@ -249,6 +249,36 @@ def sign_pdf(
     return sign_file(input, output, request, key, options)
 
 
+class TokenGone(SigningError):
+    """The token was pulled out (or its session lost) while signing: no later file can be signed
+    with it in this run."""
+
+
+_GONE = (
+    pkcs11.exceptions.DeviceRemoved,
+    pkcs11.exceptions.TokenNotPresent,
+    pkcs11.exceptions.SessionHandleInvalid,
+    pkcs11.exceptions.SessionClosed,
+    pkcs11.exceptions.DeviceError,
+)
+
+
+def _gone(exc: BaseException) -> None:
+    """Raise TokenGone when `exc`, or what caused it, says the token is no longer there."""
+    seen: BaseException | None = exc
+    for _depth in range(5):
+        if seen is None:
+            return
+        if isinstance(seen, _GONE):
+            raise TokenGone(
+                _(
+                    "the token was removed (or its session lost) while signing: {reason}; plug it in and "
+                    "run again, the files already signed are kept"
+                ).format(reason=type(seen).__name__)
+            ) from None
+        seen = seen.__cause__ or seen.__context__
+
+
 def _timestamper(options: SignOptions) -> TimeStamper | None:
     """The time-stamper of a run: the one given, else wfhdoc's client of the TSA at the URL
     (tsa.py: a deadline per request, retries, a bound on requests in flight), one per process
@@ -289,10 +319,12 @@ def _run(pdf_signer: TimedPdfSigner, doc: Document, level: Level) -> bytes:
             ).format(level=level, reason=exc)
         ) from None
     except pkcs11.exceptions.PKCS11Error as exc:
+        _gone(exc)
         raise SigningError(
             _("the token failed to sign: {reason}").format(reason=f"{type(exc).__name__} {exc}".strip())
         ) from None
     except PyhankoSigningError as exc:
+        _gone(exc)
         raise SigningError(_("pyHanko refused to sign: {reason}").format(reason=exc)) from None
     except PdfError as exc:
         raise bad(doc.source, "", _("cannot sign this PDF ({reason})").format(reason=exc)) from None
