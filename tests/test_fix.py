@@ -219,6 +219,38 @@ def test_a_bao_cao_keeps_its_title_and_trich_yeu_centred() -> None:
     assert body.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
+def test_a_header_typed_with_tabs_gets_each_column_its_look() -> None:
+    doc = handmade.clean_letter()
+    table = doc.tables[0]._tbl
+    for text, bold in (
+        (f"{handmade.PARENT}\t\t{handmade.QUOC_HIEU}", False),
+        (f"{handmade.AGENCY}\t\t{handmade.TIEU_NGU}", True),
+        ("Số: 5/STP-VP\t\tHà Tĩnh, ngày 7 tháng 4 năm 2020", False),
+    ):
+        p = doc.add_paragraph()
+        run = p.add_run(text)
+        run.font.size, run.bold = Pt(13), bold
+        table.addprevious(p._p)
+    vv = doc.add_paragraph()
+    vv.add_run(handmade.SUBJECT).font.size = Pt(12)
+    table.addprevious(vv._p)
+    table.getparent().remove(table)
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None
+    d = docx.Document(io.BytesIO(fixed.data))
+    looks = {r.text: (r.bold, r.italic) for p in d.paragraphs[:3] for r in p.runs if r.text.strip()}
+    assert looks == {
+        handmade.PARENT: (False, False),
+        handmade.QUOC_HIEU: (True, False),
+        handmade.AGENCY: (True, False),
+        handmade.TIEU_NGU: (True, False),
+        "Số: 05/STP-VP": (False, False),
+        "Hà Tĩnh, ngày 07 tháng 4 năm 2020": (False, True),
+    }
+    # the lines under the agency and the Tiêu ngữ cannot be drawn in a line typed with tabs
+    assert {f.rule for f in fixed.after} <= {"agency.rule", "tieu_ngu.rule"}
+
+
 def test_agency_made_italic_by_a_table_style_is_upright_on_its_runs() -> None:
     doc = handmade.clean_letter()
     style = doc.styles.add_style("Bang nghieng", WD_STYLE_TYPE.TABLE)
@@ -385,7 +417,7 @@ def test_a_fix_that_would_change_a_word_writes_nothing(
     source = tmp_path / "cong-van.docx"
     source.write_bytes(handmade.MUTATIONS[0].build())
 
-    def wrong(self: fix_text.Edits, p: Any, i: int, k: int | None = None) -> None:
+    def wrong(self: fix_text.Edits, p: Any, i: int, k: int | None = None, seg: int | None = None) -> None:
         self._apply(p, i, 0, 3, "Sổ")  # "Số" -> "Sổ": a word changed
 
     monkeypatch.setattr(fix_text.Edits, "number", wrong)

@@ -178,9 +178,9 @@ def _texts(
     edits = Edits()
     for t in targets:
         if t.role in _EDITS:
-            getattr(edits, _EDITS[t.role])(els[t.i], t.i, t.k)
+            getattr(edits, _EDITS[t.role])(els[t.i], t.i, t.k, t.seg)
         elif t.role == "noi_nhan" or (t.role == "kinh_gui" and t not in lists.get("kinh_gui", [])):
-            edits.heading_colon(els[t.i], t.i, t.k)
+            edits.heading_colon(els[t.i], t.i, t.k, t.seg)
     for items in lists.values():
         for n, t in enumerate(items):
             # a line Word numbers or bullets itself has its dash from the list: none is typed
@@ -204,7 +204,7 @@ def _lines(
         if not rules & {f"{prefix}.rule", f"{prefix}.rule_length"}:
             continue
         t = next((x for x in targets if x.role == role), None)
-        if t is None:
+        if t is None or t.seg is not None:  # a header typed with tabs: its lines are a person's
             continue
         para = paras[t.i]
         nxt = t.i + 1 if t.i + 1 < len(els) else None

@@ -37,7 +37,6 @@ TYPE_NAMES = {
     "GIẤY UỶ QUYỀN", "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY NGHỈ PHÉP", "PHIẾU GỬI", "PHIẾU CHUYỂN",
     "PHIẾU BÁO",
 }  # fmt: skip
-_HEADER_ROLES = {"quoc_hieu", "tieu_ngu", "parent", "agency", "number", "date", "subject"}
 
 
 @dataclass(frozen=True)
@@ -83,6 +82,7 @@ class Target:
     i: int
     k: int | None
     role: str
+    seg: int | None = None  # the column of a header line typed with tabs (None: the whole line)
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ class Line:
     i: int
     k: int
     text: str
+    seg: int | None = None  # the column of a header line typed with tabs
 
 
 class Finder:
@@ -101,20 +102,26 @@ class Finder:
     def __init__(self, paragraphs: list[Paragraph]) -> None:
         self.ps = paragraphs
         self.counts = [len(p.text.split("\n")) for p in paragraphs]
-        self.lines = [
-            Line(i, k, " ".join(t.split()))
-            for i, p in enumerate(paragraphs)
-            for k, t in enumerate(p.text.split("\n"))
-        ]
+        self.lines: list[Line] = []
+        for i, p in enumerate(paragraphs):
+            for k, raw in enumerate(p.text.split("\n")):
+                if i < HEAD and "\t" in raw.strip("\t ") and not p.in_table:
+                    # a header typed with tabs: each column of the line read as a line of its own
+                    self.lines += [
+                        Line(i, k, " ".join(c.split()), s) for s, c in enumerate(re.split(r"\t+", raw))
+                    ]
+                else:
+                    self.lines.append(Line(i, k, " ".join(raw.split())))
         self.targets: list[Target] = []
         self.lists: dict[str, list[Target]] = {}  # "kinh_gui", "noi_nhan": the lines of each list
 
     def _add(self, n: int, role: str, *, whole: bool = False) -> Target:
         line = self.lines[n]
-        t = Target(line.i, None if whole or self.counts[line.i] == 1 else line.k, role)
-        if role in _HEADER_ROLES and "\t" in self.ps[line.i].text.split("\n")[line.k]:
-            return t  # a header typed with tabs: two elements on one line, neither's look forced
-        if t not in self.targets and not any((x.i, x.k) == (t.i, t.k) for x in self.targets):
+        if line.seg is not None:
+            t = Target(line.i, line.k, role, line.seg)
+        else:
+            t = Target(line.i, None if whole or self.counts[line.i] == 1 else line.k, role)
+        if not any((x.i, x.k, x.seg) == (t.i, t.k, t.seg) for x in self.targets):
             self.targets.append(t)
         return t
 
@@ -223,16 +230,15 @@ class Finder:
     def _agency(self, so: int) -> None:
         """The agency's name: the last line in capitals above "Số:" in its column; the lines
         above it, the parent agency's (a line of underscores is a rule, not a name)."""
-        taken = {(t.i, t.k) for t in self.targets if t.role != "number"}
-        in_table = self.ps[self.lines[so].i].in_table
+        taken = {(t.i, t.k, t.seg) for t in self.targets if t.role != "number"}
         names = []
         for n in range(so):
             line = self.lines[n]
-            if in_table and self.cell(n)[::2] != self.cell(so)[::2]:
+            if self._column(n) != self._column(so):
                 continue
-            k = None if self.counts[line.i] == 1 else line.k
+            k = line.k if line.seg is not None or self.counts[line.i] > 1 else None
             if (
-                (line.i, k) in taken
+                (line.i, k, line.seg) in taken
                 or not line.text
                 or _LINE_ONLY.match(line.text)
                 or line.text != line.text.upper()
@@ -251,10 +257,15 @@ class Finder:
         for n in names:
             self._add(n, "agency" if n in name else "parent")
 
+    def _column(self, n: int) -> tuple[int | None, int | None]:
+        """The column of the header a line is in: its table cell, or its place among the tabs."""
+        p = self.ps[self.lines[n].i]
+        return (p.table_index, p.cell) if p.in_table else (None, self.lines[n].seg or 0)
+
     def _bold(self, n: int) -> bool:
         """Whether every run with text on line n is bold, as the checker resolved it."""
         line = self.lines[n]
-        props = [r.props.bold for r in _line_runs(self.ps[line.i], line.k) if r.text.strip()]
+        props = [r.props.bold for r in _line_runs(self.ps[line.i], line.k, line.seg) if r.text.strip()]
         return bool(props) and all(bool(b) for b in props)
 
     def _kinh_gui(self, header_end: int) -> int:
@@ -331,28 +342,34 @@ class Finder:
             self._add(kem, "kem_theo")
 
 
-def _line_runs(p: Paragraph, k: int | None) -> list[Run]:
-    """The runs (as the checker resolved them) with text on line k of the paragraph."""
+def _line_runs(p: Paragraph, k: int | None, seg: int | None = None) -> list[Run]:
+    """The runs (as the checker resolved them) with text on line k of the paragraph (all of it
+    when None), in column `seg` of it when given (a line typed with tabs)."""
     out: list[Run] = []
-    line = 0
+    line, col, in_tab = 0, 0, False
     for run in p.runs:
-        for n, piece in enumerate(run.text.split("\n")):
-            if n:
-                line += 1
-            if piece.strip() and (k is None or line == k):
-                out.append(run)
+        for ch in run.text:
+            if ch == "\n":
+                line, col, in_tab = line + 1, 0, False
+            elif ch == "\t":
+                col, in_tab = (col if in_tab else col + 1), True
+            else:
+                in_tab = False
+                here = k is None or (line == k and (seg is None or col == seg))
+                if here and ch.strip() and (not out or out[-1] is not run):
+                    out.append(run)
     return out
 
 
-def line_sizes(p: Paragraph, k: int | None) -> list[float]:
+def line_sizes(p: Paragraph, k: int | None, seg: int | None = None) -> list[float]:
     """The sizes of the runs with text on line k of the paragraph (all of it when None), as the
     checker resolved them."""
-    return [r.props.size for r in _line_runs(p, k) if r.props.size is not None]
+    return [r.props.size for r in _line_runs(p, k, seg) if r.props.size is not None]
 
 
-def line_caps(p: Paragraph, k: int | None) -> bool:
+def line_caps(p: Paragraph, k: int | None, seg: int | None = None) -> bool:
     """Whether some run of the line shows in capitals through w:caps."""
-    return any(r.props.caps for r in _line_runs(p, k))
+    return any(r.props.caps for r in _line_runs(p, k, seg))
 
 
 def target_size(found: list[float], low: float, high: float) -> float:

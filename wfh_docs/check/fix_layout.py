@@ -19,6 +19,7 @@ from .fix_xml import (
     line_runs,
     props_of,
     runs,
+    segment_runs,
     set_bottom_border,
     set_ind,
     set_jc,
@@ -35,7 +36,10 @@ _CELL_MARGIN = 108  # Word's default left and right cell margins (the "Normal Ta
 
 def look(p: etree._Element, para: Paragraph, target: Target, spec: Look) -> None:
     """The element's line (or paragraph) given the decree's look, written on every run of it."""
-    if target.k is not None:
+    if target.seg is not None and target.k is not None:
+        split_at_breaks(p, tabs=True)
+        text, rs = segment_runs(p, target.k, target.seg)
+    elif target.k is not None:
         split_at_breaks(p)
         lines = line_runs(p)
         rs = lines[target.k][1] if target.k < len(lines) else []
@@ -45,11 +49,11 @@ def look(p: etree._Element, para: Paragraph, target: Target, spec: Look) -> None
         text = para.text
     size = None
     if spec.size is not None:
-        size = target_size(line_sizes(para, target.k), *spec.size)
+        size = target_size(line_sizes(para, target.k, target.seg), *spec.size)
     caps = spec.caps
     if caps is True and text == text.upper():
         caps = None  # typed in capitals: nothing to add
-    elif caps is False and not line_caps(para, target.k):
+    elif caps is False and not line_caps(para, target.k, target.seg):
         caps = None
     for r in rs:
         rpr = props_of(r, "rPr")

@@ -42,8 +42,9 @@ def skeleton(text: str) -> str:
     return _digits("".join(text.split()))
 
 
-def span(p: etree._Element, k: int | None) -> tuple[int, int]:
-    """Where line k of the paragraph's text is (all of it when None)."""
+def span(p: etree._Element, k: int | None, seg: int | None = None) -> tuple[int, int]:
+    """Where line k of the paragraph's text is (all of it when None), or column `seg` of it (a
+    line typed with tabs, cut as re.split(r"\t+") cuts it)."""
     text = text_of(p)
     if k is None:
         return 0, len(text)
@@ -51,7 +52,12 @@ def span(p: etree._Element, k: int | None) -> tuple[int, int]:
     if k >= len(lines):
         return len(text), len(text)
     start = sum(len(x) + 1 for x in lines[:k])
-    return start, start + len(lines[k])
+    if seg is None:
+        return start, start + len(lines[k])
+    bounds = [0, *(x for m in re.finditer(r"\t+", lines[k]) for x in (m.start(), m.end())), len(lines[k])]
+    if 2 * seg + 1 >= len(bounds):
+        return start + len(lines[k]), start + len(lines[k])
+    return start + bounds[2 * seg], start + bounds[2 * seg + 1]
 
 
 class Edits:
@@ -65,13 +71,13 @@ class Edits:
         if replace(p, start, end, new):
             self.changed.add(i)
 
-    def _line(self, p: etree._Element, k: int | None) -> tuple[int, str]:
-        start, end = span(p, k)
+    def _line(self, p: etree._Element, k: int | None, seg: int | None = None) -> tuple[int, str]:
+        start, end = span(p, k, seg)
         return start, text_of(p)[start:end]
 
-    def number(self, p: etree._Element, i: int, k: int | None = None) -> None:
+    def number(self, p: etree._Element, i: int, k: int | None = None, seg: int | None = None) -> None:
         """ "Số 5 / STP - VP" -> "Số: 05/STP-VP"; a number left blank (filled in by hand) is kept."""
-        at, text = self._line(p, k)
+        at, text = self._line(p, k, seg)
         m = _SO.match(text)
         if not m or not m.group(5):
             return
@@ -80,9 +86,9 @@ class Edits:
         if new != text.rstrip():
             self._apply(p, i, at, at + len(text.rstrip()), new)
 
-    def date(self, p: etree._Element, i: int, k: int | None = None) -> None:
+    def date(self, p: etree._Element, i: int, k: int | None = None, seg: int | None = None) -> None:
         """ "Hà Tĩnh ngày 7 tháng 04 năm" -> "Hà Tĩnh, ngày 07 tháng 4 năm"."""
-        at, text = self._line(p, k)
+        at, text = self._line(p, k, seg)
         m = _DATE.match(text)
         if not m:
             return
@@ -96,25 +102,25 @@ class Edits:
         if m.group("place").strip() and not m.group("comma"):
             self._apply(p, i, at + m.end("place"), at + m.end("place"), ",")
 
-    def tieu_ngu(self, p: etree._Element, i: int, k: int | None = None) -> None:
+    def tieu_ngu(self, p: etree._Element, i: int, k: int | None = None, seg: int | None = None) -> None:
         """The Tiêu ngữ's phrases joined by a hyphen with a space on each side."""
-        at, text = self._line(p, k)
+        at, text = self._line(p, k, seg)
         lead = len(text) - len(text.lstrip())
         core = text.strip()
         fixed = _TIEU_NGU_PART.sub(" - ", core)
         if fixed != core:
             self._apply(p, i, at + lead, at + lead + len(core), fixed)
 
-    def prefix_space(self, p: etree._Element, i: int, k: int | None = None) -> None:
+    def prefix_space(self, p: etree._Element, i: int, k: int | None = None, seg: int | None = None) -> None:
         """ "KT.GIÁM ĐỐC" -> "KT. GIÁM ĐỐC"."""
-        at, text = self._line(p, k)
+        at, text = self._line(p, k, seg)
         m = _PREFIX.match(text)
         if m:
             self._apply(p, i, at + m.end(), at + m.end(), " ")
 
-    def heading_colon(self, p: etree._Element, i: int, k: int | None = None) -> None:
+    def heading_colon(self, p: etree._Element, i: int, k: int | None = None, seg: int | None = None) -> None:
         """ "Kính gửi Sở ..." -> "Kính gửi: Sở ..."; "Nơi nhận" -> "Nơi nhận:"."""
-        at, text = self._line(p, k)
+        at, text = self._line(p, k, seg)
         m = _HEAD_COLON.match(text)
         if m:
             rest = text[m.end() :]

@@ -202,17 +202,19 @@ def replace(p: etree._Element, start: int, end: int, new: str) -> bool:
     return True
 
 
-def split_at_breaks(p: etree._Element) -> None:
-    """Each line break (w:br, w:cr) of the paragraph in a run of its own, the run's properties
-    copied to every part, so that each line's runs can be formatted apart."""
+def split_at_breaks(p: etree._Element, *, tabs: bool = False) -> None:
+    """Each line break (w:br, w:cr) of the paragraph in a run of its own (and, with `tabs`, each
+    tab), the run's properties copied to every part, so that each line's (or column's) runs can
+    be formatted apart."""
+    cuts = (w("br"), w("cr"), w("tab")) if tabs else (w("br"), w("cr"))
     for r in runs(p):
         content = [el for el in r if el.tag != w("rPr")]
-        if not any(el.tag in (w("br"), w("cr")) for el in content) or len(content) < 2:
+        if not any(el.tag in cuts for el in content) or len(content) < 2:
             continue
         rpr = r.find(w("rPr"))
         groups: list[list[etree._Element]] = [[]]
         for el in content:
-            if el.tag in (w("br"), w("cr")):
+            if el.tag in cuts:
                 groups += [[el], []]
             else:
                 groups[-1].append(el)
@@ -243,3 +245,23 @@ def line_runs(p: etree._Element) -> list[tuple[str, list[etree._Element]]]:
             rs.append(x.run)
         lines[-1] = (text + x.text, rs)
     return lines
+
+
+def segment_runs(p: etree._Element, k: int, seg: int) -> tuple[str, list[etree._Element]]:
+    """The text and runs of column `seg` of line k (the columns of a line typed with tabs, as
+    re.split(r"\t+") cuts it); call split_at_breaks(tabs=True) first."""
+    line, col, in_tab = 0, 0, False
+    text, out = "", list[etree._Element]()
+    for x in pieces(p):
+        if x.text == "\n":
+            line, col, in_tab = line + 1, 0, False
+            continue
+        if x.text == "\t":
+            col, in_tab = (col if in_tab else col + 1), True
+            continue
+        in_tab = False
+        if (line, col) == (k, seg):
+            text += x.text
+            if not out or out[-1] is not x.run:
+                out.append(x.run)
+    return text, out
