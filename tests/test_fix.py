@@ -408,6 +408,24 @@ def test_letters_made_the_way_word_users_make_them_are_fixed(name: str) -> None:
     assert _letters(_words(fixed.data)) == _letters(_words(data))
 
 
+def test_page_one_without_a_number_keeps_its_footer() -> None:
+    """A different first page hides the number on page 1, and would hide the footer too (the
+    agency's address, ô 13): the first page gets a copy of the footer."""
+    doc = handmade.clean_letter()
+    section = doc.sections[0]
+    section.footer.is_linked_to_previous = False
+    address = "Địa chỉ: 01 Nguyễn Du, TP Hà Tĩnh; ĐT: 0239 3855 000"
+    section.footer.paragraphs[0].text = address
+    section.different_first_page_header_footer = False  # page 1 shows the number
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None and "page_number.first_page" in {f.rule for f in fixed.fixed}
+    with zipfile.ZipFile(io.BytesIO(fixed.data)) as z:
+        main = z.read("word/document.xml").decode()
+        assert re.search(r'<w:footerReference w:type="first"', main) and "<w:titlePg" in main
+        footers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
+    assert len(footers) == 2 and all(address in f for f in footers)
+
+
 # --- the guarantees ------------------------------------------------------------------------------
 
 
