@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -244,8 +244,12 @@ def finish(rows: list[Row], folder: Path | None, step: str) -> None:
         "trusted (the government root of Ban Cơ yếu Chính phủ is built in), each signature's role "
         "(approval, number, date, seal, appendix stamp), what it covers, and whether the "
         "document was changed after signing.\n\n"
-        "Exit code 1 when there is no signature, or any is broken, untrusted or followed by a "
-        "change that is not allowed.\n\n"
+        "Exit code 0 when every signature is intact, its certificate trusted (or of a CA no "
+        "root is known for, reported as unknown, when no --trust-root is given) and nothing was "
+        "changed after it that is not allowed (after a certification signature: what its DocMDP "
+        "permissions allow); 1 when there is no signature, or one is broken, could not be "
+        "checked, untrusted or followed by a change that is not allowed, or the PDF cannot be "
+        "read; 2 for a wrong option.\n\n"
         "\b\nExample:\n  wfhdoc verify pdf/451-SCT-VP-signer-agency.pdf"
     )
 )
@@ -272,18 +276,18 @@ def finish(rows: list[Row], folder: Path | None, step: str) -> None:
 def verify(
     pdf_file: Path, trust_roots: tuple[Path, ...], crls: tuple[Path, ...], fetch: bool, as_json: bool
 ) -> None:
-    from ..sign import verify_pdf
+    from ..sign.verify import exit_code, verify_pdf
 
     reports = verify_pdf(
         pdf_file, trust_roots=list(trust_roots) or None, crls=list(crls), allow_fetching=fetch
     )
     if as_json:
-        rows = [asdict(r) | {"ok": r.ok} for r in reports]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        rows = [r.as_dict() for r in reports]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for r in reports:
             click.echo(r.describe())
         if not reports:
             click.echo(_("{path}: no signature").format(path=pdf_file))
-    if not reports or not all(r.ok for r in reports):
-        raise SystemExit(1)
+    if exit_code(reports):
+        raise SystemExit(exit_code(reports))
