@@ -70,6 +70,8 @@ indicators:
     unit: "%"
     type: percentage
     computed: {numerator: home, denominator: staff}
+    sentence: "{numerator}/{denominator} cán bộ, công chức, viên chức và người lao động ({value})
+      làm việc tại nhà"
   - {id: sent, label: Số văn bản đi từ ngày 01/4/2020, short: Văn bản đi, unit: văn bản, type: count}
   - {id: signed, label: Số văn bản đi được ký số, short: Ký số, unit: văn bản, type: count,
      at_most: sent}
@@ -78,10 +80,12 @@ indicators:
     unit: "%"
     type: percentage
     computed: {numerator: signed, denominator: sent}
+    sentence: "{numerator}/{denominator} văn bản đi ({value}) được ký số"
   - {id: meetings, label: Số cuộc họp trực tuyến, short: Họp trực tuyến, unit: cuộc, type: count}
   - {id: online_services, label: Tỷ lệ hồ sơ dịch vụ công trực tuyến mức độ 3 và 4,
-     unit: "%", type: percentage}
-  - {id: budget, label: Kinh phí bảo đảm làm việc trực tuyến, unit: đồng, type: amount, required: false}
+     short: Dịch vụ công trực tuyến, unit: "%", type: percentage}
+  - {id: budget, label: Kinh phí bảo đảm làm việc trực tuyến, short: Kinh phí, unit: đồng, type: amount,
+     required: false}
   - {id: mobile, label: Xử lý văn bản trên thiết bị di động, type: yes/no}
   - {id: readiness, label: Mức độ sẵn sàng làm việc tại nhà, type: choice,
      choices: [Tốt, Khá, Trung bình, Chưa đáp ứng]}
@@ -93,7 +97,7 @@ sections:
 consolidated:
   issuer:
     parent: UBND TỈNH QUẢNG TRỊ
-    name: SỞ THÔNG TIN VÀ TRUYỀN THÔNG
+    name: "SỞ THÔNG TIN\\nVÀ TRUYỀN THÔNG"
     short_name: Sở Thông tin và Truyền thông
     abbreviation: STTTT
     unit: CNTT

@@ -70,6 +70,12 @@ class Indicator(_Model):
     parts: list[Text] = Field(default_factory=list, description="ids whose sum this total equals")
     at_most: str = Field("", description="id of a count this one cannot exceed (e.g. the staff)")
     computed: Ratio | None = Field(None, description="a percentage computed from two counts, not typed")
+    sentence: str = Field(
+        "",
+        description="how the report says a computed percentage: '{numerator}', '{denominator}' and "
+        "'{value}' stand for the figures, e.g. '{numerator}/{denominator} công chức ({value}) làm "
+        "việc tại nhà'",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:

@@ -1,0 +1,197 @@
+"""`wfhdoc tong-hop`: the answers of a round in, the consolidated BÁO CÁO out, with its charts,
+the figures it was made of (so-lieu-tong-hop.json: every total with its sources) and the
+reminders, built by the batch machinery (numbered from the register when one is given)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..batch.prepare import prepare
+from ..batch.run import Report, run_batch
+from ..check import check_docx
+from ..errors import InputError, OutputError
+from ..files.output import write_atomic
+from ..i18n import _
+from ..render.template import Template
+from .aggregate import Total, totals
+from .answers import Finding
+from .charts import Chart, parts_chart, ratio_chart
+from .collect import Collected, collect
+from .form import ReportForm
+from .io import write_output
+from .narrative import Status, report_data, status
+from .picture import insert_charts
+from .reminders import reminder_batch, status_appendix
+
+REPORT = "bao-cao-tong-hop.docx"
+TRACE = "so-lieu-tong-hop.json"
+REMINDERS = "don-doc"
+OWN = ".wfhdoc-tong-hop.json"  # what this command wrote in the folder, by name and SHA-256
+
+
+@dataclass
+class Result:
+    outdir: Path
+    status: Status
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    reminders: Report | None = None
+
+
+def make_charts(form: ReportForm, collected: Collected, st: Status, tot: dict[str, Total]) -> list[Chart]:
+    """A stacked chart for each total with parts, a bar chart for each computed percentage."""
+    out: list[Chart] = []
+    for ind in form.indicators:
+        if ind.parts and ind.type == "count":
+            series = {
+                form.indicator(p).short or form.indicator(p).label: [
+                    int(collected.answers[a].values.get(p, 0)) for a in st.valid
+                ]
+                for p in ind.parts
+            }
+            title = f"{ind.label} của các cơ quan, đơn vị"
+            out.append(parts_chart(f"bieu-do-{len(out) + 1}.png", title, st.valid, series, ind.unit))
+    for ind in form.indicators:
+        if ind.computed is not None:
+            agencies = [a for a in st.valid if ind.id in collected.answers[a].values]
+            values = [collected.answers[a].values[ind.id] for a in agencies]
+            title = f"{ind.label} của các cơ quan, đơn vị"
+            overall = tot[ind.id].value
+            out.append(
+                ratio_chart(f"bieu-do-{len(out) + 1}.png", title, agencies, values, overall)  # type: ignore[arg-type]
+            )
+    return out
+
+
+def _text(value: Any) -> Any:
+    return value if isinstance(value, (bool, str)) or value is None else str(value)
+
+
+def trace(form: ReportForm, collected: Collected, st: Status, tot: dict[str, Total]) -> dict[str, Any]:
+    """Every total with the figures it was made of and where each was read."""
+    return {
+        "form": form.id,
+        "status": {
+            k: getattr(st, k) for k in ("expected", "answered", "missing", "late", "invalid", "valid")
+        },
+        "totals": {
+            ident: {
+                "how": t.how,
+                "value": _text(t.value),
+                "parts": list(t.parts) if t.parts else None,
+                "counts": t.counts or None,
+                "sources": [
+                    {"agency": s.agency, "place": s.place, "value": _text(s.value)} for s in t.sources
+                ],
+            }
+            for ident, t in tot.items()
+        },
+        "findings": [
+            {
+                "agency": f.agency,
+                "place": f.place,
+                "rule": f.rule,
+                "indicator": f.indicator,
+                "message": f.message,
+            }
+            for fs in collected.findings.values()
+            for f in fs
+        ],
+        "notes": collected.notes,
+    }
+
+
+class _Folder:
+    """The output folder: a file there is replaced only when this command wrote it."""
+
+    def __init__(self, outdir: Path, overwrite: bool) -> None:
+        self.outdir = outdir
+        self.overwrite = overwrite
+        self.own: dict[str, str] = {}
+        self.before: dict[str, str] = {}
+        try:
+            data = json.loads((outdir / OWN).read_text(encoding="utf-8"))
+            self.before = {str(k): str(v) for k, v in data.get("files", {}).items()}
+        except (OSError, ValueError, AttributeError):
+            self.before = {}
+
+    def _ours(self, path: Path) -> bool:
+        name = path.relative_to(self.outdir).as_posix()
+        try:
+            return self.before.get(name) == hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return False
+
+    def write(self, name: str, data: bytes) -> Path:
+        path = self.outdir / name
+        write_output(path, data, ours=self._ours(path), overwrite=self.overwrite)
+        self.own[name] = hashlib.sha256(data).hexdigest()
+        return path
+
+    def close(self) -> None:
+        files = self.before | self.own
+        write_atomic(self.outdir / OWN, json.dumps({"files": files}, indent=1).encode("utf-8"))
+
+
+def report_docx(
+    data: dict[str, Any], charts: list[Chart], template: Path | None = None
+) -> tuple[bytes, list[str]]:
+    """The report through the render pipeline, then its charts put in place of their markers."""
+    prepared = prepare(data)
+    if prepared.letter is None:
+        raise InputError(REPORT, prepared.problems)
+    rendered = Template(template).render(prepared.letter)
+    return insert_charts(rendered.data, charts), [*prepared.warnings, *rendered.warnings]
+
+
+def tong_hop(
+    form: ReportForm,
+    sources: list[Path],
+    outdir: Path,
+    *,
+    register: Path | None = None,
+    overwrite: bool = False,
+    template: Path | None = None,
+) -> Result:
+    collected = collect(form, sources)
+    st = status(form, collected)
+    if not st.valid:
+        raise InputError(", ".join(map(str, sources)), [])
+    tot = totals(form, collected, st.valid)
+    charts = make_charts(form, collected, st, tot)
+    data = report_data(form, collected, tot, charts, status_appendix(form, collected, st))
+    docx, warnings = report_docx(data, charts, template)
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(_("{path}: is a file, not a folder").format(path=outdir))
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = Result(
+        outdir, st, [f for fs in collected.findings.values() for f in fs], collected.notes, warnings
+    )
+    folder = _Folder(outdir, overwrite)
+    try:
+        result.written.append(folder.write(REPORT, docx))
+        for chart in charts:
+            result.written.append(folder.write(chart.name, chart.png))
+        dump = json.dumps(trace(form, collected, st, tot), ensure_ascii=False, indent=1).encode("utf-8")
+        result.written.append(folder.write(TRACE, dump))
+        result.written.append(
+            folder.write("bao-cao-tong-hop.json", json.dumps(data, ensure_ascii=False, indent=1).encode())
+        )
+        batch = reminder_batch(form, collected, st, numbered=register is not None)
+        if batch["records"]:
+            source = folder.write(
+                f"{REMINDERS}.json", json.dumps(batch, ensure_ascii=False, indent=1).encode()
+            )
+            result.reminders = run_batch(
+                source, outdir / REMINDERS, register=register, workers=1, overwrite=overwrite
+            )
+    finally:
+        folder.close()
+    result.warnings += [_("check: {finding}").format(finding=f) for f in check_docx(docx)]
+    return result
