@@ -426,6 +426,19 @@ def test_page_one_without_a_number_keeps_its_footer() -> None:
     assert len(footers) == 2 and all(address in f for f in footers)
 
 
+def test_the_page_number_is_13_to_14_pt_upright() -> None:
+    doc = handmade.clean_letter(long=True)
+    number = doc.sections[0].header.paragraphs[0]
+    for r in number.runs:
+        r.font.size, r.font.italic = Pt(10), True
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # and a defect the checker sees
+    fixed = fix_docx(handmade.to_bytes(doc))
+    assert fixed.data is not None
+    header = docx.Document(io.BytesIO(fixed.data)).sections[0].header.paragraphs[0]
+    assert header.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert header.runs and all(r.font.size == Pt(14) and r.font.italic is False for r in header.runs)
+
+
 # --- the guarantees ------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from copy import deepcopy
 
 from lxml import etree
 
-from .fix_xml import SECT_ORDER, child, props_of, set_font, set_jc, set_size, text_of
+from .fix_xml import SECT_ORDER, child, props_of, set_font, set_jc, set_on, set_size, text_of
 from .fix_zip import Package
 from .props import W_NS, as_int, w
 
@@ -150,6 +150,21 @@ def number_pages(pkg: Package, doc: etree._Element, rules: set[str]) -> None:
             for q in pkg.tree(part).iter(w("p")):
                 if text_of(q).strip().isdigit() or not text_of(q).strip():
                     set_jc(props_of(q, "pPr"), "center")
+                if has_page(q):
+                    _number_look(q)
+
+
+def _number_look(p: etree._Element) -> None:
+    """The page number 13-14 pt, upright (Mục I.7 Phụ lục I): 14 pt where its size is not given
+    or is outside, italic taken off where it is set."""
+    for r in p.iter(w("r")):
+        rpr = r.find(w("rPr"))
+        sz = rpr.find(w("sz")) if rpr is not None else None
+        if sz is None or not 26 <= as_int(sz.get(w("val"))) <= 28:
+            set_size(props_of(r, "rPr"), 14)
+        italic = rpr.find(w("i")) if rpr is not None else None
+        if italic is not None and italic.get(w("val"), "1").lower() not in ("0", "false", "off"):
+            set_on(props_of(r, "rPr"), "i", False)
 
 
 def _parts(pkg: Package, sects: list[etree._Element], kind: str, parts: dict[str, str]) -> list[str]:
