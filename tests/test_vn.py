@@ -13,7 +13,13 @@ import pytest
 from wfh_docs.letter import vn
 
 UTC = datetime.timezone.utc
-BLANK = " " * 6
+# The blanks left for the document system (Điều 15.3), as wide as what the văn thư's stamp writes
+# into them in Times New Roman 13 pt: a number of four digits, a day or month of two with their
+# spaces, a year, the phụ lục's short date.
+NUMBER_BLANK = " " * 9
+DAY_BLANK = " " * 7
+YEAR_BLANK = " " * 10
+SHORT_DATE_BLANK = " " * 20
 
 
 # --------------------------------------------------------------------- dates
@@ -46,17 +52,24 @@ def test_date_line_every_month(month: int, day: int, day_text: str) -> None:
         ("Hà Nội", datetime.date(999, 3, 1), "Hà Nội, ngày 01 tháng 3 năm 0999"),
         # A datetime is a date: only the calendar date is used.
         ("Hà Nội", datetime.datetime(2020, 4, 8, 23, 59), "Hà Nội, ngày 08 tháng 4 năm 2020"),
-        ("Quảng Trị", None, "Quảng Trị, ngày      tháng      năm      "),
+        ("Quảng Trị", None, "Quảng Trị, ngày" + DAY_BLANK + "tháng" + DAY_BLANK + "năm" + YEAR_BLANK),
     ],
 )
 def test_date_line(place: str, d: datetime.date | None, expected: str) -> None:
     assert vn.format_date_line(place, d) == expected
 
 
-def test_date_line_blank_has_six_space_runs() -> None:
+def test_the_blanks_hold_what_the_stamps_write() -> None:
+    from wfh_docs.letter.metrics import text_width_twips
+
+    def room(blank: str, filled: str) -> bool:
+        return text_width_twips(blank, 13.0) >= text_width_twips(filled, 13.0)
+
     line = vn.format_date_line("Quảng Trị", None)
-    assert line == "Quảng Trị, ngày" + BLANK + "tháng" + BLANK + "năm" + BLANK
-    assert line.endswith("năm" + BLANK)
+    assert line == "Quảng Trị, ngày" + DAY_BLANK + "tháng" + DAY_BLANK + "năm" + YEAR_BLANK
+    assert room(DAY_BLANK, " 28 ") and room(YEAR_BLANK, " 2020")
+    assert room(NUMBER_BLANK, "4518") and room(SHORT_DATE_BLANK, "28/12/2020")
+    assert vn.format_doc_number(None) == NUMBER_BLANK
 
 
 def test_date_line_normalises_place_to_nfc() -> None:
@@ -91,7 +104,7 @@ def test_date_line_invalid(place: Any, d: Any) -> None:
         (datetime.date(2020, 2, 1), "01/02/2020"),
         (datetime.date(2020, 3, 9), "09/3/2020"),
         (datetime.date(2020, 10, 10), "10/10/2020"),
-        (None, BLANK),
+        (None, SHORT_DATE_BLANK),
     ],
 )
 def test_short_date(d: datetime.date | None, expected: str) -> None:
@@ -116,7 +129,7 @@ def test_doc_number(n: int, expected: str) -> None:
 
 
 def test_doc_number_blank() -> None:
-    assert vn.format_doc_number(None) == BLANK
+    assert vn.format_doc_number(None) == NUMBER_BLANK
 
 
 @pytest.mark.parametrize("n", [0, -1, True, False, 5.0, "5", Decimal(5)])
@@ -171,7 +184,7 @@ def test_symbol_invalid(parts: tuple[Any, ...]) -> None:
         (5, "UBND-VX", "05/UBND-VX"),
         (5, "BNV-VP", "05/BNV-VP"),
         (12, "QĐ-UBND", "12/QĐ-UBND"),
-        (None, "SCT-VP", "      /SCT-VP"),
+        (None, "SCT-VP", NUMBER_BLANK + "/SCT-VP"),
     ],
 )
 def test_number_reference(n: int | None, symbol: str, expected: str) -> None:
