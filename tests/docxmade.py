@@ -118,9 +118,13 @@ def _table(doc: Document, widths: tuple[int, ...], *, first_col: bool = False, r
         tblpr.append(look)
     for attr in list(look.attrib):
         del look.attrib[attr]
+    # as Word writes it: the bits in w:val (all LibreOffice reads) and each flag
+    look.set(qn("w:val"), "0680" if first_col else "0600")
     for attr, value in (("firstRow", "0"), ("lastRow", "0"), ("firstColumn", "1" if first_col else "0"),
                         ("lastColumn", "0"), ("noHBand", "1"), ("noVBand", "1")):  # fmt: skip
         look.set(qn(f"w:{attr}"), value)
+    for grid_col, width in zip(table._tbl.tblGrid.iterchildren(qn("w:gridCol")), widths, strict=True):
+        grid_col.set(qn("w:w"), str(width))
     for col, width in zip(table.columns, widths, strict=True):
         for cell in col.cells:
             cell.width = Twips(width)

@@ -265,3 +265,18 @@ def test_a_list_shows_its_labels() -> None:
     assert ps[0].props.ind == {"left": 720, "hanging": 360}
     assert ps[0].runs[0].label and not ps[0].runs[1].label
     assert [r.text for r in ps[0].runs if not r.label] == ["Như trên;"]
+
+
+def test_a_hanging_indent_replaces_a_first_line_indent_and_back() -> None:
+    styles = (
+        '<w:style w:type="paragraph" w:styleId="Body"><w:name w:val="Body"/><w:pPr>'
+        '<w:ind w:left="100" w:firstLine="567"/></w:pPr></w:style>'
+    )
+
+    def indent(ind: str) -> dict[str, int]:
+        body = f'<w:p><w:pPr><w:pStyle w:val="Body"/>{ind}</w:pPr><w:r><w:t>x</w:t></w:r></w:p>'
+        return Docx(docx(body, styles)).paragraphs()[0].props.ind
+
+    assert indent("") == {"left": 100, "firstLine": 567}
+    assert indent('<w:ind w:hanging="0"/>') == {"left": 100, "hanging": 0}  # as LibreOffice writes none
+    assert indent('<w:ind w:right="50"/>') == {"left": 100, "right": 50, "firstLine": 567}

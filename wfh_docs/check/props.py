@@ -104,7 +104,7 @@ class ParaProps:
     def merged(self, other: ParaProps) -> ParaProps:
         return ParaProps(
             jc=other.jc or self.jc,
-            ind={**self.ind, **other.ind},
+            ind=_indents(self.ind, other.ind),
             spacing={**self.spacing, **other.spacing},
             keep_next=other.keep_next if other.keep_next is not None else self.keep_next,
             border_bottom=other.border_bottom if other.border_bottom is not None else self.border_bottom,
@@ -114,6 +114,18 @@ class ParaProps:
             else self.page_break_before,
             numbering=_numbering(self.numbering, other.numbering),
         )
+
+
+def _indents(low: dict[str, int], high: dict[str, int]) -> dict[str, int]:
+    """w:ind over another, attribute by attribute; firstLine and hanging are one property (the
+    first line's indent) written two ways, so either one replaces both ("w:hanging='0'" over a
+    style's first-line indent is no indent, as LibreOffice writes it)."""
+    out = {**low, **high}
+    if "hanging" in high and "firstLine" not in high:
+        out.pop("firstLine", None)
+    if "firstLine" in high and "hanging" not in high:
+        out.pop("hanging", None)
+    return out
 
 
 def _numbering(low: tuple[str, int] | None, high: tuple[str, int] | None) -> tuple[str, int] | None:
