@@ -112,6 +112,10 @@ def parse_answer(xml: bytes, origin: str, where: str) -> tuple[str, Answer] | No
         raise InputError(
             origin, [Problem(where, _("the data part is damaged ({error})").format(error=exc))]
         ) from None
+    if root.getroottree().docinfo.doctype:
+        raise InputError(
+            origin, [Problem(where, _("the data part declares a DTD, which wfhdoc does not read"))]
+        )
     if root.tag != f"{{{NS}}}answer":
         return None
     answer = Answer(agency=root.get("agency", ""), origin=origin, abbreviation=root.get("abbreviation", ""))
