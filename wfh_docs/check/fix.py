@@ -33,7 +33,7 @@ from .fix_layout import body, look, new_section, page_break_before, rule_length,
 from .fix_lists import dash_lists
 from .fix_page import number_pages, paper, remove_page_fields
 from .fix_text import Edits, differences
-from .fix_xml import props_of, runs, set_black, set_font, text_of
+from .fix_xml import props_of, runs, set_black, set_font, set_spacing, text_of
 from .fix_zip import Package, written_by_fix
 from .props import Paragraph, as_int, w
 from .run import check_docx
@@ -118,6 +118,7 @@ def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:
         if t.role == "body":
             body(els[t.i], paras[t.i], previous)
             previous = paras[t.i]
+    _subject_gap(els, paras, targets)
     labels = {i: p.label for i, p in enumerate(paras) if p.label}
     edits = _texts(els, targets, finder.lists, labels)
     bulleted = {t.i for items in finder.lists.values() for t in items if t.i in labels}
@@ -131,6 +132,15 @@ def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:
         paper(doc)
     number_pages(pkg, doc, rules)
     return edits
+
+
+def _subject_gap(els: list[etree._Element], paras: list[Paragraph], targets: list[Target]) -> None:
+    """ "V/v ..." 6 pt under the Số line (Mục II.5.b Phụ lục I), where it is a paragraph of its own."""
+    subject = next((t for t in targets if t.role == "subject"), None)
+    if subject is None or subject.k not in (None, 0) or subject.seg is not None:
+        return
+    if as_int(paras[subject.i].props.spacing.get("before")) < 120:
+        set_spacing(props_of(els[subject.i], "pPr"), before="120")
 
 
 def _fonts_and_colour(
