@@ -321,3 +321,24 @@ def test_vietnamese_through_a_console_that_cannot_encode_it(tmp_path: Path) -> N
     )
     assert done.returncode == 1
     assert done.stderr.decode("utf-8").startswith(f"lỗi: {tmp_path / 'thư.json'}")
+
+
+def test_ctrl_c_in_a_command_exits_130_not_aborted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C at the passphrase prompt: click turns a KeyboardInterrupt inside a command into its
+    # Abort ("Aborted!", exit 1); wfhdoc says it was interrupted and exits 128 + SIGINT
+    from wfh_docs.cli import sign as sign_cli
+
+    def interrupted(*args: object, **kwargs: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sign_cli, "secret", interrupted)
+    pdf, key = tmp_path / "a.pdf", tmp_path / "k.p12"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    key.write_bytes(b"not a key")
+    image = ROOT / "data" / "examples" / "signing" / "chu-ky-nguyen-huu-hung.png"
+    args = ["sign", str(pdf), "--as", "signer", "--pkcs12", str(key), "--signature-image", str(image)]
+    code, out, err = run(args, capsys)
+    assert (code, err.strip().splitlines()[-1]) == (130, "Interrupted."), err
+    assert not (tmp_path / "a-signer.pdf").exists()

@@ -135,8 +135,11 @@ def _main(argv: list[str]) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo(_("Aborted."), err=True)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo(_("Interrupted."), err=True)
+            return 128 + state.signal
+        click.echo(_("Aborted."), err=True)  # a prompt's input ended (Ctrl-D)
         return 1
     except KeyboardInterrupt:
         click.echo(_("Interrupted."), err=True)
