@@ -96,3 +96,24 @@ def test_a_json_form_reads_as_yaml(tmp_path: Path) -> None:
     path = tmp_path / "form.json"
     path.write_text(form.model_dump_json(), encoding="utf-8")
     assert load_form(path) == form
+
+
+def test_letters_builds_the_valid_rows_and_names_the_others(tmp_path: Path) -> None:
+    result = CliRunner().invoke(report_form, ["letters", str(SAMPLE), str(SAMPLE.with_name("answers.xlsx")),
+                                              "-o", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 1
+    assert len(list(tmp_path.glob("*.docx"))) == 20
+    assert "AC8" in result.output and "Sở Xây dựng" in result.output
+
+
+def test_workbook_has_a_column_per_typed_figure(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "so-lieu.xlsx"
+    assert CliRunner().invoke(report_form, ["workbook", str(SAMPLE), str(target)]).exit_code == 0
+    wb = load_workbook(target)
+    heads = [c.value for c in wb.worksheets[0][1] if c.value]
+    wb.close()
+    assert "Số người làm việc tại nhà (người) [home] *" in heads
+    assert not any("[home_rate]" in h for h in heads)  # computed, not typed
+    assert heads.index("Số người làm việc tại nhà (người) [home] *") > heads.index("Người ký *")

@@ -343,3 +343,27 @@ def test_the_samples_are_made_again_byte_for_byte(tmp_path: Path) -> None:
                    check=True, capture_output=True)  # fmt: skip
     for name in ("report-form.yaml", "answers.xlsx"):
         assert (tmp_path / name).read_bytes() == (SAMPLES / name).read_bytes(), name
+
+
+def _audit(path: Path) -> list[str]:
+    from openxml_audit import OpenXmlValidator
+
+    result = OpenXmlValidator().validate(str(path))
+    return [f"{e.error_type}: {e.description} at {e.part_uri} {e.path}" for e in result.errors]
+
+
+def test_pictures_and_data_parts_add_no_open_xml_finding(out: Path, letters: Path, tmp_path: Path) -> None:
+    import json
+
+    from wfh_docs.batch.prepare import prepare
+    from wfh_docs.render.template import Template
+
+    assert _audit(sorted(letters.glob("*.docx"))[0]) == []
+    # the report's own findings, if any, are the render package's: the same letter without the
+    # pictures has each of them
+    data = json.loads((out / "bao-cao-tong-hop.json").read_text(encoding="utf-8"))
+    letter = prepare(data).letter
+    assert letter is not None
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(Template().render(letter).data)
+    assert set(_audit(out / REPORT)) <= set(_audit(plain))

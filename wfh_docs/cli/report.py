@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 
 from ..batch.workbook import example_row
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..report.form import load_form
 from ..report.io import example_letter, schema_bytes, write_output, write_starter
+from ..report.letters import answer_letters
 from ..report.sheet import report_workbook_bytes
-from .options import Group, command, overwrite_option
+from .console import warn
+from .options import Group, command, option, overwrite_option
 
 
 @click.group(
@@ -87,5 +89,47 @@ def report_form_workbook(form_path: Path, output: Path, overwrite: bool) -> None
     click.echo(_("wrote {path}").format(path=output))
 
 
-for _command in (report_form_new, report_form_check, report_form_schema, report_form_workbook):
+@command(
+    "letters",
+    help=N_(
+        "Build each agency's letter from the filled workbook ANSWERS.xlsx, with the phụ lục of its "
+        "figures, and carrying its figures as data for `wfhdoc tong-hop`. A row whose figures break "
+        "a rule of the form is reported and not built.\n\n"
+        "\b\nExample:\n  wfhdoc report-form letters wfh-2020.yaml answers.xlsx -o out/letters"
+    ),
+)
+@click.argument("form_path", metavar="FORM.yaml", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("workbook", metavar="ANSWERS.xlsx", type=click.Path(path_type=Path, dir_okay=False))
+@option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help=N_("The folder to write the letters into."),
+)
+@overwrite_option(N_("Replace files in the folder that wfhdoc did not write."))
+def report_form_letters(form_path: Path, workbook: Path, outdir: Path, overwrite: bool) -> None:
+    form = load_form(form_path)
+    built = answer_letters(form, workbook, outdir, overwrite=overwrite)
+    for finding in built.findings:
+        warn(finding)
+    for problem in built.problems:
+        warn(problem)
+    click.echo(
+        ngettext("{count} letter in {path}", "{count} letters in {path}", len(built.written)).format(
+            count=len(built.written), path=outdir
+        )
+    )
+    if built.findings or built.problems:
+        raise click.exceptions.Exit(1)
+
+
+for _command in (
+    report_form_new,
+    report_form_check,
+    report_form_schema,
+    report_form_workbook,
+    report_form_letters,
+):
     report_form.add_command(_command)

@@ -13,7 +13,7 @@ from typing import Any
 from ..batch.prepare import prepare
 from ..batch.run import Report, run_batch
 from ..check import check_docx
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, Problem
 from ..files.output import write_atomic
 from ..i18n import _
 from ..render.template import Template
@@ -162,7 +162,16 @@ def tong_hop(
     collected = collect(form, sources)
     st = status(form, collected)
     if not st.valid:
-        raise InputError(", ".join(map(str, sources)), [])
+        raise InputError(
+            ", ".join(map(str, sources)),
+            [
+                Problem(
+                    "",
+                    _("no answer with valid figures: there is nothing to add up"),
+                    _("see the findings above"),
+                )
+            ],
+        )
     tot = totals(form, collected, st.valid)
     charts = make_charts(form, collected, st, tot)
     data = report_data(form, collected, tot, charts, status_appendix(form, collected, st))
