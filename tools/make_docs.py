@@ -76,17 +76,18 @@ def check_rules() -> str:
         "Generated from the checker's rule table (`wfh_docs/check/table.py`) by "
         "`python tools/make_docs.py`; do not edit by hand. Every finding of `wfhdoc check` names its "
         "rule (`rule` in `--json`), its part of the letter (phần), its severity (mức: lỗi, an error, "
-        "for a rule the decree states strictly; cảnh báo, a warning, for one it only shows in its "
-        "models or one where a letter may have its reason) and the clause of Nghị định "
+        "for what Điều 8.2 lists or Phụ lục I prescribes; cảnh báo, a warning, for what only the "
+        "models of Phụ lục III show, what the decree leaves room for, and lengths estimated from "
+        "the file; the last column gives each rule's reason) and the clause of Nghị định "
         "30/2020/NĐ-CP it applies (`clause`; Phụ lục I is the decree's appendix on the format of "
         "administrative documents, Phụ lục III its models).",
         "",
-        "| id | phần | mức | điều khoản | kiểm tra |",
-        "| --- | --- | --- | --- | --- |",
+        "| id | phần | mức | điều khoản | kiểm tra | vì sao mức này |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in RULES:
         clause = r.clause or "— (không thuộc Nghị định)"
-        cells = [f"`{r.id}`", r.element, severity[r.severity], clause, r.checks]
+        cells = [f"`{r.id}`", r.element, severity[r.severity], clause, r.checks, r.why]
         parts.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(parts) + "\n"
 
