@@ -166,6 +166,7 @@ def test_the_report_says_the_figures_in_sentences(out: Path, form: ReportForm) -
     assert "- Kinh phí bảo đảm làm việc trực tuyến: 87.500.000 đồng." in text
     assert "Số liệu dưới đây được tổng hợp từ báo cáo của 20 cơ quan, đơn vị." in text
     assert text.count("Tổng cộng") == 1
+    assert "Sở Xây dựng (*)" in text and "khoảng 20" in text  # in Phụ lục I as given, not added up
     assert any(t.startswith("Chưa báo cáo") for t in text)
 
 

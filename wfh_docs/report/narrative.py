@@ -106,23 +106,38 @@ def _totals_table(form: ReportForm, totals: dict[str, Total]) -> dict[str, Any]:
 def agencies_table(
     form: ReportForm, collected: Collected, st: Status, totals: dict[str, Total]
 ) -> dict[str, Any]:
-    """Every valid agency's figures, a column per number, and the totals' row."""
+    """Every agency's figures as it gave them, a column per number, and the row of the totals
+    (of the valid answers: those to correct are marked (*) and not added up)."""
     numbers = [i for i in form.indicators if i.type in ("count", "percentage", "amount")]
     columns = ["STT", "Cơ quan, đơn vị"] + [
         f"{i.short or i.label}" + (f" ({i.unit})" if i.unit else "") for i in numbers
     ]
     rows: list[list[str]] = []
-    for n, agency in enumerate(st.valid, start=1):
-        values = collected.answers[agency].values
-        rows.append([str(n), agency] + [_cell(i, values.get(i.id)) for i in numbers])
+    for n, agency in enumerate(st.answered, start=1):
+        answer = collected.answers[agency]
+        cells = [
+            _cell(i, answer.values[i.id]) if i.id in answer.values else _raw(answer.raw.get(i.id))
+            for i in numbers
+        ]
+        rows.append([str(n), agency + (" (*)" if agency in st.invalid else "")] + cells)
     rows.append(["", "**Tổng cộng**"] + [f"**{_cell(i, totals[i.id].value)}**" for i in numbers])
     widths = [1.0, 4.5] + [2.6 if i.type == "amount" else 1.6 for i in numbers]
     return {"table": {"columns": columns, "rows": rows, "widths": widths}}
 
 
+def _raw(value: Any) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
 def _cell(ind: Indicator, value: Any) -> str:
     text = shown(ind, value)
     return text.removesuffix(" %").removesuffix(" đồng")
+
+
+def _marked(st: Status) -> list[str]:
+    if not st.invalid:
+        return []
+    return ["(*) Số liệu chưa hợp lệ, chưa tính vào dòng Tổng cộng; đã đề nghị cơ quan, đơn vị điều chỉnh."]
 
 
 def _chart_blocks(charts: list[Chart]) -> list[Any]:
@@ -181,7 +196,7 @@ def report_data(
             {
                 "title": "Số liệu báo cáo của các cơ quan, đơn vị",
                 "landscape": True,
-                "content": [agencies_table(form, collected, st, totals)],
+                "content": [agencies_table(form, collected, st, totals), *_marked(st)],
             },
             late_list,
         ],
