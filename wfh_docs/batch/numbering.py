@@ -1,5 +1,7 @@
-"""A batch letter's number from the register: drawn by the letter's identity, once per letter of
-the run; a problem (the same letter twice, no number left) goes into the record, which fails."""
+"""A batch letter's number from the register: drawn in the letter's series (Letter.series: its
+agency's abbreviation for a công văn, "QĐ-UBND" for a quyết định), by the letter's identity,
+once per letter of the run; a problem (the same letter twice, no number left) goes into the
+record, which fails."""
 
 from __future__ import annotations
 
@@ -15,14 +17,16 @@ from .register import NoNumber, Register
 
 @dataclass(frozen=True)
 class Drawn:
-    """A batch letter's number, its year, and what the user must be told about it."""
+    """A batch letter's number, its year, and what the user must be told about it; `series` is
+    the register's series the number is of (the one to mark the letter issued in)."""
 
     year: int
     number: int
     note: str = ""
+    series: str = ""
 
 
-Seen = dict[tuple[str, int, str], str]  # (agency, year, identity) -> the first record's place
+Seen = dict[tuple[str, int, str], str]  # (series, year, identity) -> the first record's place
 
 
 def draw_number(
@@ -30,10 +34,12 @@ def draw_number(
 ) -> Drawn | None:
     """The number of a batch's validated letter, or None with a problem added to the record:
     another letter of this run has its identity, or the register has no number for it."""
-    agency = letter.issuer.abbreviation
+    series = letter.series
     year = (letter.date or dt.date.today()).year
-    ident, what = identity(record, source, agency, list(letter.recipients))
-    first = seen.get((agency, year, ident))
+    # the letter's identity as it always was (key, output_name, agency and recipients): a công
+    # văn and a quyết định to the same recipients are told apart by their series
+    ident, what = identity(record, source, letter.issuer.abbreviation, list(letter.recipients))
+    first = seen.get((series, year, ident))
     if first is not None:
         record.problems.append(
             Problem(
@@ -51,7 +57,7 @@ def draw_number(
         return None
     try:
         allocation = reg.allocate(
-            agency=agency,
+            agency=series,
             year=year,
             symbol=letter.symbol,
             date=letter.date.isoformat() if letter.date else None,
@@ -65,5 +71,5 @@ def draw_number(
     except NoNumber as exc:
         record.problems.append(Problem(_("register {name}").format(name=reg.path.name), str(exc)))
         return None
-    seen[(agency, year, ident)] = record.key or record.origin
-    return Drawn(year, allocation.number, allocation.note)
+    seen[(series, year, ident)] = record.key or record.origin
+    return Drawn(year, allocation.number, allocation.note, series)

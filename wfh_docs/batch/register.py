@@ -1,8 +1,11 @@
-"""The register of outgoing documents (sổ đăng ký văn bản đi): numbers per agency and year.
+"""The register of outgoing documents (sổ đăng ký văn bản đi): numbers per series and year.
 
-ND 30, Điều 15.1: numbers run from 01 each 1 January, one sequence per agency, unique in the
-year. The register is one SQLite file. A number is drawn inside an IMMEDIATE transaction, so
-two runs on the same register at the same time queue for it and never draw the same number.
+ND 30, Điều 15.1: numbers run from 01 each 1 January, one series for each kind of document of
+an agency, unique in the year: its công văn 1, 2, 3 … (the series "SCT", its abbreviation) and
+its quyết định 1, 2, 3 … apart (the series "QĐ-SCT"); series.py names them, and the tables keep
+the series in their column `agency`. The register is one SQLite file. A number is drawn inside
+an IMMEDIATE transaction, so two runs on the same register at the same time queue for it and
+never draw the same number.
 
 A number belongs to a letter, not to a row of the source: the register knows a letter by its
 identity (records.identity: the source's file name and the record's key, its output_name, its
@@ -23,11 +26,14 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import OutputError
 from ..i18n import _
-from .register_file import ADDED, connect
+from .register_entries import Entry, Filter, find_entry, read_entries
+from .register_file import connect
+
+__all__ = ["NUMBER_MAX", "YEAR_MAX", "YEAR_MIN", "Allocation", "Entry", "NoNumber", "Register", "check_year"]
 
 YEAR_MIN, YEAR_MAX = 1900, 2999
 NUMBER_MAX = 999_999  # the model's limit: a số has at most six digits
@@ -38,22 +44,15 @@ class NoNumber(OutputError):
     year); the batch fails that letter and goes on."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    agency: str
-    year: int
-    number: int
+class _Letter(NamedTuple):
+    """What a row keeps of a letter, in the order of the table's columns."""
+
     symbol: str
     date: str | None
     subject: str
     recipient: str
-    output: str | None
-    sha256: str | None
-    status: str
     record: str
-    created: str
-    identity: str | None = None
-    issued_at: str | None = None
+    input_sha256: str
 
 
 @dataclass(frozen=True)
@@ -114,10 +113,12 @@ class Register:
         input_sha256: str,
         source: str = "",
     ) -> Allocation:
-        """The letter's number: the one its identity has (its data updated if it changed), else
-        the next free one. `source` is the source's file name, by which a register made before
-        identities finds its letters: a row of that source to the same recipients (preferring
-        the row's own place and data) takes the identity."""
+        """The letter's number in the series `agency` (the register's column keeps its old name:
+        "SCT" for a công văn, "QĐ-UBND" for a quyết định, series.py) and `year`: the one its
+        identity has there (its data updated if it changed), else the next free one. `source` is
+        the source's file name, by which a register made before identities finds its letters: a
+        row of that source to the same recipients (preferring the row's own place and data)
+        takes the identity."""
         problem = check_year(year)
         if problem:
             raise NoNumber(
@@ -126,80 +127,17 @@ class Register:
                     "(check the letter's date)"
                 ).format(problem=problem, first=YEAR_MIN, last=YEAR_MAX)
             )
+        letter = _Letter(symbol, date, subject, recipient, record, input_sha256)
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
-            row = db.execute(
-                "SELECT number, status, sha256, input_sha256, record, output, issued_at, created "
-                "FROM issued WHERE agency = ? AND year = ? AND identity = ? ORDER BY number DESC LIMIT 1",
-                (agency, year, identity),
-            ).fetchone()
-            if row is None and source:
-                prefix = f"{source}:"
-                row = db.execute(
-                    "SELECT number, status, sha256, input_sha256, record, output, issued_at, created "
-                    "FROM issued WHERE agency = ? AND year = ? AND identity IS NULL "
-                    "AND substr(record, 1, ?) = ? AND (recipient = ? OR (record = ? AND input_sha256 = ?)) "
-                    "ORDER BY (record = ? AND input_sha256 = ?) DESC, number DESC LIMIT 1",
-                    (
-                        agency,
-                        year,
-                        len(prefix),
-                        prefix,
-                        recipient,
-                        record,
-                        input_sha256,
-                        record,
-                        input_sha256,
-                    ),
-                ).fetchone()
-                if row is not None:
-                    db.execute(
-                        "UPDATE issued SET identity = ? WHERE agency = ? AND year = ? AND number = ?",
-                        (identity, agency, year, row[0]),
-                    )
+            row = self._row_of(agency, year, identity, letter, source)
             if row is not None:
-                allocation = self._known(
-                    row, agency, year, symbol, date, subject, recipient, record, input_sha256
-                )
-                db.execute("COMMIT")
-                return allocation
-            (last,) = db.execute(
-                "SELECT COALESCE(MAX(number), 0) FROM issued WHERE agency = ? AND year = ?", (agency, year)
-            ).fetchone()
-            start = db.execute(
-                "SELECT next FROM starts WHERE agency = ? AND year = ?", (agency, year)
-            ).fetchone()
-            number = max(int(last) + 1, int(start[0]) if start else 1)
-            if number > NUMBER_MAX:
-                db.execute("ROLLBACK")
-                raise NoNumber(
-                    _(
-                        "the register has no number left for {agency} in {year}: the next one would be "
-                        "{number}, and a number has at most six digits (up to {limit}); this letter was "
-                        "not numbered (see wfhdoc register list; if the letter was numbered another "
-                        "way, give its number in 'number')"
-                    ).format(agency=agency, year=year, number=number, limit=NUMBER_MAX)
-                )
-            db.execute(
-                "INSERT INTO issued (agency, year, number, symbol, date, subject, recipient, status, record, "
-                "input_sha256, created, identity) VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
-                (
-                    agency,
-                    year,
-                    number,
-                    symbol,
-                    date,
-                    subject,
-                    recipient,
-                    record,
-                    input_sha256,
-                    _now(),
-                    identity,
-                ),
-            )
+                allocation = self._known(row, agency, year, letter)
+            else:
+                allocation = Allocation(self._new(agency, year, identity, letter))
             db.execute("COMMIT")
-            return Allocation(number)
+            return allocation
         except sqlite3.DatabaseError as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -215,32 +153,83 @@ class Register:
                 db.execute("ROLLBACK")
             raise
 
-    def _known(
-        self,
-        row: tuple[Any, ...],
-        agency: str,
-        year: int,
-        symbol: str,
-        date: str | None,
-        subject: str,
-        recipient: str,
-        record: str,
-        input_sha256: str,
-    ) -> Allocation:
+    def _row_of(
+        self, agency: str, year: int, identity: str, letter: _Letter, source: str
+    ) -> tuple[Any, ...] | None:
+        """The row the series has for the letter (in the caller's transaction): by its identity,
+        else, in a register made before identities, by its source and recipients (the row then
+        takes the identity)."""
+        db = self._db
+        columns = "number, status, sha256, input_sha256, record, output, issued_at, created"
+        row: tuple[Any, ...] | None = db.execute(
+            f"SELECT {columns} FROM issued WHERE agency = ? AND year = ? AND identity = ? "
+            "ORDER BY number DESC LIMIT 1",
+            (agency, year, identity),
+        ).fetchone()
+        if row is not None or not source:
+            return row
+        prefix = f"{source}:"
+        same = (letter.record, letter.input_sha256)
+        row = db.execute(
+            f"SELECT {columns} FROM issued WHERE agency = ? AND year = ? AND identity IS NULL "
+            "AND substr(record, 1, ?) = ? AND (recipient = ? OR (record = ? AND input_sha256 = ?)) "
+            "ORDER BY (record = ? AND input_sha256 = ?) DESC, number DESC LIMIT 1",
+            (agency, year, len(prefix), prefix, letter.recipient, *same, *same),
+        ).fetchone()
+        if row is not None:
+            db.execute(
+                "UPDATE issued SET identity = ? WHERE agency = ? AND year = ? AND number = ?",
+                (identity, agency, year, row[0]),
+            )
+        return row
+
+    def _new(self, agency: str, year: int, identity: str, letter: _Letter) -> int:
+        """The next free number of the series, reserved for the letter (in the caller's
+        transaction); NoNumber, the transaction rolled back, when the series is used up."""
+        db = self._db
+        number = self._next_of(agency, year)
+        if number > NUMBER_MAX:
+            db.execute("ROLLBACK")
+            raise NoNumber(
+                _(
+                    "the register has no number left for {agency} in {year}: the next one would be "
+                    "{number}, and a number has at most six digits (up to {limit}); this letter was "
+                    "not numbered (see wfhdoc register list; if the letter was numbered another "
+                    "way, give its number in 'number')"
+                ).format(agency=agency, year=year, number=number, limit=NUMBER_MAX)
+            )
+        db.execute(
+            "INSERT INTO issued (agency, year, number, symbol, date, subject, recipient, status, record, "
+            "input_sha256, created, identity) VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
+            (agency, year, number, *letter[:4], letter.record, letter.input_sha256, _now(), identity),
+        )
+        return number
+
+    def _next_of(self, agency: str, year: int) -> int:
+        """The number after the last of the series, or its start when that is later."""
+        (last,) = self._db.execute(
+            "SELECT COALESCE(MAX(number), 0) FROM issued WHERE agency = ? AND year = ?", (agency, year)
+        ).fetchone()
+        start = self._db.execute(
+            "SELECT next FROM starts WHERE agency = ? AND year = ?", (agency, year)
+        ).fetchone()
+        return max(int(last) + 1, int(start[0]) if start else 1)
+
+    def _known(self, row: tuple[Any, ...], agency: str, year: int, letter: _Letter) -> Allocation:
         """A letter the register knows: its number, its row brought up to date (in the caller's
         transaction)."""
         number, status, sha256, old_input, old_record, *_rest = row
         db = self._db
         key = (agency, year, number)
         issued = status == "issued" and bool(sha256)
-        if old_input == input_sha256:
-            if old_record != record:  # the same letter, moved to another row
+        if old_input == letter.input_sha256:
+            if old_record != letter.record:  # the same letter, moved to another row
                 db.execute(
                     "UPDATE issued SET record = ? WHERE agency = ? AND year = ? AND number = ?",
-                    (record, *key),
+                    (letter.record, *key),
                 )
             # a corrected letter whose rebuild did not finish is still told of the first version
-            return Allocation(int(number), "" if issued else self._revised(key, symbol))
+            return Allocation(int(number), "" if issued else self._revised(key, letter.symbol))
         if issued:
             # the letter went out with other data: the number stays (it is the letter's), the
             # earlier version is kept, and the user is told
@@ -255,9 +244,9 @@ class Register:
             "UPDATE issued SET symbol = ?, date = ?, subject = ?, recipient = ?, record = ?, "
             "input_sha256 = ?, status = 'reserved', output = NULL, sha256 = NULL, issued_at = NULL "
             "WHERE agency = ? AND year = ? AND number = ?",
-            (symbol, date, subject, recipient, record, input_sha256, *key),
+            (*letter, *key),
         )
-        return Allocation(int(number), self._revised(key, symbol))
+        return Allocation(int(number), self._revised(key, letter.symbol))
 
     def _revised(self, key: tuple[str, int, int], symbol: str) -> str:
         """What to tell of a letter that was issued before, with other data ('' if it was not)."""
@@ -278,21 +267,8 @@ class Register:
 
     def find(self, *, identity: str | None = None, sha256: str | None = None) -> Entry | None:
         """The letter of that identity, or the issued letter whose file has that SHA-256."""
-        if self._columns.get("issued") is None:
-            return None
         where, value = ("identity = ?", identity) if identity is not None else ("sha256 = ?", sha256)
-        try:
-            row = self._db.execute(
-                "SELECT agency, year, number, symbol, date, subject, recipient, output, sha256, status, "
-                f"record, created, identity, issued_at FROM issued WHERE {where} "
-                "ORDER BY year DESC, number DESC LIMIT 1",
-                (value,),
-            ).fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise OutputError(
-                _("{path}: cannot read the register ({reason})").format(path=self.path, reason=exc)
-            ) from None
-        return Entry(*row) if row is not None else None
+        return find_entry(self._db, self._columns, self.path, where, value)
 
     def release(self, agency: str, year: int, number: int, identity: str) -> bool:
         """Give back a number reserved for `identity` and not issued, when it is the last of its
@@ -331,7 +307,8 @@ class Register:
             ) from None
 
     def start_at(self, agency: str, year: int, number: int) -> None:
-        """Continue an agency's sequence for `year` at `number` (the register was begun mid-year)."""
+        """Continue the series `agency` ("SCT" for the agency's công văn, "QĐ-SCT" for its quyết
+        định) for `year` at `number` (the register was begun mid-year)."""
         problem = check_year(year)
         if problem:
             raise OutputError(
@@ -371,30 +348,16 @@ class Register:
                 _("{path}: cannot change the register ({reason})").format(path=self.path, reason=exc)
             ) from None
 
-    def entries(self, *, agency: str | None = None, year: int | None = None) -> list[Entry]:
-        issued = self._columns.get("issued")
-        if issued is None:
-            return []  # an empty file opened read-only: nothing issued yet
-        extra = [c for c, _ in ADDED if c in issued]
-        sql = (
-            "SELECT agency, year, number, symbol, date, subject, recipient, output, sha256, status, record, "
-            "created" + "".join(f", {c}" for c in extra) + " FROM issued"
-        )
-        where: list[str] = []
-        args: list[object] = []
-        if agency:
-            where.append("agency = ?")
-            args.append(agency)
-        if year:
-            where.append("year = ?")
-            args.append(year)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY agency, year, number"
-        try:
-            rows = self._db.execute(sql, args).fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise OutputError(
-                _("{path}: cannot read the register ({reason})").format(path=self.path, reason=exc)
-            ) from None
-        return [Entry(*row[:12], **dict(zip(extra, row[12:], strict=True))) for row in rows]
+    def entries(
+        self,
+        *,
+        agency: str | None = None,
+        year: int | None = None,
+        series: str | None = None,
+        kind: str | None = None,
+    ) -> list[Entry]:
+        """The entries, by series, year and number: of the series `series` ("QĐ-UBND"), of every
+        series of `agency` ("UBND": its công văn and its quyết định …), of one kind (`kind`,
+        the abbreviation "QĐ", or "" for công văn), of `year`."""
+        which = Filter(series or None, agency or None, kind, year or None)
+        return read_entries(self._db, self._columns, self.path, which)

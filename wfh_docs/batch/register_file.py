@@ -1,5 +1,14 @@
 """The register's file: its schema, what counts as a wfhdoc register (another program's SQLite
-database, or a file that is not one, is refused and left as it is), and opening it."""
+database, or a file that is not one, is refused and left as it is), and opening it.
+
+The tables key a number on (agency, year, number), where `agency` holds the number's series
+(series.py): the agency's abbreviation for its công văn, as every register had it, and
+"QĐ-UBND" for its quyết định. A register made before the series were kept per kind (its
+user_version 0) is brought up to date once, when it is first opened for writing: a row of
+another kind that was numbered in its agency's sequence (a "QĐ-UBND" kept under "UBND") moves
+to its kind's series with its number, so that each series goes on after the numbers it has;
+a number is never changed, and a sequence chosen by hand (issue --agency) stays where it is.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +19,11 @@ from pathlib import Path
 
 from ..errors import OutputError
 from ..i18n import _
+from .series import old_series
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS issued (
-    agency TEXT NOT NULL,          -- chữ viết tắt tên cơ quan: the sequence's owner
+    agency TEXT NOT NULL,          -- the series (series.py): SCT for a công văn, QĐ-UBND ...
     year INTEGER NOT NULL,
     number INTEGER NOT NULL,
     symbol TEXT NOT NULL,          -- ký hiệu, e.g. SCT-VP
@@ -31,7 +41,7 @@ CREATE TABLE IF NOT EXISTS issued (
     PRIMARY KEY (agency, year, number)
 );
 CREATE TABLE IF NOT EXISTS starts (
-    agency TEXT NOT NULL,
+    agency TEXT NOT NULL,          -- the series
     year INTEGER NOT NULL,
     next INTEGER NOT NULL,         -- the first number wfhdoc may give (numbers issued before it)
     PRIMARY KEY (agency, year)
@@ -199,6 +209,9 @@ def _check(db: sqlite3.Connection, path: Path) -> dict[str, set[str]]:
     )
 
 
+SERIES_VERSION = 1  # PRAGMA user_version from which the rows are in their kind's series
+
+
 def _migrate(db: sqlite3.Connection) -> None:
     db.executescript(TABLES)
     present = {row[1] for row in db.execute("PRAGMA table_info(issued)")}
@@ -210,3 +223,41 @@ def _migrate(db: sqlite3.Connection) -> None:
                 if "duplicate column" not in str(exc):  # another run added it just now
                     raise
     db.executescript(INDEXES)
+    _to_series(db)
+
+
+def _to_series(db: sqlite3.Connection) -> None:
+    """Each row in its kind's series, once (another run opening the register at the same time
+    waits for it, then finds it done)."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if int(version) >= SERIES_VERSION:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if int(version) < SERIES_VERSION:
+            rows = db.execute("SELECT agency, year, number, symbol FROM issued").fetchall()
+            for agency, year, number, symbol in rows:
+                series = old_series(str(agency), str(symbol))
+                if series is not None:
+                    _move(db, (agency, year, number), series)
+            db.execute(f"PRAGMA user_version = {SERIES_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def _move(db: sqlite3.Connection, key: tuple[str, int, int], series: str) -> None:
+    """The row `key` and its revisions into `series`, under the same number; a number the
+    series has already (given by hand there) leaves the row where it is."""
+    taken = db.execute(
+        "SELECT 1 FROM issued WHERE agency = ? AND year = ? AND number = ?", (series, *key[1:])
+    ).fetchone()
+    if taken is not None:
+        return
+    for table in ("issued", "revisions"):
+        db.execute(
+            f"UPDATE {table} SET agency = ? WHERE agency = ? AND year = ? AND number = ?", (series, *key)
+        )

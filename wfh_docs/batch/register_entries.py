@@ -1,0 +1,108 @@
+"""Reading the register: its entries, each with its series, filtered by series, agency, kind of
+document and year. A register that an earlier wfhdoc made and that was not opened for writing
+since (register list opens it read-only) is read with each row in its kind's series, as the
+first run that writes to it will keep it (register_file.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import OutputError
+from ..i18n import _
+from .register_file import ADDED, SERIES_VERSION
+from .series import agency_of, kind_of, old_series
+
+_COLUMNS = "agency, year, number, symbol, date, subject, recipient, output, sha256, status, record, created"
+
+
+@dataclass(frozen=True)
+class Entry:
+    agency: str  # the series (the column's old name): SCT for a công văn, QĐ-UBND …
+    year: int
+    number: int
+    symbol: str
+    date: str | None
+    subject: str
+    recipient: str
+    output: str | None
+    sha256: str | None
+    status: str
+    record: str
+    created: str
+    identity: str | None = None
+    issued_at: str | None = None
+
+    @property
+    def series(self) -> str:
+        """The series the number is of: SCT, QĐ-UBND."""
+        return self.agency
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which entries: of one series ("QĐ-UBND"), of every series of an agency ("UBND"), of one
+    kind (its abbreviation "QĐ", "" for công văn), of one year; None: any."""
+
+    series: str | None = None
+    agency: str | None = None
+    kind: str | None = None
+    year: int | None = None
+
+    def keeps(self, e: Entry) -> bool:
+        return (
+            (self.series is None or e.series == self.series)
+            and (self.agency is None or agency_of(e.series) == self.agency)
+            and (self.kind is None or kind_of(e.series) == self.kind)
+            and (self.year is None or e.year == self.year)
+        )
+
+
+def _cannot_read(path: Path, exc: sqlite3.DatabaseError) -> OutputError:
+    return OutputError(_("{path}: cannot read the register ({reason})").format(path=path, reason=exc))
+
+
+def _in_series(db: sqlite3.Connection) -> bool:
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    return int(version) >= SERIES_VERSION
+
+
+def read_entries(
+    db: sqlite3.Connection, columns: dict[str, set[str]], path: Path, which: Filter
+) -> list[Entry]:
+    issued = columns.get("issued")
+    if issued is None:
+        return []  # an empty file opened read-only: nothing issued yet
+    extra = [c for c, _ in ADDED if c in issued]
+    sql = f"SELECT {_COLUMNS}" + "".join(f", {c}" for c in extra) + " FROM issued"
+    try:
+        rows = db.execute(sql).fetchall()
+        in_series = _in_series(db)
+    except sqlite3.DatabaseError as exc:
+        raise _cannot_read(path, exc) from None
+    entries = []
+    for row in rows:
+        e = Entry(*row[:12], **dict(zip(extra, row[12:], strict=True)))
+        if not in_series:
+            e = replace(e, agency=old_series(e.agency, e.symbol) or e.agency)
+        if which.keeps(e):
+            entries.append(e)
+    return sorted(entries, key=lambda e: (e.series, e.year, e.number))
+
+
+def find_entry(
+    db: sqlite3.Connection, columns: dict[str, set[str]], path: Path, where: str, value: str | None
+) -> Entry | None:
+    """The last entry whose `where` ("identity = ?" or "sha256 = ?") is `value`."""
+    if columns.get("issued") is None:
+        return None
+    try:
+        row = db.execute(
+            f"SELECT {_COLUMNS}, identity, issued_at FROM issued WHERE {where} "
+            "ORDER BY year DESC, number DESC LIMIT 1",
+            (value,),
+        ).fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise _cannot_read(path, exc) from None
+    return Entry(*row) if row is not None else None
