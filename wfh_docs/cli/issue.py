@@ -114,8 +114,10 @@ class RegisterNumbering:
 @option(
     "--agency",
     help=N_(
-        "The agency whose sequence of numbers the letters take (default: from the ký hiệu, SCT in "
-        "SCT-VP, UBND in QĐ-UBND)."
+        "The register's series the letters take their numbers from, instead of the one their "
+        "ký hiệu gives: by default a công văn SCT-VP takes the agency's series SCT, and a quyết "
+        "định QĐ-UBND the series QĐ-UBND, numbered apart from the agency's công văn (Nghị định "
+        "30, Điều 15.1). Give it for a council or board that numbers on its own series."
     ),
 )
 @option(

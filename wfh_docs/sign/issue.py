@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from ..batch.series import kind_of, series_of
 from ..i18n import _
 from ..letter import vn
 from .appearance import DESCENT
@@ -38,12 +39,6 @@ REASONS = {
     "kem_number": "Cấp số văn bản trên phụ lục kèm theo",
     "kem_date": "Ghi ngày ban hành trên phụ lục kèm theo",
 }
-# ND 30 Phụ lục III: the abbreviations of the kinds of document that come first in a ký hiệu
-# ("QĐ-UBND"); a công văn's ký hiệu starts with the agency's ("SCT-VP")
-KINDS = frozenset((
-    "NQ", "QĐ", "CT", "QC", "QyĐ", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTr", "HĐ",
-    "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "PG", "PC", "PB", "TC", "GXN", "GNP", "TT",
-))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -53,7 +48,7 @@ class Letter:
     source: Path
     sha256: str  # of the PDF as given (the leader's signed letter)
     symbol: str  # ký hiệu, e.g. SCT-VP
-    agency: str  # whose sequence the number is from, e.g. SCT
+    agency: str  # the register's series the number is from: SCT (công văn), QĐ-UBND (quyết định)
     kind: str  # CV for a công văn, else the kind's abbreviation (QĐ, TB ...)
     subject: str
     recipients: tuple[str, ...]
@@ -63,7 +58,7 @@ class Numbering(Protocol):
     """The register, as issuing needs it (wfh_docs.batch.register gives one)."""
 
     def draw(self, letter: Letter, date: dt.date) -> int:
-        """The letter's number: the next of its agency and year, or the one it was given before."""
+        """The letter's number: the next of its series and year, or the one it was given before."""
 
     def release(self, letter: Letter, date: dt.date, number: int) -> None:
         """The letter was not issued: give its number back when no later one was drawn."""
@@ -75,8 +70,9 @@ class Numbering(Protocol):
 @dataclass(frozen=True)
 class IssueRequest:
     """How to issue: the seal image, the name after "Ký bởi:" (default: the certificate's), the
-    agency whose sequence numbers the letter (default: from the ký hiệu), whether a letter with
-    no leader's signature may be issued (signed on paper and scanned, say), the stamp font."""
+    register's series that numbers the letter (default: the ký hiệu's, series_of_symbol),
+    whether a letter with no leader's signature may be issued (signed on paper and scanned,
+    say), the stamp font."""
 
     seal: Path
     agency_name: str | None = None
@@ -105,12 +101,12 @@ class IssueResult:
     warnings: tuple[str, ...] = ()
 
 
-def agency_of(symbol: str) -> tuple[str, str]:
-    """The agency and the kind of document a ký hiệu names: SCT-VP -> (SCT, CV), QĐ-UBND -> (UBND, QĐ)."""
-    parts = [p for p in symbol.split("-") if p]
-    if len(parts) >= 2 and parts[0] in KINDS:
-        return parts[1], parts[0]
-    return (parts[0] if parts else symbol), "CV"
+def series_of_symbol(symbol: str) -> tuple[str, str]:
+    """The register's series and the kind of document a ký hiệu names, as the letter model
+    numbers it (Letter.series, batch.series): SCT-VP -> (SCT, CV), QĐ-UBND -> (QĐ-UBND, QĐ), so
+    that an agency's quyết định and its công văn are numbered apart (Điều 15.1)."""
+    series = series_of(symbol)
+    return series, kind_of(series) or "CV"
 
 
 def prepare(input: Path, request: IssueRequest, data: bytes | None = None) -> Prepared:
@@ -147,12 +143,12 @@ def prepare(input: Path, request: IssueRequest, data: bytes | None = None) -> Pr
                 "signed another way"
             ),
         )
-    agency, kind = agency_of(blanks.symbol)
+    series, kind = series_of_symbol(blanks.symbol)
     letter = Letter(
         source=input,
         sha256=hashlib.sha256(doc.data).hexdigest(),
         symbol=blanks.symbol,
-        agency=request.agency or agency,
+        agency=request.agency or series,
         kind=kind,
         subject=blanks.subject,
         recipients=blanks.recipients,
