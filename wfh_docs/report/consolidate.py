@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from .reminders import reminder_batch, status_appendix
 REPORT = "bao-cao-tong-hop.docx"
 TRACE = "so-lieu-tong-hop.json"
 REMINDERS = "don-doc"
+CHART_ROWS = 40
 OWN = ".wfhdoc-tong-hop.json"  # what this command wrote in the folder, by name and SHA-256
 
 
@@ -44,28 +46,44 @@ class Result:
     reminders: Report | None = None
 
 
+def _chunks(agencies: list[str]) -> list[list[str]]:
+    """The agencies in charts of at most CHART_ROWS bars each: a chart stays readable on a page."""
+    return [agencies[i : i + CHART_ROWS] for i in range(0, len(agencies), CHART_ROWS)] or [[]]
+
+
+def _titled(title: str, k: int, count: int) -> str:
+    return title if count == 1 else f"{title} ({k}/{count})"
+
+
 def make_charts(form: ReportForm, collected: Collected, st: Status, tot: dict[str, Total]) -> list[Chart]:
-    """A stacked chart for each total with parts, a bar chart for each computed percentage."""
+    """A stacked chart for each total with parts, a bar chart for each computed percentage
+    (split into charts of CHART_ROWS agencies when there are more)."""
     out: list[Chart] = []
     for ind in form.indicators:
         if ind.parts and ind.type == "count":
-            series = {
-                form.indicator(p).short or form.indicator(p).label: [
-                    int(collected.answers[a].values.get(p, 0)) for a in st.valid
-                ]
-                for p in ind.parts
-            }
-            title = f"{ind.label} của các cơ quan, đơn vị"
-            out.append(parts_chart(f"bieu-do-{len(out) + 1}.png", title, st.valid, series, ind.unit))
+            chunks = _chunks(st.valid)
+            for k, agencies in enumerate(chunks, start=1):
+                series = {
+                    form.indicator(p).short or form.indicator(p).label: [
+                        int(collected.answers[a].values.get(p, 0)) for a in agencies
+                    ]
+                    for p in ind.parts
+                }
+                title = _titled(f"{ind.label} của các cơ quan, đơn vị", k, len(chunks))
+                out.append(parts_chart(f"bieu-do-{len(out) + 1}.png", title, agencies, series, ind.unit))
     for ind in form.indicators:
         if ind.computed is not None:
-            agencies = [a for a in st.valid if ind.id in collected.answers[a].values]
-            values = [collected.answers[a].values[ind.id] for a in agencies]
-            title = f"{ind.label} của các cơ quan, đơn vị"
             overall = tot[ind.id].value
-            out.append(
-                ratio_chart(f"bieu-do-{len(out) + 1}.png", title, agencies, values, overall)  # type: ignore[arg-type]
-            )
+            chunks = _chunks([a for a in st.valid if ind.id in collected.answers[a].values])
+            for k, agencies in enumerate(chunks, start=1):
+                values = [Decimal(collected.answers[a].values[ind.id]) for a in agencies]
+                title = _titled(f"{ind.label} của các cơ quan, đơn vị", k, len(chunks))
+                name = f"bieu-do-{len(out) + 1}.png"
+                out.append(
+                    ratio_chart(
+                        name, title, agencies, values, Decimal(overall) if overall is not None else None
+                    )
+                )
     return out
 
 
