@@ -77,7 +77,7 @@ ALLOWED = {
     "sign": {"letter", "files"},
     "batch": {"check", "pdf", "render", "letter", "files"},
     "web": {"batch", "check", "pdf", "sign", "render", "letter", "files"},
-    "report": {"batch", "check", "render", "letter", "files"},
+    "report": {"batch", "check", "pdf", "render", "letter", "files"},
     "cli": {"batch", "check", "pdf", "sign", "render", "letter", "files", "web", "report"},
 }
 

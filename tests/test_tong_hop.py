@@ -368,3 +368,25 @@ def test_pictures_and_data_parts_add_no_open_xml_finding(out: Path, letters: Pat
     plain = tmp_path / "plain.docx"
     plain.write_bytes(Template().render(letter).data)
     assert set(_audit(out / REPORT)) <= set(_audit(plain))
+
+
+def test_letters_as_pdf_carry_their_figures(tmp_path: Path, form: ReportForm) -> None:
+    import shutil
+
+    from wfh_docs.pdf.soffice import find_soffice
+    from wfh_docs.report.letters import Letters, attach_pdfs
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    built = answer_letters(form, ANSWERS, tmp_path / "all")
+    one = Letters()
+    first = built.written[0]
+    shutil.copy(first, tmp_path / first.name)
+    one.written = [tmp_path / first.name]
+    one.answers = {first.name: built.answers[first.name]}
+    attach_pdfs(form, one, tmp_path)
+    assert one.problems == []
+    [pdf] = one.pdfs
+    [(form_id, back)] = read_pdf(pdf)
+    assert (form_id, back.raw) == (form.id, built.answers[first.name].values)
+    assert collect(form, [pdf]).answers[back.agency].values == built.answers[first.name].values

@@ -10,7 +10,7 @@ from ..batch.workbook import example_row
 from ..i18n import N_, _, ngettext
 from ..report.form import load_form
 from ..report.io import example_letter, schema_bytes, write_output, write_starter
-from ..report.letters import answer_letters
+from ..report.letters import answer_letters, attach_pdfs
 from ..report.sheet import report_workbook_bytes
 from .console import warn
 from .options import Group, command, option, overwrite_option
@@ -108,10 +108,13 @@ def report_form_workbook(form_path: Path, output: Path, overwrite: bool) -> None
     type=click.Path(path_type=Path, file_okay=False),
     help=N_("The folder to write the letters into."),
 )
+@option("--pdf", "as_pdf", is_flag=True, help=N_("Also write each letter as a PDF carrying its figures."))
 @overwrite_option(N_("Replace files in the folder that wfhdoc did not write."))
-def report_form_letters(form_path: Path, workbook: Path, outdir: Path, overwrite: bool) -> None:
+def report_form_letters(form_path: Path, workbook: Path, outdir: Path, as_pdf: bool, overwrite: bool) -> None:
     form = load_form(form_path)
     built = answer_letters(form, workbook, outdir, overwrite=overwrite)
+    if as_pdf:
+        attach_pdfs(form, built, outdir)
     for finding in built.findings:
         warn(finding)
     for problem in built.problems:

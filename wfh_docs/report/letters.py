@@ -9,19 +9,24 @@ from pathlib import Path
 from ..batch.prepare import prepare_record
 from ..batch.records import read_records
 from ..files.naming import letter_stem
+from ..files.output import write_atomic
 from ..i18n import _
+from ..pdf.convert import convert
 from ..render.template import Template
-from .answers import Finding, check_answer
+from .answers import Answer, Finding, check_answer
 from .embed import embed_docx
 from .figures import appendix
 from .form import ReportForm
 from .io import write_output
+from .pdfdata import attach_pdf
 from .sheet import read_workbook
 
 
 @dataclass
 class Letters:
     written: list[Path] = field(default_factory=list)
+    answers: dict[str, Answer] = field(default_factory=dict)  # each letter's answer, by file name
+    pdfs: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -53,4 +58,17 @@ def answer_letters(form: ReportForm, workbook: Path, outdir: Path, *, overwrite:
         target = outdir / f"{letter_stem(letter)}.docx"
         write_output(target, docx, ours=False, overwrite=overwrite)
         out.written.append(target)
+        out.answers[target.name] = answer
     return out
+
+
+def attach_pdfs(form: ReportForm, letters: Letters, outdir: Path) -> None:
+    """Each letter also as a PDF (LibreOffice, through wfh_docs.pdf) carrying its answer as an
+    attached file; a letter LibreOffice could not convert is reported."""
+    for result in convert(letters.written, outdir):
+        if not result.ok or result.output is None:
+            letters.problems.append(f"{result.source}: {result.message}")
+            continue
+        answer = letters.answers[result.source.name]
+        write_atomic(result.output, attach_pdf(result.output.read_bytes(), form.id, answer))
+        letters.pdfs.append(result.output)
