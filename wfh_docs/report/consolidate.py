@@ -216,7 +216,12 @@ def tong_hop(
                 f"{REMINDERS}.json", json.dumps(batch, ensure_ascii=False, indent=1).encode()
             )
             result.reminders = run_batch(
-                source, outdir / REMINDERS, register=register, workers=1, overwrite=overwrite
+                source,
+                outdir / REMINDERS,
+                template=template,
+                register=register,
+                workers=1,
+                overwrite=overwrite,
             )
     finally:
         folder.close()
