@@ -394,3 +394,29 @@ def test_letters_as_pdf_carry_their_figures(tmp_path: Path, form: ReportForm) ->
     [(form_id, back)] = read_pdf(pdf)
     assert (form_id, back.raw) == (form.id, built.answers[first.name].values)
     assert collect(form, [pdf]).answers[back.agency].values == built.answers[first.name].values
+
+
+def test_a_workbook_without_figures_is_named_with_a_header_to_add(form: ReportForm) -> None:
+    plain = ROOT / "data" / "examples" / "bao-cao-wfh-quang-tri.xlsx"
+    with pytest.raises(InputError) as caught:
+        read_workbook(form, plain)
+    text = str(caught.value)
+    assert "bao-cao-wfh-quang-tri.xlsx" in text and "[staff]" in text
+
+
+def test_answers_of_another_form_or_agency_are_left_out_and_said(tmp_path: Path, form: ReportForm) -> None:
+    from wfh_docs.letter.sources import load_letter
+    from wfh_docs.render.template import render
+
+    plain = render(load_letter(ROOT / "data" / "examples" / "bao-cao-gui-cap-tren.json").letter).data
+    other_form = _answer()
+    check_answer(form, other_form)
+    (tmp_path / "a.docx").write_bytes(embed_docx(plain, "another-round", other_form))
+    stranger = _answer()
+    stranger.agency = "Sở Ngoại vụ tỉnh khác"
+    check_answer(form, stranger)
+    (tmp_path / "b.docx").write_bytes(embed_docx(plain, form.id, stranger))
+    collected = collect(form, [tmp_path])
+    assert collected.answers == {}
+    assert any("another-round" in n and "a.docx" in n for n in collected.notes)
+    assert any("Sở Ngoại vụ tỉnh khác" in n and "b.docx" in n for n in collected.notes)
