@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import json
+import re
 import sqlite3
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -377,3 +380,42 @@ def test_issue_numbers_a_quyet_dinh_on_its_own_series(
     assert by_series(register_rows(register)) == {"QĐ-UBND": [57], "HĐKL": [1]}
     code, text, err = cli("register", "list", register, "--agency", "UBND")
     assert err == "1 entry\n" and text.split()[1] == "57/QĐ-UBND"
+
+
+# --- the browser app's register page ------------------------------------------------------------
+
+
+def test_the_register_page_shows_and_filters_the_series(tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # anyio's alias, as in test_web
+        from starlette.testclient import TestClient
+
+    from wfh_docs.web.app import create_app
+    from wfh_docs.web.config import WebConfig
+
+    register = tmp_path / "so.sqlite"
+    old_register(register)  # SCT: công văn 1, 2, 4; quyết định 3; the council's 1
+    before = register.read_bytes()
+    with TestClient(create_app(WebConfig(register=register)), base_url="http://127.0.0.1:8750") as c:
+        page = c.get("/so-dang-ky?lang=en").text
+        options = page.split('<select id="series"', 1)[1].split("</select>", 1)[0]
+        assert re.findall(r'<option value="([^"]+)"', options) == ["HĐKL", "QĐ-SCT", "SCT"]
+        one = c.get("/so-dang-ky", params={"series": "QĐ-SCT"}).text
+        assert "03/QĐ-SCT" in one and "01/SCT-VP" not in one and "V/v việc cũ" not in one
+        by_agency = c.get("/so-dang-ky", params={"agency": "SCT"}).text
+        assert all(f"{n}/" in by_agency for n in ("01", "02", "03", "04"))
+        assert "V/v việc cũ" in by_agency  # the công văn's trích yếu
+        sheet = c.get("/so-dang-ky.xlsx", params={"agency": "SCT", "year": "2020"})
+        ws = openpyxl.load_workbook(io.BytesIO(sheet.content)).active
+        assert ws is not None
+        rows = [[cell.value for cell in row][:5] for row in ws.iter_rows(min_row=2)]
+        assert rows == [
+            [2020, "SCT", 3, "QĐ-SCT", "QĐ-SCT"],
+            [2020, "SCT", 1, "SCT-VP", "SCT"],
+            [2020, "SCT", 2, "SCT-VP", "SCT"],
+            [2020, "SCT", 4, "SCT-VP", "SCT"],
+        ]
+    assert register.read_bytes() == before  # read-only: the old register is as it was

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import OutputError
 from ..i18n import _
 from .register_file import ADDED, SERIES_VERSION
-from .series import agency_of, kind_of, old_series
+from .series import agency_of, kind_of, old_series, series_of
 
 _COLUMNS = "agency, year, number, symbol, date, subject, recipient, output, sha256, status, record, created"
 
@@ -38,6 +38,12 @@ class Entry:
     def series(self) -> str:
         """The series the number is of: SCT, QĐ-UBND."""
         return self.agency
+
+    @property
+    def kind(self) -> str:
+        """The kind of document its ký hiệu names: "QĐ", "" for a công văn (its trích yếu is
+        a "V/v …")."""
+        return kind_of(series_of(self.symbol))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..batch.register import NUMBER_MAX, YEAR_MAX, YEAR_MIN, Entry, Register
-from ..batch.series import kind_of, series_for, series_of
+from ..batch.series import series_for, series_of
 from ..i18n import N_, _, ngettext
 from ..letter import vn
 from ..letter.types import TYPES
@@ -42,7 +42,7 @@ def _text(name: str | None) -> str | None:
 
 def _line(e: Entry) -> str:
     recipient = e.recipient.replace("\n", "; ")
-    subject = e.subject if kind_of(e.series) else f"V/v {e.subject}"
+    subject = e.subject if e.kind else f"V/v {e.subject}"
     line = (
         f"{e.year}  {vn.format_doc_number(e.number):>4}/{e.symbol:<12} {e.date or '':<10}  "
         f"{e.status:<8}  {e.output or '':<28}  {recipient}  {subject}"

@@ -1,5 +1,6 @@
-"""Sổ đăng ký: the register of outgoing numbers given with --register, filtered by year and
-agency, and exported as .xlsx."""
+"""Sổ đăng ký: the register of outgoing numbers given with --register, filtered by year, agency
+and series (each kind of document of an agency is numbered on its own series, Điều 15.1: SCT
+for its công văn, QĐ-SCT for its quyết định), and exported as .xlsx."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wfh_docs.batch.register import Entry, Register
+from wfh_docs.batch.series import agency_of
 from wfh_docs.files.naming import safe_stem
 from wfh_docs.i18n import _
 from wfh_docs.web.forms import XLSX, app_of, attachment
@@ -22,55 +24,64 @@ def routes() -> list[Route]:
     return [Route("/so-dang-ky", register_page), Route("/so-dang-ky.xlsx", register_xlsx)]
 
 
-def _entries(request: Request) -> tuple[list[Entry], list[Entry], int | None, str]:
-    path = app_of(request).config.register
-    year_text = request.query_params.get("year", "").strip()
-    year = int(year_text) if year_text.isdigit() else None
-    agency = request.query_params.get("agency", "").strip()
-    if path is None or not path.is_file():
-        return [], [], year, agency
-    reg = Register(path, read_only=True)
-    try:
-        every = reg.entries()
-        shown = reg.entries(agency=agency or None, year=year)
-    finally:
-        reg.close()
-    return every, shown, year, agency
+class _Shown:
+    """The entries the page shows, and the filters they were chosen by."""
+
+    def __init__(self, request: Request) -> None:
+        params = request.query_params
+        year_text = params.get("year", "").strip()
+        self.year = int(year_text) if year_text.isdigit() else None
+        self.agency = params.get("agency", "").strip()
+        self.series = params.get("series", "").strip()
+        self.every: list[Entry] = []
+        self.shown: list[Entry] = []
+        path = app_of(request).config.register
+        if path is None or not path.is_file():
+            return
+        reg = Register(path, read_only=True)
+        try:
+            self.every = reg.entries()
+            self.shown = reg.entries(agency=self.agency, series=self.series, year=self.year)
+        finally:
+            reg.close()
 
 
 async def register_page(request: Request) -> Response:
     app = app_of(request)
-    every, shown, year, agency = _entries(request)
+    shown = _Shown(request)
     return app.page(
         request,
         "register.html",
         configured=app.config.register is not None,
-        entries=shown,
-        years=sorted({e.year for e in every}, reverse=True),
-        agencies=sorted({e.agency for e in every}),
-        year=year,
-        agency=agency,
+        entries=shown.shown,
+        years=sorted({e.year for e in shown.every}, reverse=True),
+        agencies=sorted({agency_of(e.series) for e in shown.every}),
+        all_series=sorted({e.series for e in shown.every}),
+        year=shown.year,
+        agency=shown.agency,
+        series=shown.series,
         query=request.url.query,
     )
 
 
 async def register_xlsx(request: Request) -> Response:
-    _every, shown, year, agency = _entries(request)
+    chosen = _Shown(request)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = _("Register")
-    heads = [_("Year"), _("Agency"), _("Number"), _("Symbol"), _("Date"), _("Subject"), _("Recipients")]
-    ws.append([*heads, _("File"), _("Status"), "SHA-256"])
+    heads = [_("Year"), _("Agency"), _("Number"), _("Symbol"), _("Series"), _("Date"), _("Subject")]
+    ws.append([*heads, _("Recipients"), _("File"), _("Status"), "SHA-256"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for e in shown:
+    for e in chosen.shown:
         ws.append(
             [
                 e.year,
-                e.agency,
+                agency_of(e.series),
                 e.number,
                 e.symbol,
+                e.series,
                 e.date or "",
                 e.subject,
                 e.recipient,
@@ -81,5 +92,6 @@ async def register_xlsx(request: Request) -> Response:
         )
     buf = io.BytesIO()
     wb.save(buf)
-    stem = safe_stem("-".join(["so-dang-ky", agency, str(year or "")]), "so-dang-ky")
+    parts = ["so-dang-ky", chosen.agency, chosen.series, str(chosen.year or "")]
+    stem = safe_stem("-".join(p for p in parts if p), "so-dang-ky")
     return attachment(buf.getvalue(), f"{stem}.xlsx", XLSX)
