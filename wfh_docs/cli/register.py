@@ -55,10 +55,10 @@ def _line(e: Entry) -> str:
 @command(
     "list",
     help=N_(
-        "List the numbers issued in the register PATH, by series, year and number: the number and "
-        "ký hiệu (its series: SCT-VP is of the agency's công văn series SCT, QĐ-SCT of the series "
-        "QĐ-SCT), the date, the status, the file, Kính gửi and the trích yếu. --json gives each "
-        "entry's series as 'series'.\n\n"
+        "List the numbers issued in the register PATH, series by series.\n\n"
+        "Each line has the year, the number and ký hiệu (SCT-VP is of the agency's công văn series "
+        "SCT, QĐ-SCT of its quyết định series QĐ-SCT), the date, the status, the file, Kính gửi and "
+        "the trích yếu; --json gives each entry's series as 'series'.\n\n"
         "\b\nExamples:\n  wfhdoc register list out/register.sqlite --year 2020\n"
         "  wfhdoc register list out/register.sqlite --agency SCT --type quyet-dinh"
     ),
