@@ -190,6 +190,16 @@ def test_the_charts_carry_their_figures_and_are_in_the_report(out: Path, form: R
     assert not any("[[wfhdoc:" in t for t in _paragraphs((out / REPORT).read_bytes()))
 
 
+def test_the_report_carries_its_totals(out: Path, form: ReportForm) -> None:
+    import json
+
+    trace = json.loads((out / TRACE).read_text(encoding="utf-8"))
+    [(form_id, totals)] = read_docx(out / REPORT)
+    assert form_id == form.id and totals.agency == "Sở Thông tin và Truyền thông"
+    assert totals.raw["home"] == int(trace["totals"]["home"]["value"]) == 1238
+    assert totals.raw["home_rate"] == Decimal("65.4")
+
+
 def test_the_report_and_the_reminders_pass_the_check(out: Path) -> None:
     letters = [out / REPORT, *sorted((out / "don-doc").glob("*.docx"))]
     assert len(letters) == 1 + 7

@@ -19,9 +19,10 @@ from ..files.output import write_atomic
 from ..i18n import _
 from ..render.template import Template
 from .aggregate import Total, totals
-from .answers import Finding
+from .answers import Answer, Finding
 from .charts import Chart, parts_chart, ratio_chart
 from .collect import Collected, collect
+from .embed import embed_docx
 from .form import ReportForm
 from .io import write_output
 from .narrative import Status, report_data, status
@@ -168,6 +169,19 @@ def report_docx(
     return insert_charts(rendered.data, charts), [*prepared.warnings, *rendered.warnings]
 
 
+def _totals_answer(form: ReportForm, tot: dict[str, Total]) -> Answer:
+    """The report's own figures, carried as its data: the totals that are numbers."""
+    c = form.consolidated
+    answer = Answer(
+        agency=c.issuer.short_name, origin=REPORT, abbreviation=c.issuer.abbreviation, date=c.date
+    )
+    answer.number = c.number
+    for ident, total in tot.items():
+        if total.how in ("sum", "ratio", "mean", "yes") and total.value is not None:
+            answer.values[ident] = total.value
+    return answer
+
+
 def tong_hop(
     form: ReportForm,
     sources: list[Path],
@@ -194,6 +208,7 @@ def tong_hop(
     charts = make_charts(form, collected, st, tot)
     data = report_data(form, collected, tot, charts, status_appendix(form, collected, st))
     docx, warnings = report_docx(data, charts, template)
+    docx = embed_docx(docx, form.id, _totals_answer(form, tot))
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(_("{path}: is a file, not a folder").format(path=outdir))
     outdir.mkdir(parents=True, exist_ok=True)

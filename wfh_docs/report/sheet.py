@@ -121,13 +121,20 @@ def read_workbook(form: ReportForm, path: Path, sheet: str | None = None) -> lis
     try:
         with Archive(path, limits=WORKBOOK_LIMITS) as archive:
             archive.check_all()
-        wb = load_workbook(path, data_only=True, read_only=True)
+        wb = load_workbook(path, data_only=True)
     except ArchiveError:
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise InputError(
             str(path), [Problem("", _("cannot read the workbook ({reason})").format(reason=exc))]
         ) from None
+    try:
+        return _rows(form, path, wb, sheet)
+    finally:
+        wb.close()
+
+
+def _rows(form: ReportForm, path: Path, wb: Any, sheet: str | None) -> list[Answer]:
     try:
         ws = wb[sheet] if sheet else (wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0])
     except KeyError:
@@ -138,24 +145,16 @@ def read_workbook(form: ReportForm, path: Path, sheet: str | None = None) -> lis
     heads = list(next(rows, ()))
     fields, figures = _columns(form, heads)
     if not figures:
-        raise InputError(
-            str(path),
-            [
-                Problem(
-                    _("sheet '{sheet}', row 1").format(sheet=ws.title),
-                    _("no column of the report form's figures (headers such as '{header}')").format(
-                        header=header(figure_columns(form)[0])
-                    ),
-                )
-            ],
+        where = _("sheet '{sheet}', row 1").format(sheet=ws.title)
+        message = _("no column of the report form's figures (headers such as '{header}')").format(
+            header=header(figure_columns(form)[0])
         )
-    answers = [
+        raise InputError(str(path), [Problem(where, message)])
+    return [
         _answer(path, ws.title, number, list(values), fields, figures)
         for number, values in enumerate(rows, start=2)
         if any(v not in (None, "") for v in values)
     ]
-    wb.close()
-    return answers
 
 
 def _at(values: list[Any], column: int | None) -> Any:
