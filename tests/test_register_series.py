@@ -419,3 +419,39 @@ def test_the_register_page_shows_and_filters_the_series(tmp_path: Path) -> None:
             [2020, "SCT", 4, "SCT-VP", "SCT"],
         ]
     assert register.read_bytes() == before  # read-only: the old register is as it was
+
+
+def test_a_letter_that_changes_its_kind_leaves_no_number_behind(tmp_path: Path) -> None:
+    """A letter numbered as a công văn and not issued, then made a quyết định: its công văn
+    number is given back when it is the series' last, else kept for it, and the user told."""
+    from wfh_docs.batch.register import Register
+
+    def draw(reg: Register, series: str, identity: str) -> tuple[int, str]:
+        symbol = "SCT-VP" if series == "SCT" else series
+        got = reg.allocate(
+            agency=series,
+            year=2020,
+            symbol=symbol,
+            date="2020-04-06",
+            subject="việc",
+            recipient="Nơi nhận",
+            record=f"b.json:{identity}",
+            identity=identity,
+            input_sha256=f"{series}-{identity}",
+        )
+        return got.number, got.note
+
+    with Register(tmp_path / "so.sqlite") as reg:
+        assert draw(reg, "SCT", "x") == (1, "")
+        assert draw(reg, "QĐ-SCT", "x") == (1, "")  # 01/SCT-VP given back: the series' last
+        assert [(e.series, e.number) for e in reg.entries()] == [("QĐ-SCT", 1)]
+        assert draw(reg, "SCT", "y")[0] == 1 and draw(reg, "SCT", "z")[0] == 2
+        number, note = draw(reg, "QĐ-SCT", "y")  # 01/SCT-VP has 02 after it: kept for y
+        assert number == 2 and "had the number 01/SCT-VP on another series" in note
+        assert [(e.series, e.number) for e in reg.entries()] == [
+            ("QĐ-SCT", 1),
+            ("QĐ-SCT", 2),
+            ("SCT", 1),
+            ("SCT", 2),
+        ]
+        assert draw(reg, "SCT", "w")[0] == 3  # nothing skipped, nothing given twice

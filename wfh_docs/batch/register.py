@@ -135,7 +135,8 @@ class Register:
             if row is not None:
                 allocation = self._known(row, agency, year, letter)
             else:
-                allocation = Allocation(self._new(agency, year, identity, letter))
+                number = self._new(agency, year, identity, letter)
+                allocation = Allocation(number, self._elsewhere(agency, year, identity))
             db.execute("COMMIT")
             return allocation
         except sqlite3.DatabaseError as exc:
@@ -204,6 +205,35 @@ class Register:
             (agency, year, number, *letter[:4], letter.record, letter.input_sha256, _now(), identity),
         )
         return number
+
+    def _elsewhere(self, agency: str, year: int, identity: str) -> str:
+        """A letter numbered on another series before (its kind, or issue --agency, changed) and
+        not issued there: that number is given back when it is the last of its series, so that
+        none is skipped; else it stays reserved for the letter, and the user is told (in the
+        caller's transaction)."""
+        db = self._db
+        kept = []
+        for series, number, symbol in db.execute(
+            "SELECT agency, number, symbol FROM issued WHERE year = ? AND identity = ? AND agency != ? "
+            "AND status = 'reserved' ORDER BY agency, number",
+            (year, identity, agency),
+        ).fetchall():
+            (last,) = db.execute(
+                "SELECT MAX(number) FROM issued WHERE agency = ? AND year = ?", (series, year)
+            ).fetchone()
+            if last == number:
+                db.execute(
+                    "DELETE FROM issued WHERE agency = ? AND year = ? AND number = ?", (series, year, number)
+                )
+            else:
+                kept.append(f"{number:02d}/{symbol}")
+        if not kept:
+            return ""
+        return _(
+            "this letter had the number {numbers} on another series of the register before (its "
+            "kind of document or its series changed); that number stays reserved for it, as a later "
+            "one was given since"
+        ).format(numbers=", ".join(kept))
 
     def _next_of(self, agency: str, year: int) -> int:
         """The number after the last of the series, or its start when that is later."""
