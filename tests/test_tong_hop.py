@@ -93,6 +93,13 @@ def test_each_rule_names_agency_sheet_row_cell(
         assert part in text, text
 
 
+def test_figures_typed_as_text_read_the_vietnamese_way(form: ReportForm) -> None:
+    answer = _answer(staff="1.530", home="1.245", office="285", online_services="81,4", budget="12.500.000")
+    assert check_answer(form, answer) == []
+    assert (answer.values["staff"], answer.values["online_services"]) == (1530, Decimal("81.4"))
+    assert answer.values["budget"] == 12500000
+
+
 def test_a_computed_percentage_typed_otherwise_is_found(form: ReportForm) -> None:
     findings = check_answer(form, _answer(home_rate="90"))
     assert [f.rule for f in findings] == ["computed"]

@@ -5,6 +5,7 @@ over its limit, a percentage over 100 or not the one its counts give, a choice n
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,7 +17,8 @@ from .form import Indicator, ReportForm
 Value = int | Decimal | str | bool
 YES = ("có", "co", "yes", "x", "true", "1")
 NO = ("không", "khong", "no", "false", "0")
-TOLERANCE = Decimal("0.05")  # a typed percentage within this of the computed one agrees
+TOLERANCE = Decimal("0.05")
+_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")  # a typed percentage within this of the computed one agrees
 
 
 @dataclass
@@ -70,7 +72,10 @@ def _number(ind: Indicator, raw: Any) -> Value:
         raise ValueError(_("is not a number"))
     if isinstance(raw, str):
         text = raw.strip().replace(" ", "")
-        text = text.replace(".", "").replace(",", ".") if "," in text or text.count(".") > 1 else text
+        if "," in text:  # the Vietnamese way: 1.245,5
+            text = text.replace(".", "").replace(",", ".")
+        elif _GROUPED.fullmatch(text) and ind.type in ("count", "amount"):  # 1.245 is a thousand and more
+            text = text.replace(".", "")
         try:
             raw = Decimal(text.removesuffix("%"))
         except InvalidOperation:
