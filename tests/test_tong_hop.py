@@ -336,7 +336,11 @@ def test_the_command_end_to_end_and_its_files_kept(tmp_path: Path) -> None:
     assert "25/27" in first.output
     for name in (REPORT, TRACE, "bieu-do-1.png", "bieu-do-2.png", "bieu-do-3.png", "don-doc.json"):
         assert (outdir / name).is_file(), name
-    assert len(list((outdir / "don-doc").glob("*.docx"))) == 7
+    reminders = sorted((outdir / "don-doc").glob("*.docx"))
+    assert len(reminders) == 7
+    for letter in reminders:  # unnumbered, undated: left for the document system
+        assert [f for f in check_docx(letter.read_bytes()) if f.severity == "error"] == [], letter.name
+        assert any(t.startswith("Số:") for t in _paragraphs(letter.read_bytes()))
     again = runner.invoke(tong_hop_command, args)
     assert again.exit_code == 0, (again.output, again.exception)
     (outdir / "bieu-do-1.png").write_bytes(b"my own picture")
