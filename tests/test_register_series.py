@@ -307,6 +307,9 @@ def test_an_old_register_keeps_every_number_and_each_series_goes_on(tmp_path: Pa
         "qd-new.docx": "04/QĐ-SCT",
     }
     assert by_series(register_rows(register)) == {"SCT": [1, 2, 4, 5], "QĐ-SCT": [3, 4], "HĐKL": [1]}
+    for r in register_rows(register):  # each letter of the batch marked issued on its own row
+        if r["output"] in numbers:
+            assert numbers[r["output"]] == f"{r['number']:02d}/{r['symbol']}" and r["status"] == "issued"
     db = sqlite3.connect(register)
     try:
         first = "SELECT agency, number FROM revisions WHERE subject = 'bản đầu'"
