@@ -458,3 +458,40 @@ def test_a_letter_that_changes_its_kind_leaves_no_number_behind(tmp_path: Path) 
             ("SCT", 2),
         ]
         assert draw(reg, "SCT", "w")[0] == 3  # nothing skipped, nothing given twice
+
+
+def test_an_old_register_opened_by_two_runs_at_once_moves_once(tmp_path: Path) -> None:
+    register = tmp_path / "old.sqlite"
+    old_register(register)
+    # a quyết định given 03 by hand on its own series already: the old 03/QĐ-SCT stays where it
+    # is, rather than two rows of one number
+    db = sqlite3.connect(register)
+    db.execute(
+        "INSERT INTO issued (agency, year, number, symbol, subject, recipient, status, record, "
+        "input_sha256, created) VALUES ('QĐ-SCT', 2020, 3, 'QĐ-SCT', 'bằng tay', '', 'issued', 'x', 'y', 'z')"
+    )
+    db.commit()
+    db.close()
+    code = (
+        "import sys; from pathlib import Path; from wfh_docs.batch.register import Register; "
+        "Register(Path(sys.argv[1])).close()"
+    )
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code, str(register)], cwd=ROOT, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    for run in runs:
+        _out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err.decode()
+    rows = register_rows(register)
+    assert by_series(rows) == {"SCT": [1, 2, 3, 4], "QĐ-SCT": [3], "HĐKL": [1]}
+    assert {(r["agency"], r["subject"]) for r in rows if r["number"] == 3} == {
+        ("SCT", "việc cũ"),
+        ("QĐ-SCT", "bằng tay"),
+    }
+    db = sqlite3.connect(register)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("SELECT agency FROM revisions").fetchall() == [("SCT",)]  # with its row
+    finally:
+        db.close()
