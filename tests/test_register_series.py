@@ -23,7 +23,7 @@ import pytest
 from helpers import EXAMPLES, ROOT, require_tool, soffice_pdf
 from test_adversarial_register import Cli, manifest, register_rows
 
-from wfh_docs.batch.series import old_series, series_for, series_of
+from wfh_docs.letter.series import old_series, series_for, series_of
 
 QD_SCT = EXAMPLES / "quyet-dinh-ban-hanh-quy-che.json"  # a quyết định of the Sở Công Thương
 QD_UBND = EXAMPLES / "quyet-dinh-to-cong-tac.json"  # one of UBND huyện Can Lộc

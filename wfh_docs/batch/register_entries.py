@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ..errors import OutputError
 from ..i18n import _
+from ..letter.series import agency_of, kind_of, old_series, series_of
 from .register_file import ADDED, SERIES_VERSION
-from .series import agency_of, kind_of, old_series, series_of
 
 _COLUMNS = "agency, year, number, symbol, date, subject, recipient, output, sha256, status, record, created"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import OutputError
 from ..i18n import _
-from .series import old_series
+from ..letter.series import old_series
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS issued (

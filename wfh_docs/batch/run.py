@@ -246,7 +246,7 @@ class _Run:
         drawn = draw_number(self.reg, self.seen, self.options.source.name, record, letter, input_sha)
         if drawn is None:
             return None
-        return Issued(letter.issuer.abbreviation, drawn.year, drawn.number, drawn.note)
+        return Issued(drawn.series, drawn.year, drawn.number, drawn.note)  # the series: SCT, QĐ-SCT …
 
     def chunks(self) -> Iterator[list[Job]]:
         # Letters go to a worker in chunks, one round trip each; smaller towards the end, so

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 _HELP = N_(
     "Issue letters the leader has signed, as the văn thư does (Nghị định 30, Điều 15.3): take "
-    "the next number of the agency and year from the register, write it into the blank after "
+    "the next number of its series and year from the register (a công văn on its agency's "
+    "series, a quyết định on its own), write it into the blank after "
     "'Số:', the date into the blanks of 'ngày … tháng … năm …' and of each phụ lục's "
     "'(Kèm theo … số … ngày …)' line, each as a signature of the agency's certificate in Times "
     "New Roman 13 pt, then put the seal over the left third of the leader's signature.\n\n"

@@ -32,8 +32,10 @@ from .mau_excel import mau_excel
 from .options import SHOW_VERSION, Group, Option, option
 from .pdf import pdf
 from .register import register
+from .report import report_form
 from .schema import schema
 from .sign import sign, verify
+from .tong_hop import tong_hop
 from .web import web
 
 
@@ -69,7 +71,21 @@ def cli(verbose: bool, lang: str | None) -> None:
     state.verbose = verbose
 
 
-for _command in (build, batch, register, check, pdf, sign, issue, verify, web, mau_excel, schema):
+for _command in (
+    build,
+    batch,
+    register,
+    check,
+    pdf,
+    sign,
+    issue,
+    verify,
+    web,
+    mau_excel,
+    report_form,
+    tong_hop,
+    schema,
+):
     cli.add_command(_command)
 cli.add_command(mau_excel, name="excel-template")
 

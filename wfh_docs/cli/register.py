@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from ..batch.register import NUMBER_MAX, YEAR_MAX, YEAR_MIN, Entry, Register
-from ..batch.series import series_for, series_of
 from ..i18n import N_, _, ngettext
 from ..letter import vn
+from ..letter.series import series_for, series_of
 from ..letter.types import TYPES
 from .options import Group, command, json_option, option
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from ..batch.series import kind_of, series_of
 from ..i18n import _
 from ..letter import vn
+from ..letter.series import kind_of, series_of
 from .appearance import DESCENT
 from .base import Box, Widget, bad
 from .blanks import Blank, Blanks, find_blanks
@@ -103,7 +103,7 @@ class IssueResult:
 
 def series_of_symbol(symbol: str) -> tuple[str, str]:
     """The register's series and the kind of document a ký hiệu names, as the letter model
-    numbers it (Letter.series, batch.series): SCT-VP -> (SCT, CV), QĐ-UBND -> (QĐ-UBND, QĐ), so
+    numbers it (Letter.series, letter.series): SCT-VP -> (SCT, CV), QĐ-UBND -> (QĐ-UBND, QĐ), so
     that an agency's quyết định and its công văn are numbered apart (Điều 15.1)."""
     series = series_of(symbol)
     return series, kind_of(series) or "CV"

@@ -13,9 +13,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wfh_docs.batch.register import Entry, Register
-from wfh_docs.batch.series import agency_of
 from wfh_docs.files.naming import safe_stem
 from wfh_docs.i18n import _
+from wfh_docs.letter.series import agency_of
 from wfh_docs.web.forms import XLSX, app_of, attachment
 from wfh_docs.web.state import status_text
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..letter.types import TYPES
+from .types import TYPES
 
 # ND 30 Phụ lục III: the abbreviations of the kinds of document that open a ký hiệu, those
 # wfhdoc makes (letter.types) and the others of the list (HĐ hợp đồng, BGN biên bản giao nhận …)
