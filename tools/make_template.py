@@ -399,6 +399,9 @@ def document_xml() -> str:
             [
                 tag("{%p if doc.cong_van %}")
                 + p("TrichYeu", "V/v {{ subject }}")
+                + tag("{%p elif not urgency_box %}")
+                # a table cell holds at least one paragraph (ISO/IEC 29500-1 §17.4.66)
+                + p("Normal")
                 + tag("{%p endif %}")
                 + tag("{{p urgency_box }}"),
                 p("Normal"),
