@@ -168,3 +168,81 @@ def test_mau_excel_never_replaces_a_file(tmp_path: Path, capsys: pytest.CaptureF
 def test_workbook_bytes_are_the_same_every_time() -> None:
     data = json.loads(REFERENCE_JSON.read_text(encoding="utf-8"))
     assert openpyxl.load_workbook(io.BytesIO(workbook_bytes(data))).sheetnames == ["Văn bản", "Giải thích"]
+
+
+KIND_HEADERS = [
+    "Loại văn bản",
+    "Tên cơ quan",
+    "Chữ viết tắt tên cơ quan",
+    "Đơn vị soạn thảo",
+    "Địa danh",
+    "Số",
+    "Ngày",
+    "Trích yếu",
+    "Thẩm quyền ban hành",
+    "Căn cứ ban hành",
+    "Theo đề nghị của",
+    "Nội dung",
+    "Chức vụ",
+    "Người ký",
+]
+
+
+def _decision(kind: Any, number: int) -> list[Any]:
+    return [
+        kind,
+        "ỦY BAN NHÂN DÂN\nHUYỆN CAN LỘC",
+        "UBND",
+        "NV",
+        "Can Lộc",
+        number,
+        "02/04/2020",
+        "Về việc thành lập Tổ công tác",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CAN LỘC",
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015\n"
+        "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ",
+        "Trưởng phòng Nội vụ huyện",
+        "Điều 1. Thành lập Tổ công tác.\nĐiều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+        "CHỦ TỊCH",
+        "Nguyễn Văn An",
+    ]
+
+
+@pytest.mark.parametrize("typed", ["Quyết định", "QUYẾT ĐỊNH", "quyet dinh", "QĐ", "quyet-dinh", "Mẫu 1.2"])
+def test_the_kind_column_reads_a_quyet_dinh_however_the_clerk_names_it(tmp_path: Path, typed: str) -> None:
+    report = run_batch(_book(tmp_path, [_decision(typed, 7)], KIND_HEADERS), tmp_path / "out", workers=1)
+    assert [r.status for r in report.rows] == ["built"], report.rows[0].message
+    text = _text(tmp_path / "out" / report.rows[0].output)
+    assert "Số: 07/QĐ-UBND" in text
+    assert "QUYẾT ĐỊNH" in text and "Về việc thành lập Tổ công tác" in text
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CAN LỘC" in text
+    # each line of the cell a căn cứ, ';' after each; '.' after the proposal that closes them
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;" in text
+    assert "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ;" in text
+    assert "Theo đề nghị của Trưởng phòng Nội vụ huyện." in text
+    assert "Điều 1. Thành lập Tổ công tác." in text and "V/v" not in text
+
+
+def test_a_kind_the_decree_does_not_have_is_named_by_its_cell(tmp_path: Path) -> None:
+    book = _book(tmp_path, [_decision("Quyết đinh bổ nhiệm", 8)], KIND_HEADERS)
+    report = run_batch(book, tmp_path / "out", workers=1)
+    assert report.rows[0].status == "failed"
+    message = report.rows[0].message
+    assert 'column A "Loại văn bản" (type)' in message
+    assert '"Quyết đinh bổ nhiệm" is not a kind of document of Phụ lục III' in message
+    assert "Quyết định, Chỉ thị" in message and "Giấy nghỉ phép" in message
+
+
+def test_an_empty_kind_cell_is_a_cong_van(tmp_path: Path) -> None:
+    row = [None, "SỞ Y TẾ", "SYT", "VP", "Quảng Trị", 5, "09.04.2020", "báo cáo tình hình", None, None, None]
+    headers = [*KIND_HEADERS[:8], "Kính gửi", "Nội dung", "Người ký"]
+    row[8:] = ["Sở Nội vụ", "Sở Y tế báo cáo như sau.", "Lê Văn A"]
+    book = _book(tmp_path, [row], headers)
+    wb = openpyxl.load_workbook(book)
+    wb.active.cell(row=1, column=12, value="Chức vụ")
+    wb.active.cell(row=2, column=12, value="GIÁM ĐỐC")
+    wb.save(book)
+    report = run_batch(book, tmp_path / "out", workers=1)
+    assert [r.status for r in report.rows] == ["built"], report.rows[0].message
+    text = _text(tmp_path / "out" / report.rows[0].output)
+    assert "Số: 05/SYT-VP" in text and "V/v báo cáo tình hình" in text

@@ -19,7 +19,7 @@ from wfh_docs.check.docx import Docx
 from wfh_docs.errors import InputError, TemplateError
 from wfh_docs.letter.model import Letter
 from wfh_docs.letter.sources import load_letter, validate
-from wfh_docs.letter.types import TYPES
+from wfh_docs.letter.types import NAMES, TYPES, type_id
 from wfh_docs.render import Template
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -444,7 +444,7 @@ def test_a_refused_ky_hieu_says_the_decree_and_the_conforming_form(field: str, v
     ("change", "where"),
     [
         ({"type": ["quyet-dinh"]}, "$.type"),
-        ({"bases": "Căn cứ Luật A"}, "$.bases"),
+        ({"bases": {"Căn cứ": "Luật A"}}, "$.bases"),
         ({"bases": [""]}, "$.bases[0]"),
         ({"issuing_authority": 5}, "$.issuing_authority"),
         ({"attachment": {"name": "QUY CHẾ", "subject": "X", "content": []}}, "$.attachment.content"),
@@ -526,3 +526,34 @@ def contract_cc(letter: Letter) -> list[str]:
     from wfh_docs.render.contract import cc_lines
 
     return cc_lines(letter)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("Quyết định", "quyet-dinh"),
+        ("QUYẾT ĐỊNH", "quyet-dinh"),
+        ("quyet dinh", "quyet-dinh"),
+        ("Quye\u0302\u0301t đi\u0323nh", "quyet-dinh"),  # NFD, as Excel on a Mac writes it
+        ("QĐ", "quyet-dinh"),
+        ("Mẫu 1.9", "bien-ban"),
+        ("Kế hoạch", "ke-hoach"),
+        ("Giấy uỷ quyền", "giay-uy-quyen"),  # the old place of the tone mark
+        ("ĐA", "de-an"),
+        ("DA", "du-an"),  # abbreviations that differ by a diacritic are told apart
+        ("Công văn", "cong-van"),
+        ("CV", "cong-van"),
+    ],
+)
+def test_a_kind_is_read_as_a_clerk_names_it(typed: str, kind: str) -> None:
+    data = _data("cong-van-451-SCT-VP-2020")
+    assert type_id(typed) == kind
+    if kind == "cong-van":
+        data["type"] = typed
+        assert validate(data, "test").doc_type == "cong-van"
+
+
+def test_the_names_a_clerk_picks_are_the_decrees_in_its_order() -> None:
+    assert NAMES[:3] == ("Công văn", "Nghị quyết", "Quyết định")
+    assert len(NAMES) == len(set(NAMES)) == len(TYPES)
+    assert all(type_id(name) == t for name, t in zip(NAMES, TYPES, strict=True))

@@ -30,7 +30,7 @@ def _column(ws, label: str) -> int:
 def test_headers_are_the_clerks_terms_in_the_order_of_the_letter(book: openpyxl.Workbook) -> None:
     ws = book[SHEET]
     heads = [c.value for c in ws[1]]
-    assert heads[:3] == ["Mã", "Cơ quan chủ quản", "Tên cơ quan ban hành *"]
+    assert heads[:4] == ["Mã", "Loại văn bản", "Cơ quan chủ quản", "Tên cơ quan ban hành *"]
     order = [labels.field_for_header(str(h)) for h in heads]
     assert order == [c.field for c in labels.COLUMNS]
     assert (
@@ -61,6 +61,18 @@ def test_drop_down_lists_for_the_decrees_choices(book: openpyxl.Workbook) -> Non
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists[f"{authority}2:{authority}1001"] == '"KT.,TM.,TL.,TUQ.,Q."'
     assert lists[f"{urgency}2:{urgency}1001"] == '"KHẨN,THƯỢNG KHẨN,HỎA TỐC"'
+
+
+def test_the_kind_is_picked_from_the_decrees_names(book: openpyxl.Workbook) -> None:
+    ws = book[SHEET]
+    kind = openpyxl.utils.get_column_letter(_column(ws, "Loại văn bản"))
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    names = lists[f"{kind}2:{kind}1001"].strip('"').split(",")
+    assert names[:3] == ["Công văn", "Nghị quyết", "Quyết định"]
+    assert {"Kế hoạch", "Báo cáo", "Tờ trình", "Giấy mời", "Biên bản", "Giấy nghỉ phép"} <= set(names)
+    assert len(lists[f"{kind}2:{kind}1001"]) <= 257  # Excel's limit: 255 characters in the quotes
+    note = ws[f"{kind}1"].comment.text
+    assert "để trống là Công văn" in note and "QĐ" in note
 
 
 def test_formats_keep_what_the_clerk_types(book: openpyxl.Workbook) -> None:
@@ -100,6 +112,10 @@ def test_the_glossary_sheet_lists_every_column(book: openpyxl.Workbook) -> None:
         ("Ki\u0301nh gửi", "recipients"),  # NFD, as Excel on a Mac may write it
         ("issuer.abbreviation", "issuer.abbreviation"),
         ("Ghi chú", None),
+        ("Loại văn bản", "type"),
+        ("Tên loại", "type"),
+        ("Căn cứ", "bases"),
+        ("Thư ký", "secretary.name"),
         ("STT", None),
     ],
 )

@@ -800,6 +800,7 @@ AGENCIES = [
 # The workbook's columns, in order: dotted JSON paths that wfhdoc batch reads.
 COLUMNS = [
     "output_name",
+    "type",
     "issuer.parent",
     "issuer.name",
     "issuer.short_name",
@@ -829,6 +830,7 @@ def row(a: Agency) -> dict[str, Any]:
     """One letter as the cells of a sheet row (None leaves the cell empty)."""
     return {
         "output_name": output_name(a),
+        "type": "Công văn",  # as a clerk picks it in the list (Mẫu 1.5)
         "issuer.parent": a.parent,
         "issuer.name": a.name,
         "issuer.short_name": a.short,

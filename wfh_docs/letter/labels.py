@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..i18n import language
+from .types import NAMES
 
 Kind = Literal["text", "lines", "date", "number", "choice", "file"]
 
@@ -43,6 +44,16 @@ COLUMNS: tuple[Column, ...] = (
         "Mã riêng của văn bản trong bảng (không bắt buộc), để chạy lại vẫn giữ đúng số đã cấp, ví dụ: SYT-01",
         aliases=("Mã văn bản", "Mã hồ sơ", "Khóa"),
         width=10,
+    ),
+    Column(
+        "type",
+        "Loại văn bản",
+        "Tên loại văn bản theo Phụ lục III (chọn trong danh sách); để trống là Công văn. Cũng đọc "
+        "được chữ viết tắt (QĐ, KH, BC) hoặc gõ không dấu (quyet dinh). Ví dụ: Quyết định",
+        kind="choice",
+        choices=NAMES,
+        aliases=("Tên loại", "Tên loại văn bản", "Loại VB"),
+        width=16,
     ),
     Column(
         "issuer.parent",
@@ -128,7 +139,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "subject",
         "Trích yếu",
-        "Trích yếu nội dung công văn (ô 5b), in sau V/v. Ví dụ: báo cáo tình hình ứng dụng CNTT",
+        "Trích yếu nội dung (ô 5b): của công văn, in sau V/v; của loại khác, in dưới tên loại "
+        "(để trống với giấy giới thiệu, giấy nghỉ phép). Ví dụ: báo cáo tình hình ứng dụng CNTT",
         required=True,
         aliases=("Trích yếu nội dung", "V/v", "Về việc"),
         width=40,
@@ -136,12 +148,37 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "recipients",
         "Kính gửi",
-        "Nơi nhận ở dòng Kính gửi (ô 9a); nhiều nơi: mỗi nơi một dòng trong ô (Alt+Enter), "
-        "không gõ dấu gạch đầu dòng. Ví dụ: Sở Thông tin và Truyền thông",
+        "Nơi nhận ở dòng Kính gửi (ô 9a) của công văn, công điện, báo cáo hoặc tờ trình gửi cấp "
+        "trên; nhiều nơi: mỗi nơi một dòng trong ô (Alt+Enter), không gõ dấu gạch đầu dòng. "
+        "Ví dụ: Sở Thông tin và Truyền thông",
         kind="lines",
         required=True,
         aliases=("Nơi nhận kính gửi", "Kính gửi:"),
         width=34,
+    ),
+    Column(
+        "issuing_authority",
+        "Thẩm quyền ban hành",
+        "Quyết định, nghị quyết: thẩm quyền ban hành, in hoa trên các căn cứ; công điện: người gửi "
+        "(… điện:). Ví dụ: CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ",
+        aliases=("Thẩm quyền",),
+        width=30,
+    ),
+    Column(
+        "bases",
+        "Căn cứ ban hành",
+        "Quyết định, nghị quyết: mỗi căn cứ một dòng trong ô (Alt+Enter), không gõ dấu ; ở cuối. "
+        "Ví dụ: Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015",
+        kind="lines",
+        aliases=("Căn cứ",),
+        width=40,
+    ),
+    Column(
+        "proposal",
+        "Theo đề nghị của",
+        "Quyết định: người đề nghị, in sau “Theo đề nghị của”. Ví dụ: Giám đốc Sở Nội vụ",
+        aliases=("Đề nghị của",),
+        width=24,
     ),
     Column(
         "body",
@@ -203,6 +240,13 @@ COLUMNS: tuple[Column, ...] = (
         required=True,
         aliases=("Họ tên người ký", "Họ và tên người ký"),
         width=22,
+    ),
+    Column(
+        "secretary.name",
+        "Thư ký",
+        "Biên bản: họ và tên thư ký (người ghi biên bản), ký bên trái. Ví dụ: Trần Thị Lan",
+        aliases=("Họ và tên thư ký", "Người ghi biên bản"),
+        width=20,
     ),
     Column(
         "cc",
@@ -333,11 +377,7 @@ OTHER_LABELS: dict[str, str] = {
         )
     },
     "signer.signature_text": "Chữ ở chỗ ký",
-    "type": "Loại văn bản",
-    "issuing_authority": "Thẩm quyền ban hành",
-    "bases": "Căn cứ ban hành",
     "bases[]": "Căn cứ ban hành",
-    "proposal": "Theo đề nghị của",
     "attachment": "Văn bản ban hành kèm theo quyết định",
     "attachment.name": "Tên loại văn bản kèm theo",
     "attachment.subject": "Trích yếu văn bản kèm theo",
@@ -345,7 +385,6 @@ OTHER_LABELS: dict[str, str] = {
     "attachment.content[]": "Nội dung văn bản kèm theo",
     "secretary": "Thư ký",
     "secretary.title": "Chức danh thư ký",
-    "secretary.name": "Họ và tên thư ký",
     "confirmation": "Xác nhận nơi nghỉ phép",
 }
 

@@ -28,7 +28,7 @@ from .blocks import BLOCK_MESSAGE, UNION_TAGS, Block, Cell, Heading, PageBreak, 
 from .labels import field_name
 from .parties import Issuer, MultiLine, OneLine, Signer, _Model, _symbol
 from .typed import Attachment, Secretary
-from .types import TYPES, DocType, TypeId
+from .types import NAMES, TYPES, DocType, TypeId, type_id
 
 # 08/04/2020, 8/4/2020, 08.04.2020, 08-04-2020: day first, as Vietnamese write it
 _DATE_VN = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
@@ -155,13 +155,36 @@ class Letter(_Model):
         """Kinds without Kính gửi or trích yếu need not write them."""
         if isinstance(data, dict):
             given = data.get("type", "cong-van")
-            kind = TYPES.get(given) if isinstance(given, str) else None
+            found = type_id(given) if isinstance(given, str) else None
+            kind = TYPES.get(found) if found else None
             # a wrong type is the one problem told: what it would need is not guessed at
             if (kind is None or kind.layout not in ("cong-van", "telegram")) and "recipients" not in data:
                 data = {**data, "recipients": []}
             if (kind is None or not kind.has_subject) and "subject" not in data:
                 data = {**data, "subject": ""}
         return data
+
+    @field_validator("bases", mode="before")
+    @classmethod
+    def _bases(cls, value: Any) -> Any:
+        """A text is one căn cứ a line, as a workbook's cell holds them (Alt+Enter)."""
+        if isinstance(value, str):
+            return [line.strip() for line in value.split("\n") if line.strip()]
+        return value
+
+    @field_validator("doc_type", mode="before")
+    @classmethod
+    def _doc_type(cls, value: Any) -> Any:
+        """A kind named as a clerk writes it ('Quyết định', 'QĐ', 'quyet dinh') is its id."""
+        found = type_id(value) if isinstance(value, str) else None
+        if found is None:
+            raise ValueError(
+                _(
+                    "{value} is not a kind of document of Phụ lục III: write one of {names} "
+                    "(or its id, e.g. 'quyet-dinh')"
+                ).format(value=json.dumps(value, ensure_ascii=False), names=", ".join(NAMES))
+            )
+        return found
 
     @field_validator("subject")
     @classmethod

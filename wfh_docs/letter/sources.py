@@ -26,7 +26,7 @@ from ..i18n import _
 from .labels import field_name
 from .model import Letter
 from .problems import json_path, json_type, problem, problem_from_error
-from .types import TYPES
+from .types import TYPES, type_id
 
 
 @dataclass(frozen=True)
@@ -303,7 +303,9 @@ def _adds_nhu_tren(data: dict[str, Any]) -> bool:
     """Does wfhdoc open this letter's Nơi nhận with "Như trên" (render.contract): a công văn, a
     công điện, a giấy giới thiệu, a kind with tên loại sent to named recipients? A giấy mời or a
     kế hoạch whose clerk wrote "Như trên" keeps it."""
-    kind = TYPES.get(data.get("type", "cong-van")) if isinstance(data.get("type", "cong-van"), str) else None
+    given = data.get("type", "cong-van")
+    found = type_id(given) if isinstance(given, str) else None
+    kind = TYPES.get(found) if found else None
     if kind is None or kind.layout in ("cong-van", "telegram") or kind.id == "giay-gioi-thieu":
         return True
     return kind.layout == "named" and bool(data.get("recipients"))

@@ -14,6 +14,7 @@ ký hiệu ("QĐ-UBND", "KH-SCT"); a công văn's ký hiệu is the agency's and
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,6 +30,7 @@ class DocType:
     layout: Layout = "named"
     has_subject: bool = True  # a trích yếu under the tên loại
     command: str = ""  # "QUYẾT ĐỊNH:" before the articles of a decision
+    aliases: tuple[str, ...] = ()  # other names a clerk writes for it
 
     @property
     def title_case(self) -> str:
@@ -60,7 +62,7 @@ _ALL = (
     DocType("cong-dien", "1.6", "CÔNG ĐIỆN", "CĐ", "telegram"),
     DocType("giay-moi", "1.7", "GIẤY MỜI", "GM"),
     DocType("giay-gioi-thieu", "1.8", "GIẤY GIỚI THIỆU", "GGT", has_subject=False),
-    DocType("bien-ban", "1.9", "BIÊN BẢN", "BB", "minutes"),
+    DocType("bien-ban", "1.9", "BIÊN BẢN", "BB", "minutes", aliases=("Biên bản họp",)),
     DocType("giay-nghi-phep", "1.10", "GIẤY NGHỈ PHÉP", "GNP", has_subject=False),
 )
 TYPES: dict[str, DocType] = {t.id: t for t in _ALL}
@@ -92,3 +94,40 @@ TypeId = Literal[
     "bien-ban",
     "giay-nghi-phep",
 ]
+
+
+def _plain(text: str) -> str:
+    """Compared without case, spacing, hyphens or diacritics: 'Quyết  định', 'quyet-dinh'."""
+    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.replace("-", " ").replace("_", " ").split())
+
+
+def _exact(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _indexes() -> tuple[dict[str, str], dict[str, str]]:
+    exact: dict[str, str] = {}
+    plain: dict[str, str] = {}
+    for t in _ALL:
+        names = (t.id, t.title_case, t.name or "CÔNG VĂN", *t.aliases)
+        for name in (*names, t.abbreviation or "CV", f"Mẫu {t.mau}" if t.mau != "1.4" else ""):
+            if name:
+                exact.setdefault(_exact(name), t.id)
+        for name in names:  # not the abbreviations: 'ĐA' and 'DA' differ by a diacritic only
+            plain.setdefault(_plain(name), t.id)
+    return exact, plain
+
+
+_EXACT, _PLAIN = _indexes()
+# what a clerk picks in the workbook's list and the browser's select: the tên loại as running
+# text writes it, in the order of Phụ lục III
+NAMES: tuple[str, ...] = tuple(t.title_case for t in _ALL)
+
+
+def type_id(text: str) -> str | None:
+    """The kind a clerk's word names: its id ('quyet-dinh'), its name ('Quyết định', 'QUYẾT
+    ĐỊNH', 'quyet dinh' typed without diacritics), its abbreviation ('QĐ') or its Mẫu ('Mẫu
+    1.2'); None when it names none."""
+    return _EXACT.get(_exact(text)) or _PLAIN.get(_plain(text))
