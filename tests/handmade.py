@@ -928,6 +928,18 @@ def _caps_attr(doc: Document) -> None:
         r.font.all_caps = True
 
 
+def _small_caps(prefix: str, typed: str) -> Callable[[Document], None]:
+    """The line typed in lower case and shown in small capitals (Format > Font > Small caps)."""
+
+    def apply(doc: Document) -> None:
+        p = find(doc, prefix)
+        retext(p, typed)
+        for r in p.runs:
+            r.font.small_caps = True
+
+    return apply
+
+
 M = Mutation
 MUTATIONS: list[Mutation] = [
     # page
@@ -990,6 +1002,13 @@ MUTATIONS: list[Mutation] = [
         _text("- Văn phòng UBND tỉnh.", "- Văn phòng UBND tỉnh;"),
         base={"recipients": 3},
         rule="kinh_gui.format",
+    ),
+    M("kinh_gui_bold", lambda d: _bold(find(d, "Kính gửi"), True), rule="kinh_gui.style"),
+    M(
+        "kinh_gui_recipient_italic",
+        lambda d: _italic(find(d, "- Sở Nội vụ;"), True),
+        base={"recipients": 3},
+        rule="kinh_gui.style",
     ),
     # body
     M(
@@ -1073,6 +1092,9 @@ NEUTRAL: list[Variant] = [
     Variant("split_runs_long_with_appendices", split_all, base={"long": True, "appendices": 2}),
     Variant("quoc_hieu_hoa_spelling", _text(QUOC_HIEU, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")),
     Variant("quoc_hieu_caps_by_formatting", _caps_attr),
+    # small capitals show lower-case letters as capitals: a reader reads capitals (w:smallCaps)
+    Variant("quoc_hieu_small_caps", _small_caps(QUOC_HIEU, "Cộng hòa xã hội chủ nghĩa Việt Nam")),
+    Variant("agency_small_caps", _small_caps(AGENCY, AGENCY.capitalize())),
     Variant("date_february_padded", _text("Hà Tĩnh", "Hà Tĩnh, ngày 07 tháng 02 năm 2020")),
     Variant("date_day_two_digits", _text("Hà Tĩnh", "Hà Tĩnh, ngày 17 tháng 12 năm 2020")),
     Variant("body_space_after_instead_of_before", _space_after_instead),

@@ -73,8 +73,9 @@ def every(p: Paragraph, attr: str) -> bool:
 
 
 def caps(p: Paragraph) -> bool:
-    """Whether `p` shows in capitals (typed so, or through w:caps)."""
-    shown = "".join(r.text.upper() if r.props.caps else r.text for r in p.runs)
+    """Whether `p` shows in capitals (typed so, or through w:caps or w:smallCaps): small caps draw
+    lower-case letters as capitals a little smaller, which a reader reads as capitals."""
+    shown = "".join(r.text.upper() if r.props.caps or r.props.small_caps else r.text for r in p.runs)
     return shown == shown.upper()
 
 

@@ -62,7 +62,7 @@ LOOKS = {
     "subject": Look(bold=False, italic=False, caps=False, size=(12, 13), in_cell="center"),
     "type_name": Look(bold=True, italic=False, caps=True, size=(13, 14), jc="center"),
     "type_subject": Look(bold=True, italic=False, size=(13, 14), jc="center"),
-    "kinh_gui": Look(italic=False, size=(13, 14)),
+    "kinh_gui": Look(bold=False, italic=False, size=(13, 14)),
     "body": Look(size=(13, 14), jc="both"),
     "authority": Look(bold=True, italic=False, caps=True, size=(13, 14), in_cell="center"),
     "signer": Look(bold=True, italic=False, caps=False, size=(13, 14), in_cell="center"),

@@ -32,6 +32,8 @@ NUMBER = f"Mục II.3.c {_I}"
 DATE_DIGITS = f"Mục II.4.b {_I}"
 DATE_LINE = f"Mục II.4.c {_I}"
 SUBJECT = f"Mục II.5.b {_I}"
+BASES = f"Mục II.6.a {_I}"
+ARTICLES = f"Mục II.6.đ {_I}"
 BODY = f"Mục II.6.e {_I}"
 SIGNER = f"Mục II.7.đ {_I}"
 RECIPIENTS = f"Mục II.9.b {_I}"
@@ -45,6 +47,14 @@ _ESTIMATE = (
     "độ dài đo từ tệp (viền đoạn, hình vẽ, số ký tự), không phải từ bản in; tệp mẫu của Nghị định "
     "cũng kẻ dài ngắn khác nhau"
 )
+# what a reader sees as capitals: typed so, w:caps, or w:smallCaps (lower-case letters drawn as
+# capitals a little smaller): the decree's "chữ in hoa" is the letters' form on the page
+_CAPS = (
+    "; chữ in hoa là chữ người đọc thấy in hoa: gõ hoa, định dạng All caps (w:caps) hay Small caps "
+    "(w:smallCaps: chữ thường hiện thành chữ hoa nhỏ hơn một chút, người đọc vẫn đọc là chữ in hoa)"
+)
+# what only a Mẫu of Phụ lục III shows
+_MAU = "chỉ các Mẫu của Phụ lục III trình bày như vậy; Phụ lục I không quy định bằng lời"
 _NOT_DECREE = "không phải quy định của Nghị định: tệp hay mẫu như vậy không tạo được văn bản đúng"
 
 # one rule to two lines: the table reads as a table
@@ -77,7 +87,7 @@ RULES: tuple[Rule, ...] = (
     Rule("quoc_hieu.missing", ERROR, "Quốc hiệu", "Quốc hiệu", "Điều 8.2.a",
          "có Quốc hiệu “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM”", _PART),
     Rule("quoc_hieu.format", ERROR, "Quốc hiệu", "Quốc hiệu", QUOC_HIEU,
-         "chữ in hoa, kiểu chữ đứng, đậm, cỡ 12-13", _TEXT),
+         "chữ in hoa, kiểu chữ đứng, đậm, cỡ 12-13", _TEXT + _CAPS),
     Rule("tieu_ngu.missing", ERROR, "Tiêu ngữ", "Tiêu ngữ", "Điều 8.2.a",
          "có Tiêu ngữ “Độc lập - Tự do - Hạnh phúc”", _PART),
     Rule("tieu_ngu.text", ERROR, "Tiêu ngữ", "Tiêu ngữ", TIEU_NGU,
@@ -99,7 +109,7 @@ RULES: tuple[Rule, ...] = (
     Rule("agency.missing", ERROR, "Tên cơ quan ban hành", "agency name", "Điều 8.2.b",
          "có tên cơ quan, tổ chức ban hành văn bản (chữ in hoa, phía trên “Số:”)", _PART),
     Rule("agency.format", ERROR, "Tên cơ quan ban hành", "tên cơ quan ban hành", AGENCY,
-         "chữ in hoa, kiểu chữ đứng, đậm, cỡ 12-13", _TEXT),
+         "chữ in hoa, kiểu chữ đứng, đậm, cỡ 12-13", _TEXT + _CAPS),
     Rule("agency.parent_format", ERROR, "Tên cơ quan chủ quản", "tên cơ quan chủ quản", AGENCY,
          "chữ in hoa, kiểu chữ đứng, không đậm, cỡ 12-13",
          "Mục II.2.b: cơ quan chủ quản “chữ in hoa, cỡ chữ từ 12 đến 13, kiểu chữ đứng”, còn cơ quan ban "
@@ -145,6 +155,11 @@ RULES: tuple[Rule, ...] = (
     Rule("kinh_gui.format", ERROR, "Kính gửi", "Kính gửi", RECIPIENT_LINES,
          "dấu hai chấm sau “Kính gửi”, cỡ chữ 13-14; gửi nhiều nơi: mỗi nơi một dòng “- ...;”, dòng cuối "
          "có dấu chấm", _TEXT),
+    Rule("kinh_gui.style", ERROR, "Kính gửi", "Kính gửi", RECIPIENT_LINES,
+         "“Kính gửi” và tên nơi nhận: kiểu chữ đứng, không đậm, không nghiêng",
+         "Mục II.9.d: “Kính gửi” và tên nơi nhận “bằng chữ in thường, cỡ chữ từ 13 đến 14, kiểu chữ đứng”; "
+         "Phụ lục I ghi “đậm” ở mọi yếu tố in đậm (tên cơ quan ban hành, trích yếu có tên loại) và không "
+         "ghi ở đây, Mẫu 1.5 in chữ thường: chữ đậm là sai như ở dòng cơ quan chủ quản và “V/v”"),
     Rule("body.alignment", ERROR, "Nội dung", "body", BODY,
          "canh đều hai lề", _TEXT),
     Rule("body.indent", ERROR, "Nội dung", "body", BODY,
@@ -166,7 +181,7 @@ RULES: tuple[Rule, ...] = (
          _PART),
     Rule("authority.format", ERROR, "Quyền hạn, chức vụ người ký", "quyền hạn, chức vụ", SIGNER,
          "chữ in hoa, kiểu chữ đứng, đậm, cỡ 13-14; cách một khoảng sau “KT.”, “TM.”, “TL.”, “TUQ.”, “Q.”",
-         _TEXT),
+         _TEXT + _CAPS),
     Rule("signer.missing", ERROR, "Họ tên người ký", "họ tên người ký", "Điều 8.2.g",
          "có họ tên người ký dưới quyền hạn, chức vụ", _PART),
     Rule("signer.format", ERROR, "Họ tên người ký", "họ tên người ký", SIGNER,
@@ -180,6 +195,52 @@ RULES: tuple[Rule, ...] = (
     Rule("noi_nhan.nhu_tren", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENTS,
          "công văn ghi “- Như trên;” đầu tiên",
          "Mục II.9.b: với công văn, phần thứ hai “bao gồm từ ‘Nơi nhận’, phía dưới là từ ‘Như trên’”"),
+    # --- the kinds with a tên loại (kinds.py, decision.py): Mẫu 1.1-1.4, 1.6-1.10 ---
+    Rule("type_name.format", ERROR, "Tên loại văn bản", "tên loại", SUBJECT,
+         "tên loại (QUYẾT ĐỊNH, BÁO CÁO ...): chữ in hoa, kiểu chữ đứng, đậm, cỡ 13-14, canh giữa",
+         _TEXT + _CAPS),
+    Rule("type_subject.missing", ERROR, "Trích yếu nội dung", "trích yếu", "Điều 8.2.đ",
+         "có trích yếu nội dung ngay dưới tên loại (giấy giới thiệu, giấy nghỉ phép không có: Mẫu 1.8, "
+         "1.10)", _PART),
+    Rule("type_subject.format", ERROR, "Trích yếu nội dung", "trích yếu", SUBJECT,
+         "trích yếu dưới tên loại: chữ in thường, kiểu chữ đứng, đậm, cỡ 13-14, canh giữa",
+         "Mục II.5.b: trích yếu “trình bày bằng chữ in thường, cỡ chữ từ 13 đến 14, kiểu chữ đứng, đậm”, "
+         "“đặt canh giữa”; khác trích yếu công văn (“V/v”, không đậm)"),
+    Rule("type_subject.rule", ERROR, "Trích yếu nội dung", "trích yếu", SUBJECT,
+         "có đường kẻ ngang nét liền dưới trích yếu (biên bản: Mẫu 1.9 không kẻ)",
+         "Mục II.5.b: “Bên dưới trích yếu nội dung văn bản có đường kẻ ngang, nét liền”; cách kẻ không "
+         "quy định. Mẫu 1.9 của chính Nghị định không kẻ dưới tên cuộc họp, nên biên bản không bị báo"),
+    Rule("type_subject.rule_length", WARNING, "Trích yếu nội dung", "trích yếu", SUBJECT,
+         "đường kẻ dài từ 1/3 đến 1/2 dòng chữ trích yếu", _ESTIMATE),
+    Rule("decision.authority", WARNING, "Thẩm quyền ban hành", "thẩm quyền ban hành", "Mẫu 1.2 Phụ lục III",
+         "quyết định, nghị quyết: thẩm quyền ban hành trên một dòng dưới trích yếu, chữ in hoa, đứng, đậm, "
+         "canh giữa", _MAU + " (Mẫu 1.1-1.3)" + _CAPS),
+    Rule("can_cu.format", ERROR, "Căn cứ ban hành", "căn cứ", BASES,
+         "mỗi dòng “Căn cứ ...”: kiểu chữ nghiêng (cỡ chữ 13-14 như nội dung: body.size)",
+         "Mục II.6.a: căn cứ “được trình bày bằng chữ in thường, kiểu chữ nghiêng, cỡ chữ từ 13 đến 14”"),
+    Rule("can_cu.punctuation", ERROR, "Căn cứ ban hành", "căn cứ", BASES,
+         "sau mỗi căn cứ xuống dòng, cuối dòng có dấu chấm phẩy (;), dòng cuối cùng (kể cả “Theo đề nghị "
+         "của ...”) kết thúc bằng dấu chấm (.)",
+         "Mục II.6.a: “cuối dòng có dấu chấm phẩy (;), dòng cuối cùng kết thúc bằng dấu chấm (.)”; Mẫu 1.2 "
+         "in “Theo đề nghị của ...” là dòng cuối, có dấu chấm"),
+    Rule("decision.command", WARNING, "Quyết định", "QUYẾT ĐỊNH:", "Mẫu 1.2 Phụ lục III",
+         "quyết định có dòng “QUYẾT ĐỊNH:” (nghị quyết: “QUYẾT NGHỊ:”) trước các điều: chữ in hoa, đứng, "
+         "đậm, canh giữa", _MAU + " (Mẫu 1.1-1.3)" + _CAPS),
+    Rule("article.format", ERROR, "Điều", "Điều", ARTICLES,
+         "“Điều” và số thứ tự: chữ số Ả Rập, sau số có dấu chấm (.), kiểu chữ đứng, đậm",
+         "Mục II.6.đ: “Số thứ tự của điều dùng chữ số Ả Rập, sau số thứ tự có dấu chấm (.); ... kiểu chữ "
+         "đứng, đậm”"),
+    Rule("noi_nhan.nhu_dieu", WARNING, "Nơi nhận", "Nơi nhận", "Mẫu 1.2 Phụ lục III",
+         "quyết định, nghị quyết: Nơi nhận ghi “- Như Điều ...;” đầu tiên",
+         _MAU + " (Mẫu 1.1-1.3 in “- Như Điều....;”; Mục II.9.c chỉ nói “Nơi nhận” và phần liệt kê)"),
+    Rule("minutes.signers", WARNING, "Người ký biên bản", "biên bản", "Mẫu 1.9 Phụ lục III",
+         "biên bản có hai người ký, “THƯ KÝ” và “CHỦ TỌA”, mỗi người có họ tên",
+         _MAU + " (Mẫu 1.9); Điều 8.2.g chỉ nói chức vụ, họ tên và chữ ký của người có thẩm quyền"),
+    Rule("telegram.recipients", WARNING, "Công điện", "công điện", "Mẫu 1.6 Phụ lục III",
+         "công điện có dòng “<cơ quan, chức danh> điện:” dưới trích yếu và mỗi nơi nhận điện một dòng "
+         "“- ...;”, dòng cuối có dấu chấm", _MAU + " (Mẫu 1.6)"),
+    Rule("invitation.content", WARNING, "Giấy mời", "giấy mời", "Mẫu 1.7 Phụ lục III",
+         "giấy mời ghi “... trân trọng kính mời: ...”, “Thời gian:” và “Địa điểm:”", _MAU + " (Mẫu 1.7)"),
     # --- page numbers and phụ lục (appendix.py) ---
     Rule("page_number.missing", ERROR, "Số trang", "page numbers", PAGE_NUMBERS,
          "văn bản nhiều trang có đánh số trang", _TEXT),
