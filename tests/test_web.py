@@ -237,6 +237,55 @@ def test_examples_are_the_repository_examples(client: TestClient) -> None:
         assert r.json()["issuer"] == json.loads(path.read_text(encoding="utf-8"))["issuer"]
 
 
+def test_the_compose_page_has_a_select_of_every_kind_and_their_fields(client: TestClient) -> None:
+    html = client.get("/soan").text
+    select = html[html.index('<select id="f-type"') : html.index("</select>", html.index('id="f-type"'))]
+    options = re.findall(r'<option value="([^"]*)">([^<]+)</option>', select)
+    assert options[0] == ("", "Công văn (Mẫu 1.5)")
+    assert ("quyet-dinh", "Quyết định (Mẫu 1.2)") in options and ("ke-hoach", "Kế hoạch (Mẫu 1.4)") in options
+    assert ("bien-ban", "Biên bản (Mẫu 1.9)") in options and len(options) == 25
+    assert 'for="f-type">Loại văn bản</label>' in html
+    # each part only some kinds have is in a box that names them, shown or hidden by the page
+    for ident, kinds in (
+        ("f-issuing-authority", "decision telegram"),
+        ("f-proposal", "decision"),
+        ('data-list="bases"', "decision"),
+        ("f-secretary-name", "minutes"),
+        ("f-subject", "subject"),
+        ('data-list="recipients"', "cong-van telegram named"),
+    ):
+        box = html.rfind("data-kinds=", 0, html.index(ident))
+        assert html[box : html.index(">", box)] == f'data-kinds="{kinds}"', ident
+    kinds = json.loads(re.search(r'<script type="application/json" id="kinds">(.*?)</script>', html, re.S)[1])
+    assert kinds["quyet-dinh"] == {"layout": "decision", "subject": True, "abbreviation": "QĐ"}
+    assert kinds["giay-gioi-thieu"]["subject"] is False and kinds["bao-cao"]["layout"] == "named"
+
+
+def test_the_examples_of_other_kinds_are_titled_by_their_kind(client: TestClient) -> None:
+    html = client.get("/soan").text
+    assert "1205/QĐ-UBND: Quyết định Về việc thành lập Tổ công tác" in html
+    assert "V/v Về việc" not in html
+
+
+def test_a_quyet_dinh_as_the_page_sends_it_is_made(client: TestClient) -> None:
+    # what compose.js sends for a quyết định: the type, its parts, no Kính gửi
+    letter = json.loads((EXAMPLES / "quyet-dinh-to-cong-tac.json").read_text(encoding="utf-8"))
+    letter.pop("$schema")
+    r = client.post("/api/kiem-tra-du-lieu", json=letter, headers={"X-CSRF-Token": _csrf(client)})
+    assert r.json()["ok"] is True, r.json()
+    r = client.post("/soan/docx", data={"csrf": _csrf(client), "letter": json.dumps(letter)})
+    assert r.status_code == 200
+    assert r.headers["content-disposition"] == 'attachment; filename="1205-QD-UBND.docx"'
+    text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
+    assert "QUYẾT ĐỊNH:" in text and "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CAN LỘC" in text
+    # a quyết định with a part of a biên bản: the problem is told at that field
+    _english(client)
+    wrong = letter | {"secretary": {"name": "Trần Thị Lan"}}
+    r = client.post("/api/kiem-tra-du-lieu", json=wrong, headers={"X-CSRF-Token": _csrf(client)})
+    problems = r.json()["problems"]
+    assert any("'secretary' has no place in a Quyết định" in p["message"] for p in problems), problems
+
+
 @pytest.mark.parametrize("key", ["..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "nope", "..%5Ccong-van"])
 def test_an_example_name_is_never_a_path(client: TestClient, key: str) -> None:
     assert client.get(f"/api/vi-du/{key}").status_code == 404

@@ -270,6 +270,59 @@ def test_a_new_letter_typed_in_the_form_downloads_and_passes_the_checker(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_a_quyet_dinh_typed_in_the_form_shows_its_own_fields_and_downloads(
+    server: str, browser: WebDriver, downloads: Path
+) -> None:
+    _page(browser, server + "/soan", "f-type")
+    _wait(browser, lambda d: d.find_elements(By.ID, "f-recipients-0"), what="the form drawn")
+    assert not _field(browser, "f-issuing-authority").is_displayed()  # a công văn has none
+    assert _field(browser, "f-recipients-0").is_displayed()
+    Select(_field(browser, "f-type")).select_by_value("quyet-dinh")
+    _wait(browser, lambda d: _field(d, "f-issuing-authority").is_displayed(), what="the thẩm quyền field")
+    assert not _field(browser, "f-recipients-0").is_displayed()  # a quyết định has no Kính gửi
+    assert not _field(browser, "f-secretary-name").is_displayed()
+    assert browser.find_element(By.CSS_SELECTOR, 'label[for="f-subject"]').text == "Trích yếu"
+    for ident, text in [
+        ("f-issuer-parent", "UBND TỈNH HÀ TĨNH"),
+        ("f-issuer-name", "ỦY BAN NHÂN DÂN\nHUYỆN CAN LỘC"),
+        ("f-number", "7"),
+        ("f-issuer-abbreviation", "UBND"),
+        ("f-issuer-unit", "NV"),
+        ("f-issuer-place", "Can Lộc"),
+        ("f-date", "02/04/2020"),
+        ("f-subject", "Về việc thành lập Tổ công tác"),
+        ("f-issuing-authority", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CAN LỘC"),
+        ("f-bases-0", "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"),
+        ("f-proposal", "Trưởng phòng Nội vụ huyện"),
+        ("f-body-0", "Điều 1. Thành lập Tổ công tác hỗ trợ làm việc trực tuyến."),
+        ("f-signer-title", "CHỦ TỊCH"),
+        ("f-signer-name", "Nguyễn Văn An"),
+    ]:
+        _type(browser, ident, text)
+    assert _field(browser, "number-sample").text == "07/QĐ-UBND"
+    status = _field(browser, "check-status")
+    _wait(browser, lambda d: "Không có lỗi" in status.text, what="the quyết định checked without problems")
+    _field(browser, "docx-button").click()
+    docx = _downloaded(browser, downloads, ".docx")
+    assert docx.name == "07-QD-UBND.docx"
+    text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
+    assert "QUYẾT ĐỊNH\nVề việc thành lập Tổ công tác" in text
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;" in text
+    assert "Theo đề nghị của Trưởng phòng Nội vụ huyện." in text and "Kính gửi" not in text
+    # a biên bản: the thư ký shown, the căn cứ hidden and not sent
+    Select(_field(browser, "f-type")).select_by_value("bien-ban")
+    _wait(browser, lambda d: _field(d, "f-secretary-name").is_displayed(), what="the thư ký field")
+    assert not _field(browser, "f-bases-0").is_displayed()
+    top = _field(browser, "err-top")
+    _wait(
+        browser,
+        lambda d: "biên bản có chữ ký của thư ký" in top.text,
+        what="the biên bản asking for its thư ký",
+    )
+    _type(browser, "f-secretary-name", "Trần Thị Lan")
+    _wait(browser, lambda d: "Không có lỗi" in status.text, what="the biên bản checked without problems")
+
+
 def test_a_bad_date_is_shown_beside_its_field(server: str, browser: WebDriver) -> None:
     _page(browser, server + "/soan", "f-date")
     _type(browser, "f-date", "32/13/2020")
@@ -331,7 +384,7 @@ def test_a_workbook_with_a_bad_row(server: str, browser: WebDriver, downloads: P
     _wait(browser, lambda d: _field(d, "job-download").is_displayed(), SLOW, "the batch to finish")
     rows = browser.find_elements(By.CSS_SELECTOR, "#job-rows tr")
     assert len(rows) == 1
-    assert "row 7" in rows[0].text and "bao-cao-mot-dong-sai.xlsx" in rows[0].text
+    assert "dòng 7" in rows[0].text and "bao-cao-mot-dong-sai.xlsx" in rows[0].text  # the server speaks vi
     assert "26" in _field(browser, "job-summary").text
     _shot(browser, "hang-loat", 1000)
     _field(browser, "job-zip").click()
@@ -341,7 +394,7 @@ def test_a_workbook_with_a_bad_row(server: str, browser: WebDriver, downloads: P
         csv = zf.read("manifest.csv").decode("utf-8-sig")
     rows_ = manifest if isinstance(manifest, list) else manifest.get("rows", manifest.get("records"))
     failed = [r for r in rows_ if r["status"] == "failed"]
-    assert len(failed) == 1 and "row 7" in json.dumps(failed[0], ensure_ascii=False)
+    assert len(failed) == 1 and "dòng 7" in json.dumps(failed[0], ensure_ascii=False)
     assert "lỗi" in csv  # the CSV is the clerk's, in Vietnamese
 
 
@@ -440,7 +493,7 @@ def test_the_compose_form_by_keyboard_alone(server: str, browser: WebDriver) -> 
         for e in browser.find_elements(
             By.CSS_SELECTOR, "#letter-form input, #letter-form select, #letter-form textarea"
         )
-        if e.get_attribute("type") != "hidden"
+        if e.get_attribute("type") != "hidden" and e.is_displayed()  # a công văn's: no căn cứ, no thư ký
     }
     browser.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
     reached: list[str] = []

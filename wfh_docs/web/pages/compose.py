@@ -16,6 +16,7 @@ from wfh_docs.files.naming import letter_stem, safe_stem
 from wfh_docs.i18n import _
 from wfh_docs.letter.model import Letter
 from wfh_docs.letter.sources import parse_json
+from wfh_docs.letter.types import TYPES
 from wfh_docs.web.files import save_upload
 from wfh_docs.web.forms import DOCX, DataResponse, app_of, attachment, read_form, uploads
 from wfh_docs.web.guard import protected
@@ -47,12 +48,41 @@ def compose_page(
         request,
         "compose.html",
         status,
-        examples=examples(),
+        examples=_examples(),
+        kinds=KINDS,
+        kind_parts=KIND_PARTS,
         initial=letter,
         problems=problems or {},
         error=error,
         soffice=soffice_missing(),
     )
+
+
+# the select's options: a công văn is the letter without a "type" (its default)
+KINDS = [("" if t.id == "cong-van" else t.id, f"{t.title_case} (Mẫu {t.mau})") for t in TYPES.values()]
+# what the page needs of each kind to show its fields and its "Số: 01/QĐ-UBND"
+KIND_PARTS = {
+    t.id: {"layout": t.layout, "subject": t.has_subject, "abbreviation": t.abbreviation}
+    for t in TYPES.values()
+}
+
+
+def _examples() -> list[dict[str, str]]:
+    """The example letters, each of another kind than a công văn titled by its kind and its
+    ký hiệu ("07/QĐ-UBND: Quyết định Về việc ..."), not "V/v"."""
+    out = []
+    for item in examples():
+        data = example_data(item["key"])
+        kind = TYPES.get(str(data.get("type", "cong-van")))
+        if kind is not None and kind.abbreviation:
+            number = data.get("number")
+            symbol = f"{kind.abbreviation}-{data.get('issuer', {}).get('abbreviation', '')}"
+            head = f"{number:02d}/{symbol}" if isinstance(number, int) else symbol
+            subject = str(data.get("subject", ""))
+            title = f"{head}: {kind.title_case} {subject[:60]}" + ("…" if len(subject) > 60 else "")
+            item = {**item, "title": title.rstrip()}
+        out.append(item)
+    return out
 
 
 async def validate_api(request: Request) -> Response:

@@ -5,7 +5,9 @@
   var T = JSON.parse(document.getElementById("texts").textContent);
   var f = wfh.format, el = wfh.el;
   var form = document.getElementById("letter-form");
-  var model = { recipients: [""], cc: [], body: [""], appendices: [] };
+  var KINDS = JSON.parse(document.getElementById("kinds").textContent);
+  var LISTS = { recipients: "recipient", cc: "cc", bases: "basis" };
+  var model = { recipients: [""], cc: [], bases: [""], body: [""], appendices: [] };
   var base = {};
   var touched = {};
   var showAll = false;
@@ -39,6 +41,21 @@
   }
   function scalars() { return form.querySelectorAll("[data-path]"); }
 
+  // --- the kind of document: the fields it has shown, the others hidden and left out ---------
+
+  function kindId() { return document.getElementById("f-type").value || "cong-van"; }
+  function kind() { return KINDS[kindId()] || KINDS["cong-van"]; }
+  function applyKind() {
+    var k = kind(), tokens = [kindId(), k.layout, k.subject ? "subject" : ""];
+    form.querySelectorAll("[data-kinds]").forEach(function (box) {
+      box.hidden = !box.getAttribute("data-kinds").split(" ").some(function (t) { return tokens.indexOf(t) >= 0; });
+    });
+    var vv = k.layout === "cong-van";
+    document.querySelector('label[for="f-subject"]').textContent = vv ? T.subject_vv : T.subject_named;
+    document.getElementById("f-subject-hint").textContent = vv ? T.subject_vv_hint : T.subject_named_hint;
+  }
+  function visible(node) { var box = node.closest("[data-kinds]"); return !box || !box.hidden; }
+
   // --- the letter in and out of the form ---------------------------------------------------
 
   function load(letter) {
@@ -47,33 +64,47 @@
     scalars().forEach(function (input) {
       var value = get(letter, input.getAttribute("data-path"));
       if (input.getAttribute("data-path") === "date") value = shownDate(value);
-      input.value = value === undefined || value === null ? "" : String(value);
+      value = value === undefined || value === null ? "" : String(value);
+      if (input.tagName === "SELECT" && value && !Array.prototype.some.call(input.options, function (o) { return o.value === value; })) {
+        input.appendChild(el("option", { value: value, text: value }));  // as written: the server names a wrong one
+      }
+      input.value = value === "cong-van" && input.getAttribute("data-path") === "type" ? "" : value;
     });
+    model.bases = list(letter.bases, [""]);
     model.recipients = list(letter.recipients, [""]);
     model.cc = list(letter.cc, []);
     model.body = list(letter.body, [""]);
     model.appendices = list(letter.appendices, []);
     renderAll();
+    applyKind();
     sample();
   }
 
   function serialize() {
     var out = clone(base);
-    ["recipients", "cc", "body", "appendices"].forEach(function (key) { delete out[key]; });
+    ["recipients", "cc", "bases", "body", "appendices"].forEach(function (key) { delete out[key]; });
     scalars().forEach(function (input) {
       var path = input.getAttribute("data-path");
       del(out, path);
+      if (!visible(input)) return;  // a part this kind has not
       var value = input.value.trim();
       if (value === "") return;
       if (input.getAttribute("data-kind") === "int" && /^[0-9]+$/.test(value)) value = parseInt(value, 10);
       set(out, path, value);
     });
-    ["archive", "drafter"].forEach(function (key) {
+    var k = kind(), id = kindId();
+    if (k.layout !== "minutes") delete out.secretary;
+    if (id !== "quyet-dinh") delete out.attachment;
+    if (id !== "giay-nghi-phep") delete out.confirmation;
+    ["archive", "drafter", "secretary"].forEach(function (key) {
       if (out[key] && Object.keys(out[key]).length === 0) delete out[key];
     });
     if (!out.issuer) out.issuer = {};
     if (!out.signer) out.signer = {};
-    out.recipients = model.recipients.slice();
+    var anyRecipient = model.recipients.some(function (r) { return r.trim() !== ""; });
+    var needRecipients = k.layout === "cong-van" || k.layout === "telegram";
+    if (visible(document.getElementById("recipients")) && (needRecipients || anyRecipient)) out.recipients = model.recipients.slice();
+    if (visible(document.getElementById("bases")) && model.bases.some(function (b) { return b.trim() !== ""; })) out.bases = model.bases.slice();
     if (model.cc.length) out.cc = model.cc.slice();
     out.body = clone(model.body);
     if (model.appendices.length) out.appendices = clone(model.appendices);
@@ -85,7 +116,8 @@
     var a = document.getElementById("f-issuer-abbreviation").value.trim();
     var u = document.getElementById("f-issuer-unit").value.trim();
     if (/^[0-9]+$/.test(n) && n.length < 2) n = "0" + n;
-    document.getElementById("number-sample").textContent = (n || "    ") + "/" + a + (u ? "-" + u : "");
+    var abbr = kind().abbreviation;  // QĐ-UBND for a quyết định, SCT-VP for a công văn
+    document.getElementById("number-sample").textContent = (n || "    ") + "/" + (abbr ? abbr + "-" + a : a + (u ? "-" + u : ""));
   }
 
   // --- lists that grow -----------------------------------------------------------------------
@@ -269,6 +301,7 @@
   function renderAll() {
     renderStrings("recipients", "recipient");
     renderStrings("cc", "cc");
+    renderStrings("bases", "basis");
     renderBlocks(document.getElementById("body"), model.body, "$.body", "f-body");
     renderAppendices();
   }
@@ -382,7 +415,7 @@
     button.addEventListener("click", function () {
       var key = button.getAttribute("data-add");
       model[key].push("");
-      renderStrings(key, key === "cc" ? "cc" : "recipient");
+      renderStrings(key, LISTS[key]);
       document.getElementById("f-" + key + "-" + (model[key].length - 1)).focus();
       changed();
     });
@@ -398,6 +431,7 @@
     input.addEventListener("input", function () { touch(path); });
     input.addEventListener("change", function () { touch(path); });
   });
+  document.getElementById("f-type").addEventListener("change", function () { applyKind(); sample(); });
   form.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && ev.target.tagName === "INPUT" && ev.target.type !== "submit") ev.preventDefault();
   });
