@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from docx import Document
 from helpers import ROOT
 from lxml import etree
 from openpyxl import load_workbook
@@ -191,10 +192,18 @@ def test_the_charts_carry_their_figures_and_are_in_the_report(out: Path, form: R
         assert image.mode in ("RGBA", "RGB")
     stacked = read_data((out / "bieu-do-1.png").read_bytes())
     assert list(stacked["series"]) == ["Làm việc tại nhà", "Trực tại cơ quan"]
-    with zipfile.ZipFile(out / REPORT) as z:
-        assert z.read("word/media/bieu-do-2.png") == png
-        assert "media/bieu-do-2.png" in z.read("word/_rels/document.xml.rels").decode()
-    assert not any("[[wfhdoc:" in t for t in _paragraphs((out / REPORT).read_bytes()))
+    charts = sorted(out.glob("bieu-do-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
+    with zipfile.ZipFile(out / REPORT) as z:  # drawn by the render package, in the body's order
+        media = [z.read(f"word/media/image{n}.png") for n in range(1, len(charts) + 1)]
+        assert "media/image2.png" in z.read("word/_rels/document.xml.rels").decode()
+    assert media == [p.read_bytes() for p in charts] and media[1] == png
+    shapes = Document(str(out / REPORT)).inline_shapes
+    assert len(shapes) == len(charts)
+    with Image.open(io.BytesIO(png)) as image:  # at the text's width, in the chart's proportions
+        assert abs(shapes[1].height / shapes[1].width - image.height / image.width) < 0.001
+    text = _paragraphs((out / REPORT).read_bytes())
+    assert not any("[[wfhdoc:" in t for t in text)
+    assert text.count("") >= len(charts) and any(t.startswith("Biểu đồ 2. ") for t in text)
 
 
 def test_the_report_carries_its_totals(out: Path, form: ReportForm) -> None:
@@ -296,9 +305,9 @@ def test_a_hostile_data_part_is_read_without_entities(tmp_path: Path) -> None:
         parse_answer(b"<wfh:answer", "x.docx", "customXml/item1.xml")
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"PK\x03\x04 not a zip")
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(Exception) as broken:
         read_docx(bad)
-    assert "bad.docx" in str(caught.value)
+    assert "bad.docx" in str(broken.value)
 
 
 def test_duplicates_and_conflicts_are_reported(tmp_path: Path, letters: Path, form: ReportForm) -> None:
@@ -382,17 +391,23 @@ def test_pictures_and_data_parts_add_no_open_xml_finding(out: Path, letters: Pat
     import json
 
     from wfh_docs.batch.prepare import prepare
+    from wfh_docs.letter.images import images_beside
     from wfh_docs.render.template import Template
 
     assert _audit(sorted(letters.glob("*.docx"))[0]) == []
-    # the report's own findings, if any, are the render package's: the same letter without the
-    # pictures has each of them
+    assert _audit(out / REPORT) == []
+    # the report's data, written beside its charts, names them by file: built again from there,
+    # it is the same report but for its embedded totals
     data = json.loads((out / "bao-cao-tong-hop.json").read_text(encoding="utf-8"))
-    letter = prepare(data).letter
+    files = [b["image"]["file"] for b in data["body"] if isinstance(b, dict) and "image" in b]
+    assert files == ["bieu-do-1.png", "bieu-do-2.png", "bieu-do-3.png"]
+    with images_beside(out):
+        letter = prepare(data).letter
     assert letter is not None
-    plain = tmp_path / "plain.docx"
-    plain.write_bytes(Template().render(letter).data)
-    assert set(_audit(out / REPORT)) <= set(_audit(plain))
+    again = Template().render(letter).data
+    with zipfile.ZipFile(io.BytesIO(again)) as z, zipfile.ZipFile(out / REPORT) as report:
+        for name in ("word/document.xml", "word/media/image1.png", "word/media/image3.png"):
+            assert z.read(name) == report.read(name), name
 
 
 def test_letters_as_pdf_carry_their_figures(tmp_path: Path, form: ReportForm) -> None:

@@ -88,11 +88,9 @@ def body(ctx: Context) -> None:
     if start is None:
         return
     stop = ctx.signature if ctx.signature is not None else len(ctx.paragraphs)
-    body = [
-        k
-        for k in range(start, stop)
-        if ctx.texts[k] and not ctx.paragraphs[k].in_table and not _heading(ctx.paragraphs[k])
-    ]
+    texts = [k for k in range(start, stop) if ctx.texts[k] and not ctx.paragraphs[k].in_table]
+    figures = {k for k in texts if _figure(ctx, k)}
+    body = [k for k in texts if not _heading(ctx.paragraphs[k]) and k not in figures]
     if not body:
         return
     shown: Counter[str] = Counter()  # findings so far, by rule
@@ -112,13 +110,14 @@ def body(ctx: Context) -> None:
                     where=p,
                 )
         previous = p
-    if not ctx.texts[body[-1]].endswith("./."):
+    last = max([body[-1], *figures])  # a caption under a picture may end it
+    if not ctx.texts[last].endswith("./."):
         ctx.add(
             "body.closing",
             _('the content ends with "./."'),
-            found=ctx.texts[body[-1]][-12:],
+            found=ctx.texts[last][-12:],
             expected="./.",
-            where=ctx.paragraphs[body[-1]],
+            where=ctx.paragraphs[last],
         )
 
 
@@ -127,6 +126,25 @@ def _heading(p: Paragraph) -> bool:
     Mục II.6.đ sets them, so no paragraph of running text."""
     props = p.run_props()
     return p.props.jc == "center" and bool(props) and all(r.bold for r in props)
+
+
+def _picture(p: Paragraph) -> bool:
+    """A centred paragraph holding a picture (a drawing that is no drawn line)."""
+    return p.drawing and not p.lines_drawn and p.props.jc == "center" and not p.in_table
+
+
+def _figure(ctx: Context, k: int) -> bool:
+    """A centred picture, or the centred caption right under one ("Biểu đồ 1. ..."): set as
+    figures are, so no paragraph of running text."""
+    p = ctx.paragraphs[k]
+    if _picture(p):
+        return True
+    if p.props.jc != "center" or p.in_table or p.line:
+        return False
+    j = k - 1
+    while j >= 0 and not ctx.texts[j] and not ctx.paragraphs[j].drawing:
+        j -= 1  # an empty paragraph between them
+    return j >= 0 and _picture(ctx.paragraphs[j])
 
 
 def _paragraph(ctx: Context, p: Paragraph, shown: Counter[str]) -> None:

@@ -4,7 +4,8 @@ merged cells, page breaks.
 A block is a string (a justified paragraph, with **bold**, *italic* and ***both***), or an object:
 {"paragraph": ..., "align": "center"} for a line the decree centres or sets right ("MÔN: …"),
 {"heading": ..., "level": 1, "align": "center"} (Phần, Chương, Mục: centred, bold),
-{"table": ...} and {"page_break": true}.
+{"table": ...}, {"image": {"file": "bieu-do-1.png"}, "align": "center"} (a PNG or JPEG, read by
+letter.images) and {"page_break": true}.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pydantic import (
 
 from ..i18n import N_, _
 from . import inline
+from .images import ImageBlock as ImageBlock
 
 
 class _Model(BaseModel):
@@ -293,6 +295,7 @@ _TAGS = {
     "table": "table-block",
     "paragraph": "paragraph-object",
     "page_break": "page-break",
+    "image": "image-block",
 }
 _MODELS: dict[type[BaseModel], str] = {}
 
@@ -308,14 +311,15 @@ def _block_tag(value: Any) -> str | None:
 # what a block is, shown (translated) with the error of a value that is none
 BLOCK_MESSAGE = N_(
     'a block is a string (a paragraph), {"heading": ...}, {"table": ...}, '
-    '{"paragraph": ..., "align": "center"} or {"page_break": true}'
+    '{"paragraph": ..., "align": "center"}, {"image": {"file": ...}} or {"page_break": true}'
 )
 Block = Annotated[
     Annotated[Marked, Tag("paragraph-block")]
     | Annotated[Heading, Tag("heading-block")]
     | Annotated[TableBlock, Tag("table-block")]
     | Annotated[Paragraph, Tag("paragraph-object")]
-    | Annotated[PageBreak, Tag("page-break")],
+    | Annotated[PageBreak, Tag("page-break")]
+    | Annotated[ImageBlock, Tag("image-block")],
     Discriminator(_block_tag, custom_error_type="block", custom_error_message=BLOCK_MESSAGE),
 ]
 _MODELS.update(
@@ -324,6 +328,7 @@ _MODELS.update(
         TableBlock: "table-block",
         Paragraph: "paragraph-object",
         PageBreak: "page-break",
+        ImageBlock: "image-block",
     }
 )
 # Loc parts pydantic adds for the tagged union; the JSON paths we print leave them out.

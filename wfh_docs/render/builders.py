@@ -18,11 +18,11 @@ from xml.sax.saxutils import escape as _xml_escape
 from markupsafe import Markup
 
 from ..letter import vn
-from ..letter.blocks import MergedCell, PageBreak, Paragraph, Placed
+from ..letter.blocks import ImageBlock, MergedCell, PageBreak, Paragraph, Placed
 from ..letter.layout import LAYOUT
 from ..letter.model import Block, Heading, Letter, Table, TableBlock
 from ..letter.typed import ARTICLE
-from . import inline, signatureline
+from . import inline, pictures, signatureline
 
 
 def escape(text: str) -> str:
@@ -183,10 +183,28 @@ def with_article(text: str) -> str:
     return f"**{text[: m.end()]}**{text[m.end() :]}"
 
 
-def blocks(items: list[Block], width: int, *, keep_last: bool = False, articles: bool = False) -> str:
-    """Paragraphs, headings and tables; `keep_last` holds the last paragraph on the page of
-    what follows (the signature block must not stand alone on a page); `articles`: the
-    paragraphs opening "Điều N." of a quyết định have that in bold."""
+def image(block: ImageBlock, width: int, media: pictures.Media | None) -> str:
+    """A picture's paragraph, its picture counted in `media` (the letter's)."""
+    if media is None:  # pragma: no cover - every caller gives the letter's media
+        raise TypeError("an image block needs the letter's media")
+    spec = block.image
+    rid, shape = media.add(spec.picture)
+    size = pictures.size_emu(spec.picture, spec.width_cm, width)
+    return pictures.paragraph(rid, shape, size, alt=spec.alt, align=_ALIGN[block.align])
+
+
+def blocks(
+    items: list[Block],
+    width: int,
+    *,
+    keep_last: bool = False,
+    articles: bool = False,
+    media: pictures.Media | None = None,
+) -> str:
+    """Paragraphs, headings, tables and pictures; `keep_last` holds the last paragraph on the
+    page of what follows (the signature block must not stand alone on a page); `articles`: the
+    paragraphs opening "Điều N." of a quyết định have that in bold; `media` collects the
+    letter's pictures."""
     out: list[str] = []
     last_para = len(items) - 1
     while last_para >= 0 and not isinstance(items[last_para], (str, Paragraph)):
@@ -210,6 +228,8 @@ def blocks(items: list[Block], width: int, *, keep_last: bool = False, articles:
             out.append(table(block.table, width))
         elif isinstance(block, PageBreak):
             out.append(PAGE_BREAK)
+        elif isinstance(block, ImageBlock):
+            out.append(image(block, width, media))
     return "".join(out)
 
 
@@ -257,7 +277,7 @@ def kem_theo(letter: Letter) -> str:
     return f"(Kèm theo Công văn số: {number} ngày {when} của {letter.issuer.short_name})"
 
 
-Attached = Callable[[Letter, int], tuple[str, str]]
+Attached = Callable[[Letter, int, pictures.Media | None], tuple[str, str]]
 
 
 def appendices(
@@ -266,6 +286,7 @@ def appendices(
     set_aside: Callable[[str], str],
     attached: Attached | None = None,
     lead: str = "",
+    media: pictures.Media | None = None,
 ) -> tuple[str, str]:
     """What follows the signature: `lead` (a giấy nghỉ phép's confirmation), the văn bản a quyết
     định issues (`attached` gives its head and content for a width, Mẫu 1.3), then the phụ lục;
@@ -275,7 +296,7 @@ def appendices(
     previous = letter_sect
     if attached is not None:
         sect = appendix_sect_pr(letter_sect, False)
-        head, content = attached(letter, text_width(sect))
+        head, content = attached(letter, text_width(sect), media)
         out += [tiny_paragraph(previous), head, set_aside(content)]
         previous = sect
     many = len(letter.appendices) > 1
@@ -288,7 +309,7 @@ def appendices(
         out.append(para("PhuLucKemTheo", run(kem_theo(letter))))
         width = text_width(sect)
         out.append(rule((width - width // 4) // 2))
-        out.append(set_aside(blocks(list(appendix.content), width)))
+        out.append(set_aside(blocks(list(appendix.content), width, media=media)))
         previous = sect
     out.append(tiny_paragraph())
     return "".join(out), previous

@@ -22,7 +22,7 @@ from ..i18n import _
 from ..letter import typed, vn
 from ..letter.layout import agency_rule_indent
 from ..letter.model import Letter
-from . import builders, kinds, sandbox
+from . import builders, kinds, pictures, sandbox
 
 if TYPE_CHECKING:
     from .assemble import SetAside
@@ -160,6 +160,7 @@ class LetterContext:
     values: dict[str, Any]
     final_sect: str
     aside: SetAside | None = None
+    media: pictures.Media | None = None  # the pictures of the image blocks, in the order drawn
 
 
 def _kept(xml: str) -> str:
@@ -176,12 +177,13 @@ def context(
     keep = aside.keep if aside is not None else _kept
     attached = kinds.attachment_page if letter.attachment else None
     lead = kinds.confirmation_block(letter)
-    appendices, final_sect = builders.appendices(letter, letter_sect, keep, attached, lead)
     issuer = letter.issuer
     kind = letter.kind
     width = builders.text_width(letter_sect)
     decision = kind.layout == "decision"
-    body = builders.blocks(list(letter.body), width, keep_last=True, articles=decision)
+    media = pictures.Media()
+    body = builders.blocks(list(letter.body), width, keep_last=True, articles=decision, media=media)
+    appendices, final_sect = builders.appendices(letter, letter_sect, keep, attached, lead, media)
     kinh_gui = bool(letter.recipients) and kind.layout in ("cong-van", "named")
     secretary = letter.secretary
     values = {
@@ -219,7 +221,7 @@ def context(
             "name": f(secretary.name) if secretary else "",
         },
     }
-    return LetterContext(values, final_sect, aside)
+    return LetterContext(values, final_sect, aside, media if media.pictures else None)
 
 
 # --- the template's tags -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from ..letter import vn
 from ..letter.layout import LAYOUT, agency_rule_indent, tieu_ngu_rule_indent
 from ..letter.metrics import text_width_twips
 from ..letter.model import Letter
-from . import builders
+from . import builders, pictures
 
 # the styles these parts are set in, which a template making these kinds must define
 KIND_STYLES = ("TenLoai", "TrichYeuVanBan", "ThamQuyen", "CanCu", "MenhLenh", "CongDien")
@@ -146,7 +146,7 @@ def _header(letter: Letter) -> str:
     )
 
 
-def attachment_page(letter: Letter, width: int) -> tuple[str, str]:
+def attachment_page(letter: Letter, width: int, media: pictures.Media | None = None) -> tuple[str, str]:
     """The attached văn bản: its head (header, tên loại, trích yếu, "(Kèm theo ...)", rule), and
     its content, whose "Điều N." are bold."""
     att = letter.attachment
@@ -159,4 +159,4 @@ def attachment_page(letter: Letter, width: int) -> tuple[str, str]:
         + builders.para("PhuLucKemTheo", builders.run(attachment_kem_theo(letter)))
         + title_rule(subject, width)
     )
-    return head, builders.blocks(list(att.content), width, articles=True)
+    return head, builders.blocks(list(att.content), width, articles=True, media=media)

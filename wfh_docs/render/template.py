@@ -18,6 +18,7 @@ these is never returned. The speed machinery is render.assemble's.
 from __future__ import annotations
 
 import functools
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from ..letter.labels import field_name
 from ..letter.layout import LAYOUT
 from ..letter.metrics import text_width_twips
 from ..letter.model import Letter
-from . import inline, package, sandbox, signatureline
+from . import inline, package, pictures, sandbox, signatureline
 from .assemble import Assembler, SetAside
 from .builders import core_properties
 from .contract import (
@@ -49,6 +50,7 @@ from .contract import (
     paragraph_at,
     patch,
 )
+from .pictures import Media
 from .verify import LetterText, check_xml, verify, xml_text
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "cong-van.docx"
@@ -272,8 +274,29 @@ class Template:
         names = [name for name, _data in self._entries]
         if signature_line:
             self._add_signature_line(document_head, packed, names)
+        if ctx.media is not None:
+            self._add_pictures(ctx.media, packed, names)
         entries = [packed[name] if name in packed else self._packed[name] for name in names]
         return RenderedLetter(package.write(entries), letter_warnings(letter))
+
+    def _part(self, name: str, packed: dict[str, package.Entry]) -> bytes:
+        """A part as this letter has it so far: changed (and packed) or the template's."""
+        entry = packed.get(name)
+        return zlib.decompress(entry.compressed, -15) if entry is not None else dict(self._entries)[name]
+
+    def _add_pictures(self, media: Media, packed: dict[str, package.Entry], names: list[str]) -> None:
+        """The image blocks' pictures as members, with their relationships and content types."""
+        types, rels, members = pictures.add_to_package(
+            self._part("[Content_Types].xml", packed),
+            self._part("word/_rels/document.xml.rels", packed),
+            media,
+            set(names),
+        )
+        packed["[Content_Types].xml"] = self._assembler.pack("[Content_Types].xml", types)
+        packed["word/_rels/document.xml.rels"] = self._assembler.pack("word/_rels/document.xml.rels", rels)
+        for name, data in members:
+            packed[name] = package.compress(name, data, level=1)
+            names.append(name)
 
     def _add_signature_line(
         self, document_head: bytes, packed: dict[str, package.Entry], names: list[str]

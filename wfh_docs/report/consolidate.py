@@ -4,6 +4,7 @@ reminders, built by the batch machinery (numbered from the register when one is 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -26,7 +27,6 @@ from .embed import embed_docx
 from .form import ReportForm
 from .io import write_output
 from .narrative import Status, report_data, status
-from .picture import insert_charts
 from .reminders import reminder_batch, status_appendix
 
 REPORT = "bao-cao-tong-hop.docx"
@@ -161,12 +161,27 @@ class _Folder:
 def report_docx(
     data: dict[str, Any], charts: list[Chart], template: Path | None = None
 ) -> tuple[bytes, list[str]]:
-    """The report through the render pipeline, then its charts put in place of their markers."""
-    prepared = prepare(data)
+    """The report through the render pipeline, its charts image blocks: named by file in `data`
+    (written beside the charts), given as data here, before any file is written."""
+    prepared = prepare(_charts_inlined(data, charts))
     if prepared.letter is None:
         raise InputError(REPORT, prepared.problems)
     rendered = Template(template).render(prepared.letter)
-    return insert_charts(rendered.data, charts), [*prepared.warnings, *rendered.warnings]
+    return rendered.data, [*prepared.warnings, *rendered.warnings]
+
+
+def _charts_inlined(data: dict[str, Any], charts: list[Chart]) -> dict[str, Any]:
+    """`data` with each chart's image block holding the PNG itself instead of its file name."""
+    pngs = {c.name: base64.b64encode(c.png).decode("ascii") for c in charts}
+
+    def inlined(block: Any) -> Any:
+        image = block.get("image") if isinstance(block, dict) else None
+        if isinstance(image, dict) and image.get("file") in pngs:
+            rest = {k: v for k, v in image.items() if k != "file"}
+            return {**block, "image": {**rest, "data": pngs[image["file"]]}}
+        return block
+
+    return {**data, "body": [inlined(b) for b in data["body"]]}
 
 
 def _totals_answer(form: ReportForm, tot: dict[str, Total]) -> Answer:

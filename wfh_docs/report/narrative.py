@@ -13,7 +13,6 @@ from .charts import Chart
 from .collect import Collected
 from .figures import shown
 from .form import Indicator, ReportForm
-from .picture import marker
 
 
 @dataclass(frozen=True)
@@ -143,7 +142,7 @@ def _marked(st: Status) -> list[str]:
 def _chart_blocks(charts: list[Chart]) -> list[Any]:
     out: list[Any] = []
     for n, chart in enumerate(charts, start=1):
-        out.append({"paragraph": marker(chart.name), "align": "center"})
+        out.append({"image": {"file": chart.name, "alt": chart.title}, "align": "center"})
         out.append({"paragraph": f"**Biểu đồ {n}. {chart.title}**", "align": "center"})
     return out
 
