@@ -22,6 +22,7 @@ from typing import Any
 import docx
 import handmade
 import pytest
+import test_check_kinds
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -30,6 +31,7 @@ from docx.shared import Pt
 from helpers import REFERENCE_JSON, ROOT, require_tool, soffice_pdf
 
 from wfh_docs.check import RULES, check_docx, fix_text
+from wfh_docs.check.docx import Docx
 from wfh_docs.check.fix import default_output, fix_docx, fix_file
 from wfh_docs.check.fix_zip import FixError
 from wfh_docs.cli import main
@@ -786,3 +788,75 @@ def test_a_letter_with_a_damaged_header_is_refused_with_its_part(tmp_path: Path)
     assert "Word" in str(caught.value)
     assert not default_output(source).exists()
     assert source.read_bytes() == damaged
+
+
+# --- the kinds with a tên loại: their elements' look (tests/test_check_kinds.py plants them) -------
+
+_KIND_LOOKS = {
+    "type_name.format",
+    "type_subject.format",
+    "can_cu.format",
+    "article.format",
+    "decision.command",
+    "decision.authority",
+    "kinh_gui.style",
+}
+KIND_DEFECTS = [
+    d
+    for d in (getattr(d, "values", d) for d in test_check_kinds.DEFECTS)
+    if d[3] in _KIND_LOOKS and not (d[3] == "article.format" and d[4] == "full stop")
+]
+
+
+@pytest.mark.parametrize(
+    ("stem", "prefix", "change", "rule_id", "word"),
+    KIND_DEFECTS,
+    ids=[f"{d[3]}-{d[0]}" for d in KIND_DEFECTS],
+)
+def test_a_kinds_element_in_the_wrong_look_is_fixed_and_its_text_kept(
+    stem: str, prefix: str, change: Any, rule_id: str, word: str
+) -> None:
+    data = test_check_kinds.planted(stem, prefix, change)
+    assert rule_id in _rules(data)
+    fixed = fix_docx(data)
+    assert fixed.data is not None
+    assert check_docx(fixed.data) == []
+    assert rule_id in {f.rule for f in fixed.fixed}
+    assert _letters(_words(fixed.data)) == _letters(_words(data))
+
+
+def test_an_article_number_is_bolded_alone_and_the_quyet_dinh_keeps_its_centred_headings() -> None:
+    data = test_check_kinds.planted(test_check_kinds.QD, "Điều 1.", lambda p: _one_run(p, bold=False))
+    fixed = fix_docx(data)
+    assert fixed.data is not None
+    d = docx.Document(io.BytesIO(fixed.data))
+    p = next(p for p in d.paragraphs if p.text.startswith("Điều 1."))
+    assert p.text == docx.Document(io.BytesIO(data)).paragraphs[_index(data, "Điều 1.")].text
+    bold = "".join(r.text for r in p.runs if r.font.bold)
+    assert bold.strip() == "Điều 1."
+    shown = {p.text.strip(): p.props.jc for p in Docx(fixed.data).paragraphs()}  # as styles resolve it
+    for start in ("QUYẾT ĐỊNH:", "QUYẾT ĐỊNH", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CAN LỘC"):
+        assert shown[start] == "center", start
+    can_cu = [p for p in d.paragraphs if p.text.startswith("Căn cứ")]
+    assert can_cu and all(r.font.italic for p in can_cu for r in p.runs if r.text.strip())
+
+
+def _one_run(p: Any, *, bold: bool) -> None:
+    """The paragraph's text in one run, not bold: "Điều 1." no longer a run of its own."""
+    text = p.text
+    for r in p.runs[1:]:
+        r._r.getparent().remove(r._r)
+    p.runs[0].text = text
+    p.runs[0].font.bold = bold
+
+
+def _index(data: bytes, start: str) -> int:
+    return next(
+        n for n, p in enumerate(docx.Document(io.BytesIO(data)).paragraphs) if p.text.startswith(start)
+    )
+
+
+def test_every_sample_of_every_kind_is_left_alone() -> None:
+    for source in sorted((ROOT / "data" / "examples").glob("*.json")):
+        fixed = fix_docx(test_check_kinds.built(source.stem))
+        assert fixed.before == [] and fixed.data is None, source.name

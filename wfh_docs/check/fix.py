@@ -26,6 +26,7 @@ from lxml import etree
 from ..errors import InputError, OutputError, Problem, RenderError
 from ..files.output import made_by_wfhdoc, read_regular, write_atomic
 from ..i18n import _
+from . import fix_kinds
 from .docx import Docx
 from .finding import ERROR, Finding
 from .fix_elements import LOOKS, Finder, Target
@@ -111,13 +112,15 @@ def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:
         )
     _fonts_and_colour(pkg, paras, els, rules)
     finder = Finder(paras)
-    targets = finder.find()
+    targets = fix_kinds.roles(finder, finder.find())
     previous: Paragraph | None = None
     for t in targets:
-        look(els[t.i], paras[t.i], t, LOOKS[t.role])
-        if t.role == "body":
+        look(els[t.i], paras[t.i], t, LOOKS.get(t.role) or fix_kinds.LOOKS[t.role])
+        if t.role in fix_kinds.BODY_ROLES:
             body(els[t.i], paras[t.i], previous)
             previous = paras[t.i]
+        if t.role == "article":
+            fix_kinds.article_prefix(els[t.i])
     _subject_gap(els, paras, targets)
     labels = {i: p.label for i, p in enumerate(paras) if p.label}
     edits = _texts(els, targets, finder.lists, labels)
