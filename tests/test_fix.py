@@ -800,6 +800,7 @@ _KIND_LOOKS = {
     "decision.command",
     "decision.authority",
     "kinh_gui.style",
+    "can_cu.punctuation",
 }
 KIND_DEFECTS = [
     d
@@ -854,6 +855,24 @@ def _index(data: bytes, start: str) -> int:
     return next(
         n for n, p in enumerate(docx.Document(io.BytesIO(data)).paragraphs) if p.text.startswith(start)
     )
+
+
+def test_the_can_cu_end_with_semicolons_and_the_last_with_a_full_stop() -> None:
+    d = docx.Document(io.BytesIO(test_check_kinds.built(test_check_kinds.QD)))
+    lines = [p for p in d.paragraphs if p.text.startswith(("Căn cứ", "Theo đề nghị"))]
+    right = [p.text for p in lines]
+    for p in lines:  # every line typed with the wrong mark
+        last = [r for r in p.runs if r.text][-1]
+        last.text = last.text[:-1] + ("," if last.text.endswith(";") else ";")
+    out = io.BytesIO()
+    d.save(out)
+    assert "can_cu.punctuation" in _rules(out.getvalue())
+    fixed = fix_docx(out.getvalue())
+    assert fixed.data is not None and fixed.passes
+    after = [
+        p.text for p in docx.Document(io.BytesIO(fixed.data)).paragraphs if p.text.startswith(tuple(right))
+    ]
+    assert after == right and right[-1].endswith(".") and right[0].endswith(";")
 
 
 def test_every_sample_of_every_kind_is_left_alone() -> None:

@@ -199,6 +199,7 @@ def _texts(
             # a line Word numbers or bullets itself has its dash from the list: none is typed
             lead = not (labels.get(t.i) and t.k in (None, 0))
             edits.list_line(els[t.i], t.i, t.k, last=n == len(items) - 1, lead=lead)
+    fix_kinds.bases_punctuation(els, targets, edits)
     for i, p in enumerate(els):
         edits.nfc(p, i)
     return edits
