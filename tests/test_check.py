@@ -417,3 +417,27 @@ def test_check_goes_on_past_a_file_it_cannot_read(tmp_path: Path, capsys: pytest
     assert "bad.docx: not a zip archive" in err
     assert f"== {reference_path}" in out  # the readable letter was still checked
     assert f"{reference_path}: 0 errors, 0 warnings" in err
+
+
+# --- small capitals: what a reader sees ------------------------------------------------------------
+
+
+def _typed_lower(prefix: str, *, small_caps: bool) -> set[str]:
+    """The errors of the clean letter with the line typed in lower case, in small caps or not."""
+    doc = hm.clean_letter()
+    p = hm.find(doc, prefix)
+    hm.retext(p, p.text[:4] + p.text[4:].lower())
+    for r in p.runs:
+        r.font.small_caps = small_caps
+    return {f.message for f in check_docx(hm.to_bytes(doc)) if f.severity == "error"}
+
+
+@pytest.mark.parametrize("prefix", [hm.QUOC_HIEU, hm.AGENCY, "KT.", "PHÓ GIÁM ĐỐC"])
+def test_small_capitals_read_as_capitals(prefix: str) -> None:
+    """w:smallCaps draws lower-case letters as capitals a little smaller: a reader reads the
+    line in capitals, so it passes where the decree asks capitals."""
+    assert _typed_lower(prefix, small_caps=True) == set()
+
+
+def test_the_quoc_hieu_typed_in_lower_case_is_not_in_capitals() -> None:
+    assert _typed_lower(hm.QUOC_HIEU, small_caps=False) == {"must be in capitals"}
