@@ -322,7 +322,7 @@ def test_a_libreoffice_that_never_works_is_given_up_quickly(
     results = convert(inputs, fake_soffice / "out", workers=2)
     assert not any(r.ok for r in results)
     for r in results:
-        assert r.message.startswith("not converted: LibreOffice made no PDF at all in 3 runs"), r.message
+        assert re.match(r"not converted: LibreOffice made no PDF at all in [23] runs", r.message), r.message
         assert "error while loading shared libraries" in r.message
     # not 8 files x 2 attempts: three runs, and perhaps one the other worker had started
     assert len((fake_soffice / "pids.txt").read_text().split()) <= 4

@@ -165,7 +165,7 @@ class Converter:
                 outcome = self._run(chunk, profile)
                 if outcome.status == "stopped":
                     return
-                if self._gives_up(outcome):
+                if self._gives_up(outcome, chunk):
                     for pos, item in enumerate(chunk):
                         if pos not in outcome.placed:
                             if pos <= outcome.reached or outcome.status == "ok":
@@ -185,13 +185,17 @@ class Converter:
                             item, None, _("internal error while converting: {error}").format(error=repr(exc))
                         )
 
-    def _gives_up(self, outcome: _Outcome) -> bool:
+    def _gives_up(self, outcome: _Outcome, chunk: list[Item]) -> bool:
         with self.lock:
             if outcome.placed:
                 self.made_any = True
             elif not self.made_any:
                 self.fruitless += 1
-                if self.fruitless >= MAX_FRUITLESS and not self.broken:
+                # given up after MAX_FRUITLESS runs, or sooner when this run was a file's last
+                # try: with two workers a file can use up its tries before the count is reached,
+                # and would be blamed for what is LibreOffice's failure
+                last_try = any(item.attempts + 1 >= MAX_ATTEMPTS for item in chunk)
+                if (self.fruitless >= MAX_FRUITLESS or last_try) and not self.broken:
                     self.broken = _(
                         "not converted: LibreOffice made no PDF at all in {runs} runs, so it seems not "
                         "to work ({hint}); last run: {last}"
