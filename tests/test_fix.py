@@ -879,3 +879,18 @@ def test_every_sample_of_every_kind_is_left_alone() -> None:
     for source in sorted((ROOT / "data" / "examples").glob("*.json")):
         fixed = fix_docx(test_check_kinds.built(source.stem))
         assert fixed.before == [] and fixed.data is None, source.name
+
+
+def test_an_agency_in_small_capitals_is_found_and_fixed_as_the_agency() -> None:
+    doc = handmade.clean_letter()
+    p = handmade.find(doc, handmade.AGENCY)
+    handmade.retext(p, handmade.AGENCY.capitalize())
+    for r in p.runs:
+        r.font.small_caps = True  # read as capitals: the agency's name
+        r.font.size = Pt(14)  # and a defect the checker sees
+    data = handmade.to_bytes(doc)
+    assert "agency.format" in _rules(data)
+    fixed = fix_docx(data)
+    assert fixed.data is not None and fixed.passes
+    runs = _runs_of(fixed.data, handmade.AGENCY.capitalize())
+    assert runs and all(r.font.size == Pt(13) and r.font.bold for r in runs)

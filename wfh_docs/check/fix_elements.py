@@ -241,7 +241,7 @@ class Finder:
                 (line.i, k, line.seg) in taken
                 or not line.text
                 or _LINE_ONLY.match(line.text)
-                or line.text != line.text.upper()
+                or not self._in_capitals(n)
             ):
                 continue
             names.append(n)
@@ -261,6 +261,14 @@ class Finder:
         """The column of the header a line is in: its table cell, or its place among the tabs."""
         p = self.ps[self.lines[n].i]
         return (p.table_index, p.cell) if p.in_table else (None, self.lines[n].seg or 0)
+
+    def _in_capitals(self, n: int) -> bool:
+        """Whether line n shows in capitals: typed so, or through w:caps or w:smallCaps."""
+        line = self.lines[n]
+        runs = [r for r in _line_runs(self.ps[line.i], line.k, line.seg) if r.text.strip()]
+        return line.text == line.text.upper() or (
+            bool(runs) and all(r.props.caps or r.props.small_caps for r in runs)
+        )
 
     def _bold(self, n: int) -> bool:
         """Whether every run with text on line n is bold, as the checker resolved it."""
