@@ -236,6 +236,8 @@ def styles_xml() -> str:
             ppr(jc="center", before=L.kinh_gui_before, keep_next=True),
             rpr(size=L.body_size),
         ),
+        # Mẫu 3.1, ô 1: the hình thức sao (SAO Y, TRÍCH SAO, SAO LỤC) 14 bold caps, level with ô 2
+        pstyle("HinhThucSao", "wfh Hình thức sao", ppr(jc="center"), rpr(size=14, bold=True, caps=True)),
         # ô 9b: Nơi nhận 12 bold italic, list 11
         pstyle("NoiNhan", "wfh Nơi nhận", ppr(keep_next=True), rpr(size=12, bold=True, italic=True)),
         pstyle(
@@ -450,6 +452,44 @@ def document_xml() -> str:
         ],
     )
     minutes_noi_nhan = tag("{%p if doc.minutes %}") + noi_nhan + tag("{%p endif %}")
+    copy_block = (
+        # Mẫu 3.1: under the last part of the letter, a line across the text, then the agency that
+        # copies and the hình thức sao, the copy's number and date, its Nơi nhận and signer
+        tag("{%p if copy.form %}")
+        + p("KhoangCach")
+        + p("DuongKe", extra_ppr='<w:ind w:left="0" w:right="0"/>')
+        + table(
+            [left, right],
+            [
+                [
+                    p("CoQuanBanHanh", "{{ copy.name }}") + tag("{{p copy.rule }}"),
+                    p("HinhThucSao", "{{ copy.form }}"),
+                ],
+                [p("SoKyHieu", "Số: {{ copy.number_symbol }}"), p("DiaDanhNgay", "{{ copy.date_line }}")],
+            ],
+        )
+        + p("KhoangCach")
+        + table(
+            [L.signature_left, L.signature_right],
+            [
+                [
+                    p("NoiNhan", "Nơi nhận:")
+                    + tag("{%p for line in copy.cc_lines %}")
+                    + p("NoiNhanDong", "- {{ line }}")
+                    + tag("{%p endfor %}"),
+                    tag("{%p for line in copy.signer.lines %}")
+                    + p("ChucVu", "{{ line }}")
+                    + tag("{%p endfor %}")
+                    + p("ChoKy")
+                    + tag("{%p if copy.signer.other_title %}")
+                    + p("ChucVuKhac", "{{ copy.signer.other_title }}")
+                    + tag("{%p endif %}")
+                    + p("HoTen", "{{ copy.signer.name }}"),
+                ]
+            ],
+        )
+        + tag("{%p endif %}")
+    )
     body = (
         header
         + tag("{{p title_block }}")
@@ -459,6 +499,7 @@ def document_xml() -> str:
         + signature
         + minutes_noi_nhan
         + tag("{{p appendices }}")
+        + copy_block
     )
     # v: and o: for the Office signature line (VML) that `wfhdoc build --signature-line` adds
     vml = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'

@@ -22,24 +22,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ..i18n import N_, _
+from ..i18n import _
 from . import typed
 from .blocks import BLOCK_MESSAGE, UNION_TAGS, Block, Cell, Heading, PageBreak, Paragraph, Table, TableBlock
+from .copying import Copy
+from .dates import parse_date
 from .labels import field_name
 from .parties import Issuer, MultiLine, OneLine, Signer, _Model, _symbol
 from .typed import Attachment, Secretary
 from .types import NAMES, TYPES, DocType, TypeId, type_id
-
-# 08/04/2020, 8/4/2020, 08.04.2020, 08-04-2020: day first, as Vietnamese write it
-_DATE_VN = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-# Python's words for a date that does not exist, shown in the language of the run
-_DATE_ERRORS = (
-    N_("day is out of range for month"),
-    N_("month must be in 1..12"),
-    N_("year 0 is out of range"),
-)
 
 
 class Appendix(_Model):
@@ -134,6 +125,12 @@ class Letter(_Model):
         None, description="the văn bản a quyết định issues or approves (Mẫu 1.3), on its own pages"
     )
     secretary: Secretary | None = Field(None, description="the thư ký who signs a biên bản beside the chair")
+    copy_: Copy | None = Field(
+        None,
+        alias="copy",
+        description="a bản sao (Mẫu 3.1): who copies the letter ('SAO Y', 'TRÍCH SAO', 'SAO LỤC'), "
+        "its number, date, signer and Nơi nhận, printed under the letter below a line across",
+    )
     confirmation: bool = Field(
         False,
         strict=True,
@@ -224,27 +221,7 @@ class Letter(_Model):
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, value: Any) -> Any:
-        if value is None or isinstance(value, dt.date):
-            return value
-        if not isinstance(value, str):
-            raise ValueError(_("write the date as text, '2020-04-08' or '08/04/2020'"))
-        text = value.strip()
-        m = _DATE_ISO.match(text)
-        if m:
-            y, mo, d = (int(x) for x in m.groups())
-        else:
-            m = _DATE_VN.match(text)
-            if not m:
-                raise ValueError(
-                    _("'{value}' is not a date: write '08/04/2020' (or '2020-04-08')").format(value=value)
-                )
-            d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        try:
-            return dt.date(y, mo, d)
-        except ValueError as exc:
-            raise ValueError(
-                _("'{value}' is not a real date ({error})").format(value=value, error=_(str(exc)))
-            ) from None
+        return parse_date(value)
 
     @model_validator(mode="after")
     def _needs(self, info: ValidationInfo) -> Letter:

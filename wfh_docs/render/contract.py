@@ -22,7 +22,7 @@ from ..i18n import _
 from ..letter import typed, vn
 from ..letter.layout import agency_rule_indent
 from ..letter.model import Letter
-from . import builders, kinds, pictures, sandbox
+from . import builders, copying, kinds, pictures, sandbox
 
 if TYPE_CHECKING:
     from .assemble import SetAside
@@ -72,6 +72,8 @@ VARIABLES: dict[str, frozenset[str]] = {
     "doc": frozenset({"id", "mau", "name", "cong_van", "kinh_gui", "minutes"}),
     "title_block": frozenset(),
     "secretary": frozenset({"title", "name"}),
+    # a bản sao (Mẫu 3.1): the block under the letter; every value "" when it is no copy
+    "copy": copying.ATTRIBUTES,
 }
 # A template making the other kinds uses these too, and defines kinds.KIND_STYLES; one that does
 # not makes công văn only, and is told so when asked for another kind.
@@ -220,6 +222,7 @@ def context(
             "title": f(secretary.title) if secretary else "",
             "name": f(secretary.name) if secretary else "",
         },
+        "copy": copying.values(letter),
     }
     return LetterContext(values, final_sect, aside, media if media.pictures else None)
 

@@ -1,0 +1,174 @@
+"""Bản sao (Mẫu 3.1): the copy's block under the letter, its text and formatting as the decree's
+Mẫu and Phụ lục I, Phần II, Mục II give them, its data's hostile values, and one LibreOffice page."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+from helpers import EXAMPLES, require_tool, soffice_pdf
+
+from wfh_docs.errors import InputError
+from wfh_docs.letter.sources import load_letter, validate
+from wfh_docs.render import Template
+
+SAMPLE = EXAMPLES / "ban-sao" / "sao-y-quyet-dinh-to-cong-tac.json"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def rendered() -> bytes:
+    return Template().render(load_letter(SAMPLE).letter).data
+
+
+def _data() -> dict[str, Any]:
+    return copy.deepcopy(json.loads(SAMPLE.read_text(encoding="utf-8")))
+
+
+def _lines(data: bytes) -> list[str]:
+    """Every line of the document, in the order of its body (tables' cells included)."""
+    document = docx.Document(io.BytesIO(data))
+    lines: list[str] = []
+    for p in document.element.body.iter(f"{W}p"):
+        text = Paragraph(p, document).text
+        lines.extend(line for line in text.split("\n") if line.strip())
+    return lines
+
+
+def test_the_copy_is_printed_under_the_letter_as_mau_3_1(rendered: bytes) -> None:
+    lines = _lines(rendered)
+    original_signer = lines.index("Phan Đình Dũng")
+    assert lines[original_signer + 1 :] == [
+        "VĂN PHÒNG",
+        "HĐND VÀ UBND",
+        "HUYỆN CAN LỘC",
+        "SAO Y",
+        "Số: 12/SY-VP",
+        "Can Lộc, ngày 03 tháng 4 năm 2020",
+        "Nơi nhận:",
+        "- Các cơ quan, đơn vị thuộc UBND huyện;",
+        "- Các thành viên Tổ công tác;",
+        "- Lưu: VT.",
+        "TL. CHỦ TỊCH",
+        "CHÁNH VĂN PHÒNG",
+        "Trần Thị Bình",
+    ]
+
+
+def _paragraph(document: Any, text: str) -> Any:
+    found = [p for p in document.paragraphs if text in p.text.split("\n")]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                found += [p for p in cell.paragraphs if text in p.text.split("\n")]
+    assert found, text
+    return found[-1]
+
+
+def _effective(paragraph: Any, attribute: str) -> Any:
+    style = paragraph.style
+    while style is not None:
+        value = getattr(style.font, attribute)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def test_the_copys_parts_have_the_decrees_formatting(rendered: bytes) -> None:
+    document = docx.Document(io.BytesIO(rendered))
+    form = _paragraph(document, "SAO Y")  # ô 1: in hoa, 13-14, đứng, đậm
+    assert _effective(form, "bold") is True and _effective(form, "size") == Pt(14)
+    assert not _effective(form, "italic")
+    date = _paragraph(document, "Can Lộc, ngày 03 tháng 4 năm 2020")  # ô 4: as the letter's, italic
+    assert _effective(date, "italic") is True
+    agency = _paragraph(document, "HUYỆN CAN LỘC")  # ô 2: as tên cơ quan ban hành, bold capitals
+    assert _effective(agency, "bold") is True and agency.style.style_id == "CoQuanBanHanh"
+    cc = _paragraph(document, "Nơi nhận:")  # the copy's Nơi nhận, as the letter's: 12 bold italic
+    assert _effective(cc, "size") == Pt(12) and _effective(cc, "italic") is True
+    # the line across the text: a paragraph with a bottom border and no indent, just before the
+    # table that opens the copy's block
+    body = list(document.element.body.iterchildren())
+    opens = next(i for i, el in enumerate(body) if el.tag == f"{W}tbl" and "SAO Y" in "".join(el.itertext()))
+    line = body[opens - 1]
+    assert line.tag == f"{W}p" and line.find(f"{W}pPr/{W}ind").get(f"{W}left") == "0"
+    assert line.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "DuongKe"
+
+
+def test_a_letter_without_copy_has_no_copy_block() -> None:
+    data = _data()
+    del data["copy"]
+    lines = _lines(Template().render(validate(data, "test")).data)
+    assert lines[-1] == "Phan Đình Dũng" and "SAO Y" not in lines
+
+
+@pytest.mark.parametrize(
+    ("form", "printed", "symbol"),
+    [
+        ("trích sao", "TRÍCH SAO", "Số: 12/TrS-VP"),
+        ("SL", "SAO LỤC", "Số: 12/SL-VP"),
+        ("sao-y", "SAO Y", "Số: 12/SY-VP"),
+    ],
+)
+def test_each_form_of_copy_with_its_ky_hieu(form: str, printed: str, symbol: str) -> None:
+    data = _data()
+    data["copy"]["form"] = form
+    lines = _lines(Template().render(validate(data, "test")).data)
+    assert printed in lines and symbol in lines
+
+
+def test_a_copy_without_a_number_leaves_it_for_the_register() -> None:
+    data = _data()
+    del data["copy"]["number"], data["copy"]["date"]
+    lines = _lines(Template().render(validate(data, "test")).data)
+    assert "Số:          /SY-VP" in lines  # blanks the clerk or the document system fills in
+    assert "Can Lộc, ngày       tháng       năm          " in lines
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "said"),
+    [
+        ({"form": "BẢN SAO"}, "$.copy.form", "'SAO Y', 'TRÍCH SAO' or 'SAO LỤC'"),
+        ({"form": 3}, "$.copy.form", "'SAO Y', 'TRÍCH SAO' or 'SAO LỤC'"),
+        ({"date": None}, "$.copy", "the copy has the number 12 but no date"),
+        ({"number": True}, "$.copy.number", "not true/false"),
+        (
+            {"issuer": {"name": "VĂN PHÒNG", "abbreviation": "V P", "place": "Can Lộc"}},
+            "$.copy.issuer.abbreviation",
+            "",
+        ),
+        ({"extra": 1}, "$.copy.extra", ""),
+    ],
+)
+def test_hostile_values_of_the_copy_are_one_problem_at_their_field(
+    change: dict[str, Any], where: str, said: str
+) -> None:
+    data = _data()
+    data["copy"].update(change)
+    with pytest.raises(InputError) as info:
+        validate(data, "test")
+    problems = info.value.problems
+    assert [p.where for p in problems] == [where], problems
+    assert said in problems[0].message
+
+
+def test_the_copy_converts_with_libreoffice(rendered: bytes, tmp_path: Path) -> None:
+    require_tool("pdftotext")
+    source = tmp_path / "sao-y.docx"
+    source.write_bytes(rendered)
+    pdf = soffice_pdf([source], tmp_path)[0]
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    last_page = text.split("\f")[-2] if text.endswith("\f") else text.split("\f")[-1]
+    # the copy's block on the page of the letter's end, under its signer
+    assert last_page.index("Phan Đình Dũng") < last_page.index("SAO Y") < last_page.index("Trần Thị Bình")
+    assert "Số: 12/SY-VP" in last_page and "Can Lộc, ngày 03 tháng 4 năm 2020" in last_page

@@ -1,0 +1,46 @@
+"""The template's `copy`: the block of a bản sao under the letter (Mẫu 3.1; letter.copying), its
+values escaped for the template's runs; every value "" when the letter is no copy, so that the
+template's {%p if copy.form %} leaves the block out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from ..letter import vn
+from ..letter.layout import agency_rule_indent
+from ..letter.model import Letter
+from . import builders
+
+# the attributes of `copy` (render.contract.VARIABLES)
+ATTRIBUTES = frozenset({"form", "name", "rule", "number_symbol", "date_line", "signer", "cc_lines"})
+
+
+def values(letter: Letter) -> dict[str, Any]:
+    """What the template's copy block shows."""
+    copy = letter.copy_
+    if copy is None:
+        return {
+            "form": "",
+            "name": "",
+            "rule": "",
+            "number_symbol": "",
+            "date_line": "",
+            "signer": {"lines": [], "other_title": "", "name": ""},
+            "cc_lines": [],
+        }
+    f = builders.field_text
+    return {
+        "form": f(copy.form),
+        "name": f(copy.issuer.name),
+        "rule": Markup(builders.rule(agency_rule_indent(copy.issuer.name.split("\n")))),
+        "number_symbol": f(vn.format_number_reference(copy.number, copy.symbol)),
+        "date_line": f(vn.format_date_line(copy.issuer.place, copy.date)),
+        "signer": {
+            "lines": [f(line) for line in copy.signer.authority_lines()],
+            "other_title": f(copy.signer.other_title) if copy.signer.other_title else "",
+            "name": f(copy.signer.name),
+        },
+        "cc_lines": [f(line) for line in copy.cc_lines()],
+    }
