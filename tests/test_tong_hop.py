@@ -456,3 +456,76 @@ def test_answers_of_another_form_or_agency_are_left_out_and_said(tmp_path: Path,
     assert collected.answers == {}
     assert any("another-round" in n and "a.docx" in n for n in collected.notes)
     assert any("Sở Ngoại vụ tỉnh khác" in n and "b.docx" in n for n in collected.notes)
+
+
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from wfh_docs.cli import main
+
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_mau_excel_report_writes_the_agencies_workbook(
+    tmp_path: Path, form: ReportForm, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "so-lieu.xlsx"
+    code, out, err = _cli(["mau-excel", "--report", str(FORM), str(target)], capsys)
+    assert (code, err) == (0, "") and str(target) in out
+    ws = load_workbook(target).active
+    assert ws is not None
+    headers = [c.value for c in ws[1]]
+    assert "Tổng số cán bộ, công chức, viên chức và người lao động (người) [staff] *" in headers
+    assert all(f"[{i.id}]" in " ".join(map(str, headers)) for i in form.indicators if i.typed)
+    assert not any("[home_rate]" in str(h) for h in headers)  # computed, not typed
+    assert "SỞ CÔNG THƯƠNG" in [c.value for c in ws[2]]  # the example row: the reference letter
+    again, _out, kept = _cli(["mau-excel", "--report", str(FORM), str(target)], capsys)
+    assert again == 1 and "--overwrite" in kept  # a filled workbook is never replaced
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n", encoding="utf-8")
+    code, _out, said = _cli(["mau-excel", "--report", str(bad), str(tmp_path / "x.xlsx")], capsys)
+    assert code == 1 and "bad.yaml" in said and not (tmp_path / "x.xlsx").exists()
+
+
+def test_batch_report_builds_each_agencys_letter_with_its_figures(
+    tmp_path: Path, form: ReportForm, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outdir = tmp_path / "out"
+    code, out, err = _cli(["batch", str(ANSWERS), "--report", str(FORM), "-o", str(outdir)], capsys)
+    assert code == 1  # the sample's wrong answers are named, and not built
+    assert "20 letters in" in out
+    assert "Thanh tra tỉnh" in err and "at-most" in err and "AG16" in err
+    by_agency = {a.agency: a for a in _valid_rows(form)}
+    letters = sorted(outdir.glob("*.docx"))
+    assert len(letters) == 20
+    for path in letters[:3]:
+        [(form_id, answer)] = read_docx(path)
+        assert form_id == form.id and answer.raw == by_agency[answer.agency].values
+        assert any(t.startswith("Phụ lục") for t in _paragraphs(path.read_bytes()))
+    refused, _out, said = _cli(
+        ["batch", str(ANSWERS), "--report", str(FORM), "-o", str(outdir), "--register", "r.sqlite"], capsys
+    )
+    assert refused == 2 and "--register cannot be used with --report" in said
+
+
+def test_batch_report_with_pdf_attaches_the_figures(
+    tmp_path: Path, form: ReportForm, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wfh_docs.pdf.soffice import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    answers = tmp_path / "answers.xlsx"
+    wb = load_workbook(ANSWERS)
+    ws = wb.active
+    assert ws is not None
+    ws.delete_rows(3, ws.max_row)  # one agency is enough for a PDF
+    wb.save(answers)
+    outdir = tmp_path / "out"
+    code, out, err = _cli(["batch", str(answers), "--report", str(FORM), "-o", str(outdir), "--pdf"], capsys)
+    assert code == 0, err
+    assert "1 letter in" in out and "1 PDF carrying its figures" in out
+    [pdf] = outdir.glob("*.pdf")
+    [(form_id, back)] = read_pdf(pdf)
+    [(_, docx_answer)] = read_docx(pdf.with_suffix(".docx"))
+    assert form_id == form.id and back.raw == docx_answer.raw

@@ -11,8 +11,11 @@ import click
 
 from ..batch.manifest import JOURNAL, MANIFEST_CSV
 from ..batch.pdfs import batch_pdfs
+from ..batch.records import load_defaults
 from ..batch.run import DEFAULT_LETTER_TIMEOUT, Report, run_batch
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
+from ..report.form import load_form
+from ..report.letters import answer_letters, attach_pdfs
 from . import state
 from .console import error, progress, warn
 from .options import (
@@ -38,8 +41,15 @@ _HELP = N_(
     "was built and what failed. A file in OUTDIR that wfhdoc did not write is never replaced "
     "(unless --overwrite): the letter goes beside it. The ND 30 checker reads the first letter "
     "of each agency (every letter with --check-all); its findings are printed as warnings.\n\n"
-    "\b\nExample:\n  wfhdoc batch data/examples/bao-cao-wfh-quang-tri.xlsx -o out/"
+    "With --report FORM.yaml, SOURCE is the workbook of a reporting round (`wfhdoc mau-excel "
+    "--report`): each agency's letter gets the phụ lục of its figures and carries them as data for "
+    "`wfhdoc tong-hop` (its PDF too, with --pdf); a row whose figures break a rule of the form is "
+    "reported, with its agency, row, cell and rule, and not built.\n\n"
+    "\b\nExamples:\n  wfhdoc batch data/examples/bao-cao-wfh-quang-tri.xlsx -o out/\n"
+    "  wfhdoc batch answers.xlsx --report wfh-2020.yaml -o out/ --pdf"
 )
+# what a reporting round's letters are built without: each is refused by name with --report
+_NOT_WITH_REPORT = ("sheet", "force", "register_path", "pdfa", "check_all", "letter_timeout")
 
 
 @command(help=_HELP)
@@ -53,6 +63,16 @@ _HELP = N_(
     help=N_(
         "A JSON file of fields shared by every record (the signer, the Kính gửi, the body); "
         "each record's own fields override it."
+    ),
+)
+@option(
+    "--report",
+    "form_path",
+    metavar="FORM.yaml",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_(
+        "A report form (wfhdoc report-form): SOURCE is the agencies' workbook; each letter gets the "
+        "phụ lục of its figures, checked against the form, and carries them as data."
     ),
 )
 @option("--sheet", help=N_("The workbook's sheet to read (default: the first)."))
@@ -95,9 +115,12 @@ _HELP = N_(
     ),
 )
 @quiet_option()
+@click.pass_context
 def batch(
+    ctx: click.Context,
     source: Path,
     outdir: Path,
+    form_path: Path | None,
     defaults: Path | None,
     sheet: str | None,
     workers: int | None,
@@ -111,6 +134,10 @@ def batch(
     letter_timeout: float,
     quiet: bool,
 ) -> None:
+    if form_path is not None:
+        _refuse_with_report(ctx)
+        _report_letters(source, form_path, outdir, defaults, template, make_pdf, workers, overwrite)
+        return
     try:
         report = run_batch(
             source,
@@ -141,6 +168,55 @@ def batch(
         if results:
             pdf_failed = report_pdfs(results, outdir)
     if failed or pdf_failed:
+        raise SystemExit(1)
+
+
+def _refuse_with_report(ctx: click.Context) -> None:
+    for name in _NOT_WITH_REPORT:
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
+            param = next(p for p in ctx.command.params if p.name == name)
+            raise click.UsageError(
+                _(
+                    "{option} cannot be used with --report: a reporting round's letters are built without it"
+                ).format(option=param.opts[-1]),
+                ctx,
+            )
+
+
+def _report_letters(
+    source: Path,
+    form_path: Path,
+    outdir: Path,
+    defaults: Path | None,
+    template: Path | None,
+    make_pdf: bool,
+    workers: int | None,
+    overwrite: bool,
+) -> None:
+    """A reporting round's letters (as `wfhdoc report-form letters`): each agency's letter with
+    the phụ lục of its figures and carrying them; the findings said; exit 1 when any."""
+    form = load_form(form_path)
+    built = answer_letters(
+        form, source, outdir, overwrite=overwrite, defaults=load_defaults(defaults), template_path=template
+    )
+    if make_pdf:
+        attach_pdfs(form, built, outdir, workers=workers)
+    for finding in built.findings:
+        warn(str(finding))
+    for problem in built.problems:
+        warn(problem)
+    click.echo(
+        ngettext("{count} letter in {path}", "{count} letters in {path}", len(built.written)).format(
+            count=len(built.written), path=outdir
+        )
+    )
+    if make_pdf:
+        click.echo(
+            ngettext(
+                "{count} PDF carrying its figures", "{count} PDFs carrying their figures", len(built.pdfs)
+            ).format(count=len(built.pdfs))
+        )
+    if built.findings or built.problems:
         raise SystemExit(1)
 
 

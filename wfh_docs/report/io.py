@@ -7,11 +7,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..batch.workbook import DEFAULT_EXAMPLE
+from ..batch.records import deep_merge, load_defaults
+from ..batch.workbook import DEFAULT_EXAMPLE, example_row
 from ..errors import OutputError
 from ..files.output import made_by_wfhdoc, write_atomic
 from ..i18n import _
-from .form import schema
+from ..letter.sources import parse_json, read_bytes
+from .form import ReportForm, schema
+from .sheet import report_workbook_bytes
 from .starter import STARTER
 
 
@@ -27,10 +30,32 @@ def write_starter(path: Path, *, overwrite: bool = False) -> None:
     write_atomic(path, STARTER.encode("utf-8"))
 
 
-def example_letter() -> dict[str, Any]:
-    """The reference letter, for the example row of a workbook."""
-    data = json.loads(DEFAULT_EXAMPLE.read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) else {}
+def example_letter(example: Path | None = None, defaults: Path | None = None) -> dict[str, Any]:
+    """The letter of a workbook's example row: `example` (default the reference letter) with
+    the shared fields of `defaults` over it, as `wfhdoc mau-excel` makes it."""
+    if example is None and defaults is None:
+        data = json.loads(DEFAULT_EXAMPLE.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    source = example or DEFAULT_EXAMPLE
+    loaded = parse_json(read_bytes(source), str(source))
+    if not isinstance(loaded, dict):
+        raise OutputError(_("{path}: the example is not a letter (a JSON object)").format(path=source))
+    merged: dict[str, Any] = deep_merge(loaded, load_defaults(defaults))
+    return merged
+
+
+def write_report_workbook(
+    form: ReportForm,
+    output: Path,
+    *,
+    example: Path | None = None,
+    defaults: Path | None = None,
+    overwrite: bool = False,
+) -> None:
+    """The agencies' workbook of `form` at `output`: the letter columns, its example row, a
+    column per figure (`wfhdoc mau-excel --report`, `wfhdoc report-form workbook`)."""
+    row = example_row(example_letter(example, defaults))
+    write_output(output, report_workbook_bytes(form, [row]), ours=False, overwrite=overwrite)
 
 
 def schema_bytes() -> bytes:

@@ -3,14 +3,17 @@ reading and pipeline), its figures as the phụ lục table, and the answer carr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..batch.prepare import prepare_record
-from ..batch.records import read_records
+from ..batch.records import Record, read_records
 from ..files.naming import letter_stem
 from ..files.output import write_atomic
 from ..i18n import _
+from ..letter.images import images_beside
 from ..pdf.convert import convert
 from ..render.template import Template
 from .answers import Answer, Finding, check_answer
@@ -31,14 +34,36 @@ class Letters:
     problems: list[str] = field(default_factory=list)
 
 
-def answer_letters(form: ReportForm, workbook: Path, outdir: Path, *, overwrite: bool = False) -> Letters:
+def answer_letters(
+    form: ReportForm,
+    workbook: Path,
+    outdir: Path,
+    *,
+    overwrite: bool = False,
+    defaults: dict[str, Any] | None = None,
+    template_path: Path | None = None,
+) -> Letters:
     """The letter of every row of `workbook` into `outdir`, each with its phụ lục of figures and
-    carrying its answer; a row whose letter or figures are wrong is reported, not built."""
+    carrying its answer (`defaults`: the fields every row shares, under its own; pictures are
+    read beside the workbook); a row whose letter or figures are wrong is reported, not built."""
     answers = {a.row: a for a in read_workbook(form, workbook)}
-    template = Template()
-    out = Letters()
+    template = Template(template_path)
+    records = read_records(workbook, defaults or {})
     outdir.mkdir(parents=True, exist_ok=True)
-    for record in read_records(workbook, {}):
+    with images_beside(workbook.parent):
+        return _built(form, answers, records, template, outdir, overwrite)
+
+
+def _built(
+    form: ReportForm,
+    answers: dict[int, Answer],
+    records: Iterable[Record],
+    template: Template,
+    outdir: Path,
+    overwrite: bool,
+) -> Letters:
+    out = Letters()
+    for record in records:
         answer = answers.get(int(record.key.split()[-1]))
         if answer is None or record.data is None:
             out.problems.append(f"{record.origin}: " + _("the row has no figures"))
@@ -62,10 +87,10 @@ def answer_letters(form: ReportForm, workbook: Path, outdir: Path, *, overwrite:
     return out
 
 
-def attach_pdfs(form: ReportForm, letters: Letters, outdir: Path) -> None:
+def attach_pdfs(form: ReportForm, letters: Letters, outdir: Path, *, workers: int | None = None) -> None:
     """Each letter also as a PDF (LibreOffice, through wfh_docs.pdf) carrying its answer as an
     attached file; a letter LibreOffice could not convert is reported."""
-    for result in convert(letters.written, outdir):
+    for result in convert(letters.written, outdir, workers=workers):
         if not result.ok or result.output is None:
             letters.problems.append(f"{result.source}: {result.message}")
             continue
