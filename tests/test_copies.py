@@ -172,3 +172,11 @@ def test_the_copy_converts_with_libreoffice(rendered: bytes, tmp_path: Path) -> 
     # the copy's block on the page of the letter's end, under its signer
     assert last_page.index("Phan Đình Dũng") < last_page.index("SAO Y") < last_page.index("Trần Thị Bình")
     assert "Số: 12/SY-VP" in last_page and "Can Lộc, ngày 03 tháng 4 năm 2020" in last_page
+
+
+def test_a_problem_of_the_copy_is_named_in_vietnamese(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wfh_docs.letter.labels import field_name
+
+    monkeypatch.setattr("wfh_docs.letter.labels.language", lambda: "vi")
+    assert field_name("$.copy.form") == "Hình thức sao (copy.form)"
+    assert field_name("$.copy.cc[1]") == "Nơi nhận bản sao (copy.cc[1])"

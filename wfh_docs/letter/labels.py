@@ -386,6 +386,21 @@ OTHER_LABELS: dict[str, str] = {
     "secretary": "Thư ký",
     "secretary.title": "Chức danh thư ký",
     "confirmation": "Xác nhận nơi nghỉ phép",
+    "copy": "Bản sao",
+    "copy.form": "Hình thức sao",
+    "copy.issuer": "Cơ quan sao văn bản",
+    "copy.issuer.name": "Tên cơ quan sao văn bản",
+    "copy.issuer.abbreviation": "Chữ viết tắt tên cơ quan sao văn bản",
+    "copy.issuer.place": "Địa danh của bản sao",
+    "copy.number": "Số bản sao",
+    "copy.date": "Ngày sao",
+    "copy.signer": "Người ký bản sao",
+    "copy.signer.authority": "Thẩm quyền ký bản sao",
+    "copy.signer.head_title": "Chức vụ người đứng đầu (bản sao)",
+    "copy.signer.title": "Chức vụ người ký bản sao",
+    "copy.signer.name": "Họ và tên người ký bản sao",
+    "copy.cc": "Nơi nhận bản sao",
+    "copy.cc[]": "Nơi nhận bản sao",
 }
 
 _INDEX_PART = re.compile(r"\[(?:\d+|\"[^\"]*\")\]")
