@@ -219,3 +219,26 @@ def test_signature_space_holds_da_ky_on_a_copy(template: Template) -> None:
     p = para(docx, "(đã ký)")
     assert p.style == "ChoKy" and p.props.jc == "center"
     assert names.index("(đã ký)") < names.index("Nguyễn Hữu Hưng")
+
+
+def test_a_centred_picture_and_the_centred_caption_under_it_are_no_running_text() -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    from wfh_docs.check import check_docx
+
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 200), "white").save(buf, "PNG")
+    picture = {"image": {"data": base64.b64encode(buf.getvalue()).decode(), "alt": "Sơ đồ"}}
+    body = json.loads(REFERENCE_JSON.read_text(encoding="utf-8"))["body"]
+    caption = {"paragraph": "Hình 1. Sơ đồ kết nối", "align": "center"}  # not bold: a caption
+    docx = Template().render(make(body=[body[0], picture, caption, *body[1:]])).data
+    assert [f.rule for f in check_docx(docx) if f.rule.startswith("body.")] == []
+    # the same centred line with no picture above it is a body paragraph set wrongly
+    lone = Template().render(make(body=[body[0], caption, *body[1:]])).data
+    assert "body.alignment" in [f.rule for f in check_docx(lone)]
+    # and a picture set left is no figure: the caption under it is text to justify
+    left = Template().render(make(body=[body[0], {**picture, "align": "left"}, caption, *body[1:]])).data
+    assert "body.alignment" in [f.rule for f in check_docx(left)]

@@ -225,3 +225,21 @@ def test_the_folder_can_be_given_as_validation_context(tmp_path: Path) -> None:
     data = _letter_data({"image": {"file": "a.png"}})
     letter = Letter.model_validate(data, context={"folder": tmp_path})
     assert letter.model_dump(by_alias=True, exclude_defaults=True)["body"][1] == {"image": {"file": "a.png"}}
+
+
+def test_a_batch_reads_the_pictures_beside_its_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wfh_docs.cli import main
+
+    source = tmp_path / "letters"
+    source.mkdir()
+    (source / "bieu-do.png").write_bytes(_png())
+    for n in (1, 2):
+        data = _letter_data({"image": {"file": "bieu-do.png"}})
+        data["number"] = 450 + n
+        (source / f"letter-{n}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code = main(["batch", str(source), "-o", str(tmp_path / "out"), "--workers", "2"])
+    assert code == 0, capsys.readouterr()
+    for n in (451, 452):
+        assert len(Document(str(tmp_path / "out" / f"{n}-SCT-VP.docx")).inline_shapes) == 1

@@ -14,6 +14,7 @@ from ..batch.pdfs import batch_pdfs
 from ..batch.records import load_defaults
 from ..batch.run import DEFAULT_LETTER_TIMEOUT, Report, run_batch
 from ..i18n import N_, _, ngettext
+from ..letter.images import images_beside
 from ..report.form import load_form
 from ..report.letters import answer_letters, attach_pdfs
 from . import state
@@ -139,26 +140,27 @@ def batch(
         _report_letters(source, form_path, outdir, defaults, template, make_pdf, workers, overwrite)
         return
     try:
-        report = run_batch(
-            source,
-            outdir,
-            template=template,
-            defaults=defaults,
-            sheet=sheet,
-            workers=workers,
-            force=force,
-            register=register_path,
-            progress=progress(_("letters"), quiet),
-            check_all=check_all,
-            overwrite=overwrite,
-            letter_timeout=letter_timeout,
-            # This run's choices for its process: the objects alive once the template is compiled
-            # are left alone by the collector, so that the pages forked workers share with this
-            # process stay shared; and one sync of the disk puts every letter on it at the end,
-            # instead of one fsync per letter.
-            before_workers=gc.freeze,
-            sync=os.sync if hasattr(os, "sync") else None,
-        )
+        with images_beside(source if source.is_dir() else source.parent):
+            report = run_batch(
+                source,
+                outdir,
+                template=template,
+                defaults=defaults,
+                sheet=sheet,
+                workers=workers,
+                force=force,
+                register=register_path,
+                progress=progress(_("letters"), quiet),
+                check_all=check_all,
+                overwrite=overwrite,
+                letter_timeout=letter_timeout,
+                # This run's choices for its process: the objects alive once the template is compiled
+                # are left alone by the collector, so that the pages forked workers share with this
+                # process stay shared; and one sync of the disk puts every letter on it at the end,
+                # instead of one fsync per letter.
+                before_workers=gc.freeze,
+                sync=os.sync if hasattr(os, "sync") else None,
+            )
     finally:
         gc.unfreeze()
     failed = _summary(report, outdir)
