@@ -180,3 +180,16 @@ def test_a_problem_of_the_copy_is_named_in_vietnamese(monkeypatch: pytest.Monkey
     monkeypatch.setattr("wfh_docs.letter.labels.language", lambda: "vi")
     assert field_name("$.copy.form") == "Hình thức sao (copy.form)"
     assert field_name("$.copy.cc[1]") == "Nơi nhận bản sao (copy.cc[1])"
+
+
+def test_what_of_the_copy_the_zero_loss_check_looks_for_is_in_the_document(rendered: bytes) -> None:
+    from wfh_docs.render import copying
+
+    lines = _lines(rendered)
+    wanted = copying.expected(load_letter(SAMPLE).letter)
+    assert "SAO Y" in wanted and "Số: 12/SY-VP" not in wanted  # "Số: " is the template's
+    text = "\n".join(lines)
+    assert all(piece in text for piece in wanted), [p for p in wanted if p not in text]
+    data = _data()
+    del data["copy"]
+    assert copying.expected(validate(data, "test")) == []

@@ -44,3 +44,17 @@ def values(letter: Letter) -> dict[str, Any]:
         },
         "cc_lines": [f(line) for line in copy.cc_lines()],
     }
+
+
+def expected(letter: Letter) -> list[str]:
+    """What of the copy must stand in the document (render.verify's zero-loss check): a template
+    without the copy block would otherwise drop it without a word."""
+    copy = letter.copy_
+    if copy is None:
+        return []
+    out = [copy.form, *copy.issuer.name.split("\n")]
+    out.append(vn.format_number_reference(copy.number, copy.symbol))
+    out.append(vn.format_date_line(copy.issuer.place, copy.date))
+    out += copy.signer.authority_lines() + [copy.signer.name]
+    out += [s for s in (copy.signer.other_title,) if s]
+    return out + copy.cc_lines()
