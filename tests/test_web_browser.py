@@ -300,6 +300,21 @@ def test_a_quyet_dinh_typed_in_the_form_shows_its_own_fields_and_downloads(
     ]:
         _type(browser, ident, text)
     assert _field(browser, "number-sample").text == "07/QĐ-UBND"
+    # a sao y of it, by the Văn phòng: the copy's fields show once a hình thức sao is chosen
+    assert not _field(browser, "f-copy-issuer-name").is_displayed()
+    Select(_field(browser, "f-copy-form")).select_by_value("SAO Y")
+    _wait(browser, lambda d: _field(d, "f-copy-issuer-name").is_displayed(), what="the copy's fields")
+    for ident, text in [
+        ("f-copy-issuer-name", "VĂN PHÒNG HĐND VÀ UBND"),
+        ("f-copy-issuer-abbreviation", "VP"),
+        ("f-copy-issuer-place", "Can Lộc"),
+        ("f-copy-number", "5"),
+        ("f-copy-date", "03/04/2020"),
+        ("f-copy-signer-title", "CHÁNH VĂN PHÒNG"),
+        ("f-copy-signer-name", "Trần Thị Bình"),
+        ("f-copy-cc", "Các thành viên Tổ công tác\nPhòng Nội vụ"),
+    ]:
+        _type(browser, ident, text)
     status = _field(browser, "check-status")
     _wait(browser, lambda d: "Không có lỗi" in status.text, what="the quyết định checked without problems")
     _field(browser, "docx-button").click()
@@ -309,6 +324,11 @@ def test_a_quyet_dinh_typed_in_the_form_shows_its_own_fields_and_downloads(
     assert "QUYẾT ĐỊNH\nVề việc thành lập Tổ công tác" in text
     assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;" in text
     assert "Theo đề nghị của Trưởng phòng Nội vụ huyện." in text and "Kính gửi" not in text
+    cells = [c.text for t in Document(str(docx)).tables for row in t.rows for c in row.cells]
+    assert "SAO Y" in cells and "Số: 05/SY-VP" in cells
+    assert "Nơi nhận:\n- Các thành viên Tổ công tác;\n- Phòng Nội vụ;\n- Lưu: VT." in cells
+    Select(_field(browser, "f-copy-form")).select_by_value("")  # the letter itself again
+    _wait(browser, lambda d: not _field(d, "f-copy-issuer-name").is_displayed(), what="the copy hidden")
     # a biên bản: the thư ký shown, the căn cứ hidden and not sent
     Select(_field(browser, "f-type")).select_by_value("bien-ban")
     _wait(browser, lambda d: _field(d, "f-secretary-name").is_displayed(), what="the thư ký field")

@@ -54,7 +54,11 @@
     document.querySelector('label[for="f-subject"]').textContent = vv ? T.subject_vv : T.subject_named;
     document.getElementById("f-subject-hint").textContent = vv ? T.subject_vv_hint : T.subject_named_hint;
   }
-  function visible(node) { var box = node.closest("[data-kinds]"); return !box || !box.hidden; }
+  function visible(node) {
+    var box = node.closest("[data-kinds]"), copy = node.closest("[data-copy]");
+    return (!box || !box.hidden) && (!copy || !copy.hidden);
+  }
+  function applyCopy() { document.querySelector("[data-copy]").hidden = !document.getElementById("f-copy-form").value; }
 
   // --- the letter in and out of the form ---------------------------------------------------
 
@@ -63,7 +67,9 @@
     base = clone(letter);
     scalars().forEach(function (input) {
       var value = get(letter, input.getAttribute("data-path"));
-      if (input.getAttribute("data-path") === "date") value = shownDate(value);
+      var path = input.getAttribute("data-path");
+      if (path === "date" || path === "copy.date") value = shownDate(value);
+      if (path === "copy.cc" && Array.isArray(value)) value = value.join("\n");
       value = value === undefined || value === null ? "" : String(value);
       if (input.tagName === "SELECT" && value && !Array.prototype.some.call(input.options, function (o) { return o.value === value; })) {
         input.appendChild(el("option", { value: value, text: value }));  // as written: the server names a wrong one
@@ -77,6 +83,7 @@
     model.appendices = list(letter.appendices, []);
     renderAll();
     applyKind();
+    applyCopy();
     sample();
   }
 
@@ -90,10 +97,12 @@
       var value = input.value.trim();
       if (value === "") return;
       if (input.getAttribute("data-kind") === "int" && /^[0-9]+$/.test(value)) value = parseInt(value, 10);
+      if (path === "copy.cc") value = value.split("\n").map(function (l) { return l.trim(); }).filter(Boolean);
       set(out, path, value);
     });
     var k = kind(), id = kindId();
     if (k.layout !== "minutes") delete out.secretary;
+    if (!out.copy || !out.copy.form) delete out.copy;  // a copy is told by its hình thức sao
     if (id !== "quyet-dinh") delete out.attachment;
     if (id !== "giay-nghi-phep") delete out.confirmation;
     ["archive", "drafter", "secretary"].forEach(function (key) {
@@ -432,6 +441,7 @@
     input.addEventListener("change", function () { touch(path); });
   });
   document.getElementById("f-type").addEventListener("change", function () { applyKind(); sample(); });
+  document.getElementById("f-copy-form").addEventListener("change", applyCopy);
   form.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && ev.target.tagName === "INPUT" && ev.target.type !== "submit") ev.preventDefault();
   });
