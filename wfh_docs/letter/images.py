@@ -239,8 +239,10 @@ def load_file(value: Any, info: ValidationInfo) -> Picture:
             known = picture(_read(path, name), name)
             if key:
                 _SEEN[key] = known
-                while len(_SEEN) > 8:
-                    _SEEN.popitem(last=False)
+                while len(_SEEN) > 1 and (
+                    len(_SEEN) > 8 or sum(len(p.data) for p in _SEEN.values()) > 32 << 20
+                ):
+                    _SEEN.popitem(last=False)  # at most 8 pictures, 32 MB, kept
         return known
     except ValueError as exc:
         raise ValueError(_("the image file {name} {problem}").format(name=repr(name), problem=exc)) from None
