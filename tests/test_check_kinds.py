@@ -116,15 +116,7 @@ DEFECTS = [
     (QD, "Căn cứ Luật", _retext_end(";", ","), "can_cu.punctuation", "but the last"),
     (QD, "Điều 1.", _first_run("bold", False), "article.format", "bold"),
     (NQ, "Điều 2.", _first_run("italic", True), "article.format", "upright"),
-    pytest.param(
-        QD,
-        "QUYẾT ĐỊNH:",
-        _runs("bold", False),
-        "decision.command",
-        "bold capitals",
-        # body.py reads a centred line as a heading only when bold: the hook kinds.is_heading
-        marks=pytest.mark.xfail(reason="body._heading to call kinds.is_heading (pending)"),
-    ),  # fmt: skip
+    (QD, "QUYẾT ĐỊNH:", _runs("bold", False), "decision.command", "bold capitals"),
     (QD, "CHỦ TỊCH ỦY BAN", _runs("bold", False), "decision.authority", "bold capitals"),
     (QD, "- Như Điều 3;", _retext_end("Như Điều 3;", "Như trên;"), "noi_nhan.nhu_dieu", "Như Điều"),
     (

@@ -5,14 +5,16 @@ problem found, located in the record's own terms (a column of a sheet, a JSON pa
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem
 from ..files.naming import number_stem, safe_stem
+from ..letter.images import Picture, images_beside
 from ..letter.model import Letter
 from ..letter.sources import Loaded, parse_json, prepare_data, problem_from_error, read_bytes, validate
 from .records import OUTPUT_NAME, Record, canonical, locate
@@ -41,19 +43,39 @@ def prepare(data: Any, *, numbered_later: bool = False) -> Prepared:
             validate(cleaned, "")
         except InputError as exc:
             return Prepared(None, "", exc.problems, warnings)
-    input_sha = hashlib.sha256(canonical(cleaned)).hexdigest()
+    raw = canonical(cleaned)
+    input_sha = hashlib.sha256(raw).hexdigest()
     try:
         letter = Letter.model_validate(cleaned, context={"numbered_later": numbered_later})
     except ValidationError as exc:
         problems = [problem_from_error(dict(err)) for err in exc.errors()]
         return Prepared(None, input_sha, problems, warnings)
+    if b'"image":' in raw:  # a picture read from a file: its bytes are part of the input too
+        digests = "".join(hashlib.sha256(p.data).hexdigest() for p in _pictures(letter))
+        input_sha = hashlib.sha256(f"{input_sha}|{digests}".encode()).hexdigest()
     return Prepared(letter, input_sha, [], warnings)
+
+
+def _pictures(node: Any) -> Iterator[Picture]:
+    """The pictures of a letter, in order, wherever its blocks hold them."""
+    if isinstance(node, Picture):
+        yield node
+    elif isinstance(node, BaseModel):
+        for value in node.__dict__.values():
+            yield from _pictures(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _pictures(value)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _pictures(value)
 
 
 def load(path: Path | str) -> Loaded:
     """Read, clean and validate one letter file (`wfhdoc build`): InputError with every problem."""
     source = str(path)
-    prepared = prepare(parse_json(read_bytes(Path(path)), source))
+    with images_beside(Path(path).parent):  # an image block's file is beside the letter's
+        prepared = prepare(parse_json(read_bytes(Path(path)), source))
     if prepared.letter is None:
         raise InputError(source, prepared.problems)
     return Loaded(prepared.letter, [f"{source}: {w}" for w in prepared.warnings])

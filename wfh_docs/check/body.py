@@ -9,6 +9,7 @@ from collections import Counter
 
 from ..i18n import _
 from .context import DATE, MM, Context, is_dash_line, sizes
+from .kinds import is_heading
 from .props import Paragraph, as_int
 
 _KINH_GUI = re.compile(r"^Kính\s+gửi")
@@ -123,7 +124,10 @@ def body(ctx: Context) -> None:
 
 def _heading(p: Paragraph) -> bool:
     """A heading of the body ("QUYẾT ĐỊNH:", a Chương's or Mục's title): centred and bold, as
-    Mục II.6.đ sets them, so no paragraph of running text."""
+    Mục II.6.đ sets them, so no paragraph of running text; a line the kinds' check knows as a
+    heading ("QUYẾT ĐỊNH:") is one whatever its look, which kinds.py judges."""
+    if is_heading(p.text):
+        return True
     props = p.run_props()
     return p.props.jc == "center" and bool(props) and all(r.bold for r in props)
 

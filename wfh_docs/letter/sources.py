@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError, Problem
 from ..i18n import _
+from .images import images_beside
 from .labels import field_name
 from .model import Letter
 from .problems import json_path, json_type, problem, problem_from_error
@@ -363,7 +364,8 @@ def load_letter(path: Path | str) -> Loaded:
     path = Path(path)
     source = str(path)
     cleaned, warnings = prepare_data(parse_json(read_bytes(path), source))
-    letter = validate(cleaned, source)
+    with images_beside(path.parent):  # an image block's file is beside the letter's
+        letter = validate(cleaned, source)
     return Loaded(letter, [f"{source}: {w}" for w in warnings])
 
 
