@@ -243,3 +243,26 @@ def test_a_batch_reads_the_pictures_beside_its_source(
     assert code == 0, capsys.readouterr()
     for n in (451, 452):
         assert len(Document(str(tmp_path / "out" / f"{n}-SCT-VP.docx")).inline_shapes) == 1
+
+
+def test_build_reads_the_picture_beside_the_letter_and_a_changed_picture_is_built_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wfh_docs.cli import main
+
+    data = _letter_data({"image": {"file": "bieu-do.png", "alt": "Biểu đồ"}, "align": "center"})
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "a.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "letters" / "bieu-do.png").write_bytes(_png(800, 400))
+    assert main(["build", str(tmp_path / "letters" / "a.json"), "-o", str(tmp_path / "a.docx")]) == 0
+    assert len(Document(str(tmp_path / "a.docx")).inline_shapes) == 1
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "letters"), "-o", str(out), "-q"]) == 0
+    assert main(["batch", str(tmp_path / "letters"), "-o", str(out), "-q"]) == 0
+    statuses = [r["status"] for r in json.loads((out / "manifest.json").read_text(encoding="utf-8"))]
+    assert statuses == ["unchanged"]
+    (tmp_path / "letters" / "bieu-do.png").write_bytes(_png(600, 600))  # the same data, another picture
+    assert main(["batch", str(tmp_path / "letters"), "-o", str(out), "-q"]) == 0
+    statuses = [r["status"] for r in json.loads((out / "manifest.json").read_text(encoding="utf-8"))]
+    assert statuses == ["built"]
+    capsys.readouterr()
