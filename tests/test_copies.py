@@ -193,3 +193,10 @@ def test_what_of_the_copy_the_zero_loss_check_looks_for_is_in_the_document(rende
     data = _data()
     del data["copy"]
     assert copying.expected(validate(data, "test")) == []
+
+
+def test_the_copys_signature_space_can_say_da_ky() -> None:
+    data = _data()
+    data["copy"]["signer"]["signature_text"] = "(Đã ký)"
+    lines = _lines(Template().render(validate(data, "test")).data)
+    assert lines[-3:] == ["CHÁNH VĂN PHÒNG", "(Đã ký)", "Trần Thị Bình"]

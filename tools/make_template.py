@@ -480,7 +480,7 @@ def document_xml() -> str:
                     tag("{%p for line in copy.signer.lines %}")
                     + p("ChucVu", "{{ line }}")
                     + tag("{%p endfor %}")
-                    + p("ChoKy")
+                    + p("ChoKy", "{{ copy.signer.signature_text }}")
                     + tag("{%p if copy.signer.other_title %}")
                     + p("ChucVuKhac", "{{ copy.signer.other_title }}")
                     + tag("{%p endif %}")

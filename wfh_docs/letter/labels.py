@@ -404,6 +404,9 @@ OTHER_LABELS: dict[str, str] = {
     "copy.signer.head_title": "Chức vụ người đứng đầu (bản sao)",
     "copy.signer.title": "Chức vụ người ký bản sao",
     "copy.signer.name": "Họ và tên người ký bản sao",
+    "copy.signer.deputy_of": "Chức vụ người đứng đầu tập thể (bản sao)",
+    "copy.signer.other_title": "Chức vụ khác của người ký bản sao",
+    "copy.signer.signature_text": "Chữ ở chỗ ký bản sao",
     "copy.cc": "Nơi nhận bản sao",
     "copy.cc[]": "Nơi nhận bản sao",
 }

@@ -27,7 +27,7 @@ def values(letter: Letter) -> dict[str, Any]:
             "rule": "",
             "number_symbol": "",
             "date_line": "",
-            "signer": {"lines": [], "other_title": "", "name": ""},
+            "signer": {"lines": [], "other_title": "", "name": "", "signature_text": ""},
             "cc_lines": [],
         }
     f = builders.field_text
@@ -41,6 +41,8 @@ def values(letter: Letter) -> dict[str, Any]:
             "lines": [f(line) for line in copy.signer.authority_lines()],
             "other_title": f(copy.signer.other_title) if copy.signer.other_title else "",
             "name": f(copy.signer.name),
+            # "(đã ký)" where the signature would be, as the letter's own (ô 7c)
+            "signature_text": f(copy.signer.signature_text) if copy.signer.signature_text else "",
         },
         "cc_lines": [f(line) for line in copy.cc_lines()],
     }
@@ -56,5 +58,5 @@ def expected(letter: Letter) -> list[str]:
     out.append(vn.format_number_reference(copy.number, copy.symbol))
     out.append(vn.format_date_line(copy.issuer.place, copy.date))
     out += copy.signer.authority_lines() + [copy.signer.name]
-    out += [s for s in (copy.signer.other_title,) if s]
+    out += [s for s in (copy.signer.other_title, copy.signer.signature_text) if s]
     return out + copy.cc_lines()
