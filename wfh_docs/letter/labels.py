@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..i18n import language
+from .other_labels import OTHER_LABELS
 from .types import NAMES
 
 Kind = Literal["text", "lines", "date", "number", "choice", "file"]
@@ -334,82 +335,6 @@ def label(field: str) -> str:
     column = BY_FIELD.get(field)
     return f"{column.label} ({field})" if column else field
 
-
-# The fields no spreadsheet column holds, by their place in the letter's JSON ("[]" for any item
-# of a list; "block" for any block of `body` or of a phụ lục's `content`).
-OTHER_LABELS: dict[str, str] = {
-    "$schema": "Lược đồ JSON",
-    "issuer": "Cơ quan ban hành",
-    "signer": "Người ký và thẩm quyền ký",
-    "archive": "Lưu",
-    "drafter": "Người soạn thảo và số bản phát hành",
-    "recipients[]": "Kính gửi",
-    "cc[]": "Nơi nhận",
-    "body[]": "Nội dung",
-    "appendices": "Phụ lục",
-    "appendices[]": "Phụ lục",
-    "appendices[].title": "Tên phụ lục",
-    "appendices[].content": "Nội dung phụ lục",
-    "appendices[].content[]": "Nội dung phụ lục",
-    "appendices[].landscape": "Trình bày phụ lục theo chiều rộng",
-    "block.heading": "Đề mục",
-    "block.level": "Cấp đề mục",
-    "block.table": "Bảng",
-    "block.image": "Hình ảnh",
-    "block.image.file": "Tệp hình ảnh",
-    "block.image.data": "Dữ liệu hình ảnh (base64)",
-    "block.image.width_cm": "Chiều rộng hình ảnh (cm)",
-    "block.image.alt": "Mô tả hình ảnh",
-    "block.table.columns": "Tên các cột của bảng",
-    "block.table.columns[]": "Tên cột của bảng",
-    "block.table.rows": "Các dòng của bảng",
-    "block.table.rows[]": "Dòng của bảng",
-    "block.table.rows[][]": "Ô của bảng",
-    "block.table.widths": "Độ rộng các cột của bảng",
-    "block.table.widths[]": "Độ rộng cột của bảng",
-    "block.align": "Căn lề",
-    "block.paragraph": "Đoạn văn",
-    "block.page_break": "Ngắt trang",
-    "block.table.header_rows": "Số dòng tiêu đề của bảng",
-    **{
-        f"block.table.{where}.{key}": label
-        for where in ("columns[]", "rows[][]", "rows[]")
-        for key, label in (
-            ("text", "Chữ trong ô của bảng"),
-            ("colspan", "Số cột ô gộp"),
-            ("rowspan", "Số dòng ô gộp"),
-            ("align", "Căn lề ô của bảng"),
-        )
-    },
-    "signer.signature_text": "Chữ ở chỗ ký",
-    "bases[]": "Căn cứ ban hành",
-    "attachment": "Văn bản ban hành kèm theo quyết định",
-    "attachment.name": "Tên loại văn bản kèm theo",
-    "attachment.subject": "Trích yếu văn bản kèm theo",
-    "attachment.content": "Nội dung văn bản kèm theo",
-    "attachment.content[]": "Nội dung văn bản kèm theo",
-    "secretary": "Thư ký",
-    "secretary.title": "Chức danh thư ký",
-    "confirmation": "Xác nhận nơi nghỉ phép",
-    "copy": "Bản sao",
-    "copy.form": "Hình thức sao",
-    "copy.issuer": "Cơ quan sao văn bản",
-    "copy.issuer.name": "Tên cơ quan sao văn bản",
-    "copy.issuer.abbreviation": "Chữ viết tắt tên cơ quan sao văn bản",
-    "copy.issuer.place": "Địa danh của bản sao",
-    "copy.number": "Số bản sao",
-    "copy.date": "Ngày sao",
-    "copy.signer": "Người ký bản sao",
-    "copy.signer.authority": "Thẩm quyền ký bản sao",
-    "copy.signer.head_title": "Chức vụ người đứng đầu (bản sao)",
-    "copy.signer.title": "Chức vụ người ký bản sao",
-    "copy.signer.name": "Họ và tên người ký bản sao",
-    "copy.signer.deputy_of": "Chức vụ người đứng đầu tập thể (bản sao)",
-    "copy.signer.other_title": "Chức vụ khác của người ký bản sao",
-    "copy.signer.signature_text": "Chữ ở chỗ ký bản sao",
-    "copy.cc": "Nơi nhận bản sao",
-    "copy.cc[]": "Nơi nhận bản sao",
-}
 
 _INDEX_PART = re.compile(r"\[(?:\d+|\"[^\"]*\")\]")
 _BLOCK = re.compile(r"^(?:body\[\]|appendices\[\]\.content\[\]|attachment\.content\[\])\.")
