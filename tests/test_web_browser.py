@@ -343,6 +343,28 @@ def test_a_quyet_dinh_typed_in_the_form_shows_its_own_fields_and_downloads(
     _wait(browser, lambda d: "Không có lỗi" in status.text, what="the biên bản checked without problems")
 
 
+@pytest.mark.parametrize("example", sorted(p.stem for p in EXAMPLES.glob("*.json")))
+def test_every_example_of_every_kind_opens_without_problems(
+    server: str, browser: WebDriver, example: str
+) -> None:
+    # what the page sends back for each kind, with the parts it hides left out, passes the check
+    _page(browser, server + "/soan", "example")
+    Select(_field(browser, "example")).select_by_value(example)
+    _field(browser, "use-example").click()
+    data = json.loads((EXAMPLES / f"{example}.json").read_text(encoding="utf-8"))
+    kind = data.get("type", "")
+    _wait(
+        browser, lambda d: _field(d, "f-type").get_attribute("value") == ("" if kind == "cong-van" else kind)
+    )
+    status = _field(browser, "check-status")
+    _wait(browser, lambda d: "Không có lỗi" in status.text or "lỗi" in status.text, what="the check")
+    assert "Không có lỗi" in status.text, browser.find_element(By.ID, "letter-form").text[:2000]
+    if data.get("secretary"):
+        assert _field(browser, "f-secretary-name").get_attribute("value") == data["secretary"]["name"]
+    if data.get("bases"):
+        assert _field(browser, "f-bases-0").get_attribute("value") == data["bases"][0]
+
+
 def test_a_bad_date_is_shown_beside_its_field(server: str, browser: WebDriver) -> None:
     _page(browser, server + "/soan", "f-date")
     _type(browser, "f-date", "32/13/2020")
