@@ -200,3 +200,15 @@ def test_the_copys_signature_space_can_say_da_ky() -> None:
     data["copy"]["signer"]["signature_text"] = "(Đã ký)"
     lines = _lines(Template().render(validate(data, "test")).data)
     assert lines[-3:] == ["CHÁNH VĂN PHÒNG", "(Đã ký)", "Trần Thị Bình"]
+
+
+def test_a_template_that_drops_the_copy_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a template without the copy block (one made before copies, or edited in Word) must not
+    # give a letter silently missing its "SAO Y" part: the zero-loss check names what is lost
+    from wfh_docs.errors import RenderError
+    from wfh_docs.render import contract
+
+    values = contract.copying.values
+    monkeypatch.setattr(contract.copying, "values", lambda letter: {k: "" for k in values(letter)})
+    with pytest.raises(RenderError, match="SAO Y"):
+        Template().render(load_letter(SAMPLE).letter)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import REFERENCE_JSON
+from helpers import EXAMPLES, REFERENCE_JSON, sheet_column
 
 from wfh_docs.batch.workbook import GLOSSARY_SHEET, SHEET, workbook_bytes
 from wfh_docs.letter import labels
@@ -140,3 +141,17 @@ def test_the_readme_lists_every_sheet_header() -> None:
     for column in labels.COLUMNS:
         aliases = ", ".join(column.aliases)
         assert f"| {column.label} | `{column.field}` | {aliases} |" in readme, column.field
+
+
+def test_the_example_row_names_the_kind_as_the_list_does(tmp_path: Path) -> None:
+    # the clerk picks "Quyết định" from the list: the example row shows the same words, not the
+    # data's id ('quyet-dinh'), and "Công văn" for a letter that gives no type
+    from wfh_docs.batch.workbook import write_workbook
+    from wfh_docs.letter.types import NAMES
+
+    for example, shown in ((EXAMPLES / "quyet-dinh-to-cong-tac.json", "Quyết định"), (None, "Công văn")):
+        book = tmp_path / f"{shown}.xlsx"
+        write_workbook(book, example=example)
+        ws = openpyxl.load_workbook(book).worksheets[0]
+        column = sheet_column(ws, "type")
+        assert ws.cell(row=2, column=column).value == shown and shown in NAMES

@@ -26,6 +26,7 @@ from ..files.output import write_atomic
 from ..i18n import _
 from ..letter.labels import COLUMNS, Column
 from ..letter.sources import parse_json, read_bytes
+from ..letter.types import TYPES
 from .records import deep_merge, load_defaults
 
 # The example row, when none is given: the reference letter (công văn 451/SCT-VP), shipped
@@ -54,6 +55,9 @@ def _lookup(data: Mapping[str, Any], field: str) -> Any:
 
 def _cell(column: Column, value: Any) -> Any:
     """The example letter's value as the clerk would type it in the cell."""
+    if column.field == "type":  # the tên loại the clerk picks from the list, not the data's id
+        kind = TYPES.get(str(value or "cong-van"))
+        return kind.title_case if kind is not None else value
     if value is None:
         return None
     if column.kind == "date":

@@ -17,7 +17,7 @@ from ..i18n import _
 from ..letter import vn
 from ..letter.blocks import Cell, MergedCell, text_of
 from ..letter.model import Block, Heading, Letter, TableBlock
-from . import builders, inline, kinds
+from . import builders, copying, inline, kinds
 from .contract import W_NS, cc_lines, date_line
 
 _W = f"{{{W_NS}}}"
@@ -108,6 +108,7 @@ def _pieces(letter: Letter) -> list[str]:
     out.append(date_line(letter))
     out.append(letter.subject)
     out += kinds.expected(letter)
+    out += copying.expected(letter)  # a bản sao's block: a template without it would drop it
     if letter.urgency:
         out.append(letter.urgency)
     out += list(letter.recipients) + list(letter.cc)
