@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from helpers import EXAMPLES, require_tool, soffice_pdf
 
@@ -557,3 +558,22 @@ def test_the_names_a_clerk_picks_are_the_decrees_in_its_order() -> None:
     assert NAMES[:3] == ("Công văn", "Nghị quyết", "Quyết định")
     assert len(NAMES) == len(set(NAMES)) == len(TYPES)
     assert all(type_id(name) == t for name, t in zip(NAMES, TYPES, strict=True))
+
+
+def test_building_a_kind_again_replaces_wfhdocs_own_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a báo cáo's properties say "BÁO CÁO ...", not "V/v ...": its own earlier output is still
+    # wfhdoc's to replace, and a file saved in Word since is still kept
+    from wfh_docs.cli import main
+
+    source = EXAMPLES / "bao-cao-gui-cap-tren.json"
+    target = tmp_path / "bao-cao.docx"
+    assert main(["build", str(source), "-o", str(target)]) == 0
+    assert main(["build", str(source), "-o", str(target)]) == 0, capsys.readouterr().err
+    saved = docx.Document(str(target))
+    saved.core_properties.last_modified_by = "Nguyễn Văn A"  # as Word does when it saves
+    saved.save(str(target))
+    kept = target.read_bytes()
+    assert main(["build", str(source), "-o", str(target)]) == 1
+    assert target.read_bytes() == kept

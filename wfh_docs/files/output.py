@@ -222,10 +222,11 @@ _DCTERMS = "{http://purl.org/dc/terms/}"
 
 def made_by_wfhdoc(path: Path) -> bool:
     """Is the regular file at `path` a letter as wfhdoc wrote it? wfhdoc writes the document
-    properties (docProps/core.xml) of every letter itself, whatever the template: a title
-    'V/v ...', the số as subject and keywords, created = modified, and no 'last modified by',
-    which Word adds when it saves a file. A file typed in Word, or a letter edited and saved
-    since, is not."""
+    properties (docProps/core.xml) of every document itself, whatever the template: a title
+    ('V/v ...' for a công văn, the tên loại and trích yếu for other kinds: 'BÁO CÁO ...'), the
+    số and ký hiệu ('98/BC-SCT', '/SCT-VP' when left blank) as subject and keywords, created =
+    modified, and no 'last modified by', which Word adds when it saves a file. A file typed in
+    Word, or a letter edited and saved since, is not."""
     from lxml import etree
 
     from ..errors import ArchiveError
@@ -250,7 +251,8 @@ def made_by_wfhdoc(path: Path) -> bool:
     return (
         root.tag == f"{_CP}coreProperties"
         and root.find(f"{_CP}lastModifiedBy") is None
-        and (text(f"{_DC}title") or "").startswith("V/v ")
+        and bool((text(f"{_DC}title") or "").strip())
+        and "/" in (text(f"{_DC}subject") or "")
         and text(f"{_DC}subject") == text(f"{_CP}keywords")
         and text(f"{_DCTERMS}created") is not None
         and text(f"{_DCTERMS}created") == text(f"{_DCTERMS}modified")

@@ -85,7 +85,8 @@ def _is_ours_to_name(name: str, stems: set[str]) -> bool:
 def made_by_wfhdoc(path: Path) -> bool:
     """Is the regular file at `path` a PDF wfhdoc made of one of its letters? LibreOffice carries
     the letter's document properties into the PDF: the producer is LibreOffice, the title is
-    the letter's "V/v ...", the subject and the keywords are its số. Anything else (a file the
+    the letter's ("V/v ...", "BÁO CÁO ..."), the subject and the keywords are its số and ký
+    hiệu. Anything else (a file the
     user keeps there, a link, a folder, a PDF signed since) is not wfhdoc's to replace."""
     data = read_regular(path)
     if data is None or not looks_like_pdf(data):
@@ -95,8 +96,8 @@ def made_by_wfhdoc(path: Path) -> bool:
     info = _pdf_info(data)
     return (
         info.get("Producer", "").startswith("LibreOffice")
-        and info.get("Title", "").startswith("V/v ")
-        and bool(info.get("Subject"))
+        and bool(info.get("Title", "").strip())
+        and "/" in info.get("Subject", "")
         and info.get("Subject") == info.get("Keywords")
     )
 
