@@ -6,6 +6,7 @@ decree's check on what is written, and the command from end to end."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from helpers import ROOT
+from helpers import ROOT, require_tool
 from lxml import etree
 from openpyxl import load_workbook
 from PIL import Image
@@ -529,3 +530,32 @@ def test_batch_report_with_pdf_attaches_the_figures(
     [(form_id, back)] = read_pdf(pdf)
     [(_, docx_answer)] = read_docx(pdf.with_suffix(".docx"))
     assert form_id == form.id and back.raw == docx_answer.raw
+
+
+def test_batch_report_with_pdfa_makes_pdf_a_3_carrying_the_figures(
+    tmp_path: Path, form: ReportForm, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # PDF/A-2 allows no attached file of this kind; PDF/A-3 does, with the file's relationship
+    # to the document (AFRelationship) listed in the catalog's /AF (ISO 19005-3, 6.8)
+    require_tool("soffice")
+    answers = tmp_path / "answers.xlsx"
+    wb = load_workbook(ANSWERS)
+    ws = wb.active
+    assert ws is not None
+    ws.delete_rows(3, ws.max_row)
+    wb.save(answers)
+    outdir = tmp_path / "out"
+    args = ["batch", str(answers), "--report", str(FORM), "-o", str(outdir), "--pdf", "--pdfa"]
+    code, out, err = _cli(args, capsys)
+    assert code == 0, err
+    [pdf] = outdir.glob("*.pdf")
+    data = pdf.read_bytes()
+    assert re.search(rb"<pdfaid:part>3</pdfaid:part>|pdfaid:part=\"3\"", data)
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    root = PdfFileReader(io.BytesIO(data), strict=False).root
+    [spec] = [s.get_object() for s in root["/AF"]]
+    assert spec["/AFRelationship"] == "/Data" and spec["/F"] == "wfhdoc-answer.xml"
+    assert spec["/EF"]["/F"].get_object()["/Subtype"] == "/application/xml"
+    [(form_id, _answer)] = read_pdf(pdf)
+    assert form_id == form.id

@@ -50,7 +50,7 @@ _HELP = N_(
     "  wfhdoc batch answers.xlsx --report wfh-2020.yaml -o out/ --pdf"
 )
 # what a reporting round's letters are built without: each is refused by name with --report
-_NOT_WITH_REPORT = ("sheet", "force", "register_path", "pdfa", "check_all", "letter_timeout")
+_NOT_WITH_REPORT = ("sheet", "force", "register_path", "check_all", "letter_timeout")
 
 
 @command(help=_HELP)
@@ -92,7 +92,7 @@ _NOT_WITH_REPORT = ("sheet", "force", "register_path", "pdfa", "check_all", "let
 @option(
     "--pdf", "make_pdf", is_flag=True, help=N_("Also make a PDF of every letter, beside it (as wfhdoc pdf).")
 )
-@pdfa_option(N_("With --pdf: PDF/A-2b."))
+@pdfa_option(N_("With --pdf: PDF/A-2b; with --report, PDF/A-3b, the PDF/A that may carry the figures' file."))
 @option(
     "--check-all",
     is_flag=True,
@@ -137,7 +137,7 @@ def batch(
 ) -> None:
     if form_path is not None:
         _refuse_with_report(ctx)
-        _report_letters(source, form_path, outdir, defaults, template, make_pdf, workers, overwrite)
+        _report_letters(source, form_path, outdir, defaults, template, make_pdf, workers, overwrite, pdfa)
         return
     try:
         with images_beside(source if source.is_dir() else source.parent):
@@ -194,6 +194,7 @@ def _report_letters(
     make_pdf: bool,
     workers: int | None,
     overwrite: bool,
+    pdfa: bool = False,
 ) -> None:
     """A reporting round's letters (as `wfhdoc report-form letters`): each agency's letter with
     the phụ lục of its figures and carrying them; the findings said; exit 1 when any."""
@@ -202,7 +203,7 @@ def _report_letters(
         form, source, outdir, overwrite=overwrite, defaults=load_defaults(defaults), template_path=template
     )
     if make_pdf:
-        attach_pdfs(form, built, outdir, workers=workers)
+        attach_pdfs(form, built, outdir, workers=workers, pdfa=pdfa)
     for finding in built.findings:
         warn(str(finding))
     for problem in built.problems:

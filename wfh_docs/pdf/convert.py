@@ -45,11 +45,13 @@ from .pool import Converter, PdfResult, Progress, default_workers, looks_like_pd
 from .soffice import resolve_soffice
 from .stage import Item, stage
 
-__all__ = ["PDFA_FILTER", "PDF_FILTER", "convert", "output_names"]
+__all__ = ["PDFA3_FILTER", "PDFA_FILTER", "PDF_FILTER", "convert", "output_names"]
 
 PDF_FILTER = "pdf:writer_pdf_Export"
 # PDF/A-2b: what archives and the signing tools expect (see docs: signing and validation)
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+# PDF/A-3b: as 2b, and a PDF/A that may carry files of any kind (a letter's data, ISO 19005-3)
+PDFA3_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"3"}}'
 
 
 def output_names(sources: Iterable[Path], outdir: Path) -> list[Path]:
@@ -126,12 +128,14 @@ def convert(
     outdir: Path | str,
     *,
     pdfa: bool = False,
+    pdfa_part: int = 2,
     workers: int | None = None,
     timeout: float = 120.0,
     progress: Progress | None = None,
     soffice: Path | str | None = None,
 ) -> list[PdfResult]:
-    """Convert each .docx of `files` to `outdir/<stem>.pdf` (PDF/A-2b when `pdfa`), one result
+    """Convert each .docx of `files` to `outdir/<stem>.pdf` (PDF/A when `pdfa`: PDF/A-2b, or
+    PDF/A-3b with `pdfa_part=3` for PDFs that will carry an attached file), one result
     per input in input order; a file that fails is reported in its result, the others go on.
 
     `workers` LibreOffice processes run at once (default: one per core); `timeout` bounds each
@@ -166,7 +170,7 @@ def convert(
 
     _run(
         program,
-        PDFA_FILTER if pdfa else PDF_FILTER,
+        (PDFA3_FILTER if pdfa_part == 3 else PDFA_FILTER) if pdfa else PDF_FILTER,
         sources,
         out,
         workers or default_workers(),

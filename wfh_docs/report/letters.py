@@ -87,10 +87,13 @@ def _built(
     return out
 
 
-def attach_pdfs(form: ReportForm, letters: Letters, outdir: Path, *, workers: int | None = None) -> None:
+def attach_pdfs(
+    form: ReportForm, letters: Letters, outdir: Path, *, workers: int | None = None, pdfa: bool = False
+) -> None:
     """Each letter also as a PDF (LibreOffice, through wfh_docs.pdf) carrying its answer as an
-    attached file; a letter LibreOffice could not convert is reported."""
-    for result in convert(letters.written, outdir, workers=workers):
+    attached file (with `pdfa`, a PDF/A-3b: the part of PDF/A that allows attached files, with
+    the file's relationship Data); a letter LibreOffice could not convert is reported."""
+    for result in convert(letters.written, outdir, workers=workers, pdfa=pdfa, pdfa_part=3):
         if not result.ok or result.output is None:
             letters.problems.append(f"{result.source}: {result.message}")
             continue
