@@ -103,7 +103,7 @@ def test_letters_builds_the_valid_rows_and_names_the_others(tmp_path: Path) -> N
                                               "-o", str(tmp_path)])  # fmt: skip
     assert result.exit_code == 1
     assert len(list(tmp_path.glob("*.docx"))) == 20
-    assert "AC8" in result.output and "Sở Xây dựng" in result.output
+    assert "AH8" in result.output and "Sở Xây dựng" in result.output
 
 
 def test_workbook_has_a_column_per_typed_figure(tmp_path: Path) -> None:
