@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import format_decimal
 
+from ..i18n import _
 from .metrics import text_width_twips
 
 __all__ = [
@@ -91,18 +92,18 @@ def _month_text(month: int) -> str:
 def _check_date(d: object) -> datetime.date:
     # datetime is a date subclass: accepted, only its calendar date is used.
     if not isinstance(d, datetime.date):
-        raise ValueError(f"expected a datetime.date or None, got {type(d).__name__}")
+        raise ValueError(_("expected a datetime.date or None, got {kind}").format(kind=type(d).__name__))
     return d
 
 
 def format_date_line(place: str, d: datetime.date | None) -> str:
     """ND30 ô 4: ``"Quảng Trị, ngày 08 tháng 4 năm 2020"``; blanks when ``d`` is None."""
     if not isinstance(place, str):
-        raise ValueError(f"place must be a str, got {type(place).__name__}")
+        raise ValueError(_("place must be a str, got {kind}").format(kind=type(place).__name__))
     # NFC because TCVN 6909 (required by ND30) is the precomposed repertoire.
     place = unicodedata.normalize("NFC", place).strip()
     if not place:
-        raise ValueError("place must not be empty")
+        raise ValueError(_("place must not be empty"))
     if d is None:
         return f"{place}, ngày{DAY_BLANK}tháng{MONTH_BLANK}năm{YEAR_BLANK}"
     d = _check_date(d)
@@ -123,7 +124,7 @@ def format_short_date(d: datetime.date | None) -> str:
 def _check_int(n: object, what: str) -> int:
     # bool is an int subclass, but True as a document number is always a caller bug.
     if isinstance(n, bool) or not isinstance(n, int):
-        raise ValueError(f"{what} must be an int, got {type(n).__name__}")
+        raise ValueError(_("{what} must be an int, got {kind}").format(what=what, kind=type(n).__name__))
     return n
 
 
@@ -133,28 +134,30 @@ def format_doc_number(n: int | None) -> str:
         return _BLANK
     n = _check_int(n, "document number")
     if n < 1:
-        raise ValueError(f"document number must be >= 1, got {n}")
+        raise ValueError(_("document number must be >= 1, got {n}").format(n=n))
     return f"{n:02d}"
 
 
 def format_symbol(*parts: str) -> str:
     """Ký hiệu: parts joined by "-" with no spaces: ``("SCT", "VP") -> "SCT-VP"``."""
     if not parts:
-        raise ValueError("a document symbol needs at least one part")
+        raise ValueError(_("a document symbol needs at least one part"))
     cleaned: list[str] = []
     for part in parts:
         if not isinstance(part, str):
-            raise ValueError(f"symbol parts must be str, got {type(part).__name__}")
+            raise ValueError(_("symbol parts must be str, got {kind}").format(kind=type(part).__name__))
         part = unicodedata.normalize("NFC", part).strip()
         if not part:
-            raise ValueError("symbol parts must not be empty")
+            raise ValueError(_("symbol parts must not be empty"))
         # "/" separates number from symbol, and a space would let the line wrap
         # inside the symbol. A part may carry its own "-" ("QĐ-UBND") but not an
         # empty segment, which would print as "SCT--VP" or "-VP".
         if any(ch.isspace() for ch in part) or "/" in part:
-            raise ValueError(f"symbol part {part!r} must not contain whitespace or '/'")
+            raise ValueError(
+                _("symbol part {part} must not contain whitespace or '/'").format(part=repr(part))
+            )
         if "" in part.split("-"):
-            raise ValueError(f"symbol part {part!r} has an empty '-' segment")
+            raise ValueError(_("symbol part {part} has an empty '-' segment").format(part=repr(part)))
         cleaned.append(part)
     return "-".join(cleaned)
 
@@ -162,7 +165,7 @@ def format_symbol(*parts: str) -> str:
 def format_number_reference(n: int | None, symbol: str) -> str:
     """``"451/SCT-VP"``, ``"05/UBND-VX"``; with ``n`` None: ``"      /SCT-VP"``."""
     if not isinstance(symbol, str):
-        raise ValueError(f"symbol must be a str, got {type(symbol).__name__}")
+        raise ValueError(_("symbol must be a str, got {kind}").format(kind=type(symbol).__name__))
     # Re-validate through format_symbol so "SCT--VP", "-VP" or "SCT VP" are refused.
     return f"{format_doc_number(n)}/{format_symbol(*symbol.strip().split('-'))}"
 
@@ -173,34 +176,36 @@ def format_number_reference(n: int | None, symbol: str) -> str:
 def _parse_plain_decimal(s: str) -> Decimal:
     text = s.strip()
     if not _PLAIN_DECIMAL.fullmatch(text):
-        raise ValueError(f"not a plain decimal number (like '1234.5'): {s!r}")
+        raise ValueError(_("not a plain decimal number (like '1234.5'): {s}").format(s=repr(s)))
     return Decimal(text)
 
 
 def _to_decimal(x: object, *, allow_float: bool) -> Decimal:
     """Exact Decimal for ``x``; ValueError for bool, NaN, infinities and other types."""
     if isinstance(x, bool):
-        raise ValueError("a bool is not a number here")
+        raise ValueError(_("a bool is not a number here"))
     if isinstance(x, int):
         return Decimal(x)
     if isinstance(x, float):
         if not allow_float:
             raise ValueError(
-                "float input is refused because it may already have lost digits; "
-                "pass a decimal.Decimal or a str such as '1234.5'"
+                _(
+                    "float input is refused because it may already have lost digits; "
+                    "pass a decimal.Decimal or a str such as '1234.5'"
+                )
             )
         if not math.isfinite(x):
-            raise ValueError(f"number must be finite, got {x!r}")
+            raise ValueError(_("number must be finite, got {x}").format(x=repr(x)))
         # repr is the shortest string that round-trips, so 0.1 stays 0.1 rather than
         # 0.1000000000000000055511151231257827…
         return Decimal(repr(x))
     if isinstance(x, Decimal):
         if not x.is_finite():
-            raise ValueError(f"number must be finite, got {x!r}")
+            raise ValueError(_("number must be finite, got {x}").format(x=repr(x)))
         return x
     if isinstance(x, str):
         return _parse_plain_decimal(x)
-    raise ValueError(f"expected a number, got {type(x).__name__}")
+    raise ValueError(_("expected a number, got {kind}").format(kind=type(x).__name__))
 
 
 def _precision_for(value: Decimal, extra: int = 0) -> int:
@@ -225,7 +230,7 @@ def format_number(x: int | Decimal | float | str, decimals: int | None = None) -
     if decimals is not None:
         decimals = _check_int(decimals, "decimals")
         if decimals < 0:
-            raise ValueError(f"decimals must be >= 0, got {decimals}")
+            raise ValueError(_("decimals must be >= 0, got {decimals}").format(decimals=decimals))
     with decimal.localcontext() as ctx:
         ctx.prec = _precision_for(value, decimals or 0)
         if decimals is not None:
@@ -308,10 +313,14 @@ def _read_int(n: int, full: bool, linh: str, thousand: str, four: str) -> list[s
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"{name} must be a str, got {type(value).__name__}")
+        raise ValueError(_("{name} must be a str, got {kind}").format(name=name, kind=type(value).__name__))
     value = unicodedata.normalize("NFC", value)
     if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+        raise ValueError(
+            _("{name} must be one of {choices}, got {value}").format(
+                name=name, choices=", ".join(map(repr, choices)), value=repr(value)
+            )
+        )
     return value
 
 
@@ -363,7 +372,7 @@ def money_in_words(n: int | Decimal | str) -> str:
     value = _to_decimal(n, allow_float=False)
     # Decimal("1500000.00") is still a whole amount; only a real fraction is refused.
     if value != value.to_integral_value():
-        raise ValueError(f"VND has no minor unit, got fractional amount {value}")
+        raise ValueError(_("VND has no minor unit, got fractional amount {value}").format(value=value))
     words = amount_in_words(value)
     return words[0].upper() + words[1:] + " đồng"
 
@@ -372,7 +381,7 @@ def ordinal_words(n: int) -> str:
     """``1 -> "thứ nhất"``, ``4 -> "thứ tư"``, then "thứ" + cardinal (``14 -> "thứ mười bốn"``)."""
     n = _check_int(n, "ordinal")
     if n < 1:
-        raise ValueError(f"ordinal must be >= 1, got {n}")
+        raise ValueError(_("ordinal must be >= 1, got {n}").format(n=n))
     # Only 1 and 4 differ from the cardinal ("thứ nhất", "thứ tư", never "thứ một"/"thứ bốn").
     special = {1: "thứ nhất", 4: "thứ tư"}
     return special.get(n) or f"thứ {amount_in_words(n)}"
@@ -382,7 +391,7 @@ def roman(n: int) -> str:
     """Roman numeral for 1..3999 (ND30 numbers "Phần"/"Chương" with these)."""
     n = _check_int(n, "roman numeral")
     if not 1 <= n <= 3999:
-        raise ValueError(f"roman numerals cover 1..3999, got {n}")
+        raise ValueError(_("roman numerals cover 1..3999, got {n}").format(n=n))
     out: list[str] = []
     for value, letters in _ROMAN:
         count, n = divmod(n, value)
@@ -408,7 +417,7 @@ def iso_vn_time(dt: datetime.datetime) -> str:
     Naive datetimes are taken as Vietnam time; aware ones are converted.
     """
     if not isinstance(dt, datetime.datetime):
-        raise ValueError(f"expected a datetime.datetime, got {type(dt).__name__}")
+        raise ValueError(_("expected a datetime.datetime, got {kind}").format(kind=type(dt).__name__))
     tz = _vietnam_tz()
     local = dt.replace(tzinfo=tz) if dt.tzinfo is None else dt.astimezone(tz)
     # Babel's "z" patterns print zone names, not "+07:00"; isoformat gives the offset.
