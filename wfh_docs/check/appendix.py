@@ -8,6 +8,7 @@ import re
 
 from ..i18n import _
 from .context import Context, caps, every, short
+from .placing import starts_page
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PAGE_FIELD = re.compile(r"\s*PAGE\b")
@@ -105,7 +106,7 @@ def _appendix(ctx: Context, k: int) -> None:
     """One phụ lục: a new page, "Phụ lục" bold 14 pt, its title bold capitals, "(Kèm theo ...)"
     italic."""
     p = ctx.paragraphs[k]
-    if not _starts_page(ctx, k):
+    if not starts_page(ctx.paragraphs, k):
         ctx.add(
             "appendix.new_page",
             _("each phụ lục starts on a new page"),
@@ -144,20 +145,3 @@ def _appendix(ctx: Context, k: int) -> None:
             expected="italic",
             where=ctx.paragraphs[kem],
         )
-
-
-def _starts_page(ctx: Context, k: int) -> bool:
-    p = ctx.paragraphs[k]
-    if p.page_break_before:
-        return True
-    for j in range(k - 1, -1, -1):
-        q = ctx.paragraphs[j]
-        if q.section_break:
-            return not q.section_continuous
-        if q.page_break_after or q.page_break_before:
-            # an empty paragraph holding a page break (or starting a page): what follows,
-            # with nothing but empty paragraphs between, is on a new page
-            return True
-        if q.text.strip() or q.in_table:
-            return False
-    return True  # the first thing in the document

@@ -36,6 +36,7 @@ from .fix_page import number_pages, paper, remove_page_fields
 from .fix_text import Edits, differences
 from .fix_xml import props_of, runs, set_black, set_font, set_spacing, text_of
 from .fix_zip import Package, written_by_fix
+from .placing import starts_page
 from .props import Paragraph, as_int, w
 from .run import check_docx
 
@@ -129,7 +130,7 @@ def _fix(pkg: Package, docx: Docx, rules: set[str]) -> Edits:
     _lines(doc, els, paras, targets, rules)
     if "appendix.new_page" in rules:
         for t in targets:
-            if t.role == "appendix" and not _starts_page(paras, t.i) and not new_section(els[t.i]):
+            if t.role == "appendix" and not starts_page(paras, t.i) and not new_section(els[t.i]):
                 page_break_before(els[t.i])
     if rules & {"page.size", "page.margins"}:
         paper(doc)
@@ -247,20 +248,6 @@ def _text_width(doc: etree._Element) -> int:
     if mar is None:
         return width - 2835
     return width - as_int(mar.get(w("left")), 1701) - as_int(mar.get(w("right")), 1134)
-
-
-def _starts_page(ps: list[Paragraph], k: int) -> bool:
-    """Whether paragraph k starts a page, as the checker reads breaks."""
-    if ps[k].page_break_before:
-        return True
-    for q in reversed(ps[:k]):
-        if q.section_break:
-            return not q.section_continuous
-        if q.page_break_after or q.page_break_before:
-            return True
-        if q.text.strip() or q.in_table:
-            return False
-    return True
 
 
 def _texts_of(root: etree._Element) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .context import DATE
+from .context import CONTINUES, DATE, TYPE_NAMES
 from .props import Paragraph, Run
 
 _QUOC_HIEU = re.compile(r"^CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", re.IGNORECASE)
@@ -25,18 +25,8 @@ _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*\S")
 _NOI_NHAN = re.compile(r"^Nơi\s+nhận")
 _APPENDIX = re.compile(r"^Phụ\s+lục(?:\s+(?:[IVXLCDM]+|\d+))?\.?$")
 _DASH = re.compile(r"^[-–—+•]")
-# a word that goes on with an agency's name on its second line ("VÀ ĐÀO TẠO", "TỈNH BẮC GIANG")
-_CONTINUES = re.compile(r"^(?:VÀ|&|TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\b")
 _LINE_ONLY = re.compile(r"^[_\-‗–—.\s]+$")  # a line typed with underscores stands for a rule
 HEAD = 40  # the header is within the first paragraphs, as the checker reads it
-# Phụ lục III, Mục I: the names of the document types that have a tên loại (no công văn)
-TYPE_NAMES = {
-    "NGHỊ QUYẾT", "QUYẾT ĐỊNH", "CHỈ THỊ", "QUY CHẾ", "QUY ĐỊNH", "THÔNG CÁO", "THÔNG BÁO", "HƯỚNG DẪN",
-    "CHƯƠNG TRÌNH", "KẾ HOẠCH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN", "BÁO CÁO", "BIÊN BẢN", "TỜ TRÌNH",
-    "HỢP ĐỒNG", "CÔNG ĐIỆN", "BẢN GHI NHỚ", "BẢN THỎA THUẬN", "BẢN THOẢ THUẬN", "GIẤY ỦY QUYỀN",
-    "GIẤY UỶ QUYỀN", "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY NGHỈ PHÉP", "PHIẾU GỬI", "PHIẾU CHUYỂN",
-    "PHIẾU BÁO",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -251,7 +241,7 @@ class Finder:
         weight = self._bold(names[-1])
         for n in reversed(names[:-1]):
             # a long name on two lines (Mục II.2.b): the line after goes on with it, in its weight
-            if self._bold(n) != weight or not _CONTINUES.match(self.lines[name[0]].text):
+            if self._bold(n) != weight or not CONTINUES.match(self.lines[name[0]].text):
                 break
             name.insert(0, n)
         for n in names:

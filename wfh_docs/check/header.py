@@ -7,7 +7,7 @@ import re
 
 from ..i18n import _
 from ..letter.metrics import text_width_twips
-from .context import DATE, Context, caps, is_rule_line, short, size_text, sizes
+from .context import CONTINUES, DATE, TYPE_NAMES, Context, caps, is_rule_line, short, size_text, sizes
 from .props import Paragraph
 from .rule_lines import AGENCY_LINE, TIEU_NGU_LINE, line_under
 
@@ -24,16 +24,7 @@ _HEAD = 40  # the header is within the first paragraphs
 _HYPHENS = {"-", "\u2010", "\u2011"}
 _DASHES = re.compile(r"[-–—‐‑−]")
 _V_V = re.compile(r"^V/v\b")
-# how the second line of an agency's name broken in two starts (its place, or "VÀ ...")
-_CONTINUES = re.compile(r"^(?:VÀ|&|TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\b")
-# Phụ lục III, Mục I: the document types that have a tên loại, their abbreviations in the ký hiệu
-TYPE_NAMES = {
-    "NGHỊ QUYẾT", "QUYẾT ĐỊNH", "CHỈ THỊ", "QUY CHẾ", "QUY ĐỊNH", "THÔNG CÁO", "THÔNG BÁO", "HƯỚNG DẪN",
-    "CHƯƠNG TRÌNH", "KẾ HOẠCH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN", "BÁO CÁO", "BIÊN BẢN", "TỜ TRÌNH",
-    "HỢP ĐỒNG", "CÔNG ĐIỆN", "BẢN GHI NHỚ", "BẢN THỎA THUẬN", "BẢN THOẢ THUẬN", "GIẤY ỦY QUYỀN",
-    "GIẤY UỶ QUYỀN", "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY NGHỈ PHÉP", "PHIẾU GỬI", "PHIẾU CHUYỂN",
-    "PHIẾU BÁO",
-}  # fmt: skip
+# Phụ lục III, Mục I: the abbreviations of the document types in the ký hiệu
 TYPE_ABBREVIATIONS = {
     "NQ", "QĐ", "CT", "QC", "QyĐ", "TC", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTr", "HĐ",
     "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB",
@@ -248,7 +239,7 @@ def agency(ctx: Context) -> None:
         # a long name on two lines: the line after goes on with the name ("VÀ ĐÀO TẠO", "TỈNH ...")
         if every_bold(ctx.paragraphs[k]) != every_bold(last):
             break
-        if not ((parent_above and every_bold(last)) or _CONTINUES.match(ctx.texts[name[0]])):
+        if not ((parent_above and every_bold(last)) or CONTINUES.match(ctx.texts[name[0]])):
             break
         name.insert(0, k)
     for k in name:

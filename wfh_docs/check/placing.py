@@ -82,3 +82,22 @@ def section_of(sp: etree._Element) -> Section:
         header_refs={h.get(w("type"), ""): h.get(f"{{{_R}}}id", "") for h in sp.iter(w("headerReference"))},
         footer_refs={h.get(w("type"), ""): h.get(f"{{{_R}}}id", "") for h in sp.iter(w("footerReference"))},
     )
+
+
+def starts_page(ps: list[Paragraph], k: int) -> bool:
+    """Whether paragraph k starts a page, as the breaks around it say (a phụ lục must, Mục
+    III.1.đ Phụ lục I): its own page break before, or, going back over empty paragraphs, a
+    page break or a section break that is not continuous; the first thing of the document
+    does too."""
+    if ps[k].page_break_before:
+        return True
+    for q in reversed(ps[:k]):
+        if q.section_break:
+            return not q.section_continuous
+        if q.page_break_after or q.page_break_before:
+            # an empty paragraph holding a page break (or starting a page): what follows,
+            # with nothing but empty paragraphs between, is on a new page
+            return True
+        if q.text.strip() or q.in_table:
+            return False
+    return True
