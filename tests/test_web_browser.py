@@ -21,11 +21,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from docx import Document
-from docx.shared import Mm, Pt
-from helpers import EXAMPLES, ROOT, require_tool, sheet_column
+from helpers import EXAMPLES, ROOT, require_tool
+from web_flows import NEW_LETTER, bad_row_workbook, hand_typed
 
 from wfh_docs.check import check_docx
 
@@ -215,26 +214,7 @@ def test_a_new_letter_typed_in_the_form_downloads_and_passes_the_checker(
 ) -> None:
     _page(browser, server + "/soan", "f-issuer-parent")
     _wait(browser, lambda d: d.find_elements(By.ID, "f-recipients-0"), what="the first recipient field")
-    for ident, text in [
-        ("f-issuer-parent", "UBND TỈNH QUẢNG TRỊ"),
-        ("f-issuer-name", "SỞ CÔNG THƯƠNG"),
-        ("f-issuer-short-name", "Sở Công Thương"),
-        ("f-number", "451"),
-        ("f-issuer-abbreviation", "SCT"),
-        ("f-issuer-unit", "VP"),
-        ("f-issuer-place", "Quảng Trị"),
-        ("f-date", "08/04/2020"),
-        ("f-subject", "báo cáo tình hình ứng dụng công nghệ thông tin làm việc tại nhà"),
-        ("f-recipients-0", "Sở Thông tin và Truyền thông Quảng Trị"),
-        (
-            "f-body-0",
-            "Sở Công Thương nhận được Văn bản số 249/STTTT-CNTT ngày 03/4/2020 của Sở Thông tin và "
-            "Truyền thông.",
-        ),
-        ("f-signer-head-title", "GIÁM ĐỐC"),
-        ("f-signer-title", "PHÓ GIÁM ĐỐC"),
-        ("f-signer-name", "Nguyễn Hữu Hưng"),
-    ]:
+    for ident, text in NEW_LETTER:
         _type(browser, ident, text)
     Select(_field(browser, "f-signer-authority")).select_by_value("KT.")
     browser.find_element(By.CSS_SELECTOR, '[data-add="recipients"]').click()
@@ -411,15 +391,7 @@ def test_an_example_opens_saves_and_opens_again(server: str, browser: WebDriver,
 
 
 def test_a_workbook_with_a_bad_row(server: str, browser: WebDriver, downloads: Path, tmp_path: Path) -> None:
-    wb = openpyxl.load_workbook(EXAMPLES / "bao-cao-wfh-quang-tri.xlsx")
-    ws = wb.active
-    assert ws is not None
-    ws.cell(row=7, column=sheet_column(ws, "date")).value = "31/02/2020"
-    number = sheet_column(ws, "number")
-    for row in range(2, ws.max_row + 1):  # numbered from the server's register instead
-        ws.cell(row=row, column=number).value = None
-    book = tmp_path / "bao-cao-mot-dong-sai.xlsx"
-    wb.save(book)
+    book = bad_row_workbook(tmp_path)
     _page(browser, server + "/hang-loat", "file")
     _field(browser, "file").send_keys(str(book))
     _field(browser, "start-batch").click()
@@ -443,37 +415,8 @@ def test_a_workbook_with_a_bad_row(server: str, browser: WebDriver, downloads: P
 # --- check ------------------------------------------------------------------------------------
 
 
-def _hand_typed(path: Path) -> Path:
-    """A letter as a clerk types it in Word: margins, date and Nơi nhận off the decree."""
-    doc = Document()
-    section = doc.sections[0]
-    section.left_margin, section.right_margin = Mm(25), Mm(25)
-    style = doc.styles["Normal"]
-    style.font.name = "Arial"  # type: ignore[union-attr]
-    style.font.size = Pt(13)  # type: ignore[union-attr]
-    for text in [
-        "UBND TỈNH HÀ TĨNH",
-        "SỞ NỘI VỤ",
-        "Số: 5/SNV-VP",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        "Hà Tĩnh, ngày 07 tháng 04 năm 2020",
-        "V/v báo cáo tình hình làm việc tại nhà",
-        "Kính gửi: Ủy ban nhân dân tỉnh Hà Tĩnh",
-        "Sở Nội vụ báo cáo tình hình cán bộ, công chức làm việc tại nhà như sau.",
-        "Nơi nhận:",
-        "- Như trên;",
-        "- Lưu VT, VP.",
-        "GIÁM ĐỐC",
-        "Trần Văn A",
-    ]:
-        doc.add_paragraph(text)
-    doc.save(str(path))
-    return path
-
-
 def test_a_hand_typed_letter_and_its_findings(server: str, browser: WebDriver, tmp_path: Path) -> None:
-    letter = _hand_typed(tmp_path / "go-tay.docx")
+    letter = hand_typed(tmp_path / "go-tay.docx")
     _page(browser, server + "/kiem-tra", "files")
     _field(browser, "files").send_keys(str(letter))
     _field(browser, "check-button").click()

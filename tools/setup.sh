@@ -2,7 +2,7 @@
 # Set up wfhdoc in .venv (a fresh virtual environment beside the code).
 #   bash tools/setup.sh          the tool itself
 #   bash tools/setup.sh --test   also what the tests need: the test packages, and LibreOffice,
-#                                Liberation fonts, poppler, Chromium and its driver from Debian
+#                                Liberation fonts, poppler, Chromium and its driver, Firefox ESR from Debian
 #                                (installed with apt-get when missing; needs root or sudo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ if [ "$want_test" = 1 ]; then
   # the browser tests of wfhdoc web: Debian's Chromium and its driver (no browser downloaded)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  # and Debian's Firefox ESR, driven over WebDriver BiDi (it needs no geckodriver)
+  command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 || missing+=(firefox-esr)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "installing ${missing[*]} with apt-get" >&2
     sudo=""
