@@ -1,4 +1,4 @@
-"""Shared fixtures: the reference letter built once per test session."""
+"""Shared fixtures: the reference letter built once per test session, and the examples' PDFs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import REFERENCE_JSON
+from helpers import EXAMPLES, REFERENCE_JSON, soffice_pdf
 
 from wfh_docs.check.docx import Docx
 from wfh_docs.letter.sources import load_letter
@@ -38,6 +38,21 @@ def reference_path(reference_bytes: bytes, tmp_path_factory: pytest.TempPathFact
     path = tmp_path_factory.mktemp("reference") / "451-SCT-VP.docx"
     path.write_bytes(reference_bytes)
     return path
+
+
+@pytest.fixture(scope="session")
+def example_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every example of data/examples/ as LibreOffice prints it, made once for the whole run (one
+    soffice call: LibreOffice takes seconds to start) and read by every test file that looks at
+    the pages: test_libreoffice.py, test_pdf_layout.py, test_mau_layout.py."""
+    folder = tmp_path_factory.mktemp("example-pdfs")
+    template = Template()
+    docs = []
+    for source in sorted(EXAMPLES.glob("*.json")):
+        target = folder / f"{source.stem}.docx"
+        target.write_bytes(template.render(load_letter(source).letter).data)
+        docs.append(target)
+    return {p.stem: p for p in soffice_pdf(docs, folder)}
 
 
 def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:

@@ -15,9 +15,7 @@ import pytest
 from helpers import EXAMPLES, require_tool, soffice_pdf
 from test_reference import expected_lines
 
-from wfh_docs.letter.sources import load_letter
 from wfh_docs.letter.types import TYPES
-from wfh_docs.render.template import Template
 
 convert = soffice_pdf
 
@@ -42,15 +40,8 @@ def words(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("pdf")
-    template = Template()
-    docs = []
-    for source in sorted(EXAMPLES.glob("*.json")):
-        target = folder / f"{source.stem}.docx"
-        target.write_bytes(template.render(load_letter(source).letter).data)
-        docs.append(target)
-    return {p.stem: p for p in convert(docs, folder)}
+def pdfs(example_pdfs: dict[str, Path]) -> dict[str, Path]:
+    return example_pdfs
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """The letters' PDF pages as a reader sees them: golden page images of the reference letter,
 and page rules test_libreoffice.py checks only on the reference, checked on every sample here.
 
-Golden images: pages 1 and 3 (the first page of the phụ lục) of công văn 451/SCT-VP, rendered
+Golden images: pages 1 and 3 (the first page of the phụ lục) of công văn 451/SCT-VP, and page 1
+of every other example (one of each kind of document), rendered
 by `pdftoppm -r 40 -gray` and kept as 8-bit grey PNGs in tests/goldens/. They are read and
 written by the tiny PNG/PGM code below, so no imaging library is needed. When a page differs,
 the new image and a diff image go to tests/output/ (the diff shows the golden page faded and the
@@ -31,8 +32,6 @@ import pytest
 from helpers import EXAMPLES, REFERENCE_JSON, ROOT, require_tool
 
 from wfh_docs.letter.sources import load_letter
-from wfh_docs.pdf import convert
-from wfh_docs.render.template import Template
 
 GOLDENS = ROOT / "tests" / "goldens"
 OUTPUT = ROOT / "tests" / "output"  # gitignored
@@ -179,18 +178,8 @@ SAMPLES = sorted(p.stem for p in EXAMPLES.glob("*.json"))
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    require_tool("soffice")
-    folder = tmp_path_factory.mktemp("layout")
-    template = Template()
-    docs = []
-    for name in SAMPLES:
-        target = folder / f"{name}.docx"
-        target.write_bytes(template.render(load_letter(EXAMPLES / f"{name}.json").letter).data)
-        docs.append(target)
-    results = convert(docs, folder / "pdf")
-    assert all(r.ok for r in results), [r.message for r in results if not r.ok]
-    return {r.source.stem: r.output for r in results if r.output}
+def pdfs(example_pdfs: dict[str, Path]) -> dict[str, Path]:
+    return example_pdfs
 
 
 def page_count(pdf: Path) -> int:
@@ -216,9 +205,16 @@ def letter_pages(pdf: Path) -> int:
 # -- golden images ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("page", "golden"), [(1, "451-page1.png"), (3, "451-page3.png")])
-def test_reference_page_matches_its_golden_image(pdfs: dict[str, Path], page: int, golden: str) -> None:
-    new = render_page(pdfs[REFERENCE_JSON.stem], page)
+# the reference letter's first page and its phụ lục's, and page 1 of every other example: one
+# of each kind of Phụ lục III (test_mau_layout.py holds each against its Mẫu)
+GOLDEN_PAGES = [(REFERENCE_JSON.stem, 1, "451-page1.png"), (REFERENCE_JSON.stem, 3, "451-page3.png")] + [
+    (name, 1, f"{name}-page1.png") for name in SAMPLES if name != REFERENCE_JSON.stem
+]
+
+
+@pytest.mark.parametrize(("name", "page", "golden"), GOLDEN_PAGES)
+def test_page_matches_its_golden_image(pdfs: dict[str, Path], name: str, page: int, golden: str) -> None:
+    new = render_page(pdfs[name], page)
     path = GOLDENS / golden
     if os.environ.get("WFHDOC_UPDATE_GOLDENS") == "1":
         write_png(path, new)
