@@ -17,7 +17,7 @@ page (the Quốc hiệu's centre is at 418.3 pt in Mẫu 1.4 and 425.8 pt in M�
 tables are wider than the page's text (Mẫu 1.4: 3829 + 5670 twips in a text width of 8787; see
 nd30-format.md §8), so their right column stands 3-7 mm right of one kept inside the margins, as
 wfhdoc's is (measured on the examples: up to 6.9 mm, Mẫu 1.1). An element passes within 8 mm
-across and 8 mm down. A title set flush left is 60 mm off (tested below), a header in the wrong
+across and 8 mm down. A title set flush left is 64 mm off (tested below), a header in the wrong
 column or a place-date line under the số instead of beside it more.
 """
 
