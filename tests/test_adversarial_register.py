@@ -55,7 +55,7 @@ def register_rows(path: Path) -> list[dict[str, Any]]:
     db = sqlite3.connect(path)
     db.row_factory = sqlite3.Row
     try:
-        return [dict(r) for r in db.execute("SELECT * FROM issued ORDER BY agency, year, number")]
+        return [dict(r) for r in db.execute("SELECT * FROM issued ORDER BY series, year, number")]
     finally:
         db.close()
 
@@ -130,7 +130,7 @@ def test_a_row_inserted_at_the_top_of_the_sample_workbook_leaves_every_letter_it
     assert code == 0, err
     first = register_rows(register)
     assert len(first) == 27
-    by_name = {r["output"]: (r["agency"], r["number"]) for r in first}
+    by_name = {r["output"]: (r["series"], r["number"]) for r in first}
 
     # a new agency's letter typed in the first row
     ws.insert_rows(2)
@@ -144,8 +144,8 @@ def test_a_row_inserted_at_the_top_of_the_sample_workbook_leaves_every_letter_it
     assert code == 0, err
     again = register_rows(register)
     assert len(again) == 27 + 1
-    assert {r["output"]: (r["agency"], r["number"]) for r in again if r["agency"] != "SMT"} == by_name
-    assert [(r["agency"], r["number"], r["status"]) for r in again if r["agency"] == "SMT"] == [
+    assert {r["output"]: (r["series"], r["number"]) for r in again if r["series"] != "SMT"} == by_name
+    assert [(r["series"], r["number"], r["status"]) for r in again if r["series"] == "SMT"] == [
         ("SMT", 1, "issued")
     ]
     rows = manifest(out)
@@ -413,7 +413,7 @@ def test_a_table_named_issued_of_another_program_is_not_a_register(tmp_path: Pat
     db.close()
     data = other.read_bytes()
     code, _, err = cli("register", "list", other)
-    assert code == 1 and "its 'issued' table lacks the columns agency, created" in err
+    assert code == 1 and "its 'issued' table lacks the columns created, date" in err and "series" in err
     assert other.read_bytes() == data
 
 

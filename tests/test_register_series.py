@@ -77,7 +77,7 @@ def write_batch(path: Path, records: list[dict[str, Any]]) -> Path:
 def by_series(rows: list[dict[str, Any]]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for r in rows:
-        out.setdefault(r["agency"], []).append(r["number"])
+        out.setdefault(r["series"], []).append(r["number"])
     return {k: sorted(v) for k, v in out.items()}
 
 
@@ -91,7 +91,7 @@ def test_the_series_of_a_symbol_is_the_models() -> None:
     assert series_of("Q\u0110-UBND") == series_of("QĐ-UBND")
     assert series_of("KH-SCT") == series_for("SCT", "ke-hoach") == "KH-SCT"
     # a quyết định an earlier wfhdoc kept in its agency's sequence moves; one put in another
-    # series by hand (issue --agency) or a công văn stays
+    # series by hand (issue --series) or a công văn stays
     assert old_series("UBND", "QĐ-UBND") == "QĐ-UBND"
     assert old_series("HĐTĐ", "QĐ-UBND") is None and old_series("SCT", "SCT-VP") is None
 
@@ -247,7 +247,7 @@ CREATE INDEX issued_identity ON issued (agency, year, identity);
 def old_register(path: Path) -> None:
     """What wfhdoc made of a month's letters of the SCT before series: công văn 1, 2, 4 and the
     quyết định 3 (issued from a PDF, then corrected) in one sequence; a quyết định of a council
-    numbered on its own (issue --agency HĐKL); the sequence started at 1 by hand."""
+    numbered on its own (issue --series HĐKL); the sequence started at 1 by hand."""
     db = sqlite3.connect(path)
     db.executescript(OLD_SCHEMA)
     rows = [
@@ -289,7 +289,7 @@ def test_an_old_register_keeps_every_number_and_each_series_goes_on(tmp_path: Pa
     code, _, err = cli.batch(write_batch(tmp_path / "thang-4.json", records), out, register)
     assert code == 0, err
     rows = register_rows(register)
-    kept = {(r["agency"], r["number"]): r["identity"] for r in rows if r["created"].startswith("2020-04-06")}
+    kept = {(r["series"], r["number"]): r["identity"] for r in rows if r["created"].startswith("2020-04-06")}
     assert kept == {
         ("SCT", 1): "thang-4.json\x1fname:cv-0",
         ("SCT", 2): "thang-4.json\x1fname:cv-1",
@@ -312,7 +312,7 @@ def test_an_old_register_keeps_every_number_and_each_series_goes_on(tmp_path: Pa
             assert numbers[r["output"]] == f"{r['number']:02d}/{r['symbol']}" and r["status"] == "issued"
     db = sqlite3.connect(register)
     try:
-        first = "SELECT agency, number FROM revisions WHERE subject = 'bản đầu'"
+        first = "SELECT series, number FROM revisions WHERE subject = 'bản đầu'"
         assert db.execute(first).fetchall() == [("QĐ-SCT", 3)]
         assert db.execute("PRAGMA user_version").fetchone() == (1,)
     finally:
@@ -370,17 +370,22 @@ def test_issue_numbers_a_quyet_dinh_on_its_own_series(
     ).stdout
     assert "57/QĐ-UBND" in pdf.replace(" /", "/")
     (row,) = register_rows(register)
-    assert (row["agency"], row["number"], row["symbol"], row["status"]) == (
+    assert (row["series"], row["number"], row["symbol"], row["status"]) == (
         "QĐ-UBND",
         57,
         "QĐ-UBND",
         "issued",
     )
-    # --agency: a council that numbers on its own series
+    # --series: a council that numbers on its own series
     other = _sign_signer(blank, tmp_path / "hd-signer.pdf", pki)
-    code, text, err = cli(*_issue(other, register, pki, "--agency", "HĐKL"))
+    code, text, err = cli(*_issue(other, register, pki, "--series", "HĐKL"))
     assert code == 0 and "Số: 01/QĐ-UBND" in text, err
     assert by_series(register_rows(register)) == {"QĐ-UBND": [57], "HĐKL": [1]}
+    # --agency, the option's name before, still works and says its new name
+    third = _sign_signer(blank, tmp_path / "hd-signer-2.pdf", pki)
+    code, text, err = cli(*_issue(third, register, pki, "--agency", "HĐKL"))
+    assert code == 0 and "--agency is now called --series" in err, err
+    assert by_series(register_rows(register)) == {"QĐ-UBND": [57], "HĐKL": [1, 2]}
     code, text, err = cli("register", "list", register, "--agency", "UBND")
     assert err == "1 entry\n" and text.split()[1] == "57/QĐ-UBND"
 
@@ -432,7 +437,7 @@ def test_a_letter_that_changes_its_kind_leaves_no_number_behind(tmp_path: Path) 
     def draw(reg: Register, series: str, identity: str) -> tuple[int, str]:
         symbol = "SCT-VP" if series == "SCT" else series
         got = reg.allocate(
-            agency=series,
+            series=series,
             year=2020,
             symbol=symbol,
             date="2020-04-06",
@@ -485,13 +490,18 @@ def test_an_old_register_opened_by_two_runs_at_once_moves_once(tmp_path: Path) -
         assert run.returncode == 0, err.decode()
     rows = register_rows(register)
     assert by_series(rows) == {"SCT": [1, 2, 3, 4], "QĐ-SCT": [3], "HĐKL": [1]}
-    assert {(r["agency"], r["subject"]) for r in rows if r["number"] == 3} == {
+    assert {(r["series"], r["subject"]) for r in rows if r["number"] == 3} == {
         ("SCT", "việc cũ"),
         ("QĐ-SCT", "bằng tay"),
     }
     db = sqlite3.connect(register)
     try:
         assert db.execute("PRAGMA user_version").fetchone() == (1,)
-        assert db.execute("SELECT agency FROM revisions").fetchall() == [("SCT",)]  # with its row
+        assert db.execute("SELECT series FROM revisions").fetchall() == [("SCT",)]  # with its row
+        for table in ("issued", "starts", "revisions"):  # the column `agency` renamed, once
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            assert "series" in columns and "agency" not in columns, (table, columns)
+        [index] = db.execute("SELECT sql FROM sqlite_master WHERE name = 'issued_identity'").fetchall()
+        assert "(series, year, identity)" in index[0]
     finally:
         db.close()

@@ -32,7 +32,7 @@ from .records import Record
 class Issued:
     """A number drawn from the register for one letter."""
 
-    agency: str
+    series: str  # the register's series the number is of: SCT, QĐ-SCT …
     year: int
     number: int
     note: str = ""  # the register's word to the user: the letter was issued before, with other data

@@ -57,7 +57,7 @@ def draw_number(
         return None
     try:
         allocation = reg.allocate(
-            agency=series,
+            series=series,
             year=year,
             symbol=letter.symbol,
             date=letter.date.isoformat() if letter.date else None,

@@ -2,8 +2,8 @@
 
 ND 30, Điều 15.1: numbers run from 01 each 1 January, one series for each kind of document of
 an agency, unique in the year: its công văn 1, 2, 3 … (the series "SCT", its abbreviation) and
-its quyết định 1, 2, 3 … apart (the series "QĐ-SCT"); series.py names them, and the tables keep
-the series in their column `agency`. The register is one SQLite file. A number is drawn inside
+its quyết định 1, 2, 3 … apart (the series "QĐ-SCT"); series.py names them, and the tables key
+every number on (series, year, number). The register is one SQLite file. A number is drawn inside
 an IMMEDIATE transaction, so two runs on the same register at the same time queue for it and
 never draw the same number.
 
@@ -102,7 +102,7 @@ class Register:
     def allocate(
         self,
         *,
-        agency: str,
+        series: str,
         year: int,
         symbol: str,
         date: str | None,
@@ -113,8 +113,8 @@ class Register:
         input_sha256: str,
         source: str = "",
     ) -> Allocation:
-        """The letter's number in the series `agency` (the register's column keeps its old name:
-        "SCT" for a công văn, "QĐ-UBND" for a quyết định, series.py) and `year`: the one its
+        """The letter's number in the series `series` ("SCT" for a công văn, "QĐ-UBND" for a
+        quyết định, series.py) and `year`: the one its
         identity has there (its data updated if it changed), else the next free one. `source` is
         the source's file name, by which a register made before identities finds its letters: a
         row of that source to the same recipients (preferring the row's own place and data)
@@ -131,12 +131,12 @@ class Register:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
-            row = self._row_of(agency, year, identity, letter, source)
+            row = self._row_of(series, year, identity, letter, source)
             if row is not None:
-                allocation = self._known(row, agency, year, letter)
+                allocation = self._known(row, series, year, letter)
             else:
-                number = self._new(agency, year, identity, letter)
-                allocation = Allocation(number, self._elsewhere(agency, year, identity))
+                number = self._new(series, year, identity, letter)
+                allocation = Allocation(number, self._elsewhere(series, year, identity))
             db.execute("COMMIT")
             return allocation
         except sqlite3.DatabaseError as exc:
@@ -155,7 +155,7 @@ class Register:
             raise
 
     def _row_of(
-        self, agency: str, year: int, identity: str, letter: _Letter, source: str
+        self, series: str, year: int, identity: str, letter: _Letter, source: str
     ) -> tuple[Any, ...] | None:
         """The row the series has for the letter (in the caller's transaction): by its identity,
         else, in a register made before identities, by its source and recipients (the row then
@@ -163,67 +163,67 @@ class Register:
         db = self._db
         columns = "number, status, sha256, input_sha256, record, output, issued_at, created"
         row: tuple[Any, ...] | None = db.execute(
-            f"SELECT {columns} FROM issued WHERE agency = ? AND year = ? AND identity = ? "
+            f"SELECT {columns} FROM issued WHERE series = ? AND year = ? AND identity = ? "
             "ORDER BY number DESC LIMIT 1",
-            (agency, year, identity),
+            (series, year, identity),
         ).fetchone()
         if row is not None or not source:
             return row
         prefix = f"{source}:"
         same = (letter.record, letter.input_sha256)
         row = db.execute(
-            f"SELECT {columns} FROM issued WHERE agency = ? AND year = ? AND identity IS NULL "
+            f"SELECT {columns} FROM issued WHERE series = ? AND year = ? AND identity IS NULL "
             "AND substr(record, 1, ?) = ? AND (recipient = ? OR (record = ? AND input_sha256 = ?)) "
             "ORDER BY (record = ? AND input_sha256 = ?) DESC, number DESC LIMIT 1",
-            (agency, year, len(prefix), prefix, letter.recipient, *same, *same),
+            (series, year, len(prefix), prefix, letter.recipient, *same, *same),
         ).fetchone()
         if row is not None:
             db.execute(
-                "UPDATE issued SET identity = ? WHERE agency = ? AND year = ? AND number = ?",
-                (identity, agency, year, row[0]),
+                "UPDATE issued SET identity = ? WHERE series = ? AND year = ? AND number = ?",
+                (identity, series, year, row[0]),
             )
         return row
 
-    def _new(self, agency: str, year: int, identity: str, letter: _Letter) -> int:
+    def _new(self, series: str, year: int, identity: str, letter: _Letter) -> int:
         """The next free number of the series, reserved for the letter (in the caller's
         transaction); NoNumber, the transaction rolled back, when the series is used up."""
         db = self._db
-        number = self._next_of(agency, year)
+        number = self._next_of(series, year)
         if number > NUMBER_MAX:
             db.execute("ROLLBACK")
             raise NoNumber(
                 _(
-                    "the register has no number left for {agency} in {year}: the next one would be "
+                    "the register has no number left for {series} in {year}: the next one would be "
                     "{number}, and a number has at most six digits (up to {limit}); this letter was "
                     "not numbered (see wfhdoc register list; if the letter was numbered another "
                     "way, give its number in 'number')"
-                ).format(agency=agency, year=year, number=number, limit=NUMBER_MAX)
+                ).format(series=series, year=year, number=number, limit=NUMBER_MAX)
             )
         db.execute(
-            "INSERT INTO issued (agency, year, number, symbol, date, subject, recipient, status, record, "
+            "INSERT INTO issued (series, year, number, symbol, date, subject, recipient, status, record, "
             "input_sha256, created, identity) VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
-            (agency, year, number, *letter[:4], letter.record, letter.input_sha256, _now(), identity),
+            (series, year, number, *letter[:4], letter.record, letter.input_sha256, _now(), identity),
         )
         return number
 
-    def _elsewhere(self, agency: str, year: int, identity: str) -> str:
-        """A letter numbered on another series before (its kind, or issue --agency, changed) and
+    def _elsewhere(self, series: str, year: int, identity: str) -> str:
+        """A letter numbered on another series before (its kind, or issue --series, changed) and
         not issued there: that number is given back when it is the last of its series, so that
         none is skipped; else it stays reserved for the letter, and the user is told (in the
         caller's transaction)."""
         db = self._db
         kept = []
-        for series, number, symbol in db.execute(
-            "SELECT agency, number, symbol FROM issued WHERE year = ? AND identity = ? AND agency != ? "
-            "AND status = 'reserved' ORDER BY agency, number",
-            (year, identity, agency),
+        for other, number, symbol in db.execute(
+            "SELECT series, number, symbol FROM issued WHERE year = ? AND identity = ? AND series != ? "
+            "AND status = 'reserved' ORDER BY series, number",
+            (year, identity, series),
         ).fetchall():
             (last,) = db.execute(
-                "SELECT MAX(number) FROM issued WHERE agency = ? AND year = ?", (series, year)
+                "SELECT MAX(number) FROM issued WHERE series = ? AND year = ?", (other, year)
             ).fetchone()
             if last == number:
                 db.execute(
-                    "DELETE FROM issued WHERE agency = ? AND year = ? AND number = ?", (series, year, number)
+                    "DELETE FROM issued WHERE series = ? AND year = ? AND number = ?", (other, year, number)
                 )
             else:
                 kept.append(f"{number:02d}/{symbol}")
@@ -235,27 +235,27 @@ class Register:
             "one was given since"
         ).format(numbers=", ".join(kept))
 
-    def _next_of(self, agency: str, year: int) -> int:
+    def _next_of(self, series: str, year: int) -> int:
         """The number after the last of the series, or its start when that is later."""
         (last,) = self._db.execute(
-            "SELECT COALESCE(MAX(number), 0) FROM issued WHERE agency = ? AND year = ?", (agency, year)
+            "SELECT COALESCE(MAX(number), 0) FROM issued WHERE series = ? AND year = ?", (series, year)
         ).fetchone()
         start = self._db.execute(
-            "SELECT next FROM starts WHERE agency = ? AND year = ?", (agency, year)
+            "SELECT next FROM starts WHERE series = ? AND year = ?", (series, year)
         ).fetchone()
         return max(int(last) + 1, int(start[0]) if start else 1)
 
-    def _known(self, row: tuple[Any, ...], agency: str, year: int, letter: _Letter) -> Allocation:
+    def _known(self, row: tuple[Any, ...], series: str, year: int, letter: _Letter) -> Allocation:
         """A letter the register knows: its number, its row brought up to date (in the caller's
         transaction)."""
         number, status, sha256, old_input, old_record, *_rest = row
         db = self._db
-        key = (agency, year, number)
+        key = (series, year, number)
         issued = status == "issued" and bool(sha256)
         if old_input == letter.input_sha256:
             if old_record != letter.record:  # the same letter, moved to another row
                 db.execute(
-                    "UPDATE issued SET record = ? WHERE agency = ? AND year = ? AND number = ?",
+                    "UPDATE issued SET record = ? WHERE series = ? AND year = ? AND number = ?",
                     (letter.record, *key),
                 )
             # a corrected letter whose rebuild did not finish is still told of the first version
@@ -264,16 +264,16 @@ class Register:
             # the letter went out with other data: the number stays (it is the letter's), the
             # earlier version is kept, and the user is told
             db.execute(
-                "INSERT INTO revisions (agency, year, number, symbol, date, subject, recipient, output, "
-                "sha256, record, input_sha256, issued_at, revised) SELECT agency, year, number, symbol, "
+                "INSERT INTO revisions (series, year, number, symbol, date, subject, recipient, output, "
+                "sha256, record, input_sha256, issued_at, revised) SELECT series, year, number, symbol, "
                 "date, subject, recipient, output, sha256, record, input_sha256, COALESCE(issued_at, "
-                "created), ? FROM issued WHERE agency = ? AND year = ? AND number = ?",
+                "created), ? FROM issued WHERE series = ? AND year = ? AND number = ?",
                 (_now(), *key),
             )
         db.execute(
             "UPDATE issued SET symbol = ?, date = ?, subject = ?, recipient = ?, record = ?, "
             "input_sha256 = ?, status = 'reserved', output = NULL, sha256 = NULL, issued_at = NULL "
-            "WHERE agency = ? AND year = ? AND number = ?",
+            "WHERE series = ? AND year = ? AND number = ?",
             (*letter, *key),
         )
         return Allocation(int(number), self._revised(key, letter.symbol))
@@ -281,7 +281,7 @@ class Register:
     def _revised(self, key: tuple[str, int, int], symbol: str) -> str:
         """What to tell of a letter that was issued before, with other data ('' if it was not)."""
         found = self._db.execute(
-            "SELECT issued_at, output FROM revisions WHERE agency = ? AND year = ? AND number = ? "
+            "SELECT issued_at, output FROM revisions WHERE series = ? AND year = ? AND number = ? "
             "ORDER BY rowid DESC LIMIT 1",
             key,
         ).fetchone()
@@ -300,7 +300,7 @@ class Register:
         where, value = ("identity = ?", identity) if identity is not None else ("sha256 = ?", sha256)
         return find_entry(self._db, self._columns, self.path, where, value)
 
-    def release(self, agency: str, year: int, number: int, identity: str) -> bool:
+    def release(self, series: str, year: int, number: int, identity: str) -> bool:
         """Give back a number reserved for `identity` and not issued, when it is the last of its
         sequence (so that no number is skipped); True if it was given back. A later number drawn
         since keeps it reserved for that letter, which gets it when it is issued again."""
@@ -308,14 +308,14 @@ class Register:
         try:
             db.execute("BEGIN IMMEDIATE")
             (last,) = db.execute(
-                "SELECT COALESCE(MAX(number), 0) FROM issued WHERE agency = ? AND year = ?", (agency, year)
+                "SELECT COALESCE(MAX(number), 0) FROM issued WHERE series = ? AND year = ?", (series, year)
             ).fetchone()
             gone = 0
             if int(last) == number:
                 gone = db.execute(
-                    "DELETE FROM issued WHERE agency = ? AND year = ? AND number = ? AND identity = ? "
+                    "DELETE FROM issued WHERE series = ? AND year = ? AND number = ? AND identity = ? "
                     "AND status = 'reserved'",
-                    (agency, year, number, identity),
+                    (series, year, number, identity),
                 ).rowcount
             db.execute("COMMIT")
             return gone > 0
@@ -324,20 +324,20 @@ class Register:
                 db.execute("ROLLBACK")
             return False  # the number stays reserved for the letter: nothing is lost
 
-    def mark_issued(self, agency: str, year: int, number: int, *, output: str, sha256: str) -> None:
+    def mark_issued(self, series: str, year: int, number: int, *, output: str, sha256: str) -> None:
         try:
             self._db.execute(
                 "UPDATE issued SET status = 'issued', output = ?, sha256 = ?, "
-                "issued_at = COALESCE(issued_at, ?) WHERE agency = ? AND year = ? AND number = ?",
-                (output, sha256, _now(), agency, year, number),
+                "issued_at = COALESCE(issued_at, ?) WHERE series = ? AND year = ? AND number = ?",
+                (output, sha256, _now(), series, year, number),
             )
         except sqlite3.DatabaseError as exc:
             raise OutputError(
                 _("{path}: cannot record the letter ({reason})").format(path=self.path, reason=exc)
             ) from None
 
-    def start_at(self, agency: str, year: int, number: int) -> None:
-        """Continue the series `agency` ("SCT" for the agency's công văn, "QĐ-SCT" for its quyết
+    def start_at(self, series: str, year: int, number: int) -> None:
+        """Continue the series `series` ("SCT" for the agency's công văn, "QĐ-SCT" for its quyết
         định) for `year` at `number` (the register was begun mid-year)."""
         problem = check_year(year)
         if problem:
@@ -357,18 +357,18 @@ class Register:
         try:
             db.execute("BEGIN IMMEDIATE")
             (last,) = db.execute(
-                "SELECT COALESCE(MAX(number), 0) FROM issued WHERE agency = ? AND year = ?", (agency, year)
+                "SELECT COALESCE(MAX(number), 0) FROM issued WHERE series = ? AND year = ?", (series, year)
             ).fetchone()
             if number <= int(last):
                 db.execute("ROLLBACK")
                 raise OutputError(
                     _(
-                        "{path}: {agency} has already issued number {last} in {year}; "
+                        "{path}: {series} has already issued number {last} in {year}; "
                         "the next number cannot be {number}, which would reuse a number"
-                    ).format(path=self.path, agency=agency, last=last, year=year, number=number)
+                    ).format(path=self.path, series=series, last=last, year=year, number=number)
                 )
             db.execute(
-                "INSERT OR REPLACE INTO starts (agency, year, next) VALUES (?, ?, ?)", (agency, year, number)
+                "INSERT OR REPLACE INTO starts (series, year, next) VALUES (?, ?, ?)", (series, year, number)
             )
             db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
@@ -381,13 +381,13 @@ class Register:
     def entries(
         self,
         *,
-        agency: str | None = None,
-        year: int | None = None,
         series: str | None = None,
+        agency: str | None = None,
         kind: str | None = None,
+        year: int | None = None,
     ) -> list[Entry]:
         """The entries, by series, year and number: of the series `series` ("QĐ-UBND"), of every
-        series of `agency` ("UBND": its công văn and its quyết định …), of one kind (`kind`,
-        the abbreviation "QĐ", or "" for công văn), of `year`."""
+        series of the agency `agency` ("UBND": its công văn and its quyết định …), of one kind
+        (`kind`, the abbreviation "QĐ", or "" for công văn), of `year`."""
         which = Filter(series or None, agency or None, kind, year or None)
         return read_entries(self._db, self._columns, self.path, which)

@@ -1,7 +1,8 @@
 """Reading the register: its entries, each with its series, filtered by series, agency, kind of
 document and year. A register that an earlier wfhdoc made and that was not opened for writing
 since (register list opens it read-only) is read with each row in its kind's series, as the
-first run that writes to it will keep it (register_file.py)."""
+first run that writes to it will keep it, and with the column `series` under its old name
+`agency` (register_file.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,18 @@ from ..i18n import _
 from ..letter.series import agency_of, kind_of, old_series, series_of
 from .register_file import ADDED, SERIES_VERSION
 
-_COLUMNS = "agency, year, number, symbol, date, subject, recipient, output, sha256, status, record, created"
+_COLUMNS = "year, number, symbol, date, subject, recipient, output, sha256, status, record, created"
+
+
+def _select(issued: set[str]) -> str:
+    """The entry's columns, the series first: a register no wfhdoc has opened for writing since
+    the column was renamed (register_file.py) has it as `agency`."""
+    return ("series, " if "series" in issued else "agency AS series, ") + _COLUMNS
 
 
 @dataclass(frozen=True)
 class Entry:
-    agency: str  # the series (the column's old name): SCT for a công văn, QĐ-UBND …
+    series: str  # the series the number is of (series.py): SCT for a công văn, QĐ-UBND …
     year: int
     number: int
     symbol: str
@@ -35,9 +42,9 @@ class Entry:
     issued_at: str | None = None
 
     @property
-    def series(self) -> str:
-        """The series the number is of: SCT, QĐ-UBND."""
-        return self.agency
+    def agency(self) -> str:
+        """The agency whose series it is: UBND for QĐ-UBND, SCT for SCT."""
+        return agency_of(self.series)
 
     @property
     def kind(self) -> str:
@@ -59,7 +66,7 @@ class Filter:
     def keeps(self, e: Entry) -> bool:
         return (
             (self.series is None or e.series == self.series)
-            and (self.agency is None or agency_of(e.series) == self.agency)
+            and (self.agency is None or e.agency == self.agency)
             and (self.kind is None or kind_of(e.series) == self.kind)
             and (self.year is None or e.year == self.year)
         )
@@ -81,7 +88,7 @@ def read_entries(
     if issued is None:
         return []  # an empty file opened read-only: nothing issued yet
     extra = [c for c, _ in ADDED if c in issued]
-    sql = f"SELECT {_COLUMNS}" + "".join(f", {c}" for c in extra) + " FROM issued"
+    sql = f"SELECT {_select(issued)}" + "".join(f", {c}" for c in extra) + " FROM issued"
     try:
         rows = db.execute(sql).fetchall()
         in_series = _in_series(db)
@@ -91,7 +98,7 @@ def read_entries(
     for row in rows:
         e = Entry(*row[:12], **dict(zip(extra, row[12:], strict=True)))
         if not in_series:
-            e = replace(e, agency=old_series(e.agency, e.symbol) or e.agency)
+            e = replace(e, series=old_series(e.series, e.symbol) or e.series)
         if which.keeps(e):
             entries.append(e)
     return sorted(entries, key=lambda e: (e.series, e.year, e.number))
@@ -101,11 +108,12 @@ def find_entry(
     db: sqlite3.Connection, columns: dict[str, set[str]], path: Path, where: str, value: str | None
 ) -> Entry | None:
     """The last entry whose `where` ("identity = ?" or "sha256 = ?") is `value`."""
-    if columns.get("issued") is None:
+    issued = columns.get("issued")
+    if issued is None:
         return None
     try:
         row = db.execute(
-            f"SELECT {_COLUMNS}, identity, issued_at FROM issued WHERE {where} "
+            f"SELECT {_select(issued)}, identity, issued_at FROM issued WHERE {where} "
             "ORDER BY year DESC, number DESC LIMIT 1",
             (value,),
         ).fetchone()

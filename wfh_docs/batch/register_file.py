@@ -1,13 +1,15 @@
 """The register's file: its schema, what counts as a wfhdoc register (another program's SQLite
 database, or a file that is not one, is refused and left as it is), and opening it.
 
-The tables key a number on (agency, year, number), where `agency` holds the number's series
-(series.py): the agency's abbreviation for its công văn, as every register had it, and
-"QĐ-UBND" for its quyết định. A register made before the series were kept per kind (its
+The tables key a number on (series, year, number), the number's series (series.py) being the
+agency's abbreviation for its công văn, as every register had it, and "QĐ-UBND" for its quyết
+định. Registers made by earlier versions named that column `agency`; the first run that opens one
+for writing renames it (a read-only reader selects it under its new name, register_entries.py).
+A register made before the series were kept per kind (its
 user_version 0) is brought up to date once, when it is first opened for writing: a row of
 another kind that was numbered in its agency's sequence (a "QĐ-UBND" kept under "UBND") moves
 to its kind's series with its number, so that each series goes on after the numbers it has;
-a number is never changed, and a sequence chosen by hand (issue --agency) stays where it is.
+a number is never changed, and a sequence chosen by hand (issue --series) stays where it is.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ..letter.series import old_series
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS issued (
-    agency TEXT NOT NULL,          -- the series (series.py): SCT for a công văn, QĐ-UBND ...
+    series TEXT NOT NULL,          -- the series (series.py): SCT for a công văn, QĐ-UBND ...
     year INTEGER NOT NULL,
     number INTEGER NOT NULL,
     symbol TEXT NOT NULL,          -- ký hiệu, e.g. SCT-VP
@@ -38,16 +40,16 @@ CREATE TABLE IF NOT EXISTS issued (
     created TEXT NOT NULL,
     identity TEXT,                 -- the letter, whatever its row (NULL: a row from before identities)
     issued_at TEXT,                -- when the letter's file was first recorded
-    PRIMARY KEY (agency, year, number)
+    PRIMARY KEY (series, year, number)
 );
 CREATE TABLE IF NOT EXISTS starts (
-    agency TEXT NOT NULL,          -- the series
+    series TEXT NOT NULL,          -- the series
     year INTEGER NOT NULL,
     next INTEGER NOT NULL,         -- the first number wfhdoc may give (numbers issued before it)
-    PRIMARY KEY (agency, year)
+    PRIMARY KEY (series, year)
 );
 CREATE TABLE IF NOT EXISTS revisions (  -- an issued letter as it was before a correction
-    agency TEXT NOT NULL,
+    series TEXT NOT NULL,
     year INTEGER NOT NULL,
     number INTEGER NOT NULL,
     symbol TEXT NOT NULL,
@@ -64,11 +66,12 @@ CREATE TABLE IF NOT EXISTS revisions (  -- an issued letter as it was before a c
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS issued_record ON issued (record, input_sha256);
-CREATE INDEX IF NOT EXISTS issued_identity ON issued (agency, year, identity);
+CREATE INDEX IF NOT EXISTS issued_identity ON issued (series, year, identity);
 """
-# the columns every wfhdoc register has had; a table without them is another program's
+# the columns every wfhdoc register has had (and the series, under its name or its old one); a
+# table without them is another program's
+KEY = ("series", "agency")
 REQUIRED = {
-    "agency",
     "year",
     "number",
     "symbol",
@@ -188,15 +191,16 @@ def _check(db: sqlite3.Connection, path: Path) -> dict[str, set[str]]:
     if not tables:
         return tables  # a new or empty file: wfhdoc may make it a register
     issued = tables.get("issued")
-    starts = tables.get("starts", {"agency", "year", "next"})
-    if issued is not None and issued >= REQUIRED and starts >= {"agency", "year", "next"}:
+    starts = tables.get("starts", {"series", "year", "next"})
+    keyed = issued is not None and bool(issued & set(KEY)) and bool(starts & set(KEY))
+    if issued is not None and keyed and issued >= REQUIRED and starts >= {"year", "next"}:
         return tables
     shown = ", ".join(f"'{n}'" for n in sorted(tables)[:8]) + (", ..." if len(tables) > 8 else "")
     if issued is None:
         lacks = _("it has no 'issued' table of wfhdoc's")
-    elif REQUIRED - issued:
+    elif (REQUIRED - issued) or not issued & set(KEY):
         lacks = _("its 'issued' table lacks the columns {columns}").format(
-            columns=", ".join(sorted(REQUIRED - issued))
+            columns=", ".join(sorted((REQUIRED - issued) | (set() if issued & set(KEY) else {"series"})))
         )
     else:
         lacks = _("its 'starts' table is not wfhdoc's")
@@ -213,6 +217,7 @@ SERIES_VERSION = 1  # PRAGMA user_version from which the rows are in their kind'
 
 
 def _migrate(db: sqlite3.Connection) -> None:
+    _rename_key(db)
     db.executescript(TABLES)
     present = {row[1] for row in db.execute("PRAGMA table_info(issued)")}
     for column, kind in ADDED:
@@ -226,6 +231,23 @@ def _migrate(db: sqlite3.Connection) -> None:
     _to_series(db)
 
 
+def _rename_key(db: sqlite3.Connection) -> None:
+    """The column `agency` of an older register renamed `series` in each table, once (another
+    run opening the register at the same time waits, then finds it done); its indexes follow."""
+    if "agency" not in tables_of(db).get("issued", set()):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table, columns in tables_of(db).items():
+            if table in ("issued", "starts", "revisions") and "agency" in columns:
+                db.execute(f"ALTER TABLE {table} RENAME COLUMN agency TO series")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
 def _to_series(db: sqlite3.Connection) -> None:
     """Each row in its kind's series, once (another run opening the register at the same time
     waits for it, then finds it done)."""
@@ -236,11 +258,11 @@ def _to_series(db: sqlite3.Connection) -> None:
     try:
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if int(version) < SERIES_VERSION:
-            rows = db.execute("SELECT agency, year, number, symbol FROM issued").fetchall()
-            for agency, year, number, symbol in rows:
-                series = old_series(str(agency), str(symbol))
+            rows = db.execute("SELECT series, year, number, symbol FROM issued").fetchall()
+            for old, year, number, symbol in rows:
+                series = old_series(str(old), str(symbol))
                 if series is not None:
-                    _move(db, (agency, year, number), series)
+                    _move(db, (old, year, number), series)
             db.execute(f"PRAGMA user_version = {SERIES_VERSION}")
         db.execute("COMMIT")
     except BaseException:
@@ -253,11 +275,11 @@ def _move(db: sqlite3.Connection, key: tuple[str, int, int], series: str) -> Non
     """The row `key` and its revisions into `series`, under the same number; a number the
     series has already (given by hand there) leaves the row where it is."""
     taken = db.execute(
-        "SELECT 1 FROM issued WHERE agency = ? AND year = ? AND number = ?", (series, *key[1:])
+        "SELECT 1 FROM issued WHERE series = ? AND year = ? AND number = ?", (series, *key[1:])
     ).fetchone()
     if taken is not None:
         return
     for table in ("issued", "revisions"):
         db.execute(
-            f"UPDATE {table} SET agency = ? WHERE agency = ? AND year = ? AND number = ?", (series, *key)
+            f"UPDATE {table} SET series = ? WHERE series = ? AND year = ? AND number = ?", (series, *key)
         )

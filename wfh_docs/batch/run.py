@@ -246,7 +246,7 @@ class _Run:
         drawn = draw_number(self.reg, self.seen, self.options.source.name, record, letter, input_sha)
         if drawn is None:
             return None
-        return Issued(drawn.series, drawn.year, drawn.number, drawn.note)  # the series: SCT, QĐ-SCT …
+        return Issued(drawn.series, drawn.year, drawn.number, drawn.note)
 
     def chunks(self) -> Iterator[list[Job]]:
         # Letters go to a worker in chunks, one round trip each; smaller towards the end, so
@@ -285,7 +285,7 @@ class _Run:
         issued = job.issued
         if self.reg is not None and issued and row.status in ("built", "unchanged"):
             self.reg.mark_issued(
-                issued.agency, issued.year, issued.number, output=row.output, sha256=row.sha256
+                issued.series, issued.year, issued.number, output=row.output, sha256=row.sha256
             )
             if issued.note:
                 # after what the name says (a file kept beside it), if anything

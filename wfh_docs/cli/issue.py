@@ -12,6 +12,7 @@ import click
 from ..batch.register import Register
 from ..errors import InputError, Problem
 from ..i18n import N_, _
+from .console import warn
 from .options import command, key_options, option, output_option, quiet_option
 from .sign import KeyChoice, finish, jobs_of, run_jobs
 
@@ -70,7 +71,7 @@ class RegisterNumbering:
                 ],
             )
         allocation = reg.allocate(
-            agency=letter.agency,
+            series=letter.series,
             year=date.year,
             symbol=letter.symbol,
             date=date.isoformat(),
@@ -83,10 +84,10 @@ class RegisterNumbering:
         return allocation.number
 
     def release(self, letter: Letter, date: dt.date, number: int) -> None:
-        self.register.release(letter.agency, date.year, number, self.identity(letter))
+        self.register.release(letter.series, date.year, number, self.identity(letter))
 
     def issued(self, letter: Letter, date: dt.date, number: int, output: Path, sha256: str) -> None:
-        self.register.mark_issued(letter.agency, date.year, number, output=str(output), sha256=sha256)
+        self.register.mark_issued(letter.series, date.year, number, output=str(output), sha256=sha256)
 
 
 @command(help=_HELP)
@@ -113,7 +114,7 @@ class RegisterNumbering:
 @key_options
 @option("--agency-name", help=N_("The name after 'Ký bởi:' beside the seal (default: the certificate's)."))
 @option(
-    "--agency",
+    "--series",
     help=N_(
         "The register's series the letters take their numbers from, instead of the one their "
         "ký hiệu gives: by default a công văn SCT-VP takes the agency's series SCT, and a quyết "
@@ -121,6 +122,7 @@ class RegisterNumbering:
         "30, Điều 15.1). Give it for a council or board that numbers on its own series."
     ),
 )
+@option("--agency", "old_series", hidden=True)  # the name --series had before
 @option(
     "--allow-unsigned",
     is_flag=True,
@@ -143,7 +145,8 @@ def issue(
     register_path: Path,
     seal_image: Path,
     agency_name: str | None,
-    agency: str | None,
+    series: str | None,
+    old_series: str | None,
     allow_unsigned: bool,
     wait: float,
     quiet: bool,
@@ -156,7 +159,10 @@ def issue(
 
     choice = KeyChoice.pop(params)
     jobs, folder = jobs_of(pdf_files, output, "issued", "issue")
-    request = IssueRequest(seal_image, agency_name, agency, allow_unsigned)
+    if old_series and not series:
+        warn(_("--agency is now called --series (the register's series, e.g. HĐKL); it still works"))
+        series = old_series
+    request = IssueRequest(seal_image, agency_name, series, allow_unsigned)
     picture = picture_of(SignRequest("agency", image=seal_image))
     assert picture is not None
     options = choice.options()

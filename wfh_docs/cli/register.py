@@ -47,7 +47,7 @@ def _line(e: Entry) -> str:
         f"{e.year}  {vn.format_doc_number(e.number):>4}/{e.symbol:<12} {e.date or '':<10}  "
         f"{e.status:<8}  {e.output or '':<28}  {recipient}  {subject}"
     )
-    if series_of(e.symbol) != e.series:  # a series chosen by hand (issue --agency)
+    if series_of(e.symbol) != e.series:  # a series chosen by hand (issue --series)
         line += "  [" + _("series {series}").format(series=e.series) + "]"
     return line
 
@@ -58,7 +58,7 @@ def _line(e: Entry) -> str:
         "List the numbers issued in the register PATH, series by series.\n\n"
         "Each line has the year, the number and ký hiệu (SCT-VP is of the agency's công văn series "
         "SCT, QĐ-SCT of its quyết định series QĐ-SCT), the date, the status, the file, Kính gửi and "
-        "the trích yếu; --json gives each entry's series as 'series'.\n\n"
+        "the trích yếu; --json gives each entry's series as 'series' and its agency as 'agency'.\n\n"
         "\b\nExamples:\n  wfhdoc register list out/register.sqlite --year 2020\n"
         "  wfhdoc register list out/register.sqlite --agency SCT --type quyet-dinh"
     ),
@@ -91,7 +91,7 @@ def register_list(
     finally:
         reg.close()
     if as_json:
-        rows = [asdict(e) | {"series": e.series} for e in entries]
+        rows = [asdict(e) | {"agency": e.agency} for e in entries]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for e in entries:
@@ -180,8 +180,8 @@ def register_start(
     finally:
         reg.close()
     click.echo(
-        _("{agency} {year}: the next number is {number}").format(
-            agency=name, year=year, number=vn.format_doc_number(next_number)
+        _("{series} {year}: the next number is {number}").format(
+            series=name, year=year, number=vn.format_doc_number(next_number)
         )
     )
 

@@ -48,7 +48,7 @@ class Letter:
     source: Path
     sha256: str  # of the PDF as given (the leader's signed letter)
     symbol: str  # ký hiệu, e.g. SCT-VP
-    agency: str  # the register's series the number is from: SCT (công văn), QĐ-UBND (quyết định)
+    series: str  # the register's series the number is from: SCT (công văn), QĐ-UBND (quyết định)
     kind: str  # CV for a công văn, else the kind's abbreviation (QĐ, TB ...)
     subject: str
     recipients: tuple[str, ...]
@@ -76,7 +76,7 @@ class IssueRequest:
 
     seal: Path
     agency_name: str | None = None
-    agency: str | None = None
+    series: str | None = None
     allow_unsigned: bool = False
     font: Path | None = None
 
@@ -148,7 +148,7 @@ def prepare(input: Path, request: IssueRequest, data: bytes | None = None) -> Pr
         source=input,
         sha256=hashlib.sha256(doc.data).hexdigest(),
         symbol=blanks.symbol,
-        agency=request.agency or series,
+        series=request.series or series,
         kind=kind,
         subject=blanks.subject,
         recipients=blanks.recipients,
