@@ -125,6 +125,13 @@ def test_each_form_of_copy_with_its_ky_hieu(form: str, printed: str, symbol: str
     assert printed in lines and symbol in lines
 
 
+def test_a_copy_number_written_as_text_is_the_number() -> None:
+    data = _data()
+    data["copy"]["number"] = " 05 "
+    made = validate(data, "test").copy_
+    assert made is not None and made.number == 5
+
+
 def test_a_copy_without_a_number_leaves_it_for_the_register() -> None:
     data = _data()
     del data["copy"]["number"], data["copy"]["date"]
@@ -140,6 +147,10 @@ def test_a_copy_without_a_number_leaves_it_for_the_register() -> None:
         ({"form": 3}, "$.copy.form", "'SAO Y', 'TRÍCH SAO' or 'SAO LỤC'"),
         ({"date": None}, "$.copy", "the copy has the number 12 but no date"),
         ({"number": True}, "$.copy.number", "not true/false"),
+        # the copy's number is read as the letter's is (letter.dates.parse_number)
+        ({"number": "12a"}, "$.copy.number", 'not "12a" (for example 451)'),
+        ({"number": "１２"}, "$.copy.number", "digits 0-9"),
+        ({"number": 0}, "$.copy.number", ""),
         (
             {"issuer": {"name": "VĂN PHÒNG", "abbreviation": "V P", "place": "Can Lộc"}},
             "$.copy.issuer.abbreviation",

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..i18n import _
-from .dates import parse_date
+from .dates import parse_date, parse_number
 from .parties import MultiLine, OneLine, Signer, _Model, _symbol
 
 CopyForm = Literal["SAO Y", "TRÍCH SAO", "SAO LỤC"]
@@ -81,9 +81,7 @@ class Copy(_Model):
     @field_validator("number", mode="before")
     @classmethod
     def _number(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError(_("the number is a whole number like 451, not true/false"))
-        return value
+        return parse_number(value)
 
     @field_validator("date", mode="before")
     @classmethod

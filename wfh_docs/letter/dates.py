@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -44,3 +45,20 @@ def parse_date(value: Any) -> Any:
         raise ValueError(
             _("'{value}' is not a real date ({error})").format(value=value, error=_(str(exc)))
         ) from None
+
+
+def parse_number(value: Any) -> Any:
+    """The số a value names, for the letter and for its copy alike: a whole number, or text of
+    digits ("05"); ValueError for true/false and for text that is not digits only (the range is
+    the field's own)."""
+    if isinstance(value, bool):
+        raise ValueError(_("the number is a whole number like 451, not true/false"))
+    if isinstance(value, str):
+        if not re.fullmatch(r"[0-9]+", value.strip()):
+            raise ValueError(
+                _("must be a whole number in the digits 0-9, not {value} (for example 451)").format(
+                    value=json.dumps(value, ensure_ascii=False)
+                )
+            )
+        return int(value.strip())
+    return value

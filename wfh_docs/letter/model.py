@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -26,7 +25,7 @@ from ..i18n import _
 from . import typed
 from .blocks import BLOCK_MESSAGE, UNION_TAGS, Block, Cell, Heading, PageBreak, Paragraph, Table, TableBlock
 from .copying import Copy
-from .dates import parse_date
+from .dates import parse_date, parse_number
 from .labels import field_name
 from .parties import Issuer, MultiLine, OneLine, Signer, _Model, _symbol
 from .typed import Attachment, Secretary
@@ -206,17 +205,7 @@ class Letter(_Model):
     @field_validator("number", mode="before")
     @classmethod
     def _number(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError(_("the number is a whole number like 451, not true/false"))
-        if isinstance(value, str):
-            if not re.fullmatch(r"[0-9]+", value.strip()):
-                raise ValueError(
-                    _("must be a whole number in the digits 0-9, not {value} (for example 451)").format(
-                        value=json.dumps(value, ensure_ascii=False)
-                    )
-                )
-            return int(value.strip())
-        return value
+        return parse_number(value)
 
     @field_validator("date", mode="before")
     @classmethod
