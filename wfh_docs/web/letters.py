@@ -4,13 +4,12 @@ its problems as JSON for the page, the example letters, and rendering through th
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from wfh_docs.batch.prepare import prepare
+from wfh_docs.batch.prepare import Prepared, prepare
 from wfh_docs.errors import Problem
 from wfh_docs.i18n import _
 from wfh_docs.letter.model import Letter
@@ -21,22 +20,17 @@ SAMPLE_WORKBOOK = EXAMPLES / "bao-cao-wfh-quang-tri.xlsx"
 REFERENCE_EXAMPLE = "cong-van-451-SCT-VP-2020"
 
 
-@dataclass
-class Checked:
-    """What validating a letter gave: the letter, or its problems; and the warnings."""
-
-    letter: Letter | None
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def check_letter(data: Any) -> Checked:
+def check_letter(data: Any) -> Prepared:
     """The CLI's own validation (batch.prepare: clean, tidy, validate) of a letter given as data."""
-    prepared = prepare(data)
-    return Checked(prepared.letter, prepared.problems, prepared.warnings)
+    return prepare(data)
 
 
-def problems_json(checked: Checked) -> dict[str, Any]:
+def not_read(problems: list[Problem]) -> Prepared:
+    """What the page is told of a letter whose text is not even data (not JSON)."""
+    return Prepared(None, "", problems, [])
+
+
+def problems_json(checked: Prepared) -> dict[str, Any]:
     return {
         "ok": checked.letter is not None,
         "problems": [

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from wfh_docs.batch.prepare import Prepared
 from wfh_docs.errors import InputError, WfhDocError
 from wfh_docs.files.naming import letter_stem, safe_stem
 from wfh_docs.i18n import _
@@ -20,7 +21,7 @@ from wfh_docs.letter.types import TYPES
 from wfh_docs.web.files import save_upload
 from wfh_docs.web.forms import DOCX, DataResponse, app_of, attachment, read_form, uploads
 from wfh_docs.web.guard import protected
-from wfh_docs.web.letters import Checked, check_letter, example_data, examples, problems_json, render
+from wfh_docs.web.letters import check_letter, example_data, examples, not_read, problems_json, render
 from wfh_docs.web.preview import pages_of, soffice_missing, to_pdf
 
 
@@ -89,7 +90,7 @@ async def validate_api(request: Request) -> Response:
     try:
         data = parse_json(await request.body(), _("the letter"))
     except InputError as exc:
-        return JSONResponse(problems_json(Checked(None, exc.problems)))
+        return JSONResponse(problems_json(not_read(exc.problems)))
     return JSONResponse(problems_json(check_letter(data)))
 
 
@@ -118,7 +119,7 @@ async def open_letter(request: Request) -> Response:
     return DataResponse({"letter": data, "name": saved.shown})
 
 
-async def _build(request: Request) -> tuple[Any, Checked, bytes, list[str]]:
+async def _build(request: Request) -> tuple[Any, Prepared, bytes, list[str]]:
     """The letter of a compose form, validated and rendered (with the uploaded template)."""
     app = app_of(request)
     form = await read_form(request)
