@@ -23,7 +23,7 @@ import pytest
 from helpers import EXAMPLES, ROOT, require_tool, soffice_pdf
 from test_adversarial_register import Cli, manifest, register_rows
 
-from wfh_docs.letter.series import old_series, series_for, series_of
+from wfh_docs.letter.series import copy_series, old_series, series_for, series_of
 
 QD_SCT = EXAMPLES / "quyet-dinh-ban-hanh-quy-che.json"  # a quyết định of the Sở Công Thương
 QD_UBND = EXAMPLES / "quyet-dinh-to-cong-tac.json"  # one of UBND huyện Can Lộc
@@ -90,6 +90,8 @@ def test_the_series_of_a_symbol_is_the_models() -> None:
     assert series_of("QĐ-UBND-VP") == "QĐ-UBND"
     assert series_of("Q\u0110-UBND") == series_of("QĐ-UBND")
     assert series_of("KH-SCT") == series_for("SCT", "ke-hoach") == "KH-SCT"
+    # a copy's ký hiệu: the copying agency's copies, one series for SY, TrS and SL
+    assert series_of("SY-VP") == series_of("TrS-VP") == series_of("SL-VP") == copy_series("VP") == "SAO-VP"
     # a quyết định an earlier wfhdoc kept in its agency's sequence moves; one put in another
     # series by hand (issue --series) or a công văn stays
     assert old_series("UBND", "QĐ-UBND") == "QĐ-UBND"
@@ -505,3 +507,55 @@ def test_an_old_register_opened_by_two_runs_at_once_moves_once(tmp_path: Path) -
         assert "(series, year, identity)" in index[0]
     finally:
         db.close()
+
+
+# --- bản sao: the copying agency's series of copies ---------------------------------------------
+
+COPY = EXAMPLES / "ban-sao" / "sao-y-quyet-dinh-to-cong-tac.json"
+
+
+def _copy_record(name: str, form: str, **copy_fields: Any) -> dict[str, Any]:
+    data = json.loads(COPY.read_text(encoding="utf-8"))
+    data["copy"] = {k: v for k, v in data["copy"].items() if k != "number"} | {"form": form, **copy_fields}
+    return data | {"output_name": name}
+
+
+def test_copies_are_numbered_on_the_copying_agencys_series_of_copies(tmp_path: Path, cli: Cli) -> None:
+    """Phụ lục I, Phần II: a copy's number counts the agency's copies together, whatever their
+    hình thức (SY, TrS, SL), from 01 each year; apart from the numbers of the letters."""
+    from wfh_docs.check.docx import Docx
+
+    register, out = tmp_path / "so.sqlite", tmp_path / "out"
+    records = [
+        _copy_record("sao-y", "SAO Y"),
+        _copy_record("trich-sao", "TRÍCH SAO"),
+        _copy_record("sao-luc", "SAO LỤC", number=9),  # numbered by hand: kept, no number drawn
+        _copy_record("khong-ngay", "SAO Y", date=None),  # no date for the number it would get
+        cong_van("cv-1", "Ủy ban nhân dân huyện Can Lộc", sct()),
+    ]
+    source = write_batch(tmp_path / "ban-sao.json", records)
+    code, _, err = cli.batch(source, out, register)
+    assert code == 1, err
+    rows = [r["status"] for r in manifest(out)]
+    assert rows == ["built", "built", "built", "failed", "built"], rows
+    failed = manifest(out)[3]
+    assert "$.copy.date: the register gives the copy its number" in failed["message"], failed
+    assert by_series(register_rows(register)) == {"SAO-VP": [1, 2], "SCT": [1]}
+    issued = {(r["series"], r["number"]): (r["symbol"], r["status"]) for r in register_rows(register)}
+    assert issued[("SAO-VP", 1)] == ("SY-VP", "issued") and issued[("SAO-VP", 2)] == ("TrS-VP", "issued")
+
+    def copy_cells(name: str) -> list[str]:
+        doc = Docx((out / name).read_bytes())
+        return [p.text for p in doc.paragraphs() if p.text.startswith("Số:")]
+
+    # the original keeps its own number; the copy's is the register's
+    assert copy_cells("sao-y.docx") == ["Số: 1205/QĐ-UBND", "Số: 01/SY-VP"]
+    assert copy_cells("trich-sao.docx") == ["Số: 1205/QĐ-UBND", "Số: 02/TrS-VP"]
+    assert copy_cells("sao-luc.docx") == ["Số: 1205/QĐ-UBND", "Số: 09/SL-VP"]
+    # listed by their own series, and again: the same numbers, nothing rebuilt
+    code, text, err = cli("register", "list", register, "--series", "SAO-VP")
+    assert code == 0 and err == "2 entries\n" and "01/SY-VP" in text and "02/TrS-VP" in text
+    assert "[series" not in text
+    code, _, err = cli.batch(source, out, register)
+    assert by_series(register_rows(register)) == {"SAO-VP": [1, 2], "SCT": [1]}
+    assert {r["output"]: r["status"] for r in manifest(out)}["sao-y.docx"] == "unchanged"

@@ -50,6 +50,7 @@ class Job:
     check: bool = False  # run the ND 30 checker on the letter
     temp: str = ""  # the run's folder for temporaries
     note: str = ""  # why the letter does not have the name it would have had
+    copy_issued: Issued | None = None  # the number of the letter's bản sao, drawn by the parent
 
     @property
     def number(self) -> int | None:
@@ -94,13 +95,17 @@ def build_letter(builder: Builder, job: Job) -> tuple[Row, list[str]]:
     try:
         letter, input_sha, problems, warnings = prepare_record(record, numbered_later=job.number is not None)
         if input_sha:
-            key = f"{input_sha}|{job.template_sha}|{__version__}|{job.number}"
+            copy_number = job.copy_issued.number if job.copy_issued else None
+            key = f"{input_sha}|{job.template_sha}|{__version__}|{job.number}|{copy_number}"
             row.input_sha256 = hashlib.sha256(key.encode()).hexdigest()
         if letter is None:
             row.message = "; ".join(problems)
             return row, []
         if job.number is not None:
             letter = letter.model_copy(update={"number": job.number})
+        if job.copy_issued is not None and letter.copy_ is not None:
+            copy = letter.copy_.model_copy(update={"number": job.copy_issued.number})
+            letter = letter.model_copy(update={"copy_": copy})
         row.number = vn.format_number_reference(letter.number, letter.symbol).strip()
         row.output = Path(job.target).name
         if job.note:

@@ -25,13 +25,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import WfhDocError
+from ..errors import Problem, WfhDocError
 from ..i18n import _, language
 from ..render.template import DEFAULT_TEMPLATE, Template
 from . import job as _job
 from .job import Issued, Job
 from .manifest import JOURNAL, MANIFEST_CSV, MANIFEST_JSON, Manifest, Row, Sync
-from .numbering import Seen, draw_number
+from .numbering import Seen, draw_copy_number, draw_number
 from .outdir import RUN_FOLDER_PREFIX, Earlier, Names, RunFolder, make_outdir
 from .prepare import prepare_record, stem
 from .records import Record, Records, load_defaults, read_records
@@ -231,7 +231,9 @@ class _Run:
         check = self.options.check_all or agency not in self.checked
         self.checked.add(agency)
         previous = self.previous.get(record.origin)
-        return Job(record, target, self.template_sha, issued, previous, check, str(self.folder.path), note)
+        copied = self._issue_copy(record)
+        folder = str(self.folder.path)
+        return Job(record, target, self.template_sha, issued, previous, check, folder, note, copied)
 
     def _issue(self, record: Record) -> Issued | None:
         """The register's number for a letter left without one (validated here first: numbers
@@ -244,6 +246,30 @@ class _Run:
         # by the letter's identity, not its row; a problem (the same letter twice, no number
         # left) goes into the record, which then fails
         drawn = draw_number(self.reg, self.seen, self.options.source.name, record, letter, input_sha)
+        if drawn is None:
+            return None
+        return Issued(drawn.series, drawn.year, drawn.number, drawn.note)
+
+    def _issue_copy(self, record: Record) -> Issued | None:
+        """The register's number for the letter's bản sao when the data leaves it empty: on the
+        copying agency's series of copies (SAO-VP), in the year of the copy's date, which the
+        copy then needs (a number without its date would be a mistake, as for the letter)."""
+        copy = (record.data or {}).get("copy") if self.reg is not None else None
+        if not isinstance(copy, dict) or copy.get("number") not in (None, ""):
+            return None
+        letter, input_sha, _problems, _warnings = prepare_record(record, numbered_later=True)
+        if letter is None or letter.copy_ is None or self.reg is None:
+            return None
+        if letter.copy_.date is None:
+            record.problems.append(
+                Problem(
+                    "$.copy.date",
+                    _("the register gives the copy its number, and a number goes with its date"),
+                    _("give 'copy.date' (10/04/2020), the day the copy is made"),
+                )
+            )
+            return None
+        drawn = draw_copy_number(self.reg, self.seen, self.options.source.name, record, letter, input_sha)
         if drawn is None:
             return None
         return Issued(drawn.series, drawn.year, drawn.number, drawn.note)
@@ -291,6 +317,11 @@ class _Run:
                 # after what the name says (a file kept beside it), if anything
                 row.message = f"{row.message}; {issued.note}" if row.message else issued.note
                 report.warnings.append(f"{row.source}: {issued.note}")
+        copied = job.copy_issued
+        if self.reg is not None and copied and row.status in ("built", "unchanged"):
+            self.reg.mark_issued(
+                copied.series, copied.year, copied.number, output=row.output, sha256=row.sha256
+            )
         self.manifest.add(row)
         self.done += 1
         total = self.records.total

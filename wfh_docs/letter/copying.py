@@ -19,6 +19,7 @@ from pydantic import Field, field_validator, model_validator
 from ..i18n import _
 from .dates import parse_date, parse_number
 from .parties import MultiLine, OneLine, Signer, _Model, _symbol
+from .series import copy_series
 
 CopyForm = Literal["SAO Y", "TRÍCH SAO", "SAO LỤC"]
 # Phụ lục III, Mục I: the ký hiệu of each form of copy
@@ -102,6 +103,12 @@ class Copy(_Model):
     def symbol(self) -> str:
         """The copy's ký hiệu: "SY-VP" (Mẫu 3.1, notes 4 and 5)."""
         return f"{ABBREVIATIONS[self.form]}-{self.issuer.abbreviation}"
+
+    @property
+    def series(self) -> str:
+        """The register's series the copy's number is of: the copying agency's copies, "SAO-VP"
+        (series.py)."""
+        return copy_series(self.issuer.abbreviation)
 
     def cc_lines(self) -> list[str]:
         """Nơi nhận of the copy after their dash: the names given, then "Lưu: VT."."""

@@ -10,10 +10,17 @@ import unicodedata
 
 from .types import TYPES
 
+# A bản sao's ký hiệu opens with its hình thức sao (Phụ lục III, Mục I: SY sao y, TrS trích
+# sao, SL sao lục), and its number is one of the copying agency's copies, counted together
+# whatever the hình thức (Phụ lục I, Phần II): the series "SAO-VP" of the copies of VP.
+COPY_FORMS = frozenset({"SY", "TrS", "SL"})
+COPIES = "SAO"
+
 # ND 30 Phụ lục III: the abbreviations of the kinds of document that open a ký hiệu, those
-# wfhdoc makes (letter.types) and the others of the list (HĐ hợp đồng, BGN biên bản giao nhận …)
+# wfhdoc makes (letter.types) and the others of the list (HĐ hợp đồng, BGN biên bản giao nhận …),
+# and the copies' series
 KINDS = frozenset(
-    {t.abbreviation for t in TYPES.values() if t.abbreviation} | {"HĐ", "BGN", "BTT", "GXN", "TT"}
+    {t.abbreviation for t in TYPES.values() if t.abbreviation} | {"HĐ", "BGN", "BTT", "GXN", "TT", COPIES}
 )
 
 
@@ -22,8 +29,11 @@ def _parts(symbol: str) -> list[str]:
 
 
 def series_of(symbol: str) -> str:
-    """The series a ký hiệu is numbered in: SCT-VP -> SCT, QĐ-UBND -> QĐ-UBND."""
+    """The series a ký hiệu is numbered in: SCT-VP -> SCT, QĐ-UBND -> QĐ-UBND, and a copy's
+    SY-VP (or TrS-VP, SL-VP) -> SAO-VP."""
     parts = _parts(symbol)
+    if len(parts) >= 2 and parts[0] in COPY_FORMS:
+        return copy_series(parts[1])
     if len(parts) >= 2 and parts[0] in KINDS:
         return f"{parts[0]}-{parts[1]}"
     return parts[0] if parts else unicodedata.normalize("NFC", symbol).strip()
@@ -39,6 +49,11 @@ def agency_of(series: str) -> str:
     """The agency whose series it is: QĐ-UBND -> UBND, SCT -> SCT."""
     parts = _parts(series)
     return parts[1] if kind_of(series) else series
+
+
+def copy_series(agency: str) -> str:
+    """The series of the copies an agency makes (its sao y, trích sao and sao lục): SAO-VP."""
+    return f"{COPIES}-{agency}"
 
 
 def series_for(agency: str, type_id: str) -> str:
