@@ -497,6 +497,58 @@ def test_stamp_text_has_the_font_width(appendix: sign.SignResult) -> None:
     assert measured == pytest.approx(expected, rel=0.15), (measured, expected)
 
 
+# -- an electronic copy (Mẫu 3.2) -----------------------------------------------------------------
+
+
+def test_an_electronic_copy_is_stamped_top_right_with_its_form_agency_and_time(
+    letter_pdf: Path, pki: Pki, tmp_path: Path
+) -> None:
+    """Phụ lục I, Phần II, Mục I.3: the copying agency's signature on page 1, top right, no image;
+    its hình thức sao, the copying agency and the time, Times New Roman 10, upright."""
+    from wfh_docs.sign import KeySource, SignOptions, SignRequest
+
+    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    result = sign.sign_file(
+        letter_pdf,
+        tmp_path / "ban-sao.pdf",
+        SignRequest("copy", agency_name="VĂN PHÒNG UBND HUYỆN CAN LỘC", copy_form="SAO Y"),
+        KeySource(pkcs12=pki.agency.p12, passphrase=PASSPHRASE),
+        SignOptions(when=when),
+    )
+    assert result.page == 1 and result.image_box is None
+    height, words = _words(result.output, 1)
+    x0, y0, x1, y1 = _widgets(result.output)["BanSao"]
+    assert x0 > 595.3 / 2 and y0 > height * 0.85  # top right
+    assert max(w[4] for w in words if w[2] < y0) < y0  # above the letter's own text
+    text = subprocess.run(
+        [require_tool("pdftotext"), "-f", "1", "-l", "1", "-layout", str(result.output), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    head = [line.strip() for line in text.splitlines()[:6] if line.strip()]
+    stamped = ["SAO Y", "VĂN PHÒNG UBND HUYỆN CAN LỘC", f"Thời gian ký: {iso_vn_time(when)}"]
+    assert head[:3] == stamped, head
+    (report,) = sign.verify_pdf(result.output, trust_roots=[pki.root_pem])
+    assert report.ok and report.field == "BanSao" and report.role == "copy" and not report.image
+
+
+@pytest.mark.parametrize(
+    ("request_", "said"),
+    [
+        ({"copy_form": None}, "hình thức sao: SAO Y, TRÍCH SAO, SAO LỤC"),
+        ({"copy_form": "BẢN SAO"}, "hình thức sao: SAO Y, TRÍCH SAO, SAO LỤC"),
+        ({"copy_form": "SAO Y", "image": SEAL_PNG}, "shows no image"),
+    ],
+)
+def test_a_copy_signature_asks_for_its_form_and_no_image(request_: dict[str, object], said: str) -> None:
+    from wfh_docs.sign import SignRequest
+
+    with pytest.raises(InputError) as info:
+        SignRequest("copy", **request_)  # type: ignore[arg-type]
+    assert said in str(info.value)
+
+
 # -- more placements and levels ------------------------------------------------------------------
 
 

@@ -142,12 +142,13 @@ def _file_line(row: Row) -> str:
 @option(
     "--as",
     "role",
-    type=click.Choice(["signer", "agency", "appendix"]),
+    type=click.Choice(["signer", "agency", "appendix", "copy"]),
     required=True,
     help=N_(
         "signer: the competent person's signature (ô 7c); agency: the agency's, with the seal "
         "(ô 8), after the signer's; appendix: the agency's on a phụ lục in its own file "
-        "(top right, no image)."
+        "(top right, no image); copy: the copying agency's on an electronic bản sao (Mẫu 3.2: "
+        "top right, no image, with --copy-form)."
     ),
 )
 @key_options
@@ -161,7 +162,18 @@ def _file_line(row: Row) -> str:
     type=_CA,
     help=N_("With --as agency: the red seal, a PNG with a transparent background, at its real size (dpi)."),
 )
-@option("--agency-name", help=N_("With --as agency: the name after 'Ký bởi:' (default: the certificate's)."))
+@option(
+    "--agency-name",
+    help=N_(
+        "With --as agency: the name after 'Ký bởi:'; with --as copy: the copying agency "
+        "(default: the certificate's)."
+    ),
+)
+@option(
+    "--copy-form",
+    type=click.Choice(["SAO Y", "TRÍCH SAO", "SAO LỤC"]),
+    help=N_("With --as copy: the hình thức sao the stamp shows (Phụ lục I, Phần II, Mục I)."),
+)
 @option(
     "--number",
     "document_number",
@@ -180,6 +192,7 @@ def sign(
     signature_image: Path | None,
     seal_image: Path | None,
     agency_name: str | None,
+    copy_form: str | None,
     document_number: str | None,
     signer_name: str | None,
     quiet: bool,
@@ -195,7 +208,14 @@ def sign(
         raise click.UsageError(_("--signature-image goes with --as signer, --seal-image with --as agency"))
     jobs, folder = jobs_of(pdf_files, output, role, "sign")
     options = choice.options()
-    request = SignRequest(role, image, agency_name, document_number, signer_name)  # type: ignore[arg-type]
+    request = SignRequest(
+        role,  # type: ignore[arg-type]
+        image,
+        agency_name,
+        document_number,
+        signer_name,
+        copy_form=copy_form,
+    )
     picture = picture_of(request)  # checked before the token is asked for its PIN
     with Signing(choice.source(), options) as signing:
 

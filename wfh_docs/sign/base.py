@@ -11,19 +11,26 @@ from typing import Literal
 from ..errors import InputError, Problem
 from ..i18n import N_, _
 
-Role = Literal["signer", "agency", "appendix"]
+Role = Literal["signer", "agency", "appendix", "copy"]
 Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
-ROLES: tuple[Role, ...] = ("signer", "agency", "appendix")
+ROLES: tuple[Role, ...] = ("signer", "agency", "appendix", "copy")
 LEVELS: tuple[Level, ...] = ("B-B", "B-T", "B-LT", "B-LTA")
 
 MM = 72 / 25.4
-# Field names: what the document systems call the steps (ký phê duyệt, đóng dấu phát hành, phụ lục).
-FIELD_NAMES: dict[Role, str] = {"signer": "NguoiKy", "agency": "CoQuan", "appendix": "PhuLuc"}
+# Field names: what the document systems call the steps (ký phê duyệt, đóng dấu phát hành, phụ lục,
+# bản sao).
+FIELD_NAMES: dict[Role, str] = {
+    "signer": "NguoiKy",
+    "agency": "CoQuan",
+    "appendix": "PhuLuc",
+    "copy": "BanSao",
+}
 # Written into the signature's /Reason: Vietnamese in every run, as the document systems read it.
 REASONS: dict[Role, str] = {
     "signer": "Ký phê duyệt văn bản",
     "agency": "Ký số của cơ quan, tổ chức (phát hành văn bản)",
     "appendix": "Ký số của cơ quan, tổ chức trên văn bản kèm theo",
+    "copy": "Ký số của cơ quan, tổ chức trên bản sao văn bản sang định dạng điện tử",
 }
 PKCS11_HINT = N_(
     "give the token's PKCS#11 library: SafeNet eToken libeTPkcs11.so (eTPKCS11.dll on Windows), "

@@ -28,7 +28,7 @@ from .base import bad
 from .signing import TokenGone
 
 # the suffixes of the files wfhdoc sign and issue write: not inputs when a folder is given
-SUFFIXES = ("-signer", "-agency", "-appendix", "-issued")
+SUFFIXES = ("-signer", "-agency", "-appendix", "-copy", "-issued")
 FIELDS = [
     "record",
     "source",
@@ -104,7 +104,7 @@ def sha256_of(data: bytes) -> str:
 def _ours(path: Path, step: str) -> bool:
     """A file a step before or after this one wrote: not to sign again (the leader's signed
     letters are what issue works on)."""
-    return path.stem.endswith(SUFFIXES if step == "sign" else ("-issued", "-agency", "-appendix"))
+    return path.stem.endswith(SUFFIXES if step == "sign" else ("-issued", "-agency", "-appendix", "-copy"))
 
 
 def _from_manifest(path: Path) -> list[Path]:

@@ -227,6 +227,8 @@ def plan(
     font = font_1000(find_font(request.font))
     if request.role == "appendix":
         return _appendix_layout(request, doc, font, when), []
+    if request.role == "copy":
+        return _copy_layout(request, doc, font, common_name, when), []
     assert picture is not None
     return _agency_layout(request, doc, picture, font, common_name, when)
 
@@ -261,6 +263,19 @@ def _signer_layout(request: SignRequest, doc: Document, picture: Picture, common
 
 def _appendix_layout(request: SignRequest, doc: Document, font: Path, when: dt.datetime) -> Layout:
     text = measure([f"Số: {request.document_number}", f"Thời gian ký: {iso_vn_time(when)}"], font)
+    index = (request.page or 1) - 1
+    widget = request.box if request.box is not None else appendix_box(doc.page_text(index), text)
+    return Layout(index, widget, None, None, None, text, (widget.width - text.width - 1, 0))
+
+
+def _copy_layout(
+    request: SignRequest, doc: Document, font: Path, common_name: str, when: dt.datetime
+) -> Layout:
+    """An electronic bản sao (Phụ lục I, Phần II, Mục I.3): top right of page 1 (ô 14), no
+    image; the hình thức sao, the copying agency, the time, TNR 10 upright."""
+    name = request.agency_name or common_name
+    lines = [request.copy_form or "", name, f"Thời gian ký: {iso_vn_time(when)}"]
+    text = measure(lines, font)
     index = (request.page or 1) - 1
     widget = request.box if request.box is not None else appendix_box(doc.page_text(index), text)
     return Layout(index, widget, None, None, None, text, (widget.width - text.width - 1, 0))

@@ -15,15 +15,20 @@ from ..errors import WfhDocError
 from ..i18n import _
 from .base import LEVELS, ROLES, Box, Level, Role, bad
 
+COPY_FORMS = ("SAO Y", "TRÍCH SAO", "SAO LỤC")  # Phụ lục I, Phần II, Mục I.1
+
 
 @dataclass(frozen=True)
 class SignRequest:
     """One signature in one of the roles of Phụ lục I.
 
     `image`: the signature PNG (signer) or the seal PNG (agency); none for an appendix, whose
-    stamp shows `document_number`. `agency_name` follows "Ký bởi:" (default: the certificate's
-    CN). `signer_name` is the name printed under the signature, to find the block (default: the
-    certificate's CN). `page` (1-based) and `box` override the automatic placement.
+    stamp shows `document_number`, nor for a copy (Phụ lục I, Phần II, Mục I.3: an electronic
+    bản sao), whose stamp shows `copy_form` ("SAO Y", "TRÍCH SAO", "SAO LỤC"), the copying agency
+    (`agency_name`, default the certificate's CN) and the time. `agency_name` follows "Ký bởi:"
+    (default: the certificate's CN). `signer_name` is the name printed under the signature, to
+    find the block (default: the certificate's CN). `page` (1-based) and `box` override the
+    automatic placement.
     """
 
     role: Role
@@ -34,6 +39,7 @@ class SignRequest:
     page: int | None = None
     box: Box | None = None
     font: Path | None = None
+    copy_form: str | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -54,6 +60,17 @@ class SignRequest:
                     _("appendix"),
                     _("document number"),
                     _("an appendix's signature shows the letter's number (II.8.b)"),
+                )
+        elif self.role == "copy":
+            if self.image is not None:
+                raise bad(self.image, _("image"), _("a copy's signature shows no image (Phần II, I.3.b)"))
+            if self.copy_form not in COPY_FORMS:
+                raise bad(
+                    _("copy"),
+                    _("hình thức sao"),
+                    _("a copy's signature shows its hình thức sao: {forms} (Phần II, I.3.c)").format(
+                        forms=", ".join(COPY_FORMS)
+                    ),
                 )
         elif self.image is None:
             what = _("the signature (blue PNG)") if self.role == "signer" else _("the seal (red PNG)")
