@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
 import time
 import warnings
 import zipfile
@@ -703,6 +704,19 @@ def test_a_pdf_made_here_is_signed_here(tmp_path: Path) -> None:
         assert r.status_code == 200, r.text
         assert r.headers["content-disposition"] == 'attachment; filename="451-SCT-VP-signer.pdf"'
         assert b"/ByteRange" in r.content
+        # an electronic copy of it: the copying agency's stamp, no image (Mẫu 3.2)
+        copy_data = {"csrf": _csrf(c), "pdf": key, "role": "copy", "copy_form": "TRÍCH SAO"}
+        r = c.post("/ky-so", data=copy_data | {"agency_name": "VĂN PHÒNG SỞ"})
+        assert r.status_code == 200, r.text
+        assert r.headers["content-disposition"] == 'attachment; filename="451-SCT-VP-copy.pdf"'
+        copied = tmp_path / "ban-sao.pdf"
+        copied.write_bytes(r.content)
+        top = subprocess.run(
+            [require_tool("pdftotext"), "-l", "1", "-layout", str(copied), "-"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert "TRÍCH SAO" in top and "VĂN PHÒNG SỞ" in top
         r = c.post("/ky-so", data={"csrf": _csrf(c), "pdf": "../../etc/passwd", "role": "signer"})
         assert r.status_code == 400 and "Hãy chọn một tệp PDF" in r.text
         r = c.post("/ky-so", data={"csrf": _csrf(c), "pdf": key, "role": "admin"})

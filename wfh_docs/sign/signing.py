@@ -238,11 +238,20 @@ def sign_pdf(
     allow_fetching: bool = True,
     font: Path | None = None,
     when: dt.datetime | None = None,
+    copy_form: str | None = None,
 ) -> SignResult:
     """`sign_file` with its three requests given as keywords, for the callers written before
     them (the CLI, the browser app): see SignRequest, KeySource and SignOptions."""
     request = SignRequest(
-        role, image, agency_name, document_number, signer_name, page, Box(*box) if box else None, font
+        role,
+        image,
+        agency_name,
+        document_number,
+        signer_name,
+        page,
+        Box(*box) if box else None,
+        font,
+        copy_form,
     )
     options = SignOptions(level, tsa_url, timestamper, trust_roots, crls, allow_fetching, when)
     key = KeySource(pkcs12, passphrase, pkcs11_lib, token_label, key_label, cert_label, pin)

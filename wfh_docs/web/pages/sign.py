@@ -39,12 +39,15 @@ async def sign(request: Request) -> Response:
     found = app.made.get(key) if isinstance(key, str) else None
     if found is None:
         raise WfhDocError(_("Choose a PDF made here."))
-    roles: dict[str, Role] = {"signer": "signer", "agency": "agency", "appendix": "appendix"}
+    roles: dict[str, Role] = {"signer": "signer", "agency": "agency", "appendix": "appendix", "copy": "copy"}
     role = roles.get(str(form.get("role")))
     if role is None:
         raise WfhDocError(_("Choose who signs."))
     source, name = found
     number = form.get("number")
+    forms = {"SAO Y": "SAO Y", "TRÍCH SAO": "TRÍCH SAO", "SAO LỤC": "SAO LỤC"}
+    copy_form = forms.get(str(form.get("copy_form", ""))) if role == "copy" else None
+    copier = form.get("agency_name")
     with app.scratch.request_folder() as folder:
         image: Path | None = None
         for upload in uploads(form, "image"):
@@ -64,6 +67,10 @@ async def sign(request: Request) -> Response:
                 passphrase=app.config.passphrase,
                 image=image,
                 document_number=number if isinstance(number, str) and number.strip() else None,
+                agency_name=copier.strip()
+                if role == "copy" and isinstance(copier, str) and copier.strip()
+                else None,
+                copy_form=copy_form,
             )
         except WfhDocError as exc:  # said with the names the clerk knows, not the app's
             shown = str(exc).replace(str(source), name).replace(str(folder), "")
