@@ -11,6 +11,7 @@ from ..errors import OutputError
 from ..files.naming import letter_stem
 from ..files.output import made_by_wfhdoc, write_atomic
 from ..i18n import _
+from ..render.apart import split
 from ..render.template import Template
 from .prepare import load
 
@@ -19,6 +20,7 @@ from .prepare import load
 class Built:
     path: Path
     warnings: list[str]
+    appendices: tuple[Path, ...] = ()  # with appendices_apart: each phụ lục's file
 
 
 def output_path(requested: str | Path | None, stem: str) -> Path:
@@ -44,19 +46,31 @@ def build(
     *,
     signature_line: bool = False,
     overwrite: bool = True,
+    appendices_apart: bool = False,
 ) -> Built:
     """Build the letter of `data` at `output`. Without `overwrite`, a file there that is not a
-    letter wfhdoc wrote (typed in Word, or edited and saved since) is kept: OutputError."""
+    letter wfhdoc wrote (typed in Word, or edited and saved since) is kept: OutputError. With
+    `appendices_apart`, each phụ lục goes into a file of its own beside it (Mẫu 2.2,
+    render.apart): LETTER-phu-luc.docx, or LETTER-phu-luc-I.docx, -II … for several."""
     loaded = load(data)
     rendered = Template(template).render(loaded.letter, signature_line=signature_line)
     target = output_path(output, letter_stem(loaded.letter))
-    if not overwrite and os.path.lexists(target) and not target.is_dir() and not made_by_wfhdoc(target):
-        raise OutputError(
-            _(
-                "{path}: already exists and is not a letter written by wfhdoc (a file typed in Word, "
-                "or a letter edited and saved since); give another -o, or --overwrite to replace it"
-            ).format(path=target)
-        )
-    write_atomic(target, rendered.data)
-    findings = [f"{target}: " + _("check: {finding}").format(finding=f) for f in check_docx(rendered.data)]
-    return Built(target, loaded.warnings + [f"{data}: {w}" for w in rendered.warnings] + findings)
+    files = [(target, rendered.data)]
+    if appendices_apart:
+        cut = split(rendered.data, loaded.letter)
+        files = [(target, cut.letter)]
+        files += [(target.with_name(f"{target.stem}-{label}.docx"), part) for label, part in cut.appendices]
+    for path, _part in files:
+        if not overwrite and os.path.lexists(path) and not path.is_dir() and not made_by_wfhdoc(path):
+            raise OutputError(
+                _(
+                    "{path}: already exists and is not a letter written by wfhdoc (a file typed in "
+                    "Word, or a letter edited and saved since); give another -o, or --overwrite to "
+                    "replace it"
+                ).format(path=path)
+            )
+    for path, part in files:
+        write_atomic(path, part)
+    findings = [f"{target}: " + _("check: {finding}").format(finding=f) for f in check_docx(files[0][1])]
+    warnings = loaded.warnings + [f"{data}: {w}" for w in rendered.warnings] + findings
+    return Built(target, warnings, tuple(path for path, _part in files[1:]))

@@ -40,6 +40,16 @@ from .options import command, option, output_option, overwrite_option, template_
         "signer's name and title, so that Word offers to sign the letter when it is opened."
     ),
 )
+@option(
+    "--appendices-apart",
+    is_flag=True,
+    help=N_(
+        "Write each phụ lục in a file of its own beside the letter (Mẫu 2.2: an electronic letter "
+        "whose phụ lục are separate files): LETTER-phu-luc.docx, or -phu-luc-I.docx, -II ... "
+        "Their '(Kèm theo ...)' line keeps dots for the số and the date; sign each with "
+        "'wfhdoc sign --as appendix --number ...'."
+    ),
+)
 @overwrite_option(
     N_(
         "Replace the output file even when it is not a letter wfhdoc wrote (a file typed in "
@@ -47,9 +57,23 @@ from .options import command, option, output_option, overwrite_option, template_
     )
 )
 def build(
-    data: Path, output: str | None, template: Path | None, signature_line: bool, overwrite: bool
+    data: Path,
+    output: str | None,
+    template: Path | None,
+    signature_line: bool,
+    appendices_apart: bool,
+    overwrite: bool,
 ) -> None:
-    result = build_letter(data, output, template, signature_line=signature_line, overwrite=overwrite)
+    result = build_letter(
+        data,
+        output,
+        template,
+        signature_line=signature_line,
+        overwrite=overwrite,
+        appendices_apart=appendices_apart,
+    )
     for warning in result.warnings:
         warn(warning)
     click.echo(_("wrote {path}").format(path=result.path))
+    for path in result.appendices:
+        click.echo(_("wrote {path}").format(path=path))
