@@ -111,6 +111,7 @@ DEFECTS = [
     (KH, "Tổ chức làm việc", _runs("bold", False), "type_subject.format", "bold"),
     (QD, "Căn cứ Luật", _runs("italic", False), "can_cu.format", "italics"),
     (NQ, "Căn cứ kết quả", _runs("italic", False), "can_cu.format", "italics"),
+    (QD, "Theo đề nghị", _runs("italic", False), "can_cu.format", "Theo đề nghị của"),
     (QD, "Theo đề nghị", _retext_end(".", ";"), "can_cu.punctuation", "last"),
     (NQ, "Căn cứ kết quả", _retext_end(".", ";"), "can_cu.punctuation", "last"),
     (QD, "Căn cứ Luật", _retext_end(";", ","), "can_cu.punctuation", "but the last"),
@@ -194,6 +195,16 @@ def test_a_vietnamese_clerk_reads_the_clause() -> None:
     with using("vi"):
         [hit] = [f for f in check_docx(data) if f.rule == "can_cu.format"]
     assert hit.message.endswith("(Mục II.6.a Phụ lục I)") and hit.element == "Căn cứ ban hành"
+
+
+@pytest.mark.parametrize("stem", [QD, "quyet-dinh-ban-hanh-quy-che"])
+def test_an_upright_theo_de_nghi_line_is_named_as_the_can_cu_are(stem: str) -> None:
+    # Mẫu 1.1-1.3 print "Theo đề nghị của ..." in italics, the căn cứ's last line (Mục II.6.a)
+    ready = check_docx(built(stem))
+    assert not ready, listing(ready)
+    found = check_docx(planted(stem, "Theo đề nghị", _runs("italic", False)))
+    assert [(f.rule, f.severity) for f in found] == [("can_cu.format", "error")], listing(found)
+    assert found[0].where.startswith("Theo đề nghị của") and found[0].found == "upright"
 
 
 def test_a_bien_ban_needs_no_date_line_and_a_quyet_dinh_does() -> None:

@@ -875,6 +875,23 @@ def test_the_can_cu_end_with_semicolons_and_the_last_with_a_full_stop() -> None:
     assert after == right and right[-1].endswith(".") and right[0].endswith(";")
 
 
+def test_an_upright_theo_de_nghi_line_is_set_in_italics_as_the_can_cu() -> None:
+    def upright(p: Any) -> None:
+        for r in p.runs:
+            r.font.italic = False
+
+    data = test_check_kinds.planted(test_check_kinds.QD, "Theo đề nghị", upright)
+    assert "can_cu.format" in _rules(data)
+    fixed = fix_docx(data)
+    assert fixed.data is not None and fixed.passes
+    assert "can_cu.format" in {f.rule for f in fixed.fixed}
+    [line] = [
+        p for p in docx.Document(io.BytesIO(fixed.data)).paragraphs if p.text.startswith("Theo đề nghị")
+    ]
+    assert all(r.font.italic for r in line.runs if r.text.strip()), line.text
+    assert line.text.endswith(".")  # still the căn cứ's last line
+
+
 def test_every_sample_of_every_kind_is_left_alone() -> None:
     for source in sorted((ROOT / "data" / "examples").glob("*.json")):
         fixed = fix_docx(test_check_kinds.built(source.stem))

@@ -1,7 +1,7 @@
 """A quyết định's or nghị quyết's own elements (Phụ lục III, Mẫu 1.1-1.3): the thẩm quyền ban
-hành under the trích yếu, the căn cứ in italics, each ending ";" and the last "." (Phụ lục I,
-Mục II.6.a), "QUYẾT ĐỊNH:" or "QUYẾT NGHỊ:" before the articles, each "Điều N." bold with its
-full stop (Mục II.6.đ), and a Nơi nhận that starts "- Như Điều ...;"."""
+hành under the trích yếu, the căn cứ and "Theo đề nghị của ..." in italics, each ending ";" and
+the last "." (Phụ lục I, Mục II.6.a), "QUYẾT ĐỊNH:" or "QUYẾT NGHỊ:" before the articles, each
+"Điều N." bold with its full stop (Mục II.6.đ), and a Nơi nhận that starts "- Như Điều ...;"."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from .context import Context, caps, every, tail
 from .props import Paragraph
 
 _CAN_CU = re.compile(r"^Căn\s+cứ\b")
+_PROPOSAL = re.compile(r"^Theo\s+đề\s+nghị\b")  # Mẫu 1.1-1.3: the căn cứ's last line, as they are
 _BASIS = re.compile(r"^(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét\b)")
 _ARTICLE = re.compile(r"^Điều\s+(\d+)\s*(\.?)")
 _NOI_NHAN = re.compile(r"^Nơi\s+nhận")
@@ -73,15 +74,20 @@ def _look(p: Paragraph) -> str:
 
 
 def bases(ctx: Context, first: int, stop: int) -> None:
-    """The căn cứ, and "Theo đề nghị của ..." after them: each "Căn cứ" in italics; each
-    line ends ";", the last "." (Mục II.6.a)."""
+    """The căn cứ, and "Theo đề nghị của ..." after them: each "Căn cứ" and "Theo đề nghị"
+    line in italics; each line ends ";", the last "." (Mục II.6.a)."""
     lines = [j for j in range(first, stop) if ctx.texts[j] and not ctx.paragraphs[j].in_table]
     shown = 0
     for j in lines:
-        p = ctx.paragraphs[j]
+        p, text = ctx.paragraphs[j], ctx.texts[j]
         # their size is the body's (body.size): one finding for one defect
-        if _CAN_CU.match(ctx.texts[j]) and shown < _SHOWN:
+        if shown >= _SHOWN:
+            break
+        if _CAN_CU.match(text):
             shown += not ctx.require(p, "italic", "can_cu.format", _("the căn cứ are in italics"))
+        elif _PROPOSAL.match(text):
+            message = _('the line "Theo đề nghị của ..." is in italics, as the căn cứ are')
+            shown += not ctx.require(p, "italic", "can_cu.format", message)
     for n, j in enumerate(lines):
         text, last = ctx.texts[j], n == len(lines) - 1
         end = "." if last else ";"

@@ -3,10 +3,10 @@ lines of a quyết định or nghị quyết given their own look, as Phụ lụ
 
 Finder (fix_elements) reads every line between the title and the signature as body; here the
 lines that are not are given their role: "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" and the other centred bold
-headings keep their centring (the body's justification would move them), each "Căn cứ ..." is set
-in italics and the căn cứ's lines end ";", the last one "." (Mục II.6.a), and each "Điều N." is
-set in bold, upright (Mục II.6.đ) on the runs of those words only, a run that goes on past them
-cut in two so that the article's text keeps its look.
+headings keep their centring (the body's justification would move them), each "Căn cứ ..." and
+"Theo đề nghị của ..." is set in italics and the căn cứ's lines end ";", the last one "." (Mục
+II.6.a), and each "Điều N." is set in bold, upright (Mục II.6.đ) on the runs of those words only,
+a run that goes on past them cut in two so that the article's text keeps its look.
 """
 
 from __future__ import annotations
@@ -27,13 +27,16 @@ LOOKS = {
     "command": Look(bold=True, italic=False, caps=True, size=(13, 14), jc="center"),
     "heading": Look(size=(13, 14)),  # a Chương's or Mục's title: centred bold, as it is
     "can_cu": Look(italic=True, size=(13, 14), jc="both"),
-    "basis": Look(size=(13, 14), jc="both"),  # "Theo đề nghị của ...", the căn cứ's last line
+    "proposal": Look(italic=True, size=(13, 14), jc="both"),  # "Theo đề nghị của ...", as the căn cứ
+    "basis": Look(size=(13, 14), jc="both"),  # "Xét ...", the căn cứ's last line
     "article": Look(size=(13, 14), jc="both"),
 }
-BODY_ROLES = {"body", "can_cu", "basis", "article"}  # the paragraphs the body's layout is written on
+# the paragraphs the body's layout is written on
+BODY_ROLES = {"body", "can_cu", "proposal", "basis", "article"}
 _DECISIONS = {"QUYẾT ĐỊNH", "NGHỊ QUYẾT"}
 _CAN_CU = re.compile(r"^Căn\s+cứ\b")
-_BASIS = re.compile(r"^(?:Theo\s+đề\s+nghị|Xét)\b")
+_PROPOSAL = re.compile(r"^Theo\s+đề\s+nghị\b")
+_BASIS = re.compile(r"^Xét\b")
 _ARTICLE = re.compile(r"^\s*Điều\s+\d+\s*\.?")
 
 
@@ -58,6 +61,8 @@ def _role(p: Paragraph, decision: bool) -> str:
         return "heading"
     if decision and _CAN_CU.match(text):
         return "can_cu"
+    if decision and _PROPOSAL.match(text):
+        return "proposal"
     if decision and _BASIS.match(text):
         return "basis"
     if decision and _ARTICLE.match(text):
@@ -70,7 +75,7 @@ def bases_punctuation(els: list[etree._Element], targets: list[Target], edits: E
     "." (Mục II.6.a Phụ lục I), as a list's lines do, without a dash."""
     block: list[Target] = []
     for t in targets:
-        if t.role in ("can_cu", "basis"):
+        if t.role in ("can_cu", "proposal", "basis"):
             block.append(t)
         elif block and t.role in ("command", "article"):
             break

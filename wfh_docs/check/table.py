@@ -216,8 +216,11 @@ RULES: tuple[Rule, ...] = (
          "quyết định, nghị quyết: thẩm quyền ban hành trên một dòng dưới trích yếu, chữ in hoa, đứng, đậm, "
          "canh giữa", _MAU + " (Mẫu 1.1-1.3)" + _CAPS),
     Rule("can_cu.format", ERROR, "Căn cứ ban hành", "căn cứ", BASES,
-         "mỗi dòng “Căn cứ ...”: kiểu chữ nghiêng (cỡ chữ 13-14 như nội dung: body.size)",
-         "Mục II.6.a: căn cứ “được trình bày bằng chữ in thường, kiểu chữ nghiêng, cỡ chữ từ 13 đến 14”"),
+         "mỗi dòng “Căn cứ ...” và dòng “Theo đề nghị của ...”: kiểu chữ nghiêng (cỡ chữ 13-14 như nội "
+         "dung: body.size)",
+         "Mục II.6.a: căn cứ “được trình bày bằng chữ in thường, kiểu chữ nghiêng, cỡ chữ từ 13 đến 14”; "
+         "Mẫu 1.1-1.3 in “Theo đề nghị của ...” là dòng cuối của phần căn cứ, chữ nghiêng như các căn cứ "
+         "(cũng là dòng cuối mà can_cu.punctuation đòi dấu chấm)"),
     Rule("can_cu.punctuation", ERROR, "Căn cứ ban hành", "căn cứ", BASES,
          "sau mỗi căn cứ xuống dòng, cuối dòng có dấu chấm phẩy (;), dòng cuối cùng (kể cả “Theo đề nghị "
          "của ...”) kết thúc bằng dấu chấm (.)",
