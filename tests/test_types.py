@@ -492,8 +492,31 @@ def test_a_phu_luc_of_a_quyet_dinh_is_tied_to_the_quyet_dinh(template: Template)
     docx = Docx(template.render(validate(data, "test")).data)
     got = lines_of(docx)
     in_order(got, ["QUY CHẾ", "Điều 3. Trách nhiệm thi hành", "Phụ lục", "Danh sách các phòng"])
-    assert "(Kèm theo Quyết định số 86/QĐ-SCT ngày 10/4/2020 của Sở Công Thương)" in got
+    # Mẫu 2.1: the tên loại's long date, as on the văn bản it issues
+    assert got.count("(Kèm theo Quyết định số 86/QĐ-SCT ngày 10 tháng 4 năm 2020 của Sở Công Thương)") == 2
     assert len(docx.sections()) == 3  # the quyết định, the văn bản it issues, the phụ lục
+
+
+def test_a_phu_luc_has_the_long_date_of_its_ten_loai_and_a_cong_van_the_short_one(template: Template) -> None:
+    plan = _data("ke-hoach-lam-viec-tai-nha")
+    plan["appendices"] = [{"title": "Danh sách các phòng", "content": ["Văn phòng."]}]
+    got = lines_of(Docx(template.render(validate(plan, "test")).data))
+    assert "(Kèm theo Kế hoạch số 512/KH-SCT ngày 03 tháng 4 năm 2020 của Sở Công Thương)" in got
+    letter = _data("cong-van-451-SCT-VP-2020")  # as the reference letter has it
+    got = lines_of(Docx(template.render(validate(letter, "test")).data))
+    assert "(Kèm theo Công văn số: 451/SCT-VP ngày 08/4/2020 của Sở Công Thương)" in got
+
+
+def test_a_phu_luc_of_a_letter_made_for_issuance_has_the_blanks_of_the_date_line(template: Template) -> None:
+    from wfh_docs.letter import vn
+
+    plan = _data("ke-hoach-lam-viec-tai-nha")
+    for key in ("number", "date"):
+        plan.pop(key, None)
+    plan["appendices"] = [{"title": "Danh sách các phòng", "content": ["Văn phòng."]}]
+    got = lines_of(Docx(template.render(validate(plan, "test")).data))
+    blanks = f"ngày{vn.DAY_BLANK}tháng{vn.MONTH_BLANK}năm{vn.YEAR_BLANK}"
+    assert f"(Kèm theo Kế hoạch số {vn.NUMBER_BLANK}/KH-SCT {blanks} của Sở Công Thương)" in got
 
 
 def test_the_template_defines_what_the_other_kinds_need() -> None:

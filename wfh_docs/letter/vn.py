@@ -19,6 +19,7 @@ __all__ = [
     "amount_in_words",
     "format_date_line",
     "format_doc_number",
+    "format_long_date",
     "format_number",
     "format_number_reference",
     "format_short_date",
@@ -104,10 +105,16 @@ def format_date_line(place: str, d: datetime.date | None) -> str:
     place = unicodedata.normalize("NFC", place).strip()
     if not place:
         raise ValueError(_("place must not be empty"))
+    return f"{place}, {format_long_date(d)}"
+
+
+def format_long_date(d: datetime.date | None) -> str:
+    """The date in words of ô 4 and of a phụ lục's "(Kèm theo <tên loại> ...)" line (Mẫu 2.1):
+    ``"ngày 08 tháng 4 năm 2020"``; blanks when ``d`` is None."""
     if d is None:
-        return f"{place}, ngày{DAY_BLANK}tháng{MONTH_BLANK}năm{YEAR_BLANK}"
+        return f"ngày{DAY_BLANK}tháng{MONTH_BLANK}năm{YEAR_BLANK}"
     d = _check_date(d)
-    return f"{place}, ngày {d.day:02d} tháng {_month_text(d.month)} năm {d.year:04d}"
+    return f"ngày {d.day:02d} tháng {_month_text(d.month)} năm {d.year:04d}"
 
 
 def format_short_date(d: datetime.date | None) -> str:

@@ -269,11 +269,15 @@ def text_width(sect: str) -> int:
 
 
 def kem_theo(letter: Letter) -> str:
-    """The line under a phụ lục's name that ties it to the letter."""
+    """The line under a phụ lục's name that ties it to the letter. A kind with a tên loại has
+    Mẫu 2.1's "(Kèm theo <tên loại> số ... ngày ... tháng ... năm ... của ...)", the date in words
+    as in ô 4 (its blanks too, for the document system); the công văn keeps the short date of the
+    reference letter 451/SCT-VP, "(Kèm theo Công văn số: ... ngày 08/4/2020 của ...)"."""
     number = vn.format_number_reference(letter.number, letter.symbol)
+    if letter.kind.name:
+        when = vn.format_long_date(letter.date)
+        return f"(Kèm theo {letter.kind.title_case} số {number} {when} của {letter.issuer.short_name})"
     when = vn.format_short_date(letter.date)
-    if letter.kind.name:  # Mẫu 2.1: "(Kèm theo <tên loại> số ... ngày ... của ...)"
-        return f"(Kèm theo {letter.kind.title_case} số {number} ngày {when} của {letter.issuer.short_name})"
     return f"(Kèm theo Công văn số: {number} ngày {when} của {letter.issuer.short_name})"
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from ..letter import vn
 from ..letter.layout import LAYOUT, agency_rule_indent, tieu_ngu_rule_indent
 from ..letter.metrics import text_width_twips
 from ..letter.model import Letter
@@ -109,16 +108,10 @@ def confirmation_block(letter: Letter) -> str:
     )
 
 
-def long_date(letter: Letter) -> str:
-    """'ngày 08 tháng 4 năm 2020', or its blanks for the document system."""
-    return vn.format_date_line("-", letter.date).removeprefix("-, ")
-
-
 def attachment_kem_theo(letter: Letter) -> str:
-    number = vn.format_number_reference(letter.number, letter.symbol)
-    return (
-        f"(Kèm theo {letter.kind.title_case} số {number} {long_date(letter)} của {letter.issuer.short_name})"
-    )
+    """The attached văn bản's "(Kèm theo Quyết định số ... ngày ... tháng ... năm ... của ...)",
+    the same line as a phụ lục's."""
+    return builders.kem_theo(letter)
 
 
 def _header(letter: Letter) -> str:
