@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -31,7 +32,7 @@ from wfh_docs.letter import vn  # noqa: E402
 from wfh_docs.letter.sources import load_letter  # noqa: E402
 from wfh_docs.render.template import Template  # noqa: E402
 from wfh_docs.sign import KeySource, SignOptions, SignRequest, verify_pdf  # noqa: E402
-from wfh_docs.sign.blanks import find_blanks  # noqa: E402
+from wfh_docs.sign.blanks import Blank, DateBlanks, find_blanks  # noqa: E402
 from wfh_docs.sign.fonts import find_font, font_1000, measure  # noqa: E402
 from wfh_docs.sign.issue import IssueRequest, issue_document, prepare  # noqa: E402
 from wfh_docs.sign.pdftext import read_lines  # noqa: E402
@@ -131,7 +132,7 @@ def test_the_blanks_have_room_for_the_stamps_in_tnr_13(blank_pdf: Path) -> None:
         assert blank.width >= measure([" 12 "], font, 13, 13).width
     assert blanks.date.year.width >= measure([" 2020"], font, 13, 13).width
     (kem,) = blanks.kem_theo  # the phụ lục's line, on its own page
-    assert kem.number.page > 0 and kem.date is not None
+    assert kem.number.page > 0 and isinstance(kem.date, Blank)  # a công văn's "08/4/2020"
     assert kem.date.width >= measure(["08/12/2020"], font, 13, 13).width
     assert blanks.subject.startswith("báo cáo tình hình công chức")
     assert blanks.recipients == ("Sở Thông tin và Truyền thông Quảng Trị",)
@@ -171,6 +172,50 @@ def test_an_issued_letter_reads_right_and_the_register_has_it(blank_pdf: Path, t
     assert entry.subject.startswith("báo cáo tình hình công chức")
     assert entry.recipient == "Sở Thông tin và Truyền thông Quảng Trị"
     register.close()
+
+
+@pytest.mark.parametrize("abbreviation", ["SCT", "SNNPTNTQTXYZWV"])
+def test_a_ke_hoach_s_phu_luc_gets_the_long_date_as_the_date_line(tmp_path: Path, abbreviation: str) -> None:
+    """Mẫu 2.1: the phụ lục of a kind with a tên loại says "ngày 08 tháng 4 năm 2020"; its blanks
+    are found as the date line's are and stamped the same way, also when a long ký hiệu puts
+    "năm" on the next line."""
+    require_tool("soffice")
+    data = json.loads((EXAMPLES / "ke-hoach-lam-viec-tai-nha.json").read_text(encoding="utf-8"))
+    data.pop("$schema", None)
+    for key in ("number", "date"):
+        data.pop(key, None)
+    data["issuer"]["abbreviation"] = abbreviation
+    data["appendices"] = [{"title": "Danh sách các phòng", "content": ["Văn phòng."]}]
+    source = tmp_path / "letter.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    docx = tmp_path / "ke-hoach.docx"
+    docx.write_bytes(Template().render(load_letter(source).letter).data)
+    (blank,) = soffice_pdf([docx], tmp_path, timeout=180)
+    (kem,) = find_blanks(read_lines(blank.read_bytes(), blank)).kem_theo
+    assert kem.number.page > 0 and isinstance(kem.date, DateBlanks)
+    when = dt.datetime(2020, 4, 8, 9, 30)  # Vietnam time
+    (tmp_path / "pki").mkdir()
+    pki2020 = make_pki(tmp_path / "pki", now=dt.datetime(2020, 4, 8, tzinfo=dt.timezone.utc))
+    signed = _sign_signer(blank, tmp_path / "ke-hoach-signer.pdf", pki2020, when)
+    register = Register(tmp_path / "so.sqlite")
+    request = IssueRequest(SEAL_PNG)
+    agency = KeySource(pkcs12=pki2020.agency.p12, passphrase=PASSPHRASE)
+    output = tmp_path / "ke-hoach-issued.pdf"
+    numbering = RegisterNumbering(register)
+    with Signing(agency, SignOptions(when=when + dt.timedelta(minutes=1))) as signing:
+        prepared = prepare(signed, request)
+        seal = picture_of(SignRequest("agency", image=SEAL_PNG))
+        data_out, result = issue_document(signing, prepared, request, seal, numbering, output)
+    output.write_bytes(data_out)
+    register.close()
+    number = vn.format_doc_number(result.number)
+    text = " ".join(_text(output).split())
+    assert "Quảng Trị, ngày 08 tháng 4 năm 2020" in text
+    # a two-digit number stands centred in its blank: "01 /KH-SCT", as after "Số:"
+    line = rf"\(Kèm theo Kế hoạch số {number} ?/KH-{abbreviation} ngày 08 tháng 4 năm 2020 của Sở"
+    assert re.search(line, text), text
+    assert result.fields == ("SoVanBan", "NgayBanHanh", "KemTheoSo", "KemTheoNgay", "CoQuan")
+    assert result.warnings == ()
 
 
 def test_issue_from_the_command_line_and_verify_names_the_stamps(

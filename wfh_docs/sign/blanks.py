@@ -1,7 +1,9 @@
 """The blanks a letter made for issuance leaves (Điều 15.3: the number and date are given "bằng
 chức năng của Hệ thống"), found in the PDF's own text positions: after "Số:", in the date line
-"ngày … tháng … năm …", and in a phụ lục's "(Kèm theo … số: … ngày …)" line; with what the
-letter says of itself (its ký hiệu, V/v and Kính gửi) for the register.
+"ngày … tháng … năm …", and in a phụ lục's "(Kèm theo … số: … ngày …)" line (a công văn's
+short date) or "(Kèm theo <tên loại> số … ngày … tháng … năm …)" (Mẫu 2.1, the other kinds), on
+its line or running on to the next; with what the letter says of itself (its ký hiệu, V/v and
+Kính gửi) for the register.
 
 A blank is a run of spaces (drawn as space glyphs by LibreOffice and Word, or a gap pdfminer
 fills with a space) between two words, measured from where the last glyph before it ends to
@@ -13,10 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..letter import vn
 from .base import Box
 from .pdftext import Line, Page, fold
 
 MIN_BLANK = 2.5  # em/4 of the line: a single space between two words is no blank
+_SPACE = 0.25  # Times New Roman's space, in em
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,11 @@ class DateBlanks:
 
 @dataclass(frozen=True)
 class KemTheo:
-    """A phụ lục's "(Kèm theo … số: … /SYM ngày … của …)" line."""
+    """A phụ lục's "(Kèm theo … số: … /SYM ngày … của …)" line: its date one blank for the short
+    "08/4/2020" of a công văn, or the blanks of "ngày … tháng … năm …" as in the date line."""
 
     number: Blank
-    date: Blank | None
+    date: Blank | DateBlanks | None
 
 
 @dataclass(frozen=True)
@@ -98,11 +103,14 @@ class _Folded:
         return blank if blank.width >= MIN_BLANK * 0.25 * self.line.size else None
 
 
-_NUMBER = re.compile(r"^\s*so\s*:?( +)/(\S+)")
+# "Số:" with its colon (the number line, a công văn's Kèm theo) or without (the other kinds'
+# Kèm theo): the spaces before "/" are the blank, whichever
+_NUMBER = re.compile(r"^\s*so(?:\s*:)?( +)/(\S+)")
 _FILLED_NUMBER = re.compile(r"^\s*so\s*:")
 _DATE = re.compile(r"ngay( +)thang( +)nam(?:( *)$|\s+\d{4})")
-_KEM_THEO = re.compile(r"so\s*:?( +)/(\S+)(?:\s+ngay( +)(?:cua\b|\)|$))?")
-_NEXT_DATE = re.compile(r"^\s*ngay( +)(?:cua\b|\)|$)")
+_END = r"(?:cua\b|\)|\s*$)"
+# the Kèm theo line and the line after it, as one text: the date may run on to the next line
+_KEM_THEO = re.compile(rf"so(?:\s*:)?( +)/(\S+)(?:\s+ngay( +){_END}|\s+ngay( +)thang( +)nam( +){_END})?")
 
 
 def _number(page: Page) -> tuple[Blank | None, str, str]:
@@ -141,27 +149,63 @@ def _date(page: Page) -> DateBlanks | None:
     return None
 
 
+class _Joined:
+    """A line and the one after it as one folded text (each line's text ends with the space its
+    line break reads as), so that a match may run from one to the other."""
+
+    def __init__(self, page: int, lines: list[_Folded]) -> None:
+        self.page = page
+        self.lines = lines
+        self.text = "".join(f.text for f in lines)
+
+    def _at(self, index: int) -> tuple[_Folded, int]:
+        for folded in self.lines:
+            if index < len(folded.text):
+                return folded, index
+            index -= len(folded.text)
+        return self.lines[-1], index + len(self.lines[-1].text)
+
+    def blank(self, start: int, end: int, written: str) -> Blank | None:
+        """The blank of the spaces text[start:end], on the line they start on. Spaces that end
+        that line are the blank the letter `written` there (vn.DAY_BLANK ...), as wide as its
+        spaces in the line's size: a PDF keeps few or none of them before a line break, and a
+        day or month centred in them stays by its "tháng"."""
+        folded, local = self._at(start)
+        local_end = local + (end - start)
+        # the space the line's "\n" reads as, at its end
+        line_break = len(folded.text) - (1 if folded.originals[-1:] == ["\n"] else 0)
+        if local_end <= line_break:  # a word after them on their line
+            return folded.blank(self.page, local, local_end)
+        line = folded.line
+        x0 = folded.x(local)
+        return Blank(self.page, x0, x0 + len(written) * _SPACE * line.size, line.baseline, line.size)
+
+
 def _kem_theo(pages: list[Page]) -> tuple[KemTheo, ...]:
     found: list[KemTheo] = []
     for page in pages:
-        lines = list(page.lines)
-        for i, line in enumerate(lines):
-            folded = _Folded(line)
+        lines = [_Folded(line) for line in page.lines]
+        for i, folded in enumerate(lines):
             at = folded.text.find("kem theo")
             if at < 0:
                 continue
-            match = _KEM_THEO.search(folded.text, at)
-            if not match:
+            joined = _Joined(page.index, lines[i : i + 2])
+            match = _KEM_THEO.search(joined.text, at)
+            if not match or match.start() >= len(folded.text):
                 continue
-            number = folded.blank(page.index, *match.span(1))
+            number = joined.blank(*match.span(1), vn.NUMBER_BLANK)
             if number is None:
                 continue
-            date = folded.blank(page.index, *match.span(3)) if match.group(3) is not None else None
-            if date is None and match.group(3) is None and i + 1 < len(lines):
-                below = _Folded(lines[i + 1])
-                more = _NEXT_DATE.match(below.text)
-                if more:
-                    date = below.blank(page.index, *more.span(1))
+            date: Blank | DateBlanks | None = None
+            if match.group(3) is not None:
+                date = joined.blank(*match.span(3), vn.SHORT_DATE_BLANK)
+            elif match.group(4) is not None:
+                day, month, year = (
+                    joined.blank(*match.span(g), written)
+                    for g, written in ((4, vn.DAY_BLANK), (5, vn.MONTH_BLANK), (6, vn.YEAR_BLANK))
+                )
+                if day is not None and month is not None and year is not None:
+                    date = DateBlanks(day, month, year)
             found.append(KemTheo(number, date))
     return tuple(found)
 

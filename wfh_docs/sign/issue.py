@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -23,7 +24,7 @@ from ..letter import vn
 from ..letter.series import kind_of, series_of
 from .appearance import DESCENT
 from .base import Box, Widget, bad
-from .blanks import Blank, Blanks, find_blanks
+from .blanks import Blank, Blanks, DateBlanks, find_blanks
 from .fonts import Text, find_font, font_1000, measure
 from .images import Picture, seal_size
 from .placement import Document, Layout, find_block, fit_signature, unique_name
@@ -207,7 +208,6 @@ def _layouts(
     blanks = prepared.blanks
     assert blanks.number is not None
     warnings: list[str] = []
-    day, month, year = vn.format_short_date(date).split("/")
 
     def text(value: str) -> Text:
         return measure([value], font, STAMP_SIZE, STAMP_SIZE)
@@ -227,14 +227,7 @@ def _layouts(
             _("found no blanks in the date line 'ngày … tháng … năm …': the date was not stamped")
         )
     else:
-        d = blanks.date
-        pieces = [
-            (text(day), _centre(text(day), d.day), d.day.baseline),
-            (text(month), _centre(text(month), d.month), d.month.baseline),
-        ]
-        if d.year is not None:
-            pieces.append((text(year), d.year.x0 + 0.25 * d.year.size, d.year.baseline))
-        out.append(("date", _texts(d.day.page, pieces)))
+        out.append(("date", _date_texts(blanks.date, date, text)))
     for kem in blanks.kem_theo:
         out.append(
             (
@@ -251,12 +244,34 @@ def _layouts(
                 ),
             )
         )
-        if kem.date is not None:
+        if isinstance(kem.date, DateBlanks):  # "ngày 08 tháng 4 năm 2020", as in the date line
+            out.append(("kem_date", _date_texts(kem.date, date, text)))
+        elif kem.date is not None:  # a công văn's "ngày 08/4/2020"
             short = text(vn.format_short_date(date))
             out.append(
                 ("kem_date", _texts(kem.date.page, [(short, _centre(short, kem.date), kem.date.baseline)]))
             )
+        else:
+            warnings.append(
+                _(
+                    "found no blank for the date in the line '(Kèm theo … ngày …)' on page {page}: "
+                    "its date was not stamped"
+                ).format(page=kem.number.page + 1)
+            )
     return out, warnings
+
+
+def _date_texts(d: DateBlanks, date: dt.date, text: Callable[[str], Text]) -> Layout:
+    """The day and month (and the year when there is room for it) in the blanks of a
+    "ngày … tháng … năm …": the date line's, or a phụ lục's Kèm theo line's."""
+    day, month, year = vn.format_short_date(date).split("/")
+    pieces = [
+        (text(day), _centre(text(day), d.day), d.day.baseline),
+        (text(month), _centre(text(month), d.month), d.month.baseline),
+    ]
+    if d.year is not None:
+        pieces.append((text(year), d.year.x0 + 0.25 * d.year.size, d.year.baseline))
+    return _texts(d.day.page, pieces)
 
 
 def _seal_request(prepared: Prepared, request: IssueRequest, picture: Picture) -> SignRequest:
