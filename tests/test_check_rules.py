@@ -22,9 +22,11 @@ from wfh_docs.render.template import Template
 
 CHECK = ROOT / "wfh_docs" / "check"
 RULE_ID = re.compile(r"[a-z_]+\.[a-z_]+")
-# "Điều 8.2.a", "Mục II.4.b Phụ lục I", "Mục I.3 Phụ lục I", "Mẫu 1.5 Phụ lục III"
+# "Điều 8.2.a", "Mục II.4.b Phụ lục I", "Mục I.3 Phụ lục I", "Mẫu 1.5 Phụ lục III", and the bản
+# sao's part of Phụ lục I: "Mục II.3 Phần II Phụ lục I" (a clause without its Phần is of Phần I)
 CLAUSE = re.compile(
-    r"Điều \d+(\.\d+)*(\.[a-zđ])?|Mục [IVX]+\.\d+(\.[a-zđ])? Phụ lục [IVX]+|Mẫu \d\.\d+ Phụ lục [IVX]+"
+    r"Điều \d+(\.\d+)*(\.[a-zđ])?|Mục [IVX]+\.\d+(\.[a-zđ])?( Phần [IVX]+)? Phụ lục [IVX]+"
+    r"|Mẫu \d\.\d+ Phụ lục [IVX]+"
 )
 # Rules that are no rule of the decree: a damaged file, tags left by a template, templates.
 NOT_THE_DECREE = re.compile(r"file\.|template\.")

@@ -223,3 +223,131 @@ def test_a_template_that_drops_the_copy_is_refused(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(contract.copying, "values", lambda letter: {k: "" for k in values(letter)})
     with pytest.raises(RenderError, match="SAO Y"):
         Template().render(load_letter(SAMPLE).letter)
+
+
+# --- the checker on copies: `wfhdoc check` reads the copy's block (check/copies.py) ----------------
+
+BAN_SAO = sorted((EXAMPLES / "ban-sao").glob("*.json"))
+
+
+def _findings(data: bytes) -> list[Any]:
+    from wfh_docs.check import check_docx
+    from wfh_docs.i18n import using
+
+    with using("en"):
+        return check_docx(data)
+
+
+@pytest.mark.parametrize("source", BAN_SAO, ids=lambda p: p.stem)
+@pytest.mark.parametrize("form", [None, "TRÍCH SAO", "SAO LỤC", "blank"])
+def test_every_copy_wfhdoc_builds_passes_the_checker(source: Path, form: str | None) -> None:
+    data = json.loads(source.read_text(encoding="utf-8"))
+    if form == "blank":  # no number and date yet: "Số:     /SY-VP", "ngày     tháng     năm"
+        del data["copy"]["number"], data["copy"]["date"]
+    elif form:
+        data["copy"]["form"] = form
+    found = _findings(Template().render(validate(data, "test")).data)
+    assert not found, "\n".join(map(str, found))
+
+
+def _in_copy(rendered: bytes, start: str, change: Any) -> bytes:
+    """The copy with `change` made to the last paragraph that starts with `start` (the copy's
+    block is after the letter's own lines)."""
+    document = docx.Document(io.BytesIO(rendered))
+    found = [p for p in document.paragraphs if p.text.strip().startswith(start)]
+    for table in document.tables:
+        for cell in table._cells:
+            found += [p for p in cell.paragraphs if p.text.strip().startswith(start)]
+    assert found, start
+    change(found[-1])
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _retext(old: str, new: str) -> Any:
+    def change(p: Paragraph) -> None:
+        run = next(r for r in p.runs if old in r.text)
+        run.text = run.text.replace(old, new)
+
+    return change
+
+
+def _each_run(**looks: Any) -> Any:
+    def change(p: Paragraph) -> None:
+        for r in p.runs:
+            for name, value in looks.items():
+                setattr(r.font, name, value)
+
+    return change
+
+
+def _lower_case(p: Paragraph) -> None:
+    for r in p.runs:
+        r.text = r.text.capitalize()
+        r.font.all_caps = False
+
+
+# (the line's start, the defect, the rule, its severity, what the finding says, what it expects)
+COPY_DEFECTS = [
+    ("Số: 12/SY", _retext("12/SY-VP", "05/VP"), "copy.number", "warning", "SY, TrS or SL", "05/SY-VP"),
+    ("Số: 12/SY", _retext("12/SY-VP", "12/TS-VP"), "copy.number", "warning", '"SAO Y" copy', "SY"),
+    ("Số: 12/SY", _retext("12/SY-VP", "5/SY-VP"), "copy.number", "warning", "leading 0", "05/"),
+    ("Số: 12/SY", _retext("12/SY-VP", "12/ SY - VP"), "copy.number", "warning", "no spaces", "12/SY-VP"),
+    ("Số: 12/SY", _retext("Số:", "Số"), "copy.number", "warning", "colon", "Số: 12/SY-VP"),
+    ("SAO Y", _each_run(bold=False), "copy.form_format", "warning", "bold", "bold"),
+    ("SAO Y", _each_run(italic=True), "copy.form_format", "warning", "upright", "upright"),
+    ("SAO Y", _lower_case, "copy.form", "error", "capitals", "SAO Y"),
+    ("SAO Y", _retext("SAO Y", "SAO Y BẢN CHÍNH"), "copy.form", "error", "TRÍCH SAO", "SAO Y"),
+    ("SAO Y", _retext("SAO Y", ""), "copy.form", "error", "no hình thức sao", "SAO Y"),
+    ("Can Lộc, ngày 03", _retext("Can Lộc,", "Can Lộc"), "copy.date", "warning", "comma", "Can Lộc, ngày"),
+    ("Can Lộc, ngày 03", _retext("ngày 03", "ngày 3"), "copy.date", "warning", "leading 0", "ngày 03"),
+    ("Can Lộc, ngày 03", _retext("tháng 4", "tháng 04"), "copy.date", "warning", "04", "tháng 4"),
+]
+
+
+@pytest.mark.parametrize(
+    ("start", "change", "rule_id", "severity", "said", "expected"),
+    COPY_DEFECTS,
+    ids=[f"{d[2]}-{n:02}" for n, d in enumerate(COPY_DEFECTS)],
+)
+def test_a_defect_of_the_copys_block_is_found_under_its_rule(
+    rendered: bytes, start: str, change: Any, rule_id: str, severity: str, said: str, expected: str
+) -> None:
+    from wfh_docs.check import rule
+
+    found = _findings(_in_copy(rendered, start, change))
+    assert [(f.rule, f.severity) for f in found] == [(rule_id, severity)], "\n".join(map(str, found))
+    [hit] = found
+    assert said in hit.message and hit.expected == expected, hit
+    assert hit.clause == rule(rule_id).clause and hit.where
+
+
+def test_a_copy_in_lower_case_shown_as_capitals_is_in_capitals(rendered: bytes) -> None:
+    # "sao y" typed, w:caps on: the reader sees "SAO Y", as the decree writes it
+    def typed_lower(p: Paragraph) -> None:
+        for r in p.runs:
+            r.text = r.text.lower()
+            r.font.all_caps = True
+
+    assert _findings(_in_copy(rendered, "SAO Y", typed_lower)) == []
+
+
+def test_the_copys_missing_number_and_date_lines_are_said(rendered: bytes) -> None:
+    def cleared(p: Paragraph) -> None:
+        for r in p.runs:
+            r.text = ""
+
+    no_number = _findings(_in_copy(rendered, "Số: 12/SY", cleared))
+    assert [(f.rule, f.expected) for f in no_number] == [("copy.number", "Số: 05/SY-VP")]
+    no_date = _findings(_in_copy(rendered, "Can Lộc, ngày 03", cleared))
+    assert [f.rule for f in no_date] == ["copy.date"] and "missing" in no_date[0].message
+
+
+def test_a_copys_finding_cites_the_decree_for_a_vietnamese_clerk(rendered: bytes) -> None:
+    from wfh_docs.check import check_docx
+    from wfh_docs.i18n import using
+
+    with using("vi"):
+        [hit] = check_docx(_in_copy(rendered, "SAO Y", _lower_case))
+    assert hit.element == "Hình thức sao" and hit.message.endswith("(Mục II.3 Phần II Phụ lục I)")

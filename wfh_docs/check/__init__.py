@@ -16,6 +16,7 @@ and checks each against Phụ lục I of the decree, part by part in the order o
     body       Kính gửi and its recipients, the body's paragraphs
     signature  the authority and title lines, the signer's name, Nơi nhận and its list
     appendix   page numbers, each phụ lục
+    copies     a bản sao's block under what it copies: the hình thức sao, its Số, its date
 
 over one Context (context: the letter, the elements found so far, the findings), run in that
 order by run.check_docx. Every rule is one line of the rule table (table: id, severity, part,

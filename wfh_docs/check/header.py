@@ -318,17 +318,18 @@ def date(ctx: Context) -> int | None:
             expected=f"{place}, ngày",
             where=p,
         )
-    _date_digits(ctx, p, m.group("d"), m.group("m"))
+    date_digits(ctx, p, m.group("d"), m.group("m"))
     ctx.require(p, "italic", "date.style", _("must be italic"))
     ctx.size_range(p, "date.style", 13, 14)
     return i
 
 
-def _date_digits(ctx: Context, p: Paragraph, d: str, mo: str) -> None:
-    """Days under 10 and months 1 and 2 with a leading 0; months 3 to 12 without."""
+def date_digits(ctx: Context, p: Paragraph, d: str, mo: str, rule_id: str = "date.format") -> None:
+    """Days under 10 and months 1 and 2 with a leading 0; months 3 to 12 without (a copy's date
+    line too, under its own rule: copies.py)."""
     if len(d) == 1 and d.isdecimal() and int(d) < 10:
         ctx.add(
-            "date.format",
+            rule_id,
             _("day {d} is written with a leading 0").format(d=d),
             found=f"ngày {d}",
             expected=f"ngày 0{d}",
@@ -339,7 +340,7 @@ def _date_digits(ctx: Context, p: Paragraph, d: str, mo: str) -> None:
     month = int(mo)
     if month in (1, 2) and len(mo) == 1:
         ctx.add(
-            "date.format",
+            rule_id,
             _("month {month} is written 0{month}").format(month=month),
             found=f"tháng {mo}",
             expected=f"tháng 0{month}",
@@ -347,7 +348,7 @@ def _date_digits(ctx: Context, p: Paragraph, d: str, mo: str) -> None:
         )
     if month >= 3 and mo.startswith("0"):
         ctx.add(
-            "date.format",
+            rule_id,
             _("month {month} must not be written {written}").format(month=month, written=mo),
             found=f"tháng {mo}",
             expected=f"tháng {month}",

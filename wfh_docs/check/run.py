@@ -10,14 +10,14 @@ from typing import Any
 
 from ..errors import InputError, Problem, WfhDocError
 from ..i18n import _
-from . import addressee, appendix, body, header, kinds, page, signature
+from . import addressee, appendix, body, copies, header, kinds, page, signature
 from .context import Context
 from .docx import Docx
 from .finding import ERROR, Finding
 
 # The parts of the letter in the order they are read; each finds its elements from where the
-# one before it stopped.
-PARTS = (page, header, body, addressee, kinds, signature, appendix)
+# one before it stopped (a bản sao's block is under the last part of what it copies).
+PARTS = (page, header, body, addressee, kinds, signature, appendix, copies)
 
 
 def check_docx(source: Path | str | bytes | Docx, *, name: str | None = None) -> list[Finding]:

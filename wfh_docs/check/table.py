@@ -38,6 +38,8 @@ BODY = f"Mục II.6.e {_I}"
 SIGNER = f"Mục II.7.đ {_I}"
 RECIPIENTS = f"Mục II.9.b {_I}"
 RECIPIENT_LINES = f"Mục II.9.d {_I}"
+COPY = f"Mục II.3 Phần II {_I}"  # the bản sao's own sơ đồ (ô 1-7), on paper
+COPY_MAU = "Mẫu 3.1 Phụ lục III"
 TEMPLATE = "Mẫu (template)"
 
 # what an error's "why" says most often: the clause's own words are the rule
@@ -264,6 +266,26 @@ RULES: tuple[Rule, ...] = (
          "tên phụ lục chữ in hoa, đậm", _TEXT),
     Rule("appendix.kem_theo", ERROR, "Thông tin chỉ dẫn kèm theo", "Phụ lục", "Mục III.1.c Phụ lục I",
          "dòng “(Kèm theo ...)” chữ nghiêng", _TEXT),
+    # --- a bản sao's block under the văn bản it copies (copies.py): Phụ lục I, Phần II; Mẫu 3.1 ---
+    Rule("copy.form", ERROR, "Hình thức sao", "hình thức sao", COPY,
+         "bản sao ghi hình thức sao là “SAO Y”, “SAO LỤC” hoặc “TRÍCH SAO”, chữ in hoa",
+         "ô 1 trong sơ đồ bản sao của Phụ lục I (Phần II, Mục II.3): “Hình thức sao: SAO Y, SAO LỤC hoặc "
+         "TRÍCH SAO”, cùng ba từ như Phần II, Mục I.1; Nghị định ghi đúng ba từ đó bằng chữ in hoa, nên "
+         "“Sao y”, “SAO Y BẢN CHÍNH” hay “BẢN SAO” là sai" + _CAPS),
+    Rule("copy.form_format", WARNING, "Hình thức sao", "hình thức sao", COPY_MAU,
+         "hình thức sao: chữ đậm, kiểu chữ đứng", _MAU + " (Mẫu 3.1 in ô 1 chữ đậm, đứng)"),
+    Rule("copy.number", WARNING, "Số, ký hiệu bản sao", "Số, ký hiệu bản sao", COPY_MAU,
+         "bản sao có dòng “Số: 05/SY-VP”: dấu hai chấm sau “Số”, số nhỏ hơn 10 có số 0 phía trước, ký hiệu "
+         "là chữ viết tắt của hình thức sao (SY sao y, TrS trích sao, SL sao lục), dấu gạch nối (-) và chữ "
+         "viết tắt tên cơ quan, tổ chức sao văn bản, không cách chữ",
+         "Mẫu 3.1 (ghi chú 3-5) in “Số: <số bản sao>/<ký hiệu bản sao>-<chữ viết tắt tên cơ quan, tổ "
+         "chức sao văn bản>”; chữ viết tắt SY, TrS, SL là của Mục I Phụ lục III. Phụ lục I chỉ quy định bằng "
+         "lời số, ký hiệu của văn bản (Mục II.3), không quy định cách ghi số của bản sao"),
+    Rule("copy.date", WARNING, "Địa danh và thời gian sao", "copy's date line", COPY_MAU,
+         "bản sao có dòng “<địa danh>, ngày ... tháng ... năm ...”: dấu phẩy sau địa danh, ngày nhỏ hơn 10 "
+         "và tháng 1, 2 có số 0 phía trước, các tháng khác không",
+         "Mẫu 3.1 in “…, ngày … tháng … năm …” ở ô 4 của bản sao; Phụ lục I quy định bằng lời cách ghi đó "
+         "cho thời gian ban hành văn bản (Mục II.4.b, II.4.c), không nói riêng về ngày sao"),
     # --- templates (template.py): what `wfhdoc check --template` reports ---
     Rule("template.file", ERROR, TEMPLATE, "template", "",
          "tệp mẫu là tệp .docx đọc được", _NOT_DECREE),
