@@ -373,25 +373,25 @@ DEFECTS = [
     _defect("quoc_hieu_not_bold_by_two_styles", {"quoc_hieu.format"}),
     _defect(
         "agency_italic_by_table_style",
-        {"agency.format", "agency.parent_format", "number.format", "subject.format"},
+        {"issuer.format", "issuer.parent_format", "number.format", "subject.format"},
     ),
     # elements missing or wrong where nothing marks them
-    _defect("no_kinh_gui", {"kinh_gui.missing"}),
-    _defect("noi_nhan_split_rows_luu_no_colon", {"noi_nhan.list"}),
+    _defect("no_kinh_gui", {"recipients.missing"}),
+    _defect("noi_nhan_split_rows_luu_no_colon", {"cc.list"}),
     _defect("subject_bold", {"subject.format"}),
-    _defect("parent_agency_bold", {"agency.parent_format"}),
+    _defect("parent_agency_bold", {"issuer.parent_format"}),
     _defect("appendix_same_page", {"appendix.new_page"}),
     # correct letters once called wrong: the blank for the number is a warning at most
     _defect("number_blank_before_slash", set(), {"number.spacing"}),
     _defect("tieu_ngu_en_dashes", {"tieu_ngu.dash"}),
     # text in one paragraph over several lines
     _defect("number_no_zero_after_break", {"number.format"}, breaks=True),
-    _defect("luu_no_colon_after_break", {"noi_nhan.list"}, breaks=True),
-    _defect("parent_agency_bold", {"agency.parent_format"}, breaks=True),
+    _defect("luu_no_colon_after_break", {"cc.list"}, breaks=True),
+    _defect("parent_agency_bold", {"issuer.parent_format"}, breaks=True),
     _defect("subject_bold", {"subject.format"}, breaks=True),
     # a header laid out with tabs instead of a table
     _defect("tabbed_number_no_zero", {"number.format"}, line="tabs"),
-    _defect("tabbed_agency_not_bold", {"agency.format"}, line="tabs"),
+    _defect("tabbed_agency_not_bold", {"issuer.format"}, line="tabs"),
     # severities read from the decree's wording
     _defect("body_no_indent", {"body.indent"}),
     _defect("body_blue", {"font.color"}),

@@ -962,11 +962,11 @@ MUTATIONS: list[Mutation] = [
     M("tieu_ngu_12pt", lambda d: _size(find(d, TIEU_NGU), 12), rule="tieu_ngu.format"),
     M("tieu_ngu_rule_removed", _motto_rule_removed, rule="tieu_ngu.rule"),
     # agency
-    M("agency_not_bold", lambda d: _bold(find(d, AGENCY), False), rule="agency.format"),
-    M("agency_14pt", lambda d: _size(find(d, AGENCY), 14), rule="agency.format"),
-    M("parent_agency_14pt", lambda d: _size(find(d, PARENT), 14), rule="agency.parent_format"),
-    M("agency_rule_removed", _agency_rule_removed, rule="agency.rule"),
-    M("agency_rule_as_long_as_name", _agency_rule_full, rule="agency.rule_length", severity="warning"),
+    M("agency_not_bold", lambda d: _bold(find(d, AGENCY), False), rule="issuer.format"),
+    M("agency_14pt", lambda d: _size(find(d, AGENCY), 14), rule="issuer.format"),
+    M("parent_agency_14pt", lambda d: _size(find(d, PARENT), 14), rule="issuer.parent_format"),
+    M("agency_rule_removed", _agency_rule_removed, rule="issuer.rule"),
+    M("agency_rule_as_long_as_name", _agency_rule_full, rule="issuer.rule_length", severity="warning"),
     # số, ký hiệu
     M(
         "number_space_before_slash",
@@ -989,26 +989,26 @@ MUTATIONS: list[Mutation] = [
     M(
         "kinh_gui_no_colon",
         _text("Kính gửi", "Kính gửi Sở Thông tin và Truyền thông"),
-        rule="kinh_gui.format",
+        rule="recipients.format",
     ),
     M(
         "kinh_gui_item_no_semicolon",
         _text("- Sở Nội vụ;", "- Sở Nội vụ"),
         base={"recipients": 3},
-        rule="kinh_gui.format",
+        rule="recipients.format",
     ),
     M(
         "kinh_gui_last_item_semicolon",
         _text("- Văn phòng UBND tỉnh.", "- Văn phòng UBND tỉnh;"),
         base={"recipients": 3},
-        rule="kinh_gui.format",
+        rule="recipients.format",
     ),
-    M("kinh_gui_bold", lambda d: _bold(find(d, "Kính gửi"), True), rule="kinh_gui.style"),
+    M("kinh_gui_bold", lambda d: _bold(find(d, "Kính gửi"), True), rule="recipients.style"),
     M(
         "kinh_gui_recipient_italic",
         lambda d: _italic(find(d, "- Sở Nội vụ;"), True),
         base={"recipients": 3},
-        rule="kinh_gui.style",
+        rule="recipients.style",
     ),
     # body
     M(
@@ -1045,12 +1045,12 @@ MUTATIONS: list[Mutation] = [
     M("signer_not_bold", lambda d: _bold(find(d, SIGNER), False), rule="signer.format"),
     M("signer_12pt", lambda d: _size(find(d, SIGNER), 12), rule="signer.format"),
     # Nơi nhận
-    M("noi_nhan_no_colon", _text("Nơi nhận", "Nơi nhận"), rule="noi_nhan.heading"),
-    M("noi_nhan_not_italic", lambda d: _italic(find(d, "Nơi nhận"), False), rule="noi_nhan.heading"),
-    M("noi_nhan_luu_no_colon", _text("- Lưu", "- Lưu VT, VP."), rule="noi_nhan.list"),
-    M("noi_nhan_item_no_semicolon", _text("- Giám đốc Sở;", "- Giám đốc Sở"), rule="noi_nhan.list"),
-    M("noi_nhan_list_13pt", _noi_nhan_13, rule="noi_nhan.list"),
-    M("noi_nhan_no_nhu_tren", _remove("- Như trên;"), rule="noi_nhan.nhu_tren"),
+    M("noi_nhan_no_colon", _text("Nơi nhận", "Nơi nhận"), rule="cc.heading"),
+    M("noi_nhan_not_italic", lambda d: _italic(find(d, "Nơi nhận"), False), rule="cc.heading"),
+    M("noi_nhan_luu_no_colon", _text("- Lưu", "- Lưu VT, VP."), rule="cc.list"),
+    M("noi_nhan_item_no_semicolon", _text("- Giám đốc Sở;", "- Giám đốc Sở"), rule="cc.list"),
+    M("noi_nhan_list_13pt", _noi_nhan_13, rule="cc.list"),
+    M("noi_nhan_no_nhu_tren", _remove("- Như trên;"), rule="cc.nhu_tren"),
     # page numbers
     M("page_number_in_footer", _page_number_in_footer, base={"long": True}, rule="page_number.place"),
     M("page_number_left", _page_number_left, base={"long": True}, rule="page_number.place"),

@@ -279,8 +279,8 @@ SPECS = [
     _s("quoc_hieu_not_bold_style", {"quoc_hieu.format"}, defect="quoc_hieu_not_bold_style"),
     _s("subject_bold_style", {"subject.format"}, defect="subject_bold_style"),
     # elements missing or wrong where nothing marks them
-    _s("no_kinh_gui", {"kinh_gui.missing"}, defect="no_kinh_gui"),
-    _s("noi_nhan_split_rows_luu_no_colon", {"noi_nhan.list"}, defect="noi_nhan_split_rows_luu_no_colon"),
+    _s("no_kinh_gui", {"recipients.missing"}, defect="no_kinh_gui"),
+    _s("noi_nhan_split_rows_luu_no_colon", {"cc.list"}, defect="noi_nhan_split_rows_luu_no_colon"),
     _s("appendix_same_page", {"appendix.new_page"}, defect="appendix_same_page"),
     # correct letters once called wrong
     _s("number_blank_before_slash", set(), {"number.spacing"}, defect="number_blank_before_slash"),

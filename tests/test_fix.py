@@ -47,7 +47,7 @@ MANUAL = {
     "tieu_ngu.rule_typed",
     "agency.rule_typed",
     "body.closing",
-    "noi_nhan.nhu_tren",
+    "cc.nhu_tren",
     "appendix.numbering",
     "template.tags",
     "text.control",
@@ -250,7 +250,7 @@ def test_a_header_typed_with_tabs_gets_each_column_its_look() -> None:
         "Hà Tĩnh, ngày 07 tháng 4 năm 2020": (False, True),
     }
     # the lines under the agency and the Tiêu ngữ cannot be drawn in a line typed with tabs
-    assert {f.rule for f in fixed.after} <= {"agency.rule", "tieu_ngu.rule"}
+    assert {f.rule for f in fixed.after} <= {"issuer.rule", "tieu_ngu.rule"}
 
 
 def test_agency_made_italic_by_a_table_style_is_upright_on_its_runs() -> None:
@@ -799,7 +799,7 @@ _KIND_LOOKS = {
     "article.format",
     "decision.command",
     "decision.authority",
-    "kinh_gui.style",
+    "recipients.style",
     "can_cu.punctuation",
 }
 KIND_DEFECTS = [
@@ -906,7 +906,7 @@ def test_an_agency_in_small_capitals_is_found_and_fixed_as_the_agency() -> None:
         r.font.small_caps = True  # read as capitals: the agency's name
         r.font.size = Pt(14)  # and a defect the checker sees
     data = handmade.to_bytes(doc)
-    assert "agency.format" in _rules(data)
+    assert "issuer.format" in _rules(data)
     fixed = fix_docx(data)
     assert fixed.data is not None and fixed.passes
     runs = _runs_of(fixed.data, handmade.AGENCY.capitalize())

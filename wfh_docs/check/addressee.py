@@ -22,10 +22,10 @@ def check(ctx: Context) -> None:
         p = ctx.paragraphs[j]
         if not ctx.texts[j]:
             continue
-        if not ctx.forbid(p, "bold", "kinh_gui.style", _('"Kính gửi" and its recipients are not bold')):
+        if not ctx.forbid(p, "bold", "recipients.style", _('"Kính gửi" and its recipients are not bold')):
             break
     for j in range(i, last + 1):
         if ctx.texts[j] and not ctx.forbid(
-            ctx.paragraphs[j], "italic", "kinh_gui.style", _("must be upright, not italic")
+            ctx.paragraphs[j], "italic", "recipients.style", _("must be upright, not italic")
         ):
             break

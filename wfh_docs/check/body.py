@@ -31,7 +31,7 @@ def kinh_gui(ctx: Context) -> int | None:
     if i is None:
         if ctx.cong_van:
             ctx.add(
-                "kinh_gui.missing",
+                "recipients.missing",
                 _('a công văn names its recipients after "Kính gửi:", before the body'),
                 expected="Kính gửi: ...",
             )
@@ -40,13 +40,13 @@ def kinh_gui(ctx: Context) -> int | None:
     after = _KINH_GUI.sub("", ctx.texts[i])
     if not after.startswith(":"):
         ctx.add(
-            "kinh_gui.format",
+            "recipients.format",
             _('write a colon after "Kính gửi"'),
             found=ctx.texts[i][:30],
             expected="Kính gửi: ...",
             where=p,
         )
-    ctx.size_range(p, "kinh_gui.format", 13, 14)
+    ctx.size_range(p, "recipients.format", 13, 14)
     if after.lstrip(":").strip():
         return i
     items = []
@@ -57,7 +57,7 @@ def kinh_gui(ctx: Context) -> int | None:
         if not is_dash_line(t):
             break
         items.append(j)
-    ctx.dash_list(items, "kinh_gui.format", "recipient")
+    ctx.dash_list(items, "recipients.format", "recipient")
     return items[-1] if items else i
 
 

@@ -167,7 +167,7 @@ def nhu_dieu(ctx: Context, start: int) -> None:
     items = [j for j in ctx.next_in_column(head) if ctx.texts[j]]
     if items and not _NHU_DIEU.match(ctx.texts[items[0]]):
         ctx.add(
-            "noi_nhan.nhu_dieu",
+            "cc.nhu_dieu",
             _('a quyết định lists "- Như Điều ...;" first (those its last article names)'),
             found=ctx.texts[items[0]][:20],
             expected="- Như Điều ...;",

@@ -215,7 +215,7 @@ def _lines(
 ) -> None:
     """The lines under the Tiêu ngữ and the agency's name, where the checker found none (or one
     of the wrong length drawn by an empty paragraph's border)."""
-    for role, prefix in (("tieu_ngu", "tieu_ngu"), ("agency", "agency")):
+    for role, prefix in (("tieu_ngu", "tieu_ngu"), ("agency", "issuer")):
         if not rules & {f"{prefix}.rule", f"{prefix}.rule_length"}:
             continue
         t = next((x for x in targets if x.role == role), None)

@@ -225,7 +225,7 @@ def agency(ctx: Context) -> None:
     lines = _agency_lines(ctx, so)
     if not lines:
         ctx.add(
-            "agency.missing",
+            "issuer.missing",
             _('the issuing agency\'s name is missing above the "Số:" line'),
             expected="TÊN CƠ QUAN, TỔ CHỨC",
             where=ctx.paragraphs[so],
@@ -244,16 +244,16 @@ def agency(ctx: Context) -> None:
         name.insert(0, k)
     for k in name:
         q = ctx.paragraphs[k]
-        ctx.require(q, "bold", "agency.format", _("the issuing agency's name must be bold"))
-        ctx.forbid(q, "italic", "agency.format", _("must be upright, not italic"))
+        ctx.require(q, "bold", "issuer.format", _("the issuing agency's name must be bold"))
+        ctx.forbid(q, "italic", "issuer.format", _("must be upright, not italic"))
         if not caps(q):
-            ctx.add("agency.format", _("must be in capitals"), found=q.text, expected=q.text.upper(), where=q)
-        ctx.size_range(q, "agency.format", 12, 13)
+            ctx.add("issuer.format", _("must be in capitals"), found=q.text, expected=q.text.upper(), where=q)
+        ctx.size_range(q, "issuer.format", 12, 13)
     for k in lines[: len(lines) - len(name)]:
         q = ctx.paragraphs[k]
-        ctx.forbid(q, "bold", "agency.parent_format", _("the parent agency's name is not bold"))
-        ctx.forbid(q, "italic", "agency.parent_format", _("must be upright, not italic"))
-        ctx.size_range(q, "agency.parent_format", 12, 13)
+        ctx.forbid(q, "bold", "issuer.parent_format", _("the parent agency's name is not bold"))
+        ctx.forbid(q, "italic", "issuer.parent_format", _("must be upright, not italic"))
+        ctx.size_range(q, "issuer.parent_format", 12, 13)
     size = max(sizes(last) or {13})
     width = max(text_width_twips(ctx.texts[k], size, bold=True, caps=True) for k in name)
     column = last.cell_width

@@ -35,8 +35,8 @@ TIEU_NGU_LINE = _LineRules(
     ),
 )
 AGENCY_LINE = _LineRules(
-    "agency.rule",
-    "agency.rule_length",
+    "issuer.rule",
+    "issuer.rule_length",
     N_("no line under the agency name"),
     N_(
         "the line under the agency name is {length:.0f} mm, the decree asks 0.33-0.5 of the "

@@ -32,7 +32,7 @@ def check(ctx: Context) -> None:
         noi_nhan(ctx, head, cong_van=ctx.cong_van)
     else:
         ctx.add(
-            "noi_nhan.missing",
+            "cc.missing",
             _('"Nơi nhận:" and its list are missing'),
             expected="Nơi nhận: ...",
         )
@@ -125,7 +125,7 @@ def noi_nhan(ctx: Context, head: int, *, cong_van: bool) -> None:
     t = ctx.texts[head]
     if not re.match(r"^Nơi\s+nhận\s*:", t):
         ctx.add(
-            "noi_nhan.heading",
+            "cc.heading",
             _('write a colon after "Nơi nhận"'),
             found=t[:20],
             expected="Nơi nhận:",
@@ -134,13 +134,13 @@ def noi_nhan(ctx: Context, head: int, *, cong_van: bool) -> None:
     bold, italic = every(p, "bold"), every(p, "italic")
     if not (bold and italic):
         ctx.add(
-            "noi_nhan.heading",
+            "cc.heading",
             _('"Nơi nhận:" is bold italic'),
             found=("bold" if bold else "not bold") + ", " + ("italic" if italic else "upright"),
             expected="bold italic",
             where=p,
         )
-    ctx.size_range(p, "noi_nhan.heading", 12, 12)
+    ctx.size_range(p, "cc.heading", 12, 12)
     items = [j for j in ctx.next_in_column(head) if ctx.texts[j]]
     if p.in_table:
         # the list may go on in the rows below; it ends where its lines stop being a list
@@ -159,18 +159,18 @@ def noi_nhan(ctx: Context, head: int, *, cong_van: bool) -> None:
         items = kept
     if not items:
         return
-    ctx.dash_list(items, "noi_nhan.list", "line")
+    ctx.dash_list(items, "cc.list", "line")
     for j in items:
-        if not ctx.size_range(ctx.paragraphs[j], "noi_nhan.list", 11, 11):
+        if not ctx.size_range(ctx.paragraphs[j], "cc.list", 11, 11):
             break
     for j in items:
-        if not ctx.forbid(ctx.paragraphs[j], "italic", "noi_nhan.list", _("the list is upright, not italic")):
+        if not ctx.forbid(ctx.paragraphs[j], "italic", "cc.list", _("the list is upright, not italic")):
             break
     _luu(ctx, items[-1])
     first = ctx.texts[items[0]]
     if cong_van and not re.match(r"^-\s*Như\s+trên\s*;", first):
         ctx.add(
-            "noi_nhan.nhu_tren",
+            "cc.nhu_tren",
             _('a công văn lists "- Như trên;" first'),
             found=first[:20],
             expected="- Như trên;",
@@ -183,7 +183,7 @@ def _luu(ctx: Context, last: int) -> None:
     text = ctx.texts[last]
     if not _LUU.match(text):
         ctx.add(
-            "noi_nhan.list",
+            "cc.list",
             _('the last line is "- Lưu: VT, <đơn vị soạn thảo>."'),
             found=text[:20],
             expected="- Lưu: VT, ...",
@@ -191,7 +191,7 @@ def _luu(ctx: Context, last: int) -> None:
         )
     elif not re.match(r"^-?\s*Lưu\s*:", text):
         ctx.add(
-            "noi_nhan.list",
+            "cc.list",
             _('"Lưu" is followed by a colon'),
             found=text[:12],
             expected=re.sub(r"^(-?\s*Lưu)\s*", r"\1: ", text)[:14],

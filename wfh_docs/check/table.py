@@ -108,19 +108,19 @@ RULES: tuple[Rule, ...] = (
          "đều được nhận"),
     Rule("tieu_ngu.rule_length", WARNING, "Tiêu ngữ", "Tiêu ngữ", TIEU_NGU,
          "đường kẻ dài bằng dòng chữ Tiêu ngữ", _ESTIMATE),
-    Rule("agency.missing", ERROR, "Tên cơ quan ban hành", "agency name", "Điều 8.2.b",
+    Rule("issuer.missing", ERROR, "Tên cơ quan ban hành", "agency name", "Điều 8.2.b",
          "có tên cơ quan, tổ chức ban hành văn bản (chữ in hoa, phía trên “Số:”)", _PART),
-    Rule("agency.format", ERROR, "Tên cơ quan ban hành", "tên cơ quan ban hành", AGENCY,
+    Rule("issuer.format", ERROR, "Tên cơ quan ban hành", "tên cơ quan ban hành", AGENCY,
          "chữ in hoa, kiểu chữ đứng, đậm, cỡ 12-13", _TEXT + _CAPS),
-    Rule("agency.parent_format", ERROR, "Tên cơ quan chủ quản", "tên cơ quan chủ quản", AGENCY,
+    Rule("issuer.parent_format", ERROR, "Tên cơ quan chủ quản", "tên cơ quan chủ quản", AGENCY,
          "chữ in hoa, kiểu chữ đứng, không đậm, cỡ 12-13",
          "Mục II.2.b: cơ quan chủ quản “chữ in hoa, cỡ chữ từ 12 đến 13, kiểu chữ đứng”, còn cơ quan ban "
          "hành “kiểu chữ đứng, đậm”: quy định phân biệt hai dòng, nên chữ đậm ở dòng chủ quản là sai"),
-    Rule("agency.rule", ERROR, "Tên cơ quan ban hành", "agency name", AGENCY,
+    Rule("issuer.rule", ERROR, "Tên cơ quan ban hành", "agency name", AGENCY,
          "có đường kẻ ngang nét liền dưới tên cơ quan ban hành: viền đoạn, hình vẽ, gạch chân hay dòng "
          "dấu gạch dưới như tệp của Nghị định",
          "Mục II.2.b: “phía dưới có đường kẻ ngang, nét liền”; cách kẻ không quy định"),
-    Rule("agency.rule_length", WARNING, "Tên cơ quan ban hành", "agency name", AGENCY,
+    Rule("issuer.rule_length", WARNING, "Tên cơ quan ban hành", "agency name", AGENCY,
          "đường kẻ dài từ 1/3 đến 1/2 dòng chữ", _ESTIMATE),
     Rule("number.missing", ERROR, "Số, ký hiệu", "Số, ký hiệu", "Điều 8.2.c",
          "có dòng “Số: .../...” (số để trống khi chờ cấp)", _PART),
@@ -151,13 +151,13 @@ RULES: tuple[Rule, ...] = (
          "Mục II.5.b: trích yếu công văn “bằng chữ in thường, cỡ chữ từ 12 đến 13, kiểu chữ đứng”, khác "
          "trích yếu của văn bản có tên loại (“đứng, đậm”): chữ đậm ở “V/v” là sai"),
     # --- Kính gửi and the body (body.py) ---
-    Rule("kinh_gui.missing", ERROR, "Kính gửi", "Kính gửi", RECIPIENTS,
+    Rule("recipients.missing", ERROR, "Kính gửi", "Kính gửi", RECIPIENTS,
          "công văn có “Kính gửi:” và nơi nhận trực tiếp",
          "Mục II.9.b: với công văn, nơi nhận “bao gồm: Phần thứ nhất bao gồm từ ‘Kính gửi’ ...”"),
-    Rule("kinh_gui.format", ERROR, "Kính gửi", "Kính gửi", RECIPIENT_LINES,
+    Rule("recipients.format", ERROR, "Kính gửi", "Kính gửi", RECIPIENT_LINES,
          "dấu hai chấm sau “Kính gửi”, cỡ chữ 13-14; gửi nhiều nơi: mỗi nơi một dòng “- ...;”, dòng cuối "
          "có dấu chấm", _TEXT),
-    Rule("kinh_gui.style", ERROR, "Kính gửi", "Kính gửi", RECIPIENT_LINES,
+    Rule("recipients.style", ERROR, "Kính gửi", "Kính gửi", RECIPIENT_LINES,
          "“Kính gửi” và tên nơi nhận: kiểu chữ đứng, không đậm, không nghiêng",
          "Mục II.9.d: “Kính gửi” và tên nơi nhận “bằng chữ in thường, cỡ chữ từ 13 đến 14, kiểu chữ đứng”; "
          "Phụ lục I ghi “đậm” ở mọi yếu tố in đậm (tên cơ quan ban hành, trích yếu có tên loại) và không "
@@ -188,13 +188,13 @@ RULES: tuple[Rule, ...] = (
          "có họ tên người ký dưới quyền hạn, chức vụ", _PART),
     Rule("signer.format", ERROR, "Họ tên người ký", "họ tên người ký", SIGNER,
          "chữ in thường, kiểu chữ đứng, đậm, cỡ 13-14", _TEXT),
-    Rule("noi_nhan.missing", ERROR, "Nơi nhận", "Nơi nhận", "Điều 8.2.i",
+    Rule("cc.missing", ERROR, "Nơi nhận", "Nơi nhận", "Điều 8.2.i",
          "có “Nơi nhận:” và danh sách nơi nhận", _PART),
-    Rule("noi_nhan.heading", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENT_LINES,
+    Rule("cc.heading", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENT_LINES,
          "“Nơi nhận:” có dấu hai chấm, chữ nghiêng, đậm, cỡ 12", _TEXT),
-    Rule("noi_nhan.list", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENT_LINES,
+    Rule("cc.list", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENT_LINES,
          "mỗi nơi một dòng “- ...;”, chữ đứng, cỡ 11; dòng cuối “- Lưu: VT, <đơn vị soạn thảo>.”", _TEXT),
-    Rule("noi_nhan.nhu_tren", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENTS,
+    Rule("cc.nhu_tren", ERROR, "Nơi nhận", "Nơi nhận", RECIPIENTS,
          "công văn ghi “- Như trên;” đầu tiên",
          "Mục II.9.b: với công văn, phần thứ hai “bao gồm từ ‘Nơi nhận’, phía dưới là từ ‘Như trên’”"),
     # --- the kinds with a tên loại (kinds.py, decision.py): Mẫu 1.1-1.4, 1.6-1.10 ---
@@ -235,7 +235,7 @@ RULES: tuple[Rule, ...] = (
          "“Điều” và số thứ tự: chữ số Ả Rập, sau số có dấu chấm (.), kiểu chữ đứng, đậm",
          "Mục II.6.đ: “Số thứ tự của điều dùng chữ số Ả Rập, sau số thứ tự có dấu chấm (.); ... kiểu chữ "
          "đứng, đậm”"),
-    Rule("noi_nhan.nhu_dieu", WARNING, "Nơi nhận", "Nơi nhận", "Mẫu 1.2 Phụ lục III",
+    Rule("cc.nhu_dieu", WARNING, "Nơi nhận", "Nơi nhận", "Mẫu 1.2 Phụ lục III",
          "quyết định, nghị quyết: Nơi nhận ghi “- Như Điều ...;” đầu tiên",
          _MAU + " (Mẫu 1.1-1.3 in “- Như Điều....;”; Mục II.9.c chỉ nói “Nơi nhận” và phần liệt kê)"),
     Rule("minutes.signers", WARNING, "Người ký biên bản", "biên bản", "Mẫu 1.9 Phụ lục III",
