@@ -84,3 +84,18 @@ def test_a_context_runs_in_its_own_language() -> None:
         with i18n.using("vi"):
             assert i18n.language() == "vi"
         assert i18n.language() == "en"
+
+
+def test_a_findings_formatting_words_are_said_in_the_readers_language() -> None:
+    # "found"/"expected" that describe formatting are words of the catalog in the printed line,
+    # and stay as they are in --json; text quoted from the letter is never translated
+    from wfh_docs.check.finding import Finding
+
+    f = Finding("issuer.format", "error", "Tên cơ quan", "bold, not capitals, centred", "bold capitals", "x")
+    quoted = Finding("number.format", "error", "Số", "5/", "05/", "x")
+    with i18n.using("vi"):
+        assert "“in đậm, không in hoa, canh giữa”, yêu cầu “in hoa, đậm”" in str(f)
+        assert "“5/”" in str(quoted)
+    with i18n.using("en"):
+        assert '(found "bold, not capitals, centred", expected "bold capitals")' in str(f)
+    assert f.as_dict()["found"] == "bold, not capitals, centred"

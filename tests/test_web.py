@@ -735,3 +735,12 @@ def test_a_batch_with_pdfs(client: TestClient) -> None:
     assert status["state"] == "done" and status["counts"]["built"] == 2, status
     with zipfile.ZipFile(io.BytesIO(client.get(status["zip"]).content)) as zf:
         assert sum(n.startswith("pdf/") and n.endswith(".pdf") for n in zf.namelist()) == 2
+
+
+def test_every_part_of_the_checker_has_its_title_on_the_check_page() -> None:
+    # a finding is shown under the part of the letter its rule is about: every rule's part has
+    # a title there, never the raw prefix of its id
+    from wfh_docs.check.table import RULES
+
+    titled = {key for key, _title in check_page.PARTS}
+    assert {r.id.split(".", 1)[0] for r in RULES} <= titled

@@ -21,6 +21,63 @@ WARNING: Severity = "warning"
 SEVERITY_WORDS = {ERROR: N_("error"), WARNING: N_("warning")}
 
 
+# The words a finding's "found" and "expected" take when they describe formatting, not text of
+# the letter: kept as they are in --json (programs read them), said in the reader's language in
+# the line printed (a comma-separated list of them too: "bold, not capitals, centred").
+VALUE_WORDS = frozenset(
+    {
+        N_("bold"),
+        N_("not bold"),
+        N_("italic"),
+        N_("upright"),
+        N_("not italic"),
+        N_("capitals"),
+        N_("not capitals"),
+        N_("caps"),
+        N_("not caps"),
+        N_("centred"),
+        N_("center"),
+        N_("left"),
+        N_("right"),
+        N_("both"),
+        N_("justified"),
+        N_("bold capitals"),
+        N_("bold italic"),
+        N_("bold 14 pt"),
+        N_("black"),
+        N_("at least 6 pt"),
+        N_("single to 1.5 lines"),
+        N_("on the same page as the text before"),
+        N_("not used"),
+        N_("none"),
+        N_("no tags"),
+        N_("no page numbers"),
+        N_("no number on page 1 (different first page)"),
+        N_("no line"),
+        N_("a solid line under it"),
+        N_("in the header"),
+        N_("in the footer"),
+        N_("a page or section break before it"),
+        N_("a number on page 1"),
+        N_("a PAGE field in the header"),
+        N_("a .docx template"),
+        N_("UTF-8 text"),
+        N_("well-formed XML"),
+        N_("valid docxtpl/Jinja tags"),
+        N_("the fields the README lists"),
+        N_("text without control characters"),
+    }
+)
+
+
+def shown(value: str) -> str:
+    """A finding's found or expected value as the reader is told it."""
+    pieces = value.split(", ")
+    if value and all(piece in VALUE_WORDS for piece in pieces):
+        return ", ".join(_(piece) for piece in pieces)
+    return value
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str  # "part.aspect", e.g. "date.format"; the part names the group the browser app shows
@@ -62,7 +119,9 @@ class Finding:
     def __str__(self) -> str:
         detail = (
             " "
-            + _('(found "{found}", expected "{expected}")').format(found=self.found, expected=self.expected)
+            + _('(found "{found}", expected "{expected}")').format(
+                found=shown(self.found), expected=shown(self.expected)
+            )
             if self.found or self.expected
             else ""
         )

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from wfh_docs import __version__
+from wfh_docs.check.finding import shown
 from wfh_docs.i18n import N_, _, language, using
 from wfh_docs.web.config import WebConfig
 from wfh_docs.web.files import Scratch
@@ -49,6 +50,7 @@ class App:
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "default": json_default}
         self.env.globals["version"] = __version__
         self.env.globals["status_text"] = status_text
+        self.env.globals["shown"] = shown  # a finding's found/expected in the page's language
 
     def close(self) -> None:
         self.jobs.close()
