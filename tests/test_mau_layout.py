@@ -1,4 +1,5 @@
-"""Each example's first page held against its Mẫu in the decree's own Phụ lục III.
+"""Each example's first page held against its Mẫu in the decree's own Phụ lục III, and the bản sao
+example's copy block against Mẫu 3.1.
 
 The Mẫu are forms (dotted lines and footnote numbers where a letter has words), so pixels cannot
 be compared; what a reader checks against the form can: where each element of the thể thức
@@ -223,3 +224,48 @@ def test_the_comparison_sees_a_title_set_flush_left(tmp_path: Path) -> None:
         ours = anchors(read_lines(pdf, 1, 1), "KẾ HOẠCH")
         across = ours["title"].centre - form["title"].centre
         assert (abs(across) > ACROSS) is off, f"{pdf.name}: the title {across / MM:+.1f} mm across"
+
+
+def _copy_block(lines: list[Line], is_form: Callable[[str], bool]) -> dict[str, Line]:
+    """The copy block of Mẫu 3.1 (under the copied văn bản): the hình thức sao on the right, the
+    copying agency beside it on the left, the copy's số under the agency and its place-date line
+    beside the số, then its Nơi nhận and the signer beside it."""
+    at = next(i for i, ln in enumerate(lines) if is_form(ln.text))
+    form = lines[at]
+    after = sorted((ln for ln in lines if ln.page == form.page and ln.y0 > form.y0 - 3), key=lambda ln: ln.y0)
+    found = {"form": form}
+    found["agency"] = next(ln for ln in after if abs(ln.y0 - form.y0) < 3 and ln.centre < COLUMN)
+    so = next(ln for ln in after if ln.text.startswith("Số:"))
+    found["so"] = _row(after, so)
+    found["date"] = _row(after, next(ln for ln in after if abs(ln.y0 - so.y0) < 4 and ln.centre > COLUMN))
+    found["noi_nhan"] = next(ln for ln in after if ln.text.startswith("Nơi nhận:"))
+    found["signer"] = _row(
+        after, next(ln for ln in after if abs(ln.y0 - found["noi_nhan"].y0) < 3 and ln.centre > COLUMN)
+    )
+    return found
+
+
+def test_a_copy_stands_as_mau_3_1(tmp_path: Path) -> None:
+    """The bản sao example's copy block against Mẫu 3.1's: each element across the page within
+    8 mm, and the rows as the Mẫu has them (the hình thức sao beside the copying agency, the
+    place-date line beside the số, the signer beside the Nơi nhận). Down the page only the order
+    counts: the example's copying agency takes three lines where the Mẫu's takes one."""
+    source = EXAMPLES / "ban-sao" / "sao-y-quyet-dinh-to-cong-tac.json"
+    built = tmp_path / "sao-y.docx"
+    built.write_bytes(Template().render(load_letter(source).letter).data)
+    [pdf] = soffice_pdf([built], tmp_path)
+    lines = read_lines(PHU_LUC_III)
+    start = next(i for i, ln in enumerate(lines) if re.match(r"Mẫu 3 ?\.1 -", ln.text))
+    # the Mẫu writes the hình thức sao as its footnote number between dots: "…… 1 ……"
+    form = _copy_block(lines[start:], lambda text: re.fullmatch(r"…+ 1 …+", text) is not None)
+    ours = _copy_block(read_lines(pdf), lambda text: text == "SAO Y")
+    off = []
+    for key in form:
+        a, b = form[key], ours[key]
+        across = b.x0 - a.x0 if key == "noi_nhan" else b.centre - a.centre
+        if abs(across) > ACROSS:
+            off.append(f"{key} {across / MM:+.1f} mm across ({b.text!r} against the Mẫu's {a.text!r})")
+    assert not off, "; ".join(off)
+    assert ours["form"].y0 == pytest.approx(ours["agency"].y0, abs=3)
+    assert ours["agency"].y0 < ours["so"].y0 < ours["noi_nhan"].y0
+    assert ours["so"].y0 == pytest.approx(ours["date"].y0, abs=4)
