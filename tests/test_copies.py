@@ -351,3 +351,20 @@ def test_a_copys_finding_cites_the_decree_for_a_vietnamese_clerk(rendered: bytes
     with using("vi"):
         [hit] = check_docx(_in_copy(rendered, "SAO Y", _lower_case))
     assert hit.element == "Hình thức sao" and hit.message.endswith("(Mục II.3 Phần II Phụ lục I)")
+
+
+@pytest.mark.parametrize(
+    "change", [_each_run(bold=False), _each_run(italic=True), _lower_case], ids=["upright", "italic", "lower"]
+)
+def test_check_fix_sets_the_hinh_thuc_sao_as_mau_3_1(rendered: bytes, change: Any) -> None:
+    # --fix gives the hình thức sao its look (capitals, bold, upright) without changing a word
+    from wfh_docs.check.fix import fix_docx
+
+    broken = _in_copy(rendered, "SAO Y", change)
+    assert any(f.rule.startswith("copy.form") for f in _findings(broken))
+    fixed = fix_docx(broken)
+    assert not [f for f in _findings(fixed.data) if f.rule.startswith("copy.")], fixed.after
+    document = docx.Document(io.BytesIO(fixed.data))
+    texts = [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
+    before = docx.Document(io.BytesIO(broken))
+    assert texts == [p.text for t in before.tables for c in t._cells for p in c.paragraphs]

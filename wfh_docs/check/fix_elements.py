@@ -24,6 +24,7 @@ _KINH_GUI = re.compile(r"^Kính\s+gửi")
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*\S")
 _NOI_NHAN = re.compile(r"^Nơi\s+nhận")
 _APPENDIX = re.compile(r"^Phụ\s+lục(?:\s+(?:[IVXLCDM]+|\d+))?\.?$")
+_COPY_FORM = re.compile(r"^\s*(?:sao\s+y|sao\s+lục|trích\s+sao)\s*$", re.IGNORECASE)
 _DASH = re.compile(r"^[-–—+•]")
 _LINE_ONLY = re.compile(r"^[_\-‗–—.\s]+$")  # a line typed with underscores stands for a rule
 HEAD = 40  # the header is within the first paragraphs, as the checker reads it
@@ -61,6 +62,8 @@ LOOKS = {
     "appendix": Look(bold=True, italic=False, caps=False, size=(14, 14), jc="center"),
     "appendix_title": Look(bold=True, italic=False, caps=True, size=(13, 14), jc="center"),
     "kem_theo": Look(italic=True, size=(13, 14), jc="center"),
+    # a bản sao's hình thức sao (Mẫu 3.1, ô 1): in capitals, bold, upright
+    "copy_form": Look(bold=True, italic=False, caps=True),
 }
 
 
@@ -162,6 +165,9 @@ class Finder:
         for n in range(len(self.lines)):
             if self._is_appendix(n):
                 self._appendix(n)
+        form = self.first(_COPY_FORM, stop)  # a bản sao's block, after the letter's signature
+        if form is not None:
+            self._add(form, "copy_form")
         return self.targets
 
     def _is_appendix(self, n: int) -> bool:
