@@ -55,6 +55,13 @@ def example_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {p.stem: p for p in soffice_pdf(docs, folder)}
 
 
+@pytest.fixture(scope="session")
+def reference_pdf(example_pdfs: dict[str, Path]) -> Path:
+    """The reference letter 451/SCT-VP as LibreOffice prints it (the example's PDF), for the tests
+    that sign it, read its pages or compare them."""
+    return example_pdfs[REFERENCE_JSON.stem]
+
+
 def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
     """Two long byte strings (a .docx, a workbook, a PDF) that differ are said in a few lines:
     pytest's own explanation diffs them with difflib, which takes minutes on 100 kB."""

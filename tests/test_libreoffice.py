@@ -44,11 +44,6 @@ def pdfs(example_pdfs: dict[str, Path]) -> dict[str, Path]:
     return example_pdfs
 
 
-@pytest.fixture(scope="module")
-def reference_pdf(pdfs: dict[str, Path]) -> Path:
-    return pdfs["cong-van-451-SCT-VP-2020"]
-
-
 def body_text(pdf: Path, page: int) -> str:
     """A page's text without its page number, so paragraphs run on across pages."""
     lines = page_text(pdf, page).strip().splitlines()

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, require_tool, soffice_pdf
+from helpers import EXAMPLES, require_tool
 
 try:
     import pyhanko  # noqa: F401
@@ -67,24 +67,9 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     return make_pki(tmp_path_factory.mktemp("pki"))
 
 
-def _soffice_pdf(docx: Path, outdir: Path) -> Path:
-    """The letter's PDF: through wfh_docs.pdf.convert when it works, else soffice directly."""
-    try:
-        from wfh_docs.pdf.convert import convert
-
-        (result,) = convert([docx], outdir)
-        if result.ok and result.output is not None:
-            return result.output
-    except (ImportError, WfhDocError):
-        pass
-    (pdf,) = soffice_pdf([docx], outdir, timeout=180)
-    return pdf
-
-
 @pytest.fixture(scope="session")
-def letter_pdf(reference_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require_tool("soffice")
-    return _soffice_pdf(reference_path, tmp_path_factory.mktemp("letter-pdf"))
+def letter_pdf(reference_pdf: Path) -> Path:
+    return reference_pdf  # made once for the whole run (conftest.py)
 
 
 def _softhsm_lib() -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, require_tool, soffice_pdf
+from helpers import EXAMPLES, require_tool
 
 pytest.importorskip("pyhanko")
 
@@ -34,10 +34,8 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 @pytest.fixture(scope="module")
-def letter_pdf(reference_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require_tool("soffice")
-    (pdf,) = soffice_pdf([reference_path], tmp_path_factory.mktemp("letter"), timeout=180)
-    return pdf
+def letter_pdf(reference_pdf: Path) -> Path:
+    return reference_pdf  # made once for the whole run (conftest.py)
 
 
 @pytest.fixture
