@@ -136,7 +136,7 @@ def anchors(lines: list[Line], title: str) -> dict[str, Line]:
     first("tieu_ngu", lambda ln: ln.text.startswith("Độc lập - Tự do - Hạnh phúc"))
     if "quoc_hieu" in found:
         top = found["quoc_hieu"]
-        first("agency", lambda ln: ln.page == top.page and abs(ln.y0 - top.y0) < 3 and ln.centre < COLUMN)
+        first("issuer", lambda ln: ln.page == top.page and abs(ln.y0 - top.y0) < 3 and ln.centre < COLUMN)
     first("so", lambda ln: ln.text.startswith("Số:") and ln.centre < COLUMN)
     if "so" in found:
         found["so"] = _row(lines, found["so"])
@@ -146,14 +146,14 @@ def anchors(lines: list[Line], title: str) -> dict[str, Line]:
         found["date"] = _row(lines, found["date"])
     if title:
         first("title", lambda ln: re.sub(r"[\s\d]+$", "", ln.text) == title)
-    first("noi_nhan", lambda ln: ln.text.startswith("Nơi nhận:"))
+    first("cc", lambda ln: ln.text.startswith("Nơi nhận:"))
     if title == "BIÊN BẢN":  # two signers side by side, the Nơi nhận under them
         first("signer", lambda ln: ln.text.startswith("CHỦ TỌA"))
         first("secretary", lambda ln: ln.text.startswith("THƯ KÝ") and ln.centre < COLUMN)
-    elif "noi_nhan" in found:
-        left = found["noi_nhan"]
+    elif "cc" in found:
+        left = found["cc"]
         first("signer", lambda ln: ln.page == left.page and abs(ln.y0 - left.y0) < 3 and ln.centre > COLUMN)
-    for name in ("agency", "signer"):
+    for name in ("issuer", "signer"):
         if name in found:
             found[name] = _row(lines, found[name])
     return found
@@ -185,8 +185,8 @@ def test_page_one_stands_as_its_mau(example_pdfs: dict[str, Path], name: str) ->
     ours = anchors(page_one, title)
     if "signer" not in ours:  # a long letter: its Nơi nhận and signer are on a later page
         later = anchors(ours_lines, title)
-        ours |= {k: later[k] for k in ("noi_nhan", "signer") if k in later}
-    expected = {"quoc_hieu", "tieu_ngu", "agency", "so", "noi_nhan", "signer"}
+        ours |= {k: later[k] for k in ("cc", "signer") if k in later}
+    expected = {"quoc_hieu", "tieu_ngu", "issuer", "so", "cc", "signer"}
     expected |= {"date"} if mau != "1.9" else {"secretary"}  # the biên bản: no place-date line there
     expected |= {"title"} if mau in MAU_TITLES else set()
     assert expected <= form.keys(), f"Mẫu {mau}: {sorted(expected - form.keys())} not found in Phụ lục III"
@@ -194,7 +194,7 @@ def test_page_one_stands_as_its_mau(example_pdfs: dict[str, Path], name: str) ->
     off = []
     for key in sorted(expected):
         a, b = form[key], ours[key]
-        across = b.x0 - a.x0 if key == "noi_nhan" else b.centre - a.centre
+        across = b.x0 - a.x0 if key == "cc" else b.centre - a.centre
         if abs(across) > ACROSS:
             off.append(f"{key} {across / MM:+.1f} mm across ({b.text!r} against the Mẫu's {a.text!r})")
     top_form, top_ours = form["quoc_hieu"], ours["quoc_hieu"]
@@ -234,13 +234,13 @@ def _copy_block(lines: list[Line], is_form: Callable[[str], bool]) -> dict[str, 
     form = lines[at]
     after = sorted((ln for ln in lines if ln.page == form.page and ln.y0 > form.y0 - 3), key=lambda ln: ln.y0)
     found = {"form": form}
-    found["agency"] = next(ln for ln in after if abs(ln.y0 - form.y0) < 3 and ln.centre < COLUMN)
+    found["issuer"] = next(ln for ln in after if abs(ln.y0 - form.y0) < 3 and ln.centre < COLUMN)
     so = next(ln for ln in after if ln.text.startswith("Số:"))
     found["so"] = _row(after, so)
     found["date"] = _row(after, next(ln for ln in after if abs(ln.y0 - so.y0) < 4 and ln.centre > COLUMN))
-    found["noi_nhan"] = next(ln for ln in after if ln.text.startswith("Nơi nhận:"))
+    found["cc"] = next(ln for ln in after if ln.text.startswith("Nơi nhận:"))
     found["signer"] = _row(
-        after, next(ln for ln in after if abs(ln.y0 - found["noi_nhan"].y0) < 3 and ln.centre > COLUMN)
+        after, next(ln for ln in after if abs(ln.y0 - found["cc"].y0) < 3 and ln.centre > COLUMN)
     )
     return found
 
@@ -262,10 +262,10 @@ def test_a_copy_stands_as_mau_3_1(tmp_path: Path) -> None:
     off = []
     for key in form:
         a, b = form[key], ours[key]
-        across = b.x0 - a.x0 if key == "noi_nhan" else b.centre - a.centre
+        across = b.x0 - a.x0 if key == "cc" else b.centre - a.centre
         if abs(across) > ACROSS:
             off.append(f"{key} {across / MM:+.1f} mm across ({b.text!r} against the Mẫu's {a.text!r})")
     assert not off, "; ".join(off)
-    assert ours["form"].y0 == pytest.approx(ours["agency"].y0, abs=3)
-    assert ours["agency"].y0 < ours["so"].y0 < ours["noi_nhan"].y0
+    assert ours["form"].y0 == pytest.approx(ours["issuer"].y0, abs=3)
+    assert ours["issuer"].y0 < ours["so"].y0 < ours["cc"].y0
     assert ours["so"].y0 == pytest.approx(ours["date"].y0, abs=4)

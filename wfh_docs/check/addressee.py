@@ -17,7 +17,7 @@ def check(ctx: Context) -> None:
     i = ctx.find(_KINH_GUI, stop=ctx.signature)
     if i is None:
         return
-    last = ctx.kinh_gui if ctx.kinh_gui is not None and ctx.kinh_gui >= i else i
+    last = ctx.recipients if ctx.recipients is not None and ctx.recipients >= i else i
     for j in range(i, last + 1):
         p = ctx.paragraphs[j]
         if not ctx.texts[j]:

@@ -20,12 +20,12 @@ _SHOWN = 3  # findings of one rule shown per letter: a wrong style would give on
 
 
 def check(ctx: Context) -> None:
-    ctx.kinh_gui = kinh_gui(ctx)
-    ctx.signature = ctx.find(_SIGNATURE, start=(ctx.kinh_gui or 0) + 1)
+    ctx.recipients = recipients(ctx)
+    ctx.signature = ctx.find(_SIGNATURE, start=(ctx.recipients or 0) + 1)
     body(ctx)
 
 
-def kinh_gui(ctx: Context) -> int | None:
+def recipients(ctx: Context) -> int | None:
     """ "Kính gửi:" and, for several recipients, their list; the index of its last line."""
     i = ctx.find(_KINH_GUI)
     if i is None:
@@ -63,8 +63,8 @@ def kinh_gui(ctx: Context) -> int | None:
 
 def _body_start(ctx: Context) -> int | None:
     """The body starts after Kính gửi, or without one after the header's last element."""
-    if ctx.kinh_gui is not None:
-        return ctx.kinh_gui + 1
+    if ctx.recipients is not None:
+        return ctx.recipients + 1
     if ctx.type_line is not None:
         # after the tên loại, its trích yếu, the line under it and the issuing authority, all
         # centred, and the recipients a công điện lists under them

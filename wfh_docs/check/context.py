@@ -126,7 +126,7 @@ class Context:
     quoc_hieu: int | None = None
     tieu_ngu: int | None = None
     number: int | None = None  # the "Số:" line
-    kinh_gui: int | None = None  # "Kính gửi", or its last recipient line
+    recipients: int | None = None  # "Kính gửi", or its last recipient line
     signature: int | None = None  # the first line of the signature block or of "Nơi nhận"
     subject: int | None = None  # the "V/v ..." line of a công văn
     date: int | None = None  # the place and date line

@@ -193,7 +193,7 @@ def _texts(
     for t in targets:
         if t.role in _EDITS:
             getattr(edits, _EDITS[t.role])(els[t.i], t.i, t.k, t.seg)
-        elif t.role == "noi_nhan" or (t.role == "kinh_gui" and t not in lists.get("kinh_gui", [])):
+        elif t.role == "cc" or (t.role == "recipients" and t not in lists.get("recipients", [])):
             edits.heading_colon(els[t.i], t.i, t.k, t.seg)
     for items in lists.values():
         for n, t in enumerate(items):
@@ -215,7 +215,7 @@ def _lines(
 ) -> None:
     """The lines under the Tiêu ngữ and the agency's name, where the checker found none (or one
     of the wrong length drawn by an empty paragraph's border)."""
-    for role, prefix in (("tieu_ngu", "tieu_ngu"), ("agency", "issuer")):
+    for role, prefix in (("tieu_ngu", "tieu_ngu"), ("issuer", "issuer")):
         if not rules & {f"{prefix}.rule", f"{prefix}.rule_length"}:
             continue
         t = next((x for x in targets if x.role == role), None)
@@ -234,7 +234,7 @@ def _lines(
         line = para.text.split("\n")[t.k or 0] if t.k is not None else para.text
         sizes = [r.props.size for r in para.runs if r.props.size and r.text.strip()]
         size = min(
-            max(max(sizes) if sizes else 13, 12 if role == "agency" else 13), 13 if role == "agency" else 14
+            max(max(sizes) if sizes else 13, 12 if role == "issuer" else 13), 13 if role == "issuer" else 14
         )
         column = para.cell_width or _text_width(doc)
         rule_under(els[t.i], reuse, column, rule_length(line.strip(), size, motto=role == "tieu_ngu"))

@@ -47,18 +47,18 @@ LOOKS = {
     "quoc_hieu": Look(bold=True, italic=False, caps=True, size=(12, 13), in_cell="center"),
     "tieu_ngu": Look(bold=True, italic=False, caps=False, size=(13, 14), in_cell="center"),
     "parent": Look(bold=False, italic=False, caps=True, size=(12, 13), in_cell="center"),
-    "agency": Look(bold=True, italic=False, caps=True, size=(12, 13), in_cell="center"),
+    "issuer": Look(bold=True, italic=False, caps=True, size=(12, 13), in_cell="center"),
     "number": Look(bold=False, italic=False, caps=False, size=(13, 13), in_cell="center"),
     "date": Look(bold=False, italic=True, caps=False, size=(13, 14), in_cell="center"),
     "subject": Look(bold=False, italic=False, caps=False, size=(12, 13), in_cell="center"),
     "type_name": Look(bold=True, italic=False, caps=True, size=(13, 14), jc="center"),
     "type_subject": Look(bold=True, italic=False, size=(13, 14), jc="center"),
-    "kinh_gui": Look(bold=False, italic=False, size=(13, 14)),
+    "recipients": Look(bold=False, italic=False, size=(13, 14)),
     "body": Look(size=(13, 14), jc="both"),
     "authority": Look(bold=True, italic=False, caps=True, size=(13, 14), in_cell="center"),
     "signer": Look(bold=True, italic=False, caps=False, size=(13, 14), in_cell="center"),
-    "noi_nhan": Look(bold=True, italic=True, size=(12, 12), in_cell="left"),
-    "noi_nhan_list": Look(bold=False, italic=False, size=(11, 11), in_cell="left"),
+    "cc": Look(bold=True, italic=True, size=(12, 12), in_cell="left"),
+    "cc_list": Look(bold=False, italic=False, size=(11, 11), in_cell="left"),
     "appendix": Look(bold=True, italic=False, caps=False, size=(14, 14), jc="center"),
     "appendix_title": Look(bold=True, italic=False, caps=True, size=(13, 14), jc="center"),
     "kem_theo": Look(italic=True, size=(13, 14), jc="center"),
@@ -106,7 +106,7 @@ class Finder:
                 else:
                     self.lines.append(Line(i, k, " ".join(raw.split())))
         self.targets: list[Target] = []
-        self.lists: dict[str, list[Target]] = {}  # "kinh_gui", "noi_nhan": the lines of each list
+        self.lists: dict[str, list[Target]] = {}  # "recipients", "cc": the lines of each list
 
     def _add(self, n: int, role: str, *, whole: bool = False) -> Target:
         line = self.lines[n]
@@ -150,7 +150,7 @@ class Finder:
 
     def find(self) -> list[Target]:
         header_end = self._type(self._header())
-        body_start = self._kinh_gui(header_end)
+        body_start = self._recipients(header_end)
         signature = self.first(_NOI_NHAN, body_start)
         if signature is None:
             signature = self.first(_AUTHORITY, body_start)
@@ -251,7 +251,7 @@ class Finder:
                 break
             name.insert(0, n)
         for n in names:
-            self._add(n, "agency" if n in name else "parent")
+            self._add(n, "issuer" if n in name else "parent")
 
     def _column(self, n: int) -> tuple[int | None, int | None]:
         """The column of the header a line is in: its table cell, or its place among the tabs."""
@@ -272,12 +272,12 @@ class Finder:
         props = [r.props.bold for r in _line_runs(self.ps[line.i], line.k, line.seg) if r.text.strip()]
         return bool(props) and all(bool(b) for b in props)
 
-    def _kinh_gui(self, header_end: int) -> int:
+    def _recipients(self, header_end: int) -> int:
         """Kính gửi and its recipients; the index of the line where the body starts."""
         hit = self.first(_KINH_GUI, header_end)
         if hit is None:
             return header_end
-        self._add(hit, "kinh_gui")
+        self._add(hit, "recipients")
         if _KINH_GUI.sub("", self.lines[hit].text).lstrip(":").strip():
             return hit + 1
         items = []
@@ -287,9 +287,9 @@ class Finder:
                 continue
             if not _DASH.match(t):
                 break
-            items.append(self._add(m, "kinh_gui"))
+            items.append(self._add(m, "recipients"))
             hit = m
-        self.lists["kinh_gui"] = items
+        self.lists["recipients"] = items
         return hit + 1
 
     def _signature(self, start: int) -> None:
@@ -300,13 +300,13 @@ class Finder:
         if auth is not None:
             self._authority(auth)
         if head is not None:
-            self._add(head, "noi_nhan")
+            self._add(head, "cc")
             in_table = self.ps[self.lines[head].i].in_table
             items = [m for m in self.after(head, column=True) if self.lines[m].text]
             if not in_table:
                 cut = next((x for x, m in enumerate(items) if not _DASH.match(self.lines[m].text)), None)
                 items = items[:cut]
-            self.lists["noi_nhan"] = [self._add(m, "noi_nhan_list") for m in items]
+            self.lists["cc"] = [self._add(m, "cc_list") for m in items]
 
     def _beside(self, head: int) -> int | None:
         """The head signing in person has no prefix: the line in capitals beside Nơi nhận."""

@@ -15,7 +15,7 @@ _LUU = re.compile(r"^-?\s*Lưu\b")
 
 
 def check(ctx: Context) -> None:
-    start = (ctx.kinh_gui or 0) + 1
+    start = (ctx.recipients or 0) + 1
     auth = ctx.find(_AUTHORITY, start=start)
     head = ctx.find(_NOI_NHAN, start=start)
     if auth is None and head is not None:
@@ -29,7 +29,7 @@ def check(ctx: Context) -> None:
             expected="QUYỀN HẠN, CHỨC VỤ CỦA NGƯỜI KÝ",
         )
     if head is not None:
-        noi_nhan(ctx, head, cong_van=ctx.cong_van)
+        cc(ctx, head, cong_van=ctx.cong_van)
     else:
         ctx.add(
             "cc.missing",
@@ -118,7 +118,7 @@ def authority(ctx: Context, auth: int) -> None:
         ctx.size_range(p, "signer.format", 13, 14)
 
 
-def noi_nhan(ctx: Context, head: int, *, cong_van: bool) -> None:
+def cc(ctx: Context, head: int, *, cong_van: bool) -> None:
     """ "Nơi nhận:" (bold italic 12 pt) and its list (11 pt, "- ...;", the last "- Lưu: VT, ...",
     "- Như trên;" first in a công văn)."""
     p = ctx.paragraphs[head]
