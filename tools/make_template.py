@@ -164,19 +164,19 @@ def styles_xml() -> str:
         pstyle(
             "KinhGui",
             "wfh Kính gửi",
-            ppr(jc="center", before=L.kinh_gui_before, after=120),
+            ppr(jc="center", before=L.recipients_before, after=120),
             rpr(size=L.body_size),
         ),
         pstyle(
             "KinhGuiNhieu",
             "wfh Kính gửi (nhiều nơi)",
-            ppr(before=L.kinh_gui_before, left=L.kinh_gui_left),
+            ppr(before=L.recipients_before, left=L.recipients_left),
             rpr(size=L.body_size),
         ),
         pstyle(
             "KinhGuiDong",
             "wfh Kính gửi - dòng",
-            ppr(left=L.kinh_gui_item_left, hanging=L.kinh_gui_item_hanging),
+            ppr(left=L.recipients_item_left, hanging=L.recipients_item_hanging),
             rpr(size=L.body_size),
         ),
         # ô 6: nội dung
@@ -233,7 +233,7 @@ def styles_xml() -> str:
         pstyle(
             "CongDien",
             "wfh Công điện - người điện",
-            ppr(jc="center", before=L.kinh_gui_before, keep_next=True),
+            ppr(jc="center", before=L.recipients_before, keep_next=True),
             rpr(size=L.body_size),
         ),
         # Mẫu 3.1, ô 1: the hình thức sao (SAO Y, TRÍCH SAO, SAO LỤC) 14 bold caps, level with ô 2
@@ -243,7 +243,7 @@ def styles_xml() -> str:
         pstyle(
             "NoiNhanDong",
             "wfh Nơi nhận - dòng",
-            ppr(keep_next=True, left=L.noi_nhan_hanging, hanging=L.noi_nhan_hanging),
+            ppr(keep_next=True, left=L.cc_hanging, hanging=L.cc_hanging),
             rpr(size=11),
         ),
         # The gap between the body and the signature block, kept with both.

@@ -39,8 +39,8 @@ class Layout:
     body_indent: int = 567
     body_before: int = 120
     body_line: int = 240
-    kinh_gui_before: int = 240
-    kinh_gui_left: int = 1985
+    recipients_before: int = 240
+    recipients_left: int = 1985
     # Signature block: Nơi nhận on the left, 7a/7c/7b on the right.
     signature_left: int = 3686
     signature_right: int = 5101
@@ -55,17 +55,18 @@ class Layout:
         return self.page_width - self.margin_left - self.margin_right
 
     @property
-    def kinh_gui_item_left(self) -> int:
+    def recipients_item_left(self) -> int:
         """Recipients' dashes stand under the colon of "Kính gửi:" (Phụ lục I, II.9.d)."""
-        return self.kinh_gui_left + text_width_twips("Kính gửi", self.body_size) + self.kinh_gui_item_hanging
+        colon = text_width_twips("Kính gửi", self.body_size)
+        return self.recipients_left + colon + self.recipients_item_hanging
 
     @property
-    def kinh_gui_item_hanging(self) -> int:
+    def recipients_item_hanging(self) -> int:
         # Wrapped lines of a long recipient start under its first letter, not under the dash.
         return text_width_twips("- ", self.body_size)
 
     @property
-    def noi_nhan_hanging(self) -> int:
+    def cc_hanging(self) -> int:
         # The dash stands at the left margin (II.9.d); a wrapped name continues under its text.
         return text_width_twips("- ", 11)
 
