@@ -16,7 +16,7 @@ import unicodedata
 
 from ..i18n import _
 from .context import DATE, Context, caps, every
-from .header import date_digits
+from .header import date_line, number_zero
 from .lines import split_columns
 from .props import Paragraph
 
@@ -115,14 +115,7 @@ def number(ctx: Context, p: Paragraph | None, form: str | None) -> None:
         )
     number_, _slash, symbol = m.group(2).partition("/")
     n = number_.strip()
-    if len(n) == 1 and n.isdecimal():
-        ctx.add(
-            "copy.number",
-            _("a number under 10 is written with a leading 0"),
-            found=f"{n}/",
-            expected=f"0{n}/",
-            where=p,
-        )
+    number_zero(ctx, p, n, "copy.number")
     _symbol(ctx, p, symbol, n, form)
 
 
@@ -170,15 +163,4 @@ def date(ctx: Context, p: Paragraph | None) -> None:
             expected="<địa danh>, ngày ... tháng ... năm ...",
         )
         return
-    m = DATE.match(p.text.strip())
-    assert m
-    place = m.group("place").strip()
-    if place and not m.group("comma"):
-        ctx.add(
-            "copy.date",
-            _("a comma follows the place name"),
-            found=f"{place} ngày",
-            expected=f"{place}, ngày",
-            where=p,
-        )
-    date_digits(ctx, p, m.group("d"), m.group("m"), "copy.date")
+    date_line(ctx, p, p.text.strip(), "copy.date", "copy.date")

@@ -137,15 +137,7 @@ def number(ctx: Context) -> int | None:
     number_, slash, symbol = rest.partition("/")
     if slash:
         _number_spaces(ctx, p, rest, number_, symbol)
-        n = number_.strip()
-        if len(n) == 1 and n.isdecimal() and int(n) < 10:
-            ctx.add(
-                "number.format",
-                _("a number under 10 is written with a leading 0"),
-                found=f"{n}/",
-                expected=f"0{n}/",
-                where=p,
-            )
+        number_zero(ctx, p, number_.strip(), "number.format")
     ctx.forbid(p, "italic", "number.format", _("must be upright, not italic"))
     found = sizes(p)
     if found and found != {13}:
@@ -307,21 +299,34 @@ def date(ctx: Context) -> int | None:
         )
         return None
     p = ctx.paragraphs[i]
-    m = DATE.match(ctx.texts[i])
+    date_line(ctx, p, ctx.texts[i], "date.comma", "date.format")
+    ctx.require(p, "italic", "date.style", _("must be italic"))
+    ctx.size_range(p, "date.style", 13, 14)
+    return i
+
+
+def number_zero(ctx: Context, p: Paragraph, n: str, rule_id: str) -> None:
+    """A number under 10 with its leading 0 (Mục II.3.c): the letter's số, and a copy's."""
+    if len(n) == 1 and n.isdecimal() and int(n) < 10:
+        message = _("a number under 10 is written with a leading 0")
+        ctx.add(rule_id, message, found=f"{n}/", expected=f"0{n}/", where=p)
+
+
+def date_line(ctx: Context, p: Paragraph, text: str, comma_rule: str, digits_rule: str) -> None:
+    """ "<địa danh>, ngày 03 tháng 4 năm 2020" as Mục II.4 writes it: a comma after the place,
+    and the day's and month's digits (the letter's date line, and a copy's under its own rule)."""
+    m = DATE.match(text)
     assert m
     place = m.group("place").strip()
     if place and not m.group("comma"):
         ctx.add(
-            "date.comma",
+            comma_rule,
             _("a comma follows the place name"),
             found=f"{place} ngày",
             expected=f"{place}, ngày",
             where=p,
         )
-    date_digits(ctx, p, m.group("d"), m.group("m"))
-    ctx.require(p, "italic", "date.style", _("must be italic"))
-    ctx.size_range(p, "date.style", 13, 14)
-    return i
+    date_digits(ctx, p, m.group("d"), m.group("m"), digits_rule)
 
 
 def date_digits(ctx: Context, p: Paragraph, d: str, mo: str, rule_id: str = "date.format") -> None:
