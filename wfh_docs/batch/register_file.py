@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import OutputError
@@ -231,21 +233,29 @@ def _migrate(db: sqlite3.Connection) -> None:
     _to_series(db)
 
 
-def _rename_key(db: sqlite3.Connection) -> None:
-    """The column `agency` of an older register renamed `series` in each table, once (another
-    run opening the register at the same time waits, then finds it done); its indexes follow."""
-    if "agency" not in tables_of(db).get("issued", set()):
-        return
+@contextmanager
+def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+    """One migration step in an IMMEDIATE transaction: committed when the step ends, rolled back
+    when it fails (another run opening the register waits for it)."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        for table, columns in tables_of(db).items():
-            if table in ("issued", "starts", "revisions") and "agency" in columns:
-                db.execute(f"ALTER TABLE {table} RENAME COLUMN agency TO series")
+        yield
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise
+
+
+def _rename_key(db: sqlite3.Connection) -> None:
+    """The column `agency` of an older register renamed `series` in each table, once (another
+    run opening the register at the same time waits, then finds it done); its indexes follow."""
+    if "agency" not in tables_of(db).get("issued", set()):
+        return
+    with _immediate(db):
+        for table, columns in tables_of(db).items():
+            if table in ("issued", "starts", "revisions") and "agency" in columns:
+                db.execute(f"ALTER TABLE {table} RENAME COLUMN agency TO series")
 
 
 def _to_series(db: sqlite3.Connection) -> None:
@@ -254,8 +264,7 @@ def _to_series(db: sqlite3.Connection) -> None:
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if int(version) >= SERIES_VERSION:
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _immediate(db):
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if int(version) < SERIES_VERSION:
             rows = db.execute("SELECT series, year, number, symbol FROM issued").fetchall()
@@ -264,11 +273,6 @@ def _to_series(db: sqlite3.Connection) -> None:
                 if series is not None:
                     _move(db, (old, year, number), series)
             db.execute(f"PRAGMA user_version = {SERIES_VERSION}")
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
 
 
 def _move(db: sqlite3.Connection, key: tuple[str, int, int], series: str) -> None:
