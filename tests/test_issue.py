@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import EXAMPLES, REFERENCE_JSON, require_tool, soffice_pdf
@@ -141,18 +142,18 @@ def test_the_blanks_have_room_for_the_stamps_in_tnr_13(blank_pdf: Path) -> None:
 # -- 2. issuing -----------------------------------------------------------------------------------
 
 
-def test_an_issued_letter_reads_right_and_the_register_has_it(blank_pdf: Path, tmp_path: Path) -> None:
-    """In 2020, with a register whose SCT sequence stands at 451: the text pdftotext reads."""
-    when = dt.datetime(2020, 4, 8, 9, 30)  # Vietnam time
-    (tmp_path / "pki").mkdir()
-    pki2020 = make_pki(tmp_path / "pki", now=dt.datetime(2020, 4, 8, tzinfo=dt.timezone.utc))
-    signed = _sign_signer(blank_pdf, tmp_path / "451-signer.pdf", pki2020, when)
+def _issued_in_2020(blank: Path, folder: Path, stem: str, register: Register) -> tuple[Path, str, Path, Any]:
+    """`blank` signed by the leader on 8 April 2020 at 9:30 (Vietnam time), issued a minute later
+    with numbers from `register` and recorded there: the signed PDF and its SHA-256 before it was
+    issued, the issued PDF, the result."""
+    when = dt.datetime(2020, 4, 8, 9, 30)
+    (folder / "pki").mkdir()
+    pki2020 = make_pki(folder / "pki", now=dt.datetime(2020, 4, 8, tzinfo=dt.timezone.utc))
+    signed = _sign_signer(blank, folder / f"{stem}-signer.pdf", pki2020, when)
     before = _sha(signed)
-    register = Register(tmp_path / "so.sqlite")
-    register.start_at("SCT", 2020, 451)
     request = IssueRequest(SEAL_PNG)
     agency = KeySource(pkcs12=pki2020.agency.p12, passphrase=PASSPHRASE)
-    output = tmp_path / "451-issued.pdf"
+    output = folder / f"{stem}-issued.pdf"
     numbering = RegisterNumbering(register)
     with Signing(agency, SignOptions(when=when + dt.timedelta(minutes=1))) as signing:
         prepared = prepare(signed, request)
@@ -160,6 +161,14 @@ def test_an_issued_letter_reads_right_and_the_register_has_it(blank_pdf: Path, t
         data, result = issue_document(signing, prepared, request, seal, numbering, output)
     output.write_bytes(data)
     numbering.issued(prepared.letter, result.date, result.number, output, _sha(output))
+    return signed, before, output, result
+
+
+def test_an_issued_letter_reads_right_and_the_register_has_it(blank_pdf: Path, tmp_path: Path) -> None:
+    """In 2020, with a register whose SCT sequence stands at 451: the text pdftotext reads."""
+    register = Register(tmp_path / "so.sqlite")
+    register.start_at("SCT", 2020, 451)
+    signed, before, output, result = _issued_in_2020(blank_pdf, tmp_path, "451", register)
     text = _text(output)
     assert "Số: 451/SCT-VP" in text
     assert "Quảng Trị, ngày 08 tháng 4 năm 2020" in text
@@ -193,20 +202,8 @@ def test_a_ke_hoach_s_phu_luc_gets_the_long_date_as_the_date_line(tmp_path: Path
     (blank,) = soffice_pdf([docx], tmp_path, timeout=180)
     (kem,) = find_blanks(read_lines(blank.read_bytes(), blank)).kem_theo
     assert kem.number.page > 0 and isinstance(kem.date, DateBlanks)
-    when = dt.datetime(2020, 4, 8, 9, 30)  # Vietnam time
-    (tmp_path / "pki").mkdir()
-    pki2020 = make_pki(tmp_path / "pki", now=dt.datetime(2020, 4, 8, tzinfo=dt.timezone.utc))
-    signed = _sign_signer(blank, tmp_path / "ke-hoach-signer.pdf", pki2020, when)
     register = Register(tmp_path / "so.sqlite")
-    request = IssueRequest(SEAL_PNG)
-    agency = KeySource(pkcs12=pki2020.agency.p12, passphrase=PASSPHRASE)
-    output = tmp_path / "ke-hoach-issued.pdf"
-    numbering = RegisterNumbering(register)
-    with Signing(agency, SignOptions(when=when + dt.timedelta(minutes=1))) as signing:
-        prepared = prepare(signed, request)
-        seal = picture_of(SignRequest("agency", image=SEAL_PNG))
-        data_out, result = issue_document(signing, prepared, request, seal, numbering, output)
-    output.write_bytes(data_out)
+    _signed, _before, output, result = _issued_in_2020(blank, tmp_path, "ke-hoach", register)
     register.close()
     number = vn.format_doc_number(result.number)
     text = " ".join(_text(output).split())
