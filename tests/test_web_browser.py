@@ -11,11 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +21,7 @@ from typing import Any
 import pytest
 from docx import Document
 from helpers import EXAMPLES, ROOT, require_tool
-from web_flows import NEW_LETTER, bad_row_workbook, hand_typed
+from web_flows import NEW_LETTER, bad_row_workbook, hand_typed, served
 
 from wfh_docs.check import check_docx
 
@@ -45,60 +42,9 @@ WAIT = 120  # seconds for a page or a check
 SLOW = 400  # seconds for LibreOffice on a loaded machine
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    home = tmp_path_factory.mktemp("web-server")
-    env = {**os.environ, "WFHDOC_LANG": "vi"}
-    env.pop("WFHDOC_WEB_TOKEN", None)
-    log = (home / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "wfh_docs",
-            "web",
-            "--no-browser",
-            "--port",
-            str(port),
-            "--register",
-            str(home / "so.sqlite"),
-        ],
-        cwd=home,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + WAIT
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/soan", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.close()
-                    pytest.fail(
-                        "wfhdoc web did not start:\n" + (home / "server.log").read_text(errors="replace")
-                    )
-                time.sleep(0.2)  # polling for the server to listen, not an assertion
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    yield from served(tmp_path_factory.mktemp("web-server"), WAIT)
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,9 @@ tests/output/ (named firefox-…).
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +20,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from helpers import ROOT, require_tool
-from web_flows import NEW_LETTER, bad_row_workbook, hand_typed
+from web_flows import NEW_LETTER, bad_row_workbook, hand_typed, served
 
 from wfh_docs.check import check_docx
 
@@ -36,45 +32,9 @@ WAIT = 120  # seconds for a page or a check
 SLOW = 400  # seconds for LibreOffice on a loaded machine
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    home = tmp_path_factory.mktemp("web-server-firefox")
-    env = {**os.environ, "WFHDOC_LANG": "vi"}
-    env.pop("WFHDOC_WEB_TOKEN", None)
-    log = (home / "server.log").open("wb")
-    command = [sys.executable, "-m", "wfh_docs", "web", "--no-browser", "--port", str(port)]
-    command += ["--register", str(home / "so.sqlite")]
-    proc = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + WAIT
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/soan", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.close()
-                    said = (home / "server.log").read_text(errors="replace")
-                    pytest.fail("wfhdoc web did not start:\n" + said)
-                time.sleep(0.2)  # polling for the server to listen, not an assertion
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    yield from served(tmp_path_factory.mktemp("web-server-firefox"), WAIT)
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,63 @@
-"""What the browser tests type and upload, shared by the Chromium (Selenium) and Firefox (BiDi)
-runs of the same steps, so both browsers are given the same letter, workbook and Word file."""
+"""The server the browser tests run against and what they type and upload, shared by the Chromium
+(Selenium) and Firefox (BiDi) runs of the same steps, so both browsers are given the same server,
+letter, workbook and Word file."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+import pytest
 from docx import Document
 from docx.shared import Mm, Pt
 from helpers import EXAMPLES, sheet_column
+
+
+def served(home: Path, wait: float) -> Iterator[str]:
+    """`wfhdoc web` in Vietnamese on a free loopback port, with a register in `home`, until the
+    generator is closed: its URL. The server's output goes to home/server.log, shown if it does
+    not start within `wait` seconds."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {**os.environ, "WFHDOC_LANG": "vi"}
+    env.pop("WFHDOC_WEB_TOKEN", None)
+    log = (home / "server.log").open("wb")
+    command = [sys.executable, "-m", "wfh_docs", "web", "--no-browser", "--port", str(port)]
+    command += ["--register", str(home / "so.sqlite")]
+    proc = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/soan", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.close()
+                    pytest.fail(
+                        "wfhdoc web did not start:\n" + (home / "server.log").read_text(errors="replace")
+                    )
+                time.sleep(0.2)  # polling for the server to listen, not an assertion
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
 
 # the fields of Mẫu 1.5 as a clerk types the reference letter into /soan, by their element ids
 NEW_LETTER = [
