@@ -30,6 +30,8 @@ async def sign_page(request: Request) -> Response:
 
 async def sign(request: Request) -> Response:
     from wfh_docs.sign import Role, sign_pdf  # pyHanko is loaded only when signing
+    from wfh_docs.sign.base import ROLES
+    from wfh_docs.sign.requests import COPY_FORMS
 
     app = app_of(request)
     if app.config.pkcs12 is None:
@@ -39,15 +41,15 @@ async def sign(request: Request) -> Response:
     found = app.made.get(key) if isinstance(key, str) else None
     if found is None:
         raise WfhDocError(_("Choose a PDF made here."))
-    roles: dict[str, Role] = {"signer": "signer", "agency": "agency", "appendix": "appendix", "copy": "copy"}
+    roles: dict[str, Role] = {r: r for r in ROLES}
     role = roles.get(str(form.get("role")))
     if role is None:
         raise WfhDocError(_("Choose who signs."))
     source, name = found
     number = form.get("number")
-    forms = {"SAO Y": "SAO Y", "TRÍCH SAO": "TRÍCH SAO", "SAO LỤC": "SAO LỤC"}
-    copy_form = forms.get(str(form.get("copy_form", ""))) if role == "copy" else None
-    copier = form.get("agency_name")
+    copy_form, copier = (form.get("copy_form"), form.get("agency_name")) if role == "copy" else (None, None)
+    copy_form = copy_form if copy_form in COPY_FORMS else None  # SignRequest says it is missing
+    copier = copier.strip() or None if isinstance(copier, str) else None
     with app.scratch.request_folder() as folder:
         image: Path | None = None
         for upload in uploads(form, "image"):
@@ -67,9 +69,7 @@ async def sign(request: Request) -> Response:
                 passphrase=app.config.passphrase,
                 image=image,
                 document_number=number if isinstance(number, str) and number.strip() else None,
-                agency_name=copier.strip()
-                if role == "copy" and isinstance(copier, str) and copier.strip()
-                else None,
+                agency_name=copier,
                 copy_form=copy_form,
             )
         except WfhDocError as exc:  # said with the names the clerk knows, not the app's
