@@ -12,6 +12,7 @@ import click
 
 from ..i18n import N_, _
 from ..letter import vn
+from ..letter.copying import ABBREVIATIONS
 from .console import error, progress, secret, warn
 from .options import command, key_options, option, output_option, quiet_option
 
@@ -171,7 +172,7 @@ def _file_line(row: Row) -> str:
 )
 @option(
     "--copy-form",
-    type=click.Choice(["SAO Y", "TRÍCH SAO", "SAO LỤC"]),
+    type=click.Choice(list(ABBREVIATIONS)),
     help=N_("With --as copy: the hình thức sao the stamp shows (Phụ lục I, Phần II, Mục I)."),
 )
 @option(

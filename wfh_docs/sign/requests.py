@@ -13,9 +13,10 @@ from pyhanko.sign.timestamps import TimeStamper
 
 from ..errors import WfhDocError
 from ..i18n import _
+from ..letter.copying import ABBREVIATIONS
 from .base import LEVELS, ROLES, Box, Level, Role, bad
 
-COPY_FORMS = ("SAO Y", "TRÍCH SAO", "SAO LỤC")  # Phụ lục I, Phần II, Mục I.1
+COPY_FORMS = tuple(ABBREVIATIONS)  # the hình thức sao of Phụ lục I, Phần II, Mục I.1
 
 
 @dataclass(frozen=True)
