@@ -533,13 +533,17 @@ def test_copies_are_numbered_on_the_copying_agencys_series_of_copies(tmp_path: P
         _copy_record("khong-ngay", "SAO Y", date=None),  # no date for the number it would get
         cong_van("cv-1", "Ủy ban nhân dân huyện Can Lộc", sct()),
     ]
+    # a letter numbered by the register whose copy has no date: it fails before either is drawn
+    unnumbered = _copy_record("chua-so", "SAO Y", date=None)
+    del unnumbered["number"]
+    records.append(unnumbered)
     source = write_batch(tmp_path / "ban-sao.json", records)
     code, _, err = cli.batch(source, out, register)
     assert code == 1, err
     rows = [r["status"] for r in manifest(out)]
-    assert rows == ["built", "built", "built", "failed", "built"], rows
-    failed = manifest(out)[3]
-    assert "$.copy.date: the register gives the copy its number" in failed["message"], failed
+    assert rows == ["built", "built", "built", "failed", "built", "failed"], rows
+    for failed in (manifest(out)[3], manifest(out)[5]):
+        assert "$.copy.date: the register gives the copy its number" in failed["message"], failed
     assert by_series(register_rows(register)) == {"SAO-VP": [1, 2], "SCT": [1]}
     issued = {(r["series"], r["number"]): (r["symbol"], r["status"]) for r in register_rows(register)}
     assert issued[("SAO-VP", 1)] == ("SY-VP", "issued") and issued[("SAO-VP", 2)] == ("TrS-VP", "issued")

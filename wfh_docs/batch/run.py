@@ -219,7 +219,7 @@ class _Run:
             self.manifest.chunk_done()
 
     def job(self, record: Record) -> Job:
-        issued = self._issue(record)
+        issued, copied = self._numbers(record)
         data = record.data or {}
         if issued is not None:
             data = {**data, "number": issued.number}
@@ -231,36 +231,29 @@ class _Run:
         check = self.options.check_all or agency not in self.checked
         self.checked.add(agency)
         previous = self.previous.get(record.origin)
-        copied = self._issue_copy(record)
         folder = str(self.folder.path)
         return Job(record, target, self.template_sha, issued, previous, check, folder, note, copied)
 
-    def _issue(self, record: Record) -> Issued | None:
-        """The register's number for a letter left without one (validated here first: numbers
-        are drawn only for letters that will be built)."""
-        if self.reg is None or record.data is None or record.data.get("number") not in (None, ""):
-            return None
+    def _numbers(self, record: Record) -> tuple[Issued | None, Issued | None]:
+        """The register's numbers for a letter left without one and for its bản sao left without
+        one (the letter validated here first, once: numbers are drawn only for letters that will
+        be built). By the letter's identity, not its row; a problem (the same letter twice, no
+        number left) goes into the record, which then fails and takes no copy's number either."""
+        data = record.data
+        if self.reg is None or data is None:
+            return None, None
+        copy = data.get("copy")
+        wants_letter = data.get("number") in (None, "")
+        wants_copy = isinstance(copy, dict) and copy.get("number") in (None, "")
+        if not (wants_letter or wants_copy):
+            return None, None
         letter, input_sha, _problems, _warnings = prepare_record(record, numbered_later=True)
         if letter is None:
-            return None
-        # by the letter's identity, not its row; a problem (the same letter twice, no number
-        # left) goes into the record, which then fails
-        drawn = draw_number(self.reg, self.seen, self.options.source.name, record, letter, input_sha)
-        if drawn is None:
-            return None
-        return Issued(drawn.series, drawn.year, drawn.number, drawn.note)
-
-    def _issue_copy(self, record: Record) -> Issued | None:
-        """The register's number for the letter's bản sao when the data leaves it empty: on the
-        copying agency's series of copies (SAO-VP), in the year of the copy's date, which the
-        copy then needs (a number without its date would be a mistake, as for the letter)."""
-        copy = (record.data or {}).get("copy") if self.reg is not None else None
-        if not isinstance(copy, dict) or copy.get("number") not in (None, ""):
-            return None
-        letter, input_sha, _problems, _warnings = prepare_record(record, numbered_later=True)
-        if letter is None or letter.copy_ is None or self.reg is None:
-            return None
-        if letter.copy_.date is None:
+            return None, None
+        wants_copy = wants_copy and letter.copy_ is not None
+        if wants_copy and letter.copy_ is not None and letter.copy_.date is None:
+            # a copy's number goes with its date (its year is the series'); the record fails
+            # before any number is drawn for it, so that it leaves no gap
             record.problems.append(
                 Problem(
                     "$.copy.date",
@@ -268,11 +261,18 @@ class _Run:
                     _("give 'copy.date' (10/04/2020), the day the copy is made"),
                 )
             )
-            return None
-        drawn = draw_copy_number(self.reg, self.seen, self.options.source.name, record, letter, input_sha)
-        if drawn is None:
-            return None
-        return Issued(drawn.series, drawn.year, drawn.number, drawn.note)
+            return None, None
+        source = self.options.source.name
+        issued = None
+        if wants_letter:
+            drawn = draw_number(self.reg, self.seen, source, record, letter, input_sha)
+            if drawn is None:
+                return None, None
+            issued = Issued(drawn.series, drawn.year, drawn.number, drawn.note)
+        if not wants_copy:
+            return issued, None
+        drawn = draw_copy_number(self.reg, self.seen, source, record, letter, input_sha)
+        return issued, (Issued(drawn.series, drawn.year, drawn.number, drawn.note) if drawn else None)
 
     def chunks(self) -> Iterator[list[Job]]:
         # Letters go to a worker in chunks, one round trip each; smaller towards the end, so
