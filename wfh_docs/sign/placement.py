@@ -261,24 +261,27 @@ def _signer_layout(request: SignRequest, doc: Document, picture: Picture, common
     return Layout(index, image_box, img, (0, 0, w, h), image_box, None, (0, 0))
 
 
-def _appendix_layout(request: SignRequest, doc: Document, font: Path, when: dt.datetime) -> Layout:
-    text = measure([f"Số: {request.document_number}", f"Thời gian ký: {iso_vn_time(when)}"], font)
+def _corner_layout(request: SignRequest, doc: Document, font: Path, lines: list[str]) -> Layout:
+    """A stamp of text with no image at the top right of its page (ô 14; page 1 unless asked):
+    an appendix in its own file (II.8.b), an electronic bản sao (Phần II, Mục I.3)."""
+    text = measure(lines, font)
     index = (request.page or 1) - 1
     widget = request.box if request.box is not None else appendix_box(doc.page_text(index), text)
     return Layout(index, widget, None, None, None, text, (widget.width - text.width - 1, 0))
+
+
+def _appendix_layout(request: SignRequest, doc: Document, font: Path, when: dt.datetime) -> Layout:
+    lines = [f"Số: {request.document_number}", f"Thời gian ký: {iso_vn_time(when)}"]
+    return _corner_layout(request, doc, font, lines)
 
 
 def _copy_layout(
     request: SignRequest, doc: Document, font: Path, common_name: str, when: dt.datetime
 ) -> Layout:
-    """An electronic bản sao (Phụ lục I, Phần II, Mục I.3): top right of page 1 (ô 14), no
-    image; the hình thức sao, the copying agency, the time, TNR 10 upright."""
+    """An electronic bản sao: the hình thức sao, the copying agency, the time, TNR 10 upright."""
     name = request.agency_name or common_name
     lines = [request.copy_form or "", name, f"Thời gian ký: {iso_vn_time(when)}"]
-    text = measure(lines, font)
-    index = (request.page or 1) - 1
-    widget = request.box if request.box is not None else appendix_box(doc.page_text(index), text)
-    return Layout(index, widget, None, None, None, text, (widget.width - text.width - 1, 0))
+    return _corner_layout(request, doc, font, lines)
 
 
 def signer_widget(widgets: tuple[Widget, ...] | list[Widget]) -> Widget | None:
