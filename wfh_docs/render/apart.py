@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from copy import deepcopy
 from dataclasses import dataclass
 
 from lxml import etree
@@ -60,13 +61,9 @@ def _document(body_children: list[etree._Element], sect: etree._Element, root: e
         new_root.set(key, value)
     body = etree.SubElement(new_root, f"{_W}body")
     for child in body_children:
-        body.append(_copy(child))
-    body.append(_copy(sect))
+        body.append(deepcopy(child))
+    body.append(deepcopy(sect))
     return bytes(etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True))
-
-
-def _copy(element: etree._Element) -> etree._Element:
-    return etree.fromstring(etree.tostring(element))
 
 
 def _kem_theo(paragraph: etree._Element, text: str) -> etree._Element:
@@ -76,7 +73,7 @@ def _kem_theo(paragraph: etree._Element, text: str) -> etree._Element:
     fresh = made[0]
     old_ppr, new_ppr = paragraph.find(f"{_W}pPr"), fresh.find(f"{_W}pPr")
     if old_ppr is not None and new_ppr is not None:
-        fresh.replace(new_ppr, _copy(old_ppr))
+        fresh.replace(new_ppr, deepcopy(old_ppr))
     return fresh
 
 
