@@ -928,3 +928,20 @@ def test_a_blank_line_after_the_eof_is_not_reported(letter_pdf: Path, pki, tmp_p
     signed.write_bytes(signed.read_bytes() + b"\r\n\n")
     (report,) = sign.verify_pdf(signed)
     assert report.unsigned_bytes == 0 and report.ok, report
+
+
+@signing
+def test_sign_as_copy_from_the_command_line(letter_pdf: Path, pki, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # the README's example of an electronic bản sao, and the message when its form is missing
+    env = _sign_env(tmp_path, pki)
+    out = tmp_path / "ban-sao.pdf"
+    key = ["--pkcs12", str(pki.agency.p12)]
+    done = _run(
+        "sign", str(letter_pdf), "--as", "copy", "--copy-form", "SAO Y", *key, "-o", str(out), env=env
+    )
+    assert done.returncode == 0, done.stderr
+    verified = _run("verify", str(out), "--json", env=env)
+    assert '"role": "copy"' in verified.stdout, verified.stdout
+    done = _run("sign", str(letter_pdf), "--as", "copy", *key, "-o", str(tmp_path / "x.pdf"), env=env)
+    assert done.returncode != 0 and "hình thức sao" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.pdf").exists()
